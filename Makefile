@@ -1,0 +1,44 @@
+# LeanHub: two commands.
+#   make run   — set up and serve the demo on http://127.0.0.1:8000 (SQLite, in-memory channel layer)
+#   make test  — set up and run the whole test suite (under CI=true: SQLite, then PostgreSQL + Redis)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check-migrations browser-deps clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python scripts/requirements.py > $(VENV)/requirements.txt
+	$(BIN)/python -m pip install --quiet -r $(VENV)/requirements.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --if-empty
+	@echo ""
+	@echo "LeanHub is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo ""
+	DEBUG=$${DEBUG:-1} $(BIN)/uvicorn leanhub.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+browser-deps:
+	@bash scripts/ensure-chromium.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check-migrations: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+test: $(STAMP) browser-deps lint check-migrations
+	@bash scripts/test.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache .test-db.sqlite3* staticfiles

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from ideas import views
+
+app_name = "ideas"
+
+urlpatterns = [
+    path("<int:idea_id>/", views.idea_detail, name="detail"),
+]

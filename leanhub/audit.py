@@ -1,0 +1,31 @@
+"""The audit trail: one call, ``record(...)``, from inside every action that changes status or money."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from leanhub.models import AuditEvent
+
+
+def record(
+    actor, verb: str, target: models.Model | None = None, payload: dict[str, Any] | None = None
+) -> AuditEvent:
+    """Write one audit event. ``payload`` must be small and JSON-serialisable (ids, amounts, notes)."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        verb=verb,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:300] if target is not None else "",
+        payload=payload or {},
+    )
+
+
+def events_for(target: models.Model):
+    """The audit events about one object, newest first."""
+    return AuditEvent.objects.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+    ).select_related("actor")

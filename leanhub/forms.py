@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.core.exceptions import ValidationError
+
+from leanhub import throttle
+from leanhub.models import TeamAnnouncement
+
+
+class ThrottledLoginForm(AuthenticationForm):
+    """The sign-in form, refusing to even check a password while its account or address is locked."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That username and password do not match. Check them and try again.",
+        "locked_account": (
+            "Too many failed sign-ins for this account. Try again in %(minutes)s minutes, "
+            "or reset your password."
+        ),
+        "locked_address": (
+            "Too many failed sign-ins from this network. Try again in %(minutes)s minutes."
+        ),
+    }
+
+    def _address(self) -> str | None:
+        return self.request.META.get("REMOTE_ADDR") if self.request else None
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        lock = throttle.lock_for(username, self._address())
+        if lock:
+            raise ValidationError(
+                self.error_messages[f"locked_{lock.reason}"],
+                code=f"locked_{lock.reason}",
+                params={"minutes": lock.minutes},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login":
+                throttle.record_failure(username, self._address())
+            raise
+        throttle.clear(username)
+        return cleaned
+
+
+class ThrottleClearingSetPasswordForm(SetPasswordForm):
+    """Setting a new password through the reset link also lifts any sign-in lock."""
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=commit)
+        throttle.clear(getattr(user, get_user_model().USERNAME_FIELD))
+        return user
+
+
+class TeamAnnouncementForm(forms.ModelForm):
+    class Meta:
+        model = TeamAnnouncement
+        fields = ["message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 2, "maxlength": 280})}
+        labels = {"message": "Message to the team"}
+
+    def clean_message(self) -> str:
+        message = self.cleaned_data["message"].strip()
+        if not message:
+            raise ValidationError("Write a message before posting.")
+        return message

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from leanhub import demo
+from leanhub.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the Eskdale demo place, its agencies, teams and demo people."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has organisations (used by `make run`).",
+        )
+        parser.add_argument(
+            "--quiet-logins", action="store_true", help="Do not print the demo logins."
+        )
+
+    def handle(self, *args, if_empty: bool = False, quiet_logins: bool = False, **options) -> None:
+        if if_empty and Organisation.objects.exists():
+            self.stdout.write("The database already has data; demo data left as it is.")
+        else:
+            counts = demo.seed()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    "Demo place ready: "
+                    + ", ".join(f"{value} {key}" for key, value in counts.items())
+                )
+            )
+            self._seed_apps()
+        if not quiet_logins:
+            self.print_logins()
+
+    def _seed_apps(self) -> None:
+        """Each app may add its own demo rows (ideas, boards, measures) via a demo module."""
+        from importlib import import_module
+
+        for app in ("ideas", "kaizen", "metrics"):
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app}.demo":
+                    raise
+                continue
+            module.seed()
+
+    def print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for person in demo.PEOPLE:
+            self.stdout.write(f"  {person.username:<8} {person.full_name:<16} {person.note}")

@@ -1,0 +1,323 @@
+"""Core model: people, the organisations they work for, the places they serve, and roles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from memberships, never from this row."""
+
+    full_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["full_name", "username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+
+class Organisation(models.Model):
+    """An agency: a Jobcentre Plus district, a police force, an NHS trust, a council."""
+
+    class Kind(models.TextChoices):
+        JOBCENTRE = "jobcentre", "Jobcentre Plus district"
+        POLICE = "police", "Police force"
+        NHS = "nhs", "NHS trust"
+        COUNCIL = "council", "Council"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    first_response_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days within which every new idea should get its first response."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(models.Model):
+    """An area served by several organisations, with its population and public spend."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    population = models.PositiveIntegerField()
+    annual_public_spend = models.DecimalField(
+        max_digits=16, decimal_places=2, help_text="Total public spend in the area, £ a year."
+    )
+    spend_year = models.CharField(max_length=9, blank=True, help_text="e.g. 2009-10")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def spend_per_head(self):
+        if not self.population:
+            return None
+        return self.annual_public_spend / self.population
+
+    @property
+    def one_percent_of_spend(self):
+        return self.annual_public_spend / 100
+
+
+class PlaceSpendLine(models.Model):
+    """What one organisation spends in a place each year (the Total Place "count")."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="spend_lines")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="spend_lines"
+    )
+    amount = models.DecimalField(max_digits=16, decimal_places=2, help_text="£ a year")
+
+    class Meta:
+        ordering = ["-amount"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "organisation"], name="one_spend_line_per_org"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="spend_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.place}: £{self.amount:,.0f}"
+
+
+class Site(models.Model):
+    """An office or station of one organisation, in one place."""
+
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="sites")
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="site_name_unique_in_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class TeamQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TeamQuerySet:
+        from leanhub import policy
+
+        return self.filter(policy.team_q(user, "view"))
+
+    def led_by(self, user) -> TeamQuerySet:
+        from leanhub import policy
+
+        return self.filter(policy.team_q(user, "lead"))
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=200)
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="teams")
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["site__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="team_name_unique_in_site")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.site.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("team", args=[self.pk])
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.site.organisation
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", "Frontline staff"
+    LEAD = "lead", "Team lead"
+    MANAGER = "manager", "Manager"
+    PARTNERSHIP = "partnership", "Place partnership lead"
+    ADMIN = "admin", "Administrator"
+
+
+class Membership(models.Model):
+    """A role held by a person over exactly one scope: a team, site, organisation or place."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["user", "role"]
+        constraints = [
+            models.CheckConstraint(
+                name="membership_has_exactly_one_scope",
+                condition=(
+                    Q(
+                        team__isnull=False,
+                        site__isnull=True,
+                        organisation__isnull=True,
+                        place__isnull=True,
+                    )
+                    | Q(
+                        team__isnull=True,
+                        site__isnull=False,
+                        organisation__isnull=True,
+                        place__isnull=True,
+                    )
+                    | Q(
+                        team__isnull=True,
+                        site__isnull=True,
+                        organisation__isnull=False,
+                        place__isnull=True,
+                    )
+                    | Q(
+                        team__isnull=True,
+                        site__isnull=True,
+                        organisation__isnull=True,
+                        place__isnull=False,
+                    )
+                ),
+                violation_error_message="Choose exactly one scope: a team, a site, an organisation or a place.",
+            ),
+            *[
+                models.UniqueConstraint(
+                    fields=["user", "role", scope],
+                    condition=Q(**{f"{scope}__isnull": False}),
+                    name=f"membership_unique_per_{scope}",
+                )
+                for scope in ("team", "site", "organisation", "place")
+            ],
+        ]
+        indexes = [models.Index(fields=["role", "team"], name="membership_role_team_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.scope_object}"
+
+    @property
+    def scope_object(self):
+        return self.team or self.site or self.organisation or self.place
+
+    @property
+    def scope(self) -> str:
+        for name in ("team", "site", "organisation", "place"):
+            if getattr(self, f"{name}_id"):
+                return name
+        return ""
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when. Written by leanhub.audit.record, never edited."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=80)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=300, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.verb} {self.target_repr}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a person should hear about: shown in-app, counted live in the header."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class TeamAnnouncement(models.Model):
+    """A short note from a team lead to the team (huddle moved, new standard work, thanks)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="announcements")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    message = models.CharField(max_length=280)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["team", "-created_at"], name="announcement_team_idx")]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, kept for the throttling window only."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.at:%H:%M}"

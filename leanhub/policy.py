@@ -1,0 +1,350 @@
+"""The permission policy: "may this user do X to this object?" — asked by every view,
+template and websocket consumer, and turned into queryset filters for lists.
+
+The rules follow ../PRODUCT.md's table. A user's reach is worked out once per request from their
+memberships (:func:`scope_of`) and cached on the user object, so asking many questions about many
+objects costs no further queries.
+
+Answers come in two strengths: :func:`require` raises ``Http404`` when the user may not even see
+the object (its existence is not leaked), and ``PermissionDenied`` with a reason when they can see
+it but may not do this to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from leanhub.models import Membership, Organisation, Place, Role, Site, Team
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Everything the policy needs to know about one user, as sets of ids."""
+
+    user_id: int | None
+    is_admin: bool = False
+    roles: frozenset[str] = frozenset()
+    # Teams the user works in (any team-scoped membership).
+    member_team_ids: frozenset[int] = frozenset()
+    # Teams the user leads (team lead role).
+    led_team_ids: frozenset[int] = frozenset()
+    # Manager reach: whole organisations, whole sites, or single teams.
+    managed_org_ids: frozenset[int] = frozenset()
+    managed_site_ids: frozenset[int] = frozenset()
+    managed_team_ids: frozenset[int] = frozenset()
+    # Organisations the user belongs to (whatever the role) — ideas of these are visible.
+    org_ids: frozenset[int] = frozenset()
+    # Places the user works in — partner-shared work in these is visible.
+    place_ids: frozenset[int] = frozenset()
+    # Places the user leads the partnership of.
+    partnership_place_ids: frozenset[int] = frozenset()
+    home_team_ids: tuple[int, ...] = field(default=())
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def primary_role(self) -> str | None:
+        """The role the user's home page and navigation are built around."""
+        if self.is_admin:
+            return Role.ADMIN
+        for role in (Role.MANAGER, Role.PARTNERSHIP, Role.LEAD, Role.STAFF):
+            if role in self.roles:
+                return role
+        return None
+
+    def manages_team(self, team: Team) -> bool:
+        return (
+            team.pk in self.managed_team_ids
+            or team.site_id in self.managed_site_ids
+            or team.site.organisation_id in self.managed_org_ids
+        )
+
+    def manages_site(self, site: Site) -> bool:
+        return site.pk in self.managed_site_ids or site.organisation_id in self.managed_org_ids
+
+
+ANONYMOUS = Scope(user_id=None)
+
+
+def scope_of(user) -> Scope:
+    """Work out (once per user object) what the user can reach. Two queries at most."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_leanhub_scope", None)
+    if cached is not None:
+        return cached
+
+    memberships = list(Membership.objects.filter(user=user).select_related("team__site", "site"))
+    roles = {m.role for m in memberships}
+    is_admin = user.is_superuser or Role.ADMIN in roles
+    member_teams, led, m_orgs, m_sites, m_teams, orgs, places, p_places = (
+        set(),
+        set(),
+        set(),
+        set(),
+        set(),
+        set(),
+        set(),
+        set(),
+    )
+    home_teams: list[int] = []
+    for m in memberships:
+        if m.team_id:
+            member_teams.add(m.team_id)
+            home_teams.append(m.team_id)
+            orgs.add(m.team.site.organisation_id)
+            places.add(m.team.site.place_id)
+            if m.role == Role.LEAD:
+                led.add(m.team_id)
+            if m.role == Role.MANAGER:
+                m_teams.add(m.team_id)
+        elif m.site_id:
+            orgs.add(m.site.organisation_id)
+            places.add(m.site.place_id)
+            if m.role == Role.MANAGER:
+                m_sites.add(m.site_id)
+        elif m.organisation_id:
+            orgs.add(m.organisation_id)
+            if m.role == Role.MANAGER:
+                m_orgs.add(m.organisation_id)
+        elif m.place_id:
+            places.add(m.place_id)
+            if m.role == Role.PARTNERSHIP:
+                p_places.add(m.place_id)
+    org_scoped = {m.organisation_id for m in memberships if m.organisation_id}
+    if org_scoped:
+        # An organisation-wide member works in every place the organisation has a site in.
+        places.update(
+            Site.objects.filter(organisation_id__in=org_scoped).values_list("place_id", flat=True)
+        )
+
+    scope = Scope(
+        user_id=user.pk,
+        is_admin=is_admin,
+        roles=frozenset(roles | ({Role.ADMIN} if is_admin else set())),
+        member_team_ids=frozenset(member_teams),
+        led_team_ids=frozenset(led),
+        managed_org_ids=frozenset(m_orgs),
+        managed_site_ids=frozenset(m_sites),
+        managed_team_ids=frozenset(m_teams),
+        org_ids=frozenset(orgs),
+        place_ids=frozenset(places),
+        partnership_place_ids=frozenset(p_places),
+        home_team_ids=tuple(home_teams),
+    )
+    user._leanhub_scope = scope
+    return scope
+
+
+def forget(user) -> None:
+    """Drop the cached scope (after memberships change within one request or test)."""
+    if hasattr(user, "_leanhub_scope"):
+        del user._leanhub_scope
+
+
+# --- Queryset filters ---------------------------------------------------------------------------
+
+NOTHING = Q(pk__in=[])
+
+
+def team_q(user, capability: str, *, prefix: str = "") -> Q:
+    """A filter selecting teams (or rows linked to a team through ``prefix``) for a capability.
+
+    ``view``   — teams of the user's organisations, plus teams in places they lead the partnership of
+    ``member`` — teams the user works in
+    ``lead``   — teams the user leads or manages (respond to ideas, claim savings, run the board)
+    ``manage`` — teams under the user's management (verify savings, site/organisation dashboards)
+    """
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return NOTHING
+    if s.is_admin:
+        return Q()
+
+    def f(lookup: str, values) -> Q:
+        return Q(**{f"{prefix}{lookup}": values}) if values else NOTHING
+
+    managed = (
+        f("pk__in", s.managed_team_ids)
+        | f("site__in", s.managed_site_ids)
+        | f("site__organisation__in", s.managed_org_ids)
+    )
+    if capability == "view":
+        return f("site__organisation__in", s.org_ids) | f(
+            "site__place__in", s.partnership_place_ids
+        )
+    if capability == "member":
+        return f("pk__in", s.member_team_ids)
+    if capability == "lead":
+        return f("pk__in", s.led_team_ids) | managed
+    if capability == "manage":
+        return managed
+    raise ValueError(f"Unknown team capability {capability!r}")
+
+
+def idea_q(user, *, prefix: str = "") -> Q:
+    """Ideas a user may see: those of their own organisations, and ideas shared with partners
+    in a place the user works in (or leads the partnership of)."""
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return NOTHING
+    if s.is_admin:
+        return Q()
+    own = Q(**{f"{prefix}team__site__organisation__in": s.org_ids}) if s.org_ids else NOTHING
+    places = s.place_ids | s.partnership_place_ids
+    shared = (
+        Q(**{f"{prefix}shared_with_partners": True, f"{prefix}team__site__place__in": places})
+        if places
+        else NOTHING
+    )
+    return own | shared
+
+
+# --- Object rules -------------------------------------------------------------------------------
+# Each rule answers for one action on one kind of object. "view" rules decide 404 versus 403.
+
+Rule = Callable[[Scope, object], bool]
+_RULES: dict[str, Rule] = {}
+_VIEW_RULE_FOR: dict[str, str] = {}
+
+
+def rule(action: str, *, seen_by: str | None = None) -> Callable[[Rule], Rule]:
+    """Register ``fn`` as the rule for ``action``; ``seen_by`` names the action that decides
+    whether a refusal is a 404 (cannot see it) or a 403 (can see it, may not do this)."""
+
+    def register(fn: Rule) -> Rule:
+        _RULES[action] = fn
+        if seen_by:
+            _VIEW_RULE_FOR[action] = seen_by
+        return fn
+
+    return register
+
+
+def can(user, action: str, obj: object = None) -> bool:
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return False
+    if s.is_admin:
+        return True
+    try:
+        check = _RULES[action]
+    except KeyError:
+        raise ValueError(f"No policy rule for {action!r}") from None
+    return bool(check(s, obj))
+
+
+def require(user, action: str, obj: object = None, *, reason: str = "") -> None:
+    """Raise unless ``user`` may do ``action`` to ``obj``: 404 if they may not even see it."""
+    if can(user, action, obj):
+        return
+    view_action = _VIEW_RULE_FOR.get(action)
+    if view_action is None or not can(user, view_action, obj):
+        raise Http404("Not found")
+    raise PermissionDenied(reason or "You do not have permission to do that.")
+
+
+def _team_of(obj) -> Team:
+    return obj if isinstance(obj, Team) else obj.team
+
+
+@rule("view_team")
+def _view_team(s: Scope, obj) -> bool:
+    team = _team_of(obj)
+    return team.site.organisation_id in s.org_ids or team.site.place_id in s.partnership_place_ids
+
+
+@rule("lead_team", seen_by="view_team")
+def _lead_team(s: Scope, obj) -> bool:
+    team = _team_of(obj)
+    return team.pk in s.led_team_ids or s.manages_team(team)
+
+
+@rule("announce_to_team", seen_by="view_team")
+def _announce(s: Scope, obj) -> bool:
+    return _lead_team(s, obj)
+
+
+@rule("work_in_team", seen_by="view_team")
+def _work_in_team(s: Scope, obj) -> bool:
+    """Edit the team's own board (staff: their own cards — the board checks that), raise work."""
+    team = _team_of(obj)
+    return team.pk in s.member_team_ids or _lead_team(s, team)
+
+
+@rule("claim_saving", seen_by="view_team")
+def _claim_saving(s: Scope, obj) -> bool:
+    return _lead_team(s, obj)
+
+
+@rule("record_observation", seen_by="view_team")
+def _record_observation(s: Scope, obj) -> bool:
+    return _lead_team(s, obj)
+
+
+@rule("verify_saving", seen_by="view_team")
+def _verify_saving(s: Scope, obj) -> bool:
+    """Managers in scope only. The "never one's own claim" rule is the saving's own check."""
+    return s.manages_team(_team_of(obj))
+
+
+@rule("view_team_dashboard", seen_by="view_team")
+def _team_dashboard(s: Scope, obj) -> bool:
+    team = _team_of(obj)
+    return team.pk in s.member_team_ids or s.manages_team(team)
+
+
+@rule("view_idea")
+def _view_idea(s: Scope, idea) -> bool:
+    site = idea.team.site
+    return site.organisation_id in s.org_ids or (
+        idea.shared_with_partners and site.place_id in (s.place_ids | s.partnership_place_ids)
+    )
+
+
+@rule("respond_to_idea", seen_by="view_idea")
+def _respond_to_idea(s: Scope, idea) -> bool:
+    """Triage and respond: the team's leads and managers in scope."""
+    return _lead_team(s, idea.team)
+
+
+@rule("view_site")
+def _view_site(s: Scope, site: Site) -> bool:
+    return site.organisation_id in s.org_ids or site.place_id in s.partnership_place_ids
+
+
+@rule("view_site_dashboard", seen_by="view_site")
+def _site_dashboard(s: Scope, site: Site) -> bool:
+    return s.manages_site(site)
+
+
+@rule("view_organisation")
+def _view_org(s: Scope, org: Organisation) -> bool:
+    return org.pk in s.org_ids or bool(s.partnership_place_ids)
+
+
+@rule("view_organisation_dashboard", seen_by="view_organisation")
+def _org_dashboard(s: Scope, org: Organisation) -> bool:
+    return org.pk in s.managed_org_ids
+
+
+@rule("view_place")
+def _view_place(s: Scope, place: Place) -> bool:
+    return place.pk in s.place_ids or place.pk in s.partnership_place_ids
+
+
+@rule("view_place_dashboard", seen_by="view_place")
+def _place_dashboard(s: Scope, place: Place) -> bool:
+    return place.pk in s.partnership_place_ids
+
+
+@rule("manage_people")
+def _manage_people(s: Scope, obj) -> bool:
+    return False  # administrators only; they are let through before any rule runs

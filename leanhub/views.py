@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from leanhub import actions, notifications, policy
+from leanhub.forms import TeamAnnouncementForm
+from leanhub.http import paginate
+from leanhub.models import (
+    Membership,
+    Notification,
+    Organisation,
+    Place,
+    Role,
+    Site,
+    Team,
+    TeamAnnouncement,
+    User,
+)
+
+
+def _get_team_for_user(request: HttpRequest, team_id: int, action: str = "view_team") -> Team:
+    team = get_object_or_404(
+        Team.objects.select_related("site__organisation", "site__place"), pk=team_id
+    )
+    policy.require(request.user, action, team)
+    return team
+
+
+def _place_summary(place: Place) -> dict:
+    lines = list(place.spend_lines.select_related("organisation"))
+    counted = sum((line.amount for line in lines), start=0)
+    return {"place": place, "spend_lines": lines, "counted_spend": counted}
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One home per role: staff raise ideas, leads run their team, managers see their teams,
+    partnership leads see their place, administrators the set-up."""
+    scope = policy.scope_of(request.user)
+    role = scope.primary_role
+    context: dict = {"role": role}
+    if role == Role.ADMIN:
+        context["counts"] = {
+            "organisations": Organisation.objects.count(),
+            "places": Place.objects.count(),
+            "sites": Site.objects.count(),
+            "teams": Team.objects.count(),
+            "people": User.objects.filter(is_active=True).count(),
+        }
+    elif role == Role.MANAGER:
+        context["teams"] = (
+            Team.objects.filter(policy.team_q(request.user, "manage"))
+            .select_related("site__organisation")
+            .annotate(people=Count("memberships__user", distinct=True))
+        )
+    elif role == Role.PARTNERSHIP:
+        context["places"] = [
+            _place_summary(place)
+            for place in Place.objects.filter(pk__in=scope.partnership_place_ids)
+        ]
+    context["my_teams"] = list(
+        Team.objects.filter(pk__in=scope.home_team_ids).select_related("site__organisation")
+    )
+    context["announcements"] = TeamAnnouncement.objects.filter(
+        team_id__in=scope.home_team_ids
+    ).select_related("author", "team")[:5]
+    return render(request, "leanhub/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = _get_team_for_user(request, team_id)
+    form = TeamAnnouncementForm()
+    if request.method == "POST":
+        policy.require(
+            request.user,
+            "announce_to_team",
+            team,
+            reason="Only a lead or manager of this team can post to it.",
+        )
+        form = TeamAnnouncementForm(request.POST)
+        if form.is_valid():
+            actions.post_team_announcement(
+                team, message=form.cleaned_data["message"], by=request.user
+            )
+            messages.success(request, "Posted to the team. Everyone in it has been notified.")
+            return redirect(team)
+    members = (
+        Membership.objects.filter(team=team)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
+    announcements = team.announcements.select_related("author")[:20]
+    return render(
+        request,
+        "leanhub/team_detail.html",
+        {
+            "team": team,
+            "members": members,
+            "announcements": announcements,
+            "form": form,
+            "can_announce": policy.can(request.user, "announce_to_team", team),
+        },
+    )
+
+
+@require_GET
+@login_required
+def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    place = get_object_or_404(Place, slug=slug)
+    policy.require(request.user, "view_place", place)
+    return render(request, "leanhub/place_detail.html", _place_summary(place))
+
+
+@require_GET
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    rows = Notification.objects.filter(recipient=request.user).select_related("actor")
+    show = request.GET.get("show", "all")
+    if show == "unread":
+        rows = rows.unread()
+    template = (
+        "leanhub/notification_list.html#notification-table"
+        if request.htmx
+        else "leanhub/notification_list.html"
+    )
+    return render(request, template, {"page": paginate(request, rows), "show": show})
+
+
+@require_GET
+@login_required
+def notification_count(request: HttpRequest) -> HttpResponse:
+    """The header badge on its own, for resyncing after a websocket reconnect."""
+    return render(
+        request,
+        "leanhub/_notification_count.html",
+        {"unread_count": notifications.unread_count(request.user)},
+    )
+
+
+@require_POST
+@login_required
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    changed = notifications.mark_all_read(by=request.user)
+    messages.success(
+        request, f"Marked {changed} notification{'s' if changed != 1 else ''} as read."
+    )
+    return redirect("notifications")
+
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    reason = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

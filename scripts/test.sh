@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole suite. Locally: SQLite with the in-memory channel layer. Under CI=true: that, then
+# again on PostgreSQL with the Redis channel layer, and skipped browser tests count as failures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export DEBUG=1
+
+run_suite() {
+  local label=$1; shift
+  echo "=== Test suite on ${label} ==="
+  "$BIN/pytest" "$@"
+}
+
+if [ "${CI:-}" = "true" ]; then
+  export LEANHUB_REQUIRE_BROWSER=1
+fi
+
+unset DATABASE_URL REDIS_URL
+run_suite "SQLite + in-memory channel layer" -p no:cacheprovider "$@"
+
+if [ "${CI:-}" = "true" ] || [ -n "${LEANHUB_TEST_POSTGRES:-}" ]; then
+  export DATABASE_URL="${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/leanhub}"
+  export REDIS_URL="${CI_REDIS_URL:-redis://127.0.0.1:6379/0}"
+  export CHANNELS_PREFIX="leanhub-test-$$"
+  run_suite "PostgreSQL + Redis channel layer" -p no:cacheprovider "$@"
+fi

@@ -1,0 +1,26 @@
+/* LeanHub's own behaviour, small on purpose: the server renders, htmx swaps. */
+(function () {
+  "use strict";
+
+  // After a websocket (re)connects, every live fragment refetches itself: anything pushed while
+  // the socket was down is picked up, so a dropped network or a server restart loses nothing.
+  var opened = false;
+  document.body.addEventListener("htmx:wsOpen", function () {
+    if (opened) {
+      htmx.trigger(document.body, "resync");
+    }
+    opened = true;
+    document.documentElement.dataset.live = "connected";
+  });
+  document.body.addEventListener("htmx:wsClose", function () {
+    document.documentElement.dataset.live = "reconnecting";
+  });
+
+  // Put keyboard focus on a form's error summary so screen-reader users hear what went wrong.
+  function focusErrors(root) {
+    var summary = (root || document).querySelector(".error-summary");
+    if (summary) { summary.focus(); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
+  document.body.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.detail.target); });
+})();

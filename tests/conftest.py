@@ -1,0 +1,191 @@
+"""A fixed cast across two organisations in one place, so permission tests read naturally.
+
+Testshire (place)
+├── Testshire Jobcentre (org A)
+│   ├── Carrow Jobcentre (site A1): New Claims (sam staff, lee lead), Work Coaches (wendy staff)
+│   └── Penmoor Jobcentre (site A2): Penmoor Claims (no one)
+└── Testshire Police (org B)
+    └── Carrow Station (site B1): Crime Recording (priya staff, olu lead)
+Managers: maya (site A1), dev (org A), grace (org B). pat leads the place partnership.
+ada administers. nobody has no membership at all.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role, Site, Team, User
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Browser tests last: Playwright keeps an event loop in the main thread while its browser
+    is open, and the websocket tests need that thread free for their own loop."""
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
+
+
+@pytest.fixture
+def place(db) -> Place:
+    return Place.objects.create(
+        name="Testshire",
+        slug="testshire",
+        population=500_000,
+        annual_public_spend=Decimal("7100000000"),
+    )
+
+
+@pytest.fixture
+def other_place(db) -> Place:
+    return Place.objects.create(
+        name="Elsewhere",
+        slug="elsewhere",
+        population=100_000,
+        annual_public_spend=Decimal("1000000000"),
+    )
+
+
+@pytest.fixture
+def org_a(place) -> Organisation:
+    org = Organisation.objects.create(
+        name="Testshire Jobcentre", slug="tjc", kind=Organisation.Kind.JOBCENTRE
+    )
+    PlaceSpendLine.objects.create(place=place, organisation=org, amount=Decimal("1450000000"))
+    return org
+
+
+@pytest.fixture
+def org_b(place) -> Organisation:
+    org = Organisation.objects.create(
+        name="Testshire Police", slug="tp", kind=Organisation.Kind.POLICE
+    )
+    PlaceSpendLine.objects.create(place=place, organisation=org, amount=Decimal("310000000"))
+    return org
+
+
+@pytest.fixture
+def site_a1(org_a, place) -> Site:
+    return Site.objects.create(name="Carrow Jobcentre", organisation=org_a, place=place)
+
+
+@pytest.fixture
+def site_a2(org_a, place) -> Site:
+    return Site.objects.create(name="Penmoor Jobcentre", organisation=org_a, place=place)
+
+
+@pytest.fixture
+def site_b1(org_b, place) -> Site:
+    return Site.objects.create(name="Carrow Station", organisation=org_b, place=place)
+
+
+@pytest.fixture
+def team_a(site_a1) -> Team:
+    return Team.objects.create(name="New Claims", site=site_a1)
+
+
+@pytest.fixture
+def team_a_coaches(site_a1) -> Team:
+    return Team.objects.create(name="Work Coaches", site=site_a1)
+
+
+@pytest.fixture
+def team_a2(site_a2) -> Team:
+    return Team.objects.create(name="Penmoor Claims", site=site_a2)
+
+
+@pytest.fixture
+def team_b(site_b1) -> Team:
+    return Team.objects.create(name="Crime Recording", site=site_b1)
+
+
+PASSWORD = "correct-horse-battery"
+
+
+@functools.cache
+def _password_hash() -> str:
+    # Hashing is deliberately slow; hash the cast's shared password once per run, not per person.
+    return make_password(PASSWORD)
+
+
+def _person(username: str, role: str | None = None, **scope) -> User:
+    user = User.objects.create(
+        username=username,
+        password=_password_hash(),
+        full_name=username.title(),
+        email=f"{username}@example.org",
+    )
+    if role:
+        Membership.objects.create(user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def sam(team_a) -> User:
+    return _person("sam", Role.STAFF, team=team_a)
+
+
+@pytest.fixture
+def lee(team_a) -> User:
+    return _person("lee", Role.LEAD, team=team_a)
+
+
+@pytest.fixture
+def wendy(team_a_coaches) -> User:
+    return _person("wendy", Role.STAFF, team=team_a_coaches)
+
+
+@pytest.fixture
+def maya(site_a1) -> User:
+    return _person("maya", Role.MANAGER, site=site_a1)
+
+
+@pytest.fixture
+def dev(org_a, site_a1, site_a2) -> User:
+    return _person("dev", Role.MANAGER, organisation=org_a)
+
+
+@pytest.fixture
+def priya(team_b) -> User:
+    return _person("priya", Role.STAFF, team=team_b)
+
+
+@pytest.fixture
+def olu(team_b) -> User:
+    return _person("olu", Role.LEAD, team=team_b)
+
+
+@pytest.fixture
+def grace(org_b, site_b1) -> User:
+    return _person("grace", Role.MANAGER, organisation=org_b)
+
+
+@pytest.fixture
+def pat(place, org_a, org_b) -> User:
+    return _person("pat", Role.PARTNERSHIP, place=place)
+
+
+@pytest.fixture
+def ada(place) -> User:
+    user = _person("ada", Role.ADMIN, place=place)
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def nobody(db) -> User:
+    return _person("nobody")
+
+
+@pytest.fixture
+def cast(
+    sam, lee, wendy, maya, dev, priya, olu, grace, pat, ada, nobody, team_a2
+) -> dict[str, User]:
+    return {
+        u.username: u for u in (sam, lee, wendy, maya, dev, priya, olu, grace, pat, ada, nobody)
+    }
