@@ -54,7 +54,9 @@ def change_status(idea: Idea, *, to: str, note: str = "", by) -> IdeaEvent:
     idea.status = to
     if idea.first_response_at is None:
         idea.first_response_at = timezone.now()
-    idea.save(update_fields=["status", "first_response_at", "updated_at"])
+    if to == S.IMPLEMENTED:
+        idea.implemented_at = timezone.now()
+    idea.save(update_fields=["status", "first_response_at", "implemented_at", "updated_at"])
     event = IdeaEvent.objects.create(
         idea=idea, actor=by, from_status=from_status, to_status=to, note=note.strip()
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -58,9 +60,16 @@ class Idea(models.Model):
         default=False,
         help_text="Partner agencies in the same place can see and adopt it.",
     )
+    # Expected benefit in time: minutes saved each time × times a year. For "stop doing" ideas,
+    # the minutes each completion of the form/report/rule takes and how often it is done.
+    minutes_per_occurrence = models.DecimalField(
+        max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    occurrences_per_year = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
+    implemented_at = models.DateTimeField(null=True, blank=True)
 
     objects = IdeaQuerySet.as_manager()
 
@@ -77,6 +86,15 @@ class Idea(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("ideas:detail", args=[self.pk])
+
+    @property
+    def hours_per_year(self) -> Decimal | None:
+        """Expected hours a year: minutes per occurrence × occurrences a year ÷ 60."""
+        if self.minutes_per_occurrence is None or self.occurrences_per_year is None:
+            return None
+        return (self.minutes_per_occurrence * self.occurrences_per_year / 60).quantize(
+            Decimal("0.1")
+        )
 
 
 class IdeaEvent(models.Model):
@@ -97,3 +115,7 @@ class IdeaEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.idea}: {self.from_status or '—'} → {self.to_status}"
+
+
+# Value-stream maps live in their own module of this app.
+from ideas.vsm_models import *  # noqa: E402, F403
