@@ -93,6 +93,21 @@ def _asgi_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     server.start()
     yield f"http://127.0.0.1:{server.port}"
     server.stop()
+    _close_server_connections(django_db_blocker)
+
+
+def _close_server_connections(django_db_blocker) -> None:
+    """The server's worker threads may still hold a PostgreSQL session, which would stop the test
+    database from being dropped at the end of the run."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
