@@ -121,7 +121,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # channels-redis blocks up to 5 s waiting for a message; redis-py's own read
+                # timeout must be longer or idle sockets die with TimeoutError.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": os.environ.get("CHANNELS_PREFIX", "leanhub"),
                 "capacity": 1500,
                 "expiry": 10,

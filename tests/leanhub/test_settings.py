@@ -81,7 +81,7 @@ def test_database_url_switches_to_postgresql():
 def test_redis_url_switches_to_the_redis_channel_layer():
     s = _settings(DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
     assert s["layer"] == "channels_redis.core.RedisChannelLayer"
-    assert s["hosts"] == ["redis://127.0.0.1:6379/3"]
+    assert s["hosts"][0]["address"] == "redis://127.0.0.1:6379/3"
 
 
 def test_media_root_and_allowed_hosts_come_from_the_environment(tmp_path):
