@@ -286,14 +286,14 @@ def move_card(
     if to.board_id != card.board_id:
         raise MoveRefused("That column is on another board: a card stays on its own board.")
     # Lock the columns first, always in the same order, so concurrent moves queue up.
-    list(
-        Column.objects.select_for_update()
+    locked = {
+        c.pk: c
+        for c in Column.objects.select_for_update()
         .filter(pk__in={to.pk, card.column_id})
         .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    }
     card = Card.objects.select_for_update().get(pk=card.pk)
-    to = Column.objects.get(pk=to.pk)
+    to = locked[to.pk]
     _bump(card, expected_version)
     from_column_id = card.column_id
     changes_column = from_column_id != to.pk

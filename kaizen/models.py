@@ -107,7 +107,8 @@ class CardQuerySet(models.QuerySet):
 
 class Card(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="cards")
-    column = models.ForeignKey(Column, on_delete=models.PROTECT, related_name="cards")
+    # RESTRICT, not PROTECT: a column with cards cannot be deleted alone, but a board can.
+    column = models.ForeignKey(Column, on_delete=models.RESTRICT, related_name="cards")
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=140)
     description = models.TextField(blank=True)

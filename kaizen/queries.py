@@ -34,16 +34,13 @@ def board_for_user(user, board_id: int) -> Board:
 
 
 def card_for_user(user, card_id: int) -> Card:
+    """The card if the user may see it (404 otherwise). A joint board's member lists and the
+    card's owners are only read when the policy needs them (not for a team board's lead)."""
     from django.shortcuts import get_object_or_404
 
     card = get_object_or_404(
         Card.objects.select_related(
             "board__team__site__organisation", "column", "idea", "created_by"
-        ).prefetch_related(
-            "owners",
-            "board__members",
-            "board__member_teams__site",
-            "board__member_organisations",
         ),
         pk=card_id,
     )
@@ -90,8 +87,8 @@ def board_context(board: Board, *, now: datetime | None = None) -> dict:
 
 def columns_context(board_id: int, column_ids: list[int]) -> dict:
     """Just the columns a change touched, for the live fragment sent to every viewer."""
-    board = Board.objects.get(pk=board_id)
-    all_columns = list(board.columns.all())
+    all_columns = list(Column.objects.filter(board_id=board_id).select_related("board"))
+    board = all_columns[0].board
     touched = [c for c in all_columns if c.pk in set(column_ids)]
     cards = list(
         Card.objects.filter(column_id__in=column_ids).for_board().order_by("position", "pk")

@@ -104,10 +104,11 @@ def new_card(request: HttpRequest, board_id: int) -> HttpResponse:
     return redirect(board)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def move_card(request: HttpRequest, card_id: int) -> HttpResponse:
-    """The one move endpoint, for the "Move to…" form and for drag and drop alike."""
+    """The one move endpoint, for the "Move to…" form and for drag and drop alike. GET gives
+    the form (loaded into the card on demand, so the live fragments stay small)."""
     card = queries.card_for_user(request.user, card_id)
     policy.require(
         request.user,
@@ -115,6 +116,10 @@ def move_card(request: HttpRequest, card_id: int) -> HttpResponse:
         card,
         reason="Only the card's owners and the board's leads move it.",
     )
+    if request.method == "GET":
+        context = {"card": card, "columns": list(card.board.columns.all())}
+        template = "kaizen/move_card.html#move-form" if request.htmx else "kaizen/move_card.html"
+        return render(request, template, context)
     form = forms.MoveForm(request.POST)
     if not form.is_valid():
         return _board_response(
@@ -148,7 +153,13 @@ def move_card(request: HttpRequest, card_id: int) -> HttpResponse:
     except actions.MoveRefused as error:
         return _board_response(request, card.board, notice=error.message, status=400)
     if request.htmx:
-        return _board_response(request, card.board)
+        # The mover gets the same column fragments every viewer gets, and any earlier
+        # refusal notice is cleared; the rest of the board stays as it is.
+        context = queries.columns_context(card.board_id, sorted({data["column"], card.column_id}))
+        context["clear_notice"] = True
+        response = render(request, actions.COLUMN_TEMPLATE, context)
+        response["HX-Reswap"] = "none"
+        return response
     return redirect(card.board)
 
 

@@ -118,7 +118,7 @@ def test_a_stale_move_is_refused_and_the_current_board_shown(live_url, new_page,
         by=lee,
     )
 
-    lead.locator(f"#card-{first.pk} summary").click()
+    lead.locator(f"#card-{first.pk} .card__move").click()
     lead.locator(f"#move-{first.pk}-column").select_option(label="Do")
     lead.locator(f"#card-{first.pk}").get_by_role("button", name="Move").click()
 

@@ -42,6 +42,7 @@ def test_the_board_page_shows_columns_cards_and_the_live_socket(
     assert f'ws-connect="/ws/boards/{board_a.pk}/"' in body
     assert f'id="column-{col("Plan").pk}"' in body and "Card 1" in body
     assert "Move to…" in body and 'hx-trigger="resync from:body"' in body
+    assert "<select" not in body.split("Add a card")[0]  # move forms load on demand
     assert "board--readonly" not in body
 
 
@@ -66,9 +67,7 @@ def test_huddle_mode_sets_the_wall_screen_layout(client, lee, board_a):
     assert 'class="huddle"' in body
 
 
-def test_the_move_form_moves_a_card_and_answers_with_the_board(
-    client, lee, make_cards, col, board_a
-):
+def test_a_move_answers_htmx_with_the_two_columns_every_viewer_gets(client, lee, make_cards, col):
     cards = make_cards(3, col("Plan"))
     client.force_login(lee)
     response = client.post(
@@ -76,9 +75,22 @@ def test_the_move_form_moves_a_card_and_answers_with_the_board(
         {"column": col("Do").pk, "position": 1, "version": cards[2].version},
         headers={"HX-Request": "true"},
     )
-    assert response.status_code == 200
+    body = response.content.decode()
+    assert response.status_code == 200 and response["HX-Reswap"] == "none"
     assert order_of(col("Do")) == ["Card 2"]
-    assert f'id="board-{board_a.pk}"' in response.content.decode()
+    assert f'id="column-{col("Do").pk}" ' in body and f'id="column-{col("Plan").pk}" ' in body
+    assert f'id="column-{col("Check").pk}"' not in body
+
+
+def test_the_move_form_loads_into_the_card_on_demand(client, lee, make_cards, col):
+    (card,) = make_cards(1, col("Plan"))
+    client.force_login(lee)
+    url = reverse("kaizen:move-card", args=[card.pk])
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith("<form") and "autofocus" in partial
+    assert f'name="version" value="{card.version}"' in partial
+    page = client.get(url).content.decode()
+    assert "<h1>Move “Card 0”</h1>" in page and "<html" in page
 
 
 def test_without_htmx_a_move_redirects_to_the_board(client, lee, make_cards, col, board_a):
@@ -165,10 +177,11 @@ def test_an_outsider_moving_a_card_gets_not_found(client, priya, make_cards, col
     assert response.status_code == 404
 
 
-def test_moving_needs_a_post(client, lee, make_cards, col):
+def test_moving_answers_only_get_and_post(client, lee, make_cards, col):
     (card,) = make_cards(1, col("Plan"))
     client.force_login(lee)
-    assert client.get(reverse("kaizen:move-card", args=[card.pk])).status_code == 405
+    assert client.put(reverse("kaizen:move-card", args=[card.pk])).status_code == 405
+    assert client.get(reverse("kaizen:board", args=[card.board_id]) + "x/").status_code == 404
 
 
 @pytest.mark.parametrize("title", ["", "x" * 141])
