@@ -80,12 +80,9 @@ def test_the_same_move_by_keyboard_only(live_url, new_page, huddle):
     lead = _open_board(new_page, live_url, board, "lee", PHONE)
     colleague = _open_board(new_page, live_url, board, "sam", DESKTOP)
 
-    lead.locator(f"#card-{second.pk} summary").focus()
-    lead.keyboard.press("Enter")
-    lead.keyboard.press("Tab")
-    expect(
-        lead.get_by_label("Column").and_(lead.locator(f"#move-{second.pk}-column"))
-    ).to_be_focused()
+    lead.locator(f"#card-{second.pk} .card__move").focus()
+    lead.keyboard.press("Enter")  # the form loads into the card, focus on its first field
+    expect(lead.locator(f"#move-{second.pk}-column")).to_be_focused()
     lead.keyboard.press("ArrowDown")  # Plan → Do
     lead.keyboard.press("Tab")
     lead.keyboard.press("Control+A")
@@ -107,8 +104,11 @@ def test_a_stale_move_is_refused_and_the_current_board_shown(live_url, new_page,
     lead.goto(f"{live_url}{board.get_absolute_url()}")
     expect(lead.locator(f"#column-{columns['Plan'].pk} #card-{first.pk}")).to_be_visible()
 
-    # Let the resync that follows the sockets opening finish before the card changes elsewhere.
+    # Let the resync that follows the sockets opening finish, then open the card's move form.
     lead.wait_for_load_state("networkidle")
+    lead.locator(f"#card-{first.pk} .card__move").click()
+    expect(lead.locator(f"#move-{first.pk}-column")).to_be_focused()
+    # Meanwhile someone else moves the card.
     _off_the_browser_thread(
         actions.move_card,
         first,
@@ -118,7 +118,6 @@ def test_a_stale_move_is_refused_and_the_current_board_shown(live_url, new_page,
         by=lee,
     )
 
-    lead.locator(f"#card-{first.pk} .card__move").click()
     lead.locator(f"#move-{first.pk}-column").select_option(label="Do")
     lead.locator(f"#card-{first.pk}").get_by_role("button", name="Move").click()
 
