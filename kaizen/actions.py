@@ -5,7 +5,7 @@ after commit with rendered column fragments — one broadcast per action."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,6 +30,7 @@ from leanhub import audit, policy, realtime
 from leanhub.models import Team
 
 COLUMN_TEMPLATE = "kaizen/_columns_oob.html"
+DOUBLE_SUBMIT_WINDOW = timedelta(seconds=10)
 VIEWERS_TEMPLATE = "kaizen/_viewers.html"
 
 
@@ -139,13 +140,32 @@ def create_joint_board(
 
 
 @transaction.atomic
-def set_wip_limit(column: Column, *, limit: int | None, by) -> Column:
-    policy.require(by, "lead_board", column.board, reason="Only the board's leads set WIP limits.")
-    column.wip_limit = limit
-    column.save(update_fields=["wip_limit"])
-    audit.record(by, "column.wip_limit_set", column, {"limit": limit})
-    _announce(column.board_id, [column.pk])
-    return column
+def configure_board(
+    board: Board, *, wip_limits: dict[int, int | None], stale_after_days: int, by
+) -> Board:
+    """Set the columns' WIP limits (None for no limit) and when a card counts as stale.
+    The board's leads only. Viewers get the changed columns in one broadcast."""
+    policy.require(by, "lead_board", board, reason="Only the board's leads set its limits.")
+    changed = []
+    for column in Column.objects.select_for_update().filter(board=board):
+        if column.pk in wip_limits and wip_limits[column.pk] != column.wip_limit:
+            audit.record(
+                by,
+                "column.wip_limit_set",
+                column,
+                {"from": column.wip_limit, "to": wip_limits[column.pk]},
+            )
+            column.wip_limit = wip_limits[column.pk]
+            column.save(update_fields=["wip_limit"])
+            changed.append(column.pk)
+    if stale_after_days != board.stale_after_days:
+        audit.record(by, "board.stale_after_set", board, {"days": stale_after_days})
+        board.stale_after_days = stale_after_days
+        board.save(update_fields=["stale_after_days"])
+        changed = [c.pk for c in board.columns.all()]
+    if changed:
+        _announce(board.pk, changed)
+    return board
 
 
 # --- Cards ----------------------------------------------------------------------------------
@@ -169,6 +189,15 @@ def create_card(
     column of another board, and going over a WIP limit without a reason."""
     policy.require(by, "work_on_board", board, reason="Only people working this board add cards.")
     columns = {c.pk: c for c in Column.objects.select_for_update().filter(board=board)}
+    repeat = Card.objects.filter(
+        column=column or min(columns.values(), key=lambda c: (c.position, c.pk)),
+        board=board,
+        title=title.strip(),
+        created_by=by,
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    ).first()
+    if repeat is not None:
+        return repeat  # the same card submitted twice in a few seconds is one card
     if column is None:
         column = min(columns.values(), key=lambda c: (c.position, c.pk))
     elif column.pk not in columns:

@@ -142,3 +142,26 @@ class DecisionForm(forms.Form):
         ):
             self.add_error("learning", "Say what was learned, so others need not repeat it.")
         return data
+
+
+class BoardSettingsForm(forms.Form):
+    stale_after_days = forms.IntegerField(
+        min_value=1, max_value=365, label="Flag a card as stale after this many days without moving"
+    )
+
+    def __init__(self, *args, board, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = list(board.columns.all())
+        for column in self.columns:
+            self.fields[f"wip_{column.pk}"] = forms.IntegerField(
+                min_value=0,
+                max_value=99,
+                required=False,
+                label=f"WIP limit for {column.name}",
+                help_text="Leave empty for no limit.",
+                initial=column.wip_limit,
+            )
+        self.fields["stale_after_days"].initial = board.stale_after_days
+
+    def wip_limits(self) -> dict[int, int | None]:
+        return {c.pk: self.cleaned_data.get(f"wip_{c.pk}") for c in self.columns}

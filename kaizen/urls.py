@@ -11,6 +11,7 @@ urlpatterns = [
     path("teams/<int:team_id>/board/", views.team_board, name="team-board"),
     path("boards/<int:board_id>/", views.board, name="board"),
     path("boards/<int:board_id>/flow/", views.board_flow, name="board-flow"),
+    path("boards/<int:board_id>/settings/", views.board_settings, name="board-settings"),
     path("boards/<int:board_id>/cards/new/", views.new_card, name="new-card"),
     path("cards/<int:card_id>/", views.card_detail, name="card"),
     path("cards/<int:card_id>/move/", views.move_card, name="move-card"),

@@ -270,6 +270,30 @@ def card_a3(request: HttpRequest, card_id: int) -> HttpResponse:
     return render(request, "kaizen/card_a3.html", queries.card_story(card))
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
+    """WIP limits per column and the stale threshold: the board's leads only."""
+    board = queries.board_for_user(request.user, board_id)
+    policy.require(
+        request.user, "lead_board", board, reason="Only the board's leads set its limits."
+    )
+    form = forms.BoardSettingsForm(request.POST or None, board=board)
+    if request.method == "POST" and form.is_valid():
+        actions.configure_board(
+            board,
+            wip_limits=form.wip_limits(),
+            stale_after_days=form.cleaned_data["stale_after_days"],
+            by=request.user,
+        )
+        messages.success(request, "Board limits saved.")
+        return redirect(board)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "kaizen/board_settings.html", {"board": board, "form": form}, status=status
+    )
+
+
 @require_GET
 @login_required
 def board_flow(request: HttpRequest, board_id: int) -> HttpResponse:

@@ -29,14 +29,19 @@ def col(board_a):
 @pytest.fixture
 def make_cards(board_a, lee):
     def make(
-        n: int, column: Column | None = None, *, owner=None, board: Board | None = None
+        n: int,
+        column: Column | None = None,
+        *,
+        owner=None,
+        board: Board | None = None,
+        prefix: str = "Card",
     ) -> list[Card]:
         target = board or board_a
         column = column or target.columns.first()
         return [
             actions.create_card(
                 target,
-                title=f"Card {i}",
+                title=f"{prefix} {i}",
                 column=column,
                 owners=[owner or lee],
                 by=lee,

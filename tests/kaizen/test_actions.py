@@ -147,7 +147,7 @@ def test_nothing_is_broadcast_when_a_move_is_refused(
 
 def test_staff_move_their_own_cards_but_not_others(make_cards, col, sam, lee):
     (mine,) = make_cards(1, col("Plan"), owner=sam)
-    (theirs,) = make_cards(1, col("Plan"))
+    (theirs,) = make_cards(1, col("Plan"), prefix="Theirs")
     actions.move_card(mine, to=col("Do"), position=0, expected_version=mine.version, by=sam)
     with pytest.raises(PermissionDenied):
         actions.move_card(theirs, to=col("Do"), position=0, expected_version=theirs.version, by=sam)

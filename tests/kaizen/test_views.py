@@ -268,3 +268,29 @@ def test_a_board_renders_in_a_bounded_number_of_queries(
     assert response.content.decode().count('class="card') >= n
     with django_assert_max_num_queries(14):
         assert client.get(reverse("kaizen:board-flow", args=[board_a.pk])).status_code == 200
+
+
+def test_a_lead_sets_wip_limits_and_the_stale_threshold(client, lee, board_a, col):
+    client.force_login(lee)
+    url = reverse("kaizen:board-settings", args=[board_a.pk])
+    assert client.get(url).status_code == 200
+    data = {f"wip_{c.pk}": "" for c in board_a.columns.all()}
+    data.update({f"wip_{col('Do').pk}": "3", "stale_after_days": "10"})
+    assert client.post(url, data).status_code == 302
+    board_a.refresh_from_db()
+    assert board_a.columns.get(name="Do").wip_limit == 3 and board_a.stale_after_days == 10
+    bad = client.post(url, {**data, "stale_after_days": "0"})
+    assert bad.status_code == 400 and 'class="field-error"' in bad.content.decode()
+
+
+def test_staff_may_not_change_the_limits(client, sam, board_a):
+    client.force_login(sam)
+    assert client.get(reverse("kaizen:board-settings", args=[board_a.pk])).status_code == 403
+
+
+def test_adding_the_same_card_twice_in_a_row_makes_one_card(client, sam, board_a, col):
+    client.force_login(sam)
+    url = reverse("kaizen:new-card", args=[board_a.pk])
+    for _ in range(2):
+        client.post(url, {"title": "Shorter letters", "column": col("To try").pk})
+    assert Card.objects.filter(title="Shorter letters").count() == 1
