@@ -37,6 +37,8 @@ ENV = {
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DEBUG": "0",
     "LOG_LEVEL": "ERROR",
+    # Keep database connections between requests, as a production deployment would.
+    "CONN_MAX_AGE": "60",
     "DJANGO_SETTINGS_MODULE": "leanhub.settings",
 }
 

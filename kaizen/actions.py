@@ -31,6 +31,7 @@ from leanhub.models import Team
 
 COLUMN_TEMPLATE = "kaizen/_columns_oob.html"
 DOUBLE_SUBMIT_WINDOW = timedelta(seconds=10)
+VIEWER_MAX_AGE = timedelta(hours=12)
 VIEWERS_TEMPLATE = "kaizen/_viewers.html"
 
 
@@ -423,6 +424,8 @@ def _announce_viewers(board_id: int) -> None:
 
 def join_board(board_id: int, *, channel_name: str, by) -> None:
     """A socket opened on the board: count its person among the viewers and tell the others."""
+    # A server process that died never ran its disconnects: forget viewers that old.
+    BoardViewer.objects.filter(connected_at__lt=timezone.now() - VIEWER_MAX_AGE).delete()
     BoardViewer.objects.update_or_create(
         channel_name=channel_name, defaults={"board_id": board_id, "user": by}
     )

@@ -100,7 +100,11 @@ def columns_context(board_id: int, column_ids: list[int]) -> dict:
 def viewers_of(board_id: int) -> list:
     """Distinct people with the board open, in the order they arrived."""
     seen: dict[int, object] = {}
-    for row in BoardViewer.objects.filter(board_id=board_id).select_related("user"):
+    from kaizen.actions import VIEWER_MAX_AGE
+
+    recent = timezone.now() - VIEWER_MAX_AGE
+    rows = BoardViewer.objects.filter(board_id=board_id, connected_at__gte=recent)
+    for row in rows.select_related("user"):
         seen.setdefault(row.user_id, row.user)
     return list(seen.values())
 

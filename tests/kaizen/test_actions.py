@@ -271,3 +271,19 @@ def test_stale_is_judged_from_the_last_column_change(make_cards, col, board_a):
 
 def test_columns_belong_to_boards(board_a):
     assert Column.objects.filter(board=board_a).count() == 6
+
+
+def test_viewers_left_behind_by_a_dead_server_are_forgotten(board_a, sam, lee):
+    from kaizen import queries
+    from kaizen.models import BoardViewer
+
+    actions.join_board(board_a.pk, channel_name="gone!1", by=sam)
+    BoardViewer.objects.filter(channel_name="gone!1").update(
+        connected_at=timezone.now() - timedelta(hours=13)
+    )
+    assert queries.viewers_of(board_a.pk) == []
+    actions.join_board(board_a.pk, channel_name="here!2", by=lee)
+    assert list(BoardViewer.objects.values_list("channel_name", flat=True)) == ["here!2"]
+    assert queries.viewers_of(board_a.pk) == [lee]
+    actions.leave_board(board_a.pk, channel_name="here!2")
+    assert queries.viewers_of(board_a.pk) == []
