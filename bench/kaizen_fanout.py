@@ -264,7 +264,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--viewers", type=int, default=100)
     parser.add_argument("--moves", type=int, default=30)
+    parser.add_argument(
+        "--layer",
+        choices=["queue", "pubsub"],
+        default="queue",
+        help="queue: the project's RedisChannelLayer; pubsub: RedisPubSubChannelLayer",
+    )
     args = parser.parse_args()
+    if args.layer == "pubsub":
+        ENV["DJANGO_SETTINGS_MODULE"] = "bench.kaizen_pubsub_settings"
 
     create_database()
     setup = prepare_board()
@@ -276,8 +284,8 @@ def main() -> None:
     latencies.sort()
     p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
     print(
-        f"{args.moves} moves × {args.viewers} viewers on 2 uvicorn processes (Redis channel layer, "
-        f"PostgreSQL): {len(latencies)} deliveries"
+        f"{args.moves} moves × {args.viewers} viewers on 2 uvicorn processes "
+        f"(Redis {args.layer} channel layer, PostgreSQL): {len(latencies)} deliveries"
     )
     print(
         f"move → fragment at viewer, ms: p50 {statistics.median(latencies):.1f}  "
