@@ -49,6 +49,8 @@ def _open_board(new_page, live_url, board, who: str, viewport):
     page.goto(f"{live_url}{board.get_absolute_url()}")
     # The viewers list arrives over the board's own socket: once it names us, we are live.
     expect(page.locator(f"#board-viewers-{board.pk}")).to_contain_text(who.title())
+    # The resync that follows the sockets opening swaps the board once; let it land.
+    page.wait_for_load_state("networkidle")
     return page
 
 
@@ -145,3 +147,31 @@ def test_the_a3_page_is_accessible(live_url, new_page, huddle, lee):
     page.goto(f"{live_url}/kaizen/cards/{first.pk}/a3/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Pre-fill the claim form")
     assert_accessible(page)
+
+
+def test_a_card_dragged_by_touch_on_a_phone_moves(live_url, new_page, huddle):
+    board, columns, _, second = huddle
+    phone = _open_board(new_page, live_url, board, "lee", PHONE)
+    cdp = phone.context.new_cdp_session(phone)
+    cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
+    handle = phone.locator(f"#card-{second.pk} .card__handle")
+    target = phone.locator(f"#column-{columns['Do'].pk} ol.cards")
+    handle.scroll_into_view_if_needed()
+    start = handle.bounding_box()
+    x, y = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+    end = target.bounding_box()
+    to_x, to_y = end["x"] + end["width"] / 2, end["y"] + 10
+
+    def touch(kind: str, px: float, py: float) -> None:
+        points = [] if kind == "touchEnd" else [{"x": px, "y": py}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", x, y)
+    for step in range(1, 16):
+        touch("touchMove", x + (to_x - x) * step / 15, y + (to_y - y) * step / 15)
+    with phone.expect_response(lambda r: r.url.endswith("/move/")) as moved:
+        touch("touchEnd", to_x, to_y)
+    assert moved.value.status == 200
+
+    expect(phone.locator(f"#column-{columns['Do'].pk} #card-{second.pk}")).to_be_attached()
+    assert Card.objects.get(pk=second.pk).column == columns["Do"]
