@@ -20,6 +20,13 @@ from leanhub.models import Team, User
 BOARD_PAGE = "kaizen/board.html"
 
 
+def _in_huddle(request: HttpRequest) -> bool:
+    """Huddle mode is in the page's address; htmx requests from that page carry it along."""
+    if request.GET.get("huddle") == "1":
+        return True
+    return bool(request.htmx) and "huddle=1" in (request.htmx.current_url or "")
+
+
 def _board_response(
     request: HttpRequest,
     board,
@@ -39,7 +46,7 @@ def _board_response(
             "notice": notice,
             "wip_prompt": wip_prompt,
             "new_card_form": new_card_form or forms.NewCardForm(board=board),
-            "huddle": request.GET.get("huddle") == "1",
+            "huddle": _in_huddle(request),
         }
     )
     if request.htmx:

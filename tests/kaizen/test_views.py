@@ -294,3 +294,15 @@ def test_adding_the_same_card_twice_in_a_row_makes_one_card(client, sam, board_a
     for _ in range(2):
         client.post(url, {"title": "Shorter letters", "column": col("To try").pk})
     assert Card.objects.filter(title="Shorter letters").count() == 1
+
+
+def test_a_resync_from_the_wall_screen_stays_in_huddle_mode(client, lee, board_a):
+    client.force_login(lee)
+    url = reverse("kaizen:board", args=[board_a.pk])
+    body = client.get(
+        url, headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{url}?huddle=1"}
+    ).content.decode()
+    assert "Leave huddle mode" in body
+    assert (
+        "Leave huddle mode" not in client.get(url, headers={"HX-Request": "true"}).content.decode()
+    )
