@@ -236,16 +236,16 @@ def create_card_from_idea(idea: Idea, *, by) -> Card:
     """One click from an accepted idea: a card on the team's board, owned by the idea's author
     and the person who made it, and the idea moves to "in progress". Links both ways (the card
     holds the idea; the idea lists its cards). A second click returns the same card."""
-    idea = Idea.objects.select_for_update().select_related("team__site").get(pk=idea.pk)
-    existing = Card.objects.filter(idea=idea).first()
-    if existing is not None:
-        return existing
     policy.require(
         by,
         "respond_to_idea",
         idea,
         reason="Only the team's leads and managers can start work on it.",
     )
+    idea = Idea.objects.select_for_update().select_related("team__site").get(pk=idea.pk)
+    existing = Card.objects.filter(idea=idea).first()
+    if existing is not None:
+        return existing
     if idea.status != Idea.Status.ACCEPTED:
         raise MoveRefused(
             f"Only an accepted idea becomes a card; this one is {idea.get_status_display().lower()}."
@@ -569,6 +569,15 @@ def decide_cycle(
     audit.record(by, "cycle.decided", card, {"cycle": cycle.number, "decision": decision})
     if decision == Cycle.Decision.ADAPT:
         start_cycle(card, by=by)
+    if (
+        decision == Cycle.Decision.ADOPT
+        and mark_idea_implemented
+        and card.idea_id
+        and not policy.can(by, "respond_to_idea", card.idea)
+    ):
+        raise ValidationError(
+            {"mark_idea_implemented": "Only the team's leads can mark the idea implemented."}
+        )
     if (
         decision == Cycle.Decision.ADOPT
         and mark_idea_implemented

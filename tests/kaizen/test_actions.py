@@ -287,3 +287,16 @@ def test_viewers_left_behind_by_a_dead_server_are_forgotten(board_a, sam, lee):
     assert queries.viewers_of(board_a.pk) == [lee]
     actions.leave_board(board_a.pk, channel_name="here!2")
     assert queries.viewers_of(board_a.pk) == []
+
+
+def test_only_leads_mark_the_idea_implemented_when_adopting(accepted_idea, lee, sam):
+    from django.core.exceptions import ValidationError
+
+    card = actions.create_card_from_idea(accepted_idea, by=lee)
+    cycle = actions.start_cycle(card, by=sam)  # sam owns the card with lee
+    with pytest.raises(ValidationError, match="leads"):
+        actions.decide_cycle(
+            cycle, decision="adopt", standard="Pre-fill", mark_idea_implemented=True, by=sam
+        )
+    accepted_idea.refresh_from_db()
+    assert accepted_idea.status == Idea.Status.IN_PROGRESS
