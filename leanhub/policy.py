@@ -348,3 +348,98 @@ def _place_dashboard(s: Scope, place: Place) -> bool:
 @rule("manage_people")
 def _manage_people(s: Scope, obj) -> bool:
     return False  # administrators only; they are let through before any rule runs
+
+
+# --- kaizen rules ---
+# A team's board follows the team rules. A joint board (no team) is worked by its member teams,
+# the people named on it, and the managers of its member teams and organisations.
+
+
+def board_q(user, *, prefix: str = "") -> Q:
+    """Boards a user may see: their organisations' team boards (and, for partnership leads, the
+    boards of teams in their place), plus joint boards they or their teams/organisations are on."""
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return NOTHING
+    if s.is_admin:
+        return Q()
+
+    def f(lookup: str, values) -> Q:
+        return Q(**{f"{prefix}{lookup}": values}) if values else NOTHING
+
+    return (
+        f("team__site__organisation__in", s.org_ids)
+        | f("team__site__place__in", s.partnership_place_ids)
+        | Q(**{f"{prefix}members": s.user_id})
+        | f("member_teams__in", s.member_team_ids)
+        | f("member_teams__site__organisation__in", s.org_ids)
+        | f("member_organisations__in", s.org_ids)
+    )
+
+
+def _board_of(obj):
+    return obj.board if hasattr(obj, "column_id") else obj
+
+
+def _joint(board) -> tuple[set[int], set[Team], set[int]]:
+    """Member user ids, member teams and member organisation ids (prefetch them for lists)."""
+    cached = getattr(board, "_policy_members", None)
+    if cached is None:
+        cached = (
+            {u.pk for u in board.members.all()},
+            set(board.member_teams.select_related("site").all()),
+            {o.pk for o in board.member_organisations.all()},
+        )
+        board._policy_members = cached
+    return cached
+
+
+@rule("view_board")
+def _view_board(s: Scope, obj) -> bool:
+    board = _board_of(obj)
+    if board.team_id:
+        return _view_team(s, board.team)
+    users, teams, orgs = _joint(board)
+    return (
+        s.user_id in users
+        or any(t.site.organisation_id in s.org_ids for t in teams)
+        or bool(orgs & s.org_ids)
+    )
+
+
+@rule("lead_board", seen_by="view_board")
+def _lead_board(s: Scope, obj) -> bool:
+    """Run the whole board: move anyone's card, set columns and WIP limits."""
+    board = _board_of(obj)
+    if board.team_id:
+        return _lead_team(s, board.team)
+    _, teams, orgs = _joint(board)
+    return any(_lead_team(s, t) for t in teams) or bool(orgs & s.managed_org_ids)
+
+
+@rule("work_on_board", seen_by="view_board")
+def _work_on_board(s: Scope, obj) -> bool:
+    """Add cards and edit one's own: the team's members, or a joint board's members."""
+    board = _board_of(obj)
+    if board.team_id:
+        return _work_in_team(s, board.team)
+    users, teams, _ = _joint(board)
+    return (
+        s.user_id in users or any(t.pk in s.member_team_ids for t in teams) or _lead_board(s, board)
+    )
+
+
+@rule("view_card")
+def _view_card(s: Scope, card) -> bool:
+    return _view_board(s, card.board)
+
+
+@rule("edit_card", seen_by="view_card")
+def _edit_card(s: Scope, card) -> bool:
+    """Staff edit and move the cards they own or raised; leads and managers any card."""
+    if _lead_board(s, card.board):
+        return True
+    if not _work_on_board(s, card.board):
+        return False
+    owner_ids = {u.pk for u in card.owners.all()}
+    return s.user_id in owner_ids or s.user_id == card.created_by_id

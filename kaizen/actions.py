@@ -1,0 +1,593 @@
+"""State changes on boards, cards and PDCA cycles. Object first, the rest keyword-only, the
+acting user as ``by``. Each is atomic, asks the policy, audits, and tells the board's viewers
+after commit with rendered column fragments — one broadcast per action."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Case, IntegerField, Max, Value, When
+from django.utils import timezone
+
+from ideas.actions import change_status
+from ideas.models import Idea
+from kaizen import photos
+from kaizen.models import (
+    DEFAULT_COLUMNS,
+    Board,
+    BoardViewer,
+    Card,
+    CardMove,
+    Column,
+    Cycle,
+    CycleAction,
+    CyclePhoto,
+)
+from leanhub import audit, policy, realtime
+from leanhub.models import Team
+
+COLUMN_TEMPLATE = "kaizen/_columns_oob.html"
+DOUBLE_SUBMIT_WINDOW = timedelta(seconds=10)
+VIEWER_MAX_AGE = timedelta(hours=12)
+VIEWERS_TEMPLATE = "kaizen/_viewers.html"
+
+
+class StaleCard(Exception):
+    """The card changed since the person loaded it; nothing was written."""
+
+    message = "This card changed — here is the current board."
+
+
+class MoveRefused(ValidationError):
+    """A move that cannot be made (wrong board, bad position); the message says why."""
+
+
+class WipLimitReached(MoveRefused):
+    """The target column is at its WIP limit and no reason was given for going over it."""
+
+    def __init__(self, column: Column) -> None:
+        super().__init__(
+            f"{column.name} has a work-in-progress limit of {column.wip_limit}. "
+            "Say why this card should go over it."
+        )
+        self.column = column
+
+
+def board_group(board_id: int) -> str:
+    return f"kaizen.board.{board_id}"
+
+
+def _announce(board_id: int, column_ids: Iterable[int]) -> None:
+    """After commit, send the touched columns — rendered from committed rows — to every viewer."""
+    from kaizen import queries
+
+    ids = sorted(set(column_ids))
+
+    def send() -> None:
+        realtime.broadcast(
+            board_group(board_id), COLUMN_TEMPLATE, queries.columns_context(board_id, ids)
+        )
+
+    transaction.on_commit(send)
+
+
+def _bump(card: Card, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != card.version:
+        raise StaleCard(StaleCard.message)
+    card.version += 1
+
+
+def _renumber(orderings: dict[int, list[int]]) -> None:
+    """Give every card in the touched columns its new position in one UPDATE."""
+    whens = [
+        When(pk=pk, then=Value(index)) for ids in orderings.values() for index, pk in enumerate(ids)
+    ]
+    if whens:
+        Card.objects.filter(pk__in=[pk for ids in orderings.values() for pk in ids]).update(
+            position=Case(*whens, output_field=IntegerField())
+        )
+
+
+def _enter(card: Card, column: Column, now) -> None:
+    card.moved_at = now
+    if column.kind != Column.Kind.BACKLOG and card.started_at is None:
+        card.started_at = now
+    card.done_at = now if column.kind == Column.Kind.DONE else None
+
+
+# --- Boards ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_team_board(team: Team) -> Board:
+    """Every team has a board: made with the default columns the first time anyone asks."""
+    board, created = Board.objects.get_or_create(team=team, defaults={"name": f"{team.name} board"})
+    if created:
+        Column.objects.bulk_create(
+            Column(board=board, name=name, kind=kind, position=i)
+            for i, (name, kind) in enumerate(DEFAULT_COLUMNS)
+        )
+    return board
+
+
+@transaction.atomic
+def create_joint_board(
+    *,
+    name: str,
+    teams: Iterable[Team] = (),
+    organisations: Iterable = (),
+    members: Iterable = (),
+    by,
+) -> Board:
+    """A board several teams or agencies work together. Administrators and managers of every
+    member team only."""
+    teams = list(teams)
+    for team in teams:
+        policy.require(by, "lead_team", team, reason="You can only add teams you lead or manage.")
+    if not teams and not policy.scope_of(by).is_admin:
+        raise ValidationError("Choose at least one team you lead or manage.")
+    board = Board.objects.create(name=name.strip())
+    board.member_teams.set(teams)
+    board.member_organisations.set(list(organisations))
+    board.members.set(list(members))
+    Column.objects.bulk_create(
+        Column(board=board, name=n, kind=k, position=i) for i, (n, k) in enumerate(DEFAULT_COLUMNS)
+    )
+    audit.record(by, "board.created", board, {"teams": [t.pk for t in teams]})
+    return board
+
+
+@transaction.atomic
+def configure_board(
+    board: Board, *, wip_limits: dict[int, int | None], stale_after_days: int, by
+) -> Board:
+    """Set the columns' WIP limits (None for no limit) and when a card counts as stale.
+    The board's leads only. Viewers get the changed columns in one broadcast."""
+    policy.require(by, "lead_board", board, reason="Only the board's leads set its limits.")
+    changed = []
+    for column in Column.objects.select_for_update().filter(board=board):
+        if column.pk in wip_limits and wip_limits[column.pk] != column.wip_limit:
+            audit.record(
+                by,
+                "column.wip_limit_set",
+                column,
+                {"from": column.wip_limit, "to": wip_limits[column.pk]},
+            )
+            column.wip_limit = wip_limits[column.pk]
+            column.save(update_fields=["wip_limit"])
+            changed.append(column.pk)
+    if stale_after_days != board.stale_after_days:
+        audit.record(by, "board.stale_after_set", board, {"days": stale_after_days})
+        board.stale_after_days = stale_after_days
+        board.save(update_fields=["stale_after_days"])
+        changed = [c.pk for c in board.columns.all()]
+    if changed:
+        _announce(board.pk, changed)
+    return board
+
+
+# --- Cards ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_card(
+    board: Board,
+    *,
+    title: str,
+    column: Column | None = None,
+    description: str = "",
+    owners: Iterable = (),
+    due_date: date | None = None,
+    labels: str = "",
+    idea: Idea | None = None,
+    wip_reason: str = "",
+    by,
+) -> Card:
+    """Add a card at the bottom of ``column`` (the board's first column by default). Refuses a
+    column of another board, and going over a WIP limit without a reason."""
+    policy.require(by, "work_on_board", board, reason="Only people working this board add cards.")
+    columns = {c.pk: c for c in Column.objects.select_for_update().filter(board=board)}
+    repeat = Card.objects.filter(
+        column=column or min(columns.values(), key=lambda c: (c.position, c.pk)),
+        board=board,
+        title=title.strip(),
+        created_by=by,
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    ).first()
+    if repeat is not None:
+        return repeat  # the same card submitted twice in a few seconds is one card
+    if column is None:
+        column = min(columns.values(), key=lambda c: (c.position, c.pk))
+    elif column.pk not in columns:
+        raise MoveRefused("That column is on another board.")
+    column = columns[column.pk]
+    count = Card.objects.filter(column=column).count()
+    wip_reason = wip_reason.strip()
+    if column.wip_limit is not None and count >= column.wip_limit and not wip_reason:
+        raise WipLimitReached(column)
+    now = timezone.now()
+    card = Card(
+        board=board,
+        column=column,
+        position=count,
+        title=title.strip(),
+        description=description.strip(),
+        due_date=due_date,
+        labels=labels.strip(),
+        idea=idea,
+        wip_reason=wip_reason if column.wip_limit is not None and count >= column.wip_limit else "",
+        created_by=by,
+        created_at=now,
+    )
+    _enter(card, column, now)
+    card.save()
+    card.owners.set(list(owners) or [by])
+    CardMove.objects.create(card=card, to_column=column, by=by, at=now, wip_reason=card.wip_reason)
+    audit.record(by, "card.created", card, {"column": column.pk, "wip_reason": card.wip_reason})
+    _announce(board.pk, [column.pk])
+    return card
+
+
+@transaction.atomic
+def create_card_from_idea(idea: Idea, *, by) -> Card:
+    """One click from an accepted idea: a card on the team's board, owned by the idea's author
+    and the person who made it, and the idea moves to "in progress". Links both ways (the card
+    holds the idea; the idea lists its cards). A second click returns the same card."""
+    policy.require(
+        by,
+        "respond_to_idea",
+        idea,
+        reason="Only the team's leads and managers can start work on it.",
+    )
+    idea = Idea.objects.select_for_update().select_related("team__site").get(pk=idea.pk)
+    existing = Card.objects.filter(idea=idea).first()
+    if existing is not None:
+        return existing
+    if idea.status != Idea.Status.ACCEPTED:
+        raise MoveRefused(
+            f"Only an accepted idea becomes a card; this one is {idea.get_status_display().lower()}."
+        )
+    board = ensure_team_board(idea.team)
+    card = create_card(
+        board,
+        title=idea.title,
+        description=idea.proposal or idea.problem,
+        owners=[by, idea.author] if idea.author_id != by.pk else [by],
+        idea=idea,
+        by=by,
+    )
+    change_status(idea, to=Idea.Status.IN_PROGRESS, note=f"Kaizen card: {card.title}", by=by)
+    return card
+
+
+@transaction.atomic
+def edit_card(
+    card: Card,
+    *,
+    expected_version: int,
+    title: str,
+    description: str = "",
+    owners: Iterable = (),
+    due_date: date | None = None,
+    labels: str = "",
+    by,
+) -> Card:
+    """Change what a card says. Refuses an edit made against an older version of the card."""
+    policy.require(
+        by, "edit_card", card, reason="Only the card's owners and the board's leads edit it."
+    )
+    card = Card.objects.select_for_update().get(pk=card.pk)
+    _bump(card, expected_version)
+    card.title = title.strip()
+    card.description = description.strip()
+    card.due_date = due_date
+    card.labels = labels.strip()
+    card.save(update_fields=["title", "description", "due_date", "labels", "version"])
+    owners = list(owners)
+    if owners:
+        card.owners.set(owners)
+    audit.record(by, "card.edited", card, {"version": card.version})
+    _announce(card.board_id, [card.column_id])
+    return card
+
+
+@transaction.atomic
+def move_card(
+    card: Card,
+    *,
+    to: Column,
+    position: int,
+    expected_version: int,
+    by,
+    wip_reason: str = "",
+) -> Card:
+    """Put ``card`` at ``position`` (0 = top) in column ``to``, keeping every other card's order.
+
+    Refuses: a column of another board; a stale ``expected_version`` (nothing is written);
+    going over ``to``'s WIP limit without a reason (with one, the reason is recorded and shown
+    on the card). A column change is timestamped in the card's move history. One broadcast.
+    """
+    policy.require(
+        by, "edit_card", card, reason="Only the card's owners and the board's leads move it."
+    )
+    if to.board_id != card.board_id:
+        raise MoveRefused("That column is on another board: a card stays on its own board.")
+    # Lock the columns first, always in the same order, so concurrent moves queue up.
+    locked = {
+        c.pk: c
+        for c in Column.objects.select_for_update()
+        .filter(pk__in={to.pk, card.column_id})
+        .order_by("pk")
+    }
+    card = Card.objects.select_for_update().get(pk=card.pk)
+    to = locked[to.pk]
+    _bump(card, expected_version)
+    from_column_id = card.column_id
+    changes_column = from_column_id != to.pk
+
+    target_ids = list(
+        Card.objects.filter(column=to)
+        .exclude(pk=card.pk)
+        .order_by("position", "pk")
+        .values_list("pk", flat=True)
+    )
+    wip_reason = wip_reason.strip()
+    over = changes_column and to.wip_limit is not None and len(target_ids) >= to.wip_limit
+    if over and not wip_reason:
+        raise WipLimitReached(to)
+    position = max(0, min(int(position), len(target_ids)))
+    target_ids.insert(position, card.pk)
+    orderings = {to.pk: target_ids}
+    if changes_column:
+        orderings[from_column_id] = list(
+            Card.objects.filter(column_id=from_column_id)
+            .exclude(pk=card.pk)
+            .order_by("position", "pk")
+            .values_list("pk", flat=True)
+        )
+
+    now = timezone.now()
+    fields = ["version", "column", "wip_reason"]
+    if changes_column:
+        card.column = to
+        card.wip_reason = wip_reason if over else ""
+        _enter(card, to, now)
+        fields += ["moved_at", "started_at", "done_at"]
+        CardMove.objects.create(
+            card=card,
+            from_column_id=from_column_id,
+            to_column=to,
+            by=by,
+            at=now,
+            wip_reason=card.wip_reason,
+        )
+    card.save(update_fields=fields)
+    _renumber(orderings)
+    audit.record(
+        by,
+        "card.moved",
+        card,
+        {"from": from_column_id, "to": to.pk, "position": position, "wip_reason": card.wip_reason},
+    )
+    _announce(card.board_id, orderings.keys())
+    card.position = position
+    return card
+
+
+@transaction.atomic
+def block_card(card: Card, *, reason: str, by) -> Card:
+    """Flag a card blocked, saying by what. Refuses an empty reason."""
+    policy.require(
+        by, "edit_card", card, reason="Only the card's owners and the board's leads flag it."
+    )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say what is blocking the card."})
+    card = Card.objects.select_for_update().get(pk=card.pk)
+    card.blocked, card.blocked_reason = True, reason[:280]
+    card.version += 1
+    card.save(update_fields=["blocked", "blocked_reason", "version"])
+    audit.record(by, "card.blocked", card, {"reason": card.blocked_reason})
+    _announce(card.board_id, [card.column_id])
+    return card
+
+
+@transaction.atomic
+def unblock_card(card: Card, *, by) -> Card:
+    policy.require(
+        by, "edit_card", card, reason="Only the card's owners and the board's leads flag it."
+    )
+    card = Card.objects.select_for_update().get(pk=card.pk)
+    card.blocked, card.blocked_reason = False, ""
+    card.version += 1
+    card.save(update_fields=["blocked", "blocked_reason", "version"])
+    audit.record(by, "card.unblocked", card)
+    _announce(card.board_id, [card.column_id])
+    return card
+
+
+# --- Presence -------------------------------------------------------------------------------
+
+
+def _announce_viewers(board_id: int) -> None:
+    from kaizen import queries
+
+    realtime.broadcast(
+        board_group(board_id),
+        VIEWERS_TEMPLATE,
+        {"board_id": board_id, "viewers": queries.viewers_of(board_id), "oob": True},
+    )
+
+
+def join_board(board_id: int, *, channel_name: str, by) -> None:
+    """A socket opened on the board: count its person among the viewers and tell the others."""
+    # A server process that died never ran its disconnects: forget viewers that old.
+    BoardViewer.objects.filter(connected_at__lt=timezone.now() - VIEWER_MAX_AGE).delete()
+    BoardViewer.objects.update_or_create(
+        channel_name=channel_name, defaults={"board_id": board_id, "user": by}
+    )
+    _announce_viewers(board_id)
+
+
+def leave_board(board_id: int, *, channel_name: str) -> None:
+    BoardViewer.objects.filter(channel_name=channel_name).delete()
+    _announce_viewers(board_id)
+
+
+# --- PDCA -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_cycle(card: Card, *, by) -> Cycle:
+    """Open the next PDCA cycle on a card (the first, or another after "adapt")."""
+    policy.require(
+        by, "edit_card", card, reason="Only the card's owners and the board's leads run its cycles."
+    )
+    Card.objects.select_for_update().filter(pk=card.pk).first()
+    number = (Cycle.objects.filter(card=card).aggregate(n=Max("number"))["n"] or 0) + 1
+    cycle = Cycle.objects.create(card=card, number=number)
+    audit.record(by, "cycle.started", card, {"cycle": number})
+    return cycle
+
+
+PLAN_FIELDS = (
+    "problem",
+    "whys",
+    "root_cause",
+    "hypothesis",
+    "baseline",
+    "target",
+    "planned_actions",
+)
+CHECK_FIELDS = ("result", "evidence")
+
+
+@transaction.atomic
+def update_cycle(cycle: Cycle, *, by, **fields) -> Cycle:
+    """Write the Plan or Check part of a cycle (any of PLAN_FIELDS and CHECK_FIELDS)."""
+    policy.require(
+        by,
+        "edit_card",
+        cycle.card,
+        reason="Only the card's owners and the board's leads run its cycles.",
+    )
+    unknown = set(fields) - set(PLAN_FIELDS) - set(CHECK_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a plan or check field: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(cycle, name, value)
+    cycle.save(update_fields=list(fields))
+    audit.record(by, "cycle.updated", cycle.card, {"cycle": cycle.number, "fields": sorted(fields)})
+    return cycle
+
+
+@transaction.atomic
+def add_cycle_action(
+    cycle: Cycle, *, description: str, owner, due_date: date | None = None, by
+) -> CycleAction:
+    policy.require(
+        by,
+        "edit_card",
+        cycle.card,
+        reason="Only the card's owners and the board's leads run its cycles.",
+    )
+    if owner is None:
+        raise ValidationError({"owner": "Every action needs an owner."})
+    action = CycleAction.objects.create(
+        cycle=cycle, description=description.strip(), owner=owner, due_date=due_date
+    )
+    audit.record(by, "cycle.action_added", cycle.card, {"cycle": cycle.number, "action": action.pk})
+    return action
+
+
+@transaction.atomic
+def set_action_done(action: CycleAction, *, done: bool, by) -> CycleAction:
+    policy.require(
+        by,
+        "edit_card",
+        action.cycle.card,
+        reason="Only the card's owners and the board's leads run its cycles.",
+    )
+    action.done = done
+    action.save(update_fields=["done"])
+    audit.record(
+        by,
+        "cycle.action_done" if done else "cycle.action_reopened",
+        action.cycle.card,
+        {"action": action.pk},
+    )
+    return action
+
+
+@transaction.atomic
+def add_cycle_photo(cycle: Cycle, *, upload, caption: str = "", by) -> CyclePhoto:
+    """Keep a photo as Check evidence: verified as an image, re-encoded without its metadata."""
+    policy.require(
+        by,
+        "edit_card",
+        cycle.card,
+        reason="Only the card's owners and the board's leads run its cycles.",
+    )
+    name, content_type = photos.store(upload)
+    photo = CyclePhoto.objects.create(
+        cycle=cycle, file=name, content_type=content_type, caption=caption.strip(), uploaded_by=by
+    )
+    audit.record(by, "cycle.photo_added", cycle.card, {"cycle": cycle.number, "photo": photo.pk})
+    return photo
+
+
+@transaction.atomic
+def decide_cycle(
+    cycle: Cycle,
+    *,
+    decision: str,
+    standard: str = "",
+    learning: str = "",
+    mark_idea_implemented: bool = False,
+    by,
+) -> Cycle:
+    """Act: adopt (the new standard written down), adapt (another cycle opens) or abandon (the
+    learning written down). Adopting may mark the card's idea implemented."""
+    card = cycle.card
+    policy.require(
+        by, "edit_card", card, reason="Only the card's owners and the board's leads run its cycles."
+    )
+    if decision not in Cycle.Decision.values:
+        raise ValidationError({"decision": "Choose adopt, adapt or abandon."})
+    if decision == Cycle.Decision.ADOPT and not standard.strip():
+        raise ValidationError({"standard": "Write down the new standard work."})
+    if decision == Cycle.Decision.ABANDON and not learning.strip():
+        raise ValidationError({"learning": "Say what was learned, so others need not repeat it."})
+    cycle.decision = decision
+    cycle.standard = standard.strip()
+    cycle.learning = learning.strip()
+    cycle.decided_at = timezone.now()
+    cycle.save(update_fields=["decision", "standard", "learning", "decided_at"])
+    audit.record(by, "cycle.decided", card, {"cycle": cycle.number, "decision": decision})
+    if decision == Cycle.Decision.ADAPT:
+        start_cycle(card, by=by)
+    if (
+        decision == Cycle.Decision.ADOPT
+        and mark_idea_implemented
+        and card.idea_id
+        and not policy.can(by, "respond_to_idea", card.idea)
+    ):
+        raise ValidationError(
+            {"mark_idea_implemented": "Only the team's leads can mark the idea implemented."}
+        )
+    if (
+        decision == Cycle.Decision.ADOPT
+        and mark_idea_implemented
+        and card.idea_id
+        and card.idea.status != Idea.Status.IMPLEMENTED
+    ):
+        change_status(
+            card.idea,
+            to=Idea.Status.IMPLEMENTED,
+            note=f"Adopted as standard work: {cycle.standard}",
+            by=by,
+        )
+    return cycle

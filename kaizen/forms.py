@@ -1,0 +1,167 @@
+"""Validation and normalisation of what people type on boards and cycles."""
+
+from __future__ import annotations
+
+from django import forms
+
+from kaizen.models import Column, Cycle
+
+
+class CardForm(forms.Form):
+    title = forms.CharField(max_length=140, help_text="A short name the team will recognise.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    labels = forms.CharField(
+        max_length=200, required=False, help_text="Separate labels with commas."
+    )
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the card a title.")
+        return title
+
+
+class NewCardForm(CardForm):
+    column = forms.ModelChoiceField(queryset=Column.objects.none(), empty_label=None)
+    wip_reason = forms.CharField(
+        max_length=280, required=False, label="Reason for going over the WIP limit"
+    )
+
+    def __init__(self, *args, board, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["column"].queryset = board.columns.all()
+
+
+class EditCardForm(CardForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class MoveForm(forms.Form):
+    # An id, not a choice among this board's columns: the action itself refuses another
+    # board's column, with a message that says so.
+    column = forms.IntegerField(label="Column")
+    position = forms.IntegerField(min_value=1, label="Position (1 = top)")
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    wip_reason = forms.CharField(
+        max_length=280, required=False, label="Reason for going over the WIP limit"
+    )
+
+
+class BlockForm(forms.Form):
+    reason = forms.CharField(max_length=280, label="What is blocking it?")
+
+
+class PlanForm(forms.ModelForm):
+    whys_text = forms.CharField(
+        label="5 whys",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One “why?” answer per line, in order.",
+    )
+
+    class Meta:
+        model = Cycle
+        fields = ["problem", "root_cause", "hypothesis", "baseline", "target", "planned_actions"]
+        widgets = {
+            "problem": forms.Textarea(attrs={"rows": 3}),
+            "root_cause": forms.Textarea(attrs={"rows": 2}),
+            "hypothesis": forms.Textarea(attrs={"rows": 2}),
+            "planned_actions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance and not self.is_bound:
+            self.initial["whys_text"] = "\n".join(self.instance.whys or [])
+        self.order_fields(["problem", "whys_text"])
+
+    def clean_whys_text(self) -> list[str]:
+        whys = [
+            line.strip() for line in self.cleaned_data["whys_text"].splitlines() if line.strip()
+        ]
+        if len(whys) > 7:
+            raise forms.ValidationError("Keep to five or so whys.")
+        return whys
+
+    def values(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["whys"] = self.cleaned_data["whys_text"]
+        return data
+
+
+class CheckForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["result", "evidence"]
+        widgets = {
+            "result": forms.Textarea(attrs={"rows": 3}),
+            "evidence": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(max_length=200, label="Action")
+    owner = forms.ModelChoiceField(
+        queryset=None, label="Owner", error_messages={"required": "Every action needs an owner."}
+    )
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, people, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people
+
+
+class PhotoForm(forms.Form):
+    photo = forms.ImageField(
+        help_text="JPEG or PNG, up to 5 MB. Location and camera data are removed."
+    )
+    caption = forms.CharField(max_length=200, required=False)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=Cycle.Decision.choices, widget=forms.RadioSelect)
+    standard = forms.CharField(
+        label="The new standard work", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    learning = forms.CharField(
+        label="What we learned", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    mark_idea_implemented = forms.BooleanField(label="Mark the idea implemented", required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (
+            data.get("decision") == Cycle.Decision.ADOPT
+            and not (data.get("standard") or "").strip()
+        ):
+            self.add_error("standard", "Write down the new standard work.")
+        if (
+            data.get("decision") == Cycle.Decision.ABANDON
+            and not (data.get("learning") or "").strip()
+        ):
+            self.add_error("learning", "Say what was learned, so others need not repeat it.")
+        return data
+
+
+class BoardSettingsForm(forms.Form):
+    stale_after_days = forms.IntegerField(
+        min_value=1, max_value=365, label="Flag a card as stale after this many days without moving"
+    )
+
+    def __init__(self, *args, board, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = list(board.columns.all())
+        for column in self.columns:
+            self.fields[f"wip_{column.pk}"] = forms.IntegerField(
+                min_value=0,
+                max_value=99,
+                required=False,
+                label=f"WIP limit for {column.name}",
+                help_text="Leave empty for no limit.",
+                initial=column.wip_limit,
+            )
+        self.fields["stale_after_days"].initial = board.stale_after_days
+
+    def wip_limits(self) -> dict[int, int | None]:
+        return {c.pk: self.cleaned_data.get(f"wip_{c.pk}") for c in self.columns}

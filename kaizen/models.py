@@ -1,0 +1,263 @@
+"""Kaizen boards: columns with soft WIP limits, cards moving through them, PDCA cycles on cards."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from leanhub.models import Organisation, Team
+
+DEFAULT_COLUMNS: list[tuple[str, str]] = [
+    ("To try", "backlog"),
+    ("Plan", "active"),
+    ("Do", "active"),
+    ("Check", "active"),
+    ("Act", "active"),
+    ("Done", "done"),
+]
+
+
+class BoardQuerySet(models.QuerySet):
+    def visible_to(self, user) -> BoardQuerySet:
+        from leanhub import policy
+
+        # Joint-board memberships join through several tables; ids first keeps rows unique.
+        return self.filter(pk__in=Board.objects.filter(policy.board_q(user)).values("pk"))
+
+
+class Board(models.Model):
+    """A team's board (one per team, made on first visit), or a joint board across teams and
+    organisations — a Total Place project where several agencies work one problem."""
+
+    name = models.CharField(max_length=200)
+    team = models.OneToOneField(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="board"
+    )
+    member_teams = models.ManyToManyField(Team, blank=True, related_name="joint_boards")
+    member_organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="joint_boards"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="joint_boards",
+        help_text="People who work this joint board whatever their team (e.g. a partnership lead).",
+    )
+    stale_after_days = models.PositiveSmallIntegerField(
+        default=14, help_text="A card with no movement for this many days is flagged as stale."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BoardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("kaizen:board", args=[self.pk])
+
+    @property
+    def is_joint(self) -> bool:
+        return self.team_id is None
+
+    @property
+    def group_name(self) -> str:
+        return f"kaizen.board.{self.pk}"
+
+
+class Column(models.Model):
+    class Kind(models.TextChoices):
+        BACKLOG = "backlog", "Not started"
+        ACTIVE = "active", "In progress"
+        DONE = "done", "Finished"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="columns")
+    name = models.CharField(max_length=60)
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTIVE)
+    wip_limit = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Soft limit: going over it asks for a reason."
+    )
+
+    class Meta:
+        ordering = ["board", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "name"], name="column_name_unique_on_board")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def dom_id(self) -> str:
+        return f"column-{self.pk}"
+
+
+class CardQuerySet(models.QuerySet):
+    def for_board(self) -> CardQuerySet:
+        """Everything a card tile shows, in a fixed number of queries."""
+        return self.select_related("idea", "column").prefetch_related("owners")
+
+
+class Card(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="cards")
+    # RESTRICT, not PROTECT: a column with cards cannot be deleted alone, but a board can.
+    column = models.ForeignKey(Column, on_delete=models.RESTRICT, related_name="cards")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=140)
+    description = models.TextField(blank=True)
+    owners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cards")
+    due_date = models.DateField(null=True, blank=True)
+    blocked = models.BooleanField(default=False)
+    blocked_reason = models.CharField(max_length=280, blank=True)
+    labels = models.CharField(max_length=200, blank=True, help_text="Comma-separated.")
+    idea = models.ForeignKey(
+        "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="cards"
+    )
+    # Why the card went over its column's WIP limit, shown on the card until it moves on.
+    wip_reason = models.CharField(max_length=280, blank=True)
+    # Bumped on every change: a move or edit made against an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    moved_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["column__position", "position", "pk"]
+        indexes = [
+            models.Index(fields=["column", "position"], name="card_column_position_idx"),
+            models.Index(fields=["board", "moved_at"], name="card_board_moved_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("kaizen:card", args=[self.pk])
+
+    @property
+    def dom_id(self) -> str:
+        return f"card-{self.pk}"
+
+    @property
+    def label_list(self) -> list[str]:
+        return [label.strip() for label in self.labels.split(",") if label.strip()]
+
+
+class CardMove(models.Model):
+    """One column transition: where from, where to, who, when — the raw material of flow data."""
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="moves")
+    from_column = models.ForeignKey(
+        Column, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    to_column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    wip_reason = models.CharField(max_length=280, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["card", "at"], name="cardmove_card_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.card} → {self.to_column} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class BoardViewer(models.Model):
+    """One open socket on a board. Rows, not process memory, so presence is right across
+    several server processes."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="viewers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, unique=True)
+    connected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["connected_at"]
+        indexes = [models.Index(fields=["board", "user"], name="viewer_board_user_idx")]
+
+
+class Cycle(models.Model):
+    """One turn of Plan–Do–Check–Act on a card. A card may run several."""
+
+    class Decision(models.TextChoices):
+        ADOPT = "adopt", "Adopt as standard work"
+        ADAPT = "adapt", "Adapt and run another cycle"
+        ABANDON = "abandon", "Abandon, with the learning"
+
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="cycles")
+    number = models.PositiveSmallIntegerField(default=1)
+    # Plan
+    problem = models.TextField("Problem statement", blank=True)
+    whys = models.JSONField("5 whys", default=list, blank=True)
+    root_cause = models.TextField(blank=True)
+    hypothesis = models.TextField(blank=True, help_text="If we … then …")
+    baseline = models.CharField(max_length=120, blank=True)
+    target = models.CharField(max_length=120, blank=True)
+    planned_actions = models.TextField(blank=True)
+    # Check
+    result = models.TextField("Result against the target", blank=True)
+    evidence = models.TextField(blank=True)
+    # Act
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    standard = models.TextField("The new standard work", blank=True)
+    learning = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["card", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["card", "number"], name="cycle_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Cycle {self.number} of {self.card}"
+
+
+class CycleAction(models.Model):
+    """Do: one action with an owner, a due date and whether it is done."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=200)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["cycle", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class CyclePhoto(models.Model):
+    """Check evidence: a verified image, re-encoded without metadata, served behind the policy."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="photos")
+    file = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    caption = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["cycle", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(file=""), name="cycle_photo_has_file")]

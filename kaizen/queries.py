@@ -1,0 +1,163 @@
+"""Reads across the board's models: what a board page, a column fragment and the flow page show.
+
+Every function here issues a fixed number of queries whatever the number of cards.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from kaizen import flow
+from kaizen.models import Board, BoardViewer, Card, CardMove, Column, Cycle, CycleAction
+from leanhub import policy
+
+
+def boards_for(user):
+    return Board.objects.visible_to(user).select_related("team__site")
+
+
+def board_for_user(user, board_id: int) -> Board:
+    """The board if the user may see it (404 otherwise), with what the policy asks about."""
+    from django.shortcuts import get_object_or_404
+
+    board = get_object_or_404(
+        Board.objects.select_related("team__site__organisation").prefetch_related(
+            "members", "member_teams__site", "member_organisations"
+        ),
+        pk=board_id,
+    )
+    policy.require(user, "view_board", board)
+    return board
+
+
+def card_for_user(user, card_id: int) -> Card:
+    """The card if the user may see it (404 otherwise). A joint board's member lists and the
+    card's owners are only read when the policy needs them (not for a team board's lead)."""
+    from django.shortcuts import get_object_or_404
+
+    card = get_object_or_404(
+        Card.objects.select_related(
+            "board__team__site__organisation", "column", "idea", "created_by"
+        ),
+        pk=card_id,
+    )
+    policy.require(user, "view_card", card)
+    return card
+
+
+def may_view_board(user, board_id: int) -> bool:
+    board = (
+        Board.objects.select_related("team__site")
+        .prefetch_related("members", "member_teams__site", "member_organisations")
+        .filter(pk=board_id)
+        .first()
+    )
+    return board is not None and policy.can(user, "view_board", board)
+
+
+def _decorate(columns: list[Column], cards: list[Card], board: Board, now: datetime) -> None:
+    stale_before = now - timedelta(days=board.stale_after_days)
+    by_column: dict[int, list[Card]] = {c.pk: [] for c in columns}
+    for card in cards:
+        card.is_stale = card.column.kind != Column.Kind.DONE and card.moved_at < stale_before
+        card.days_in_column = (now - card.moved_at).days
+        by_column.setdefault(card.column_id, []).append(card)
+    for column in columns:
+        column.card_list = by_column.get(column.pk, [])
+        column.count = len(column.card_list)
+        column.over_limit = column.wip_limit is not None and column.count > column.wip_limit
+
+
+def board_context(board: Board, *, now: datetime | None = None) -> dict:
+    """Columns with their cards, and who is watching: four queries."""
+    now = now or timezone.now()
+    columns = list(board.columns.all())
+    cards = list(Card.objects.filter(board=board).for_board().order_by("position", "pk"))
+    _decorate(columns, cards, board, now)
+    return {
+        "board": board,
+        "columns": columns,
+        "viewers": viewers_of(board.pk),
+        "now": now,
+    }
+
+
+def columns_context(board_id: int, column_ids: list[int]) -> dict:
+    """Just the columns a change touched, for the live fragment sent to every viewer."""
+    all_columns = list(Column.objects.filter(board_id=board_id).select_related("board"))
+    board = all_columns[0].board
+    touched = [c for c in all_columns if c.pk in set(column_ids)]
+    cards = list(
+        Card.objects.filter(column_id__in=column_ids).for_board().order_by("position", "pk")
+    )
+    _decorate(touched, cards, board, timezone.now())
+    return {"board": board, "columns": all_columns, "touched": touched, "oob": True}
+
+
+def viewers_of(board_id: int) -> list:
+    """Distinct people with the board open, in the order they arrived."""
+    seen: dict[int, object] = {}
+    from kaizen.actions import VIEWER_MAX_AGE
+
+    recent = timezone.now() - VIEWER_MAX_AGE
+    rows = BoardViewer.objects.filter(board_id=board_id, connected_at__gte=recent)
+    for row in rows.select_related("user"):
+        seen.setdefault(row.user_id, row.user)
+    return list(seen.values())
+
+
+def card_story(card: Card) -> dict:
+    """A card's whole story for its page and its A3: cycles with actions and photos, moves."""
+    cycles = list(
+        Cycle.objects.filter(card=card).prefetch_related(
+            Prefetch("actions", queryset=CycleAction.objects.select_related("owner")),
+            "photos",
+        )
+    )
+    moves = list(
+        CardMove.objects.filter(card=card).select_related("from_column", "to_column", "by")
+    )
+    return {"card": card, "cycles": cycles, "moves": moves}
+
+
+def flow_context(board: Board, *, now: datetime | None = None, days: int = 28) -> dict:
+    """Lead and cycle times, ageing WIP, stale cards and cumulative-flow counts for one board."""
+    now = now or timezone.now()
+    columns = list(board.columns.all())
+    cards = list(Card.objects.filter(board=board).select_related("column").order_by("pk"))
+    moves = list(
+        CardMove.objects.filter(card__board=board)
+        .order_by("at", "pk")
+        .values_list("card_id", "to_column_id", "at")
+    )
+    kinds = {c.pk: c.kind for c in columns}
+    facts = [
+        flow.CardFacts(
+            card_id=c.pk,
+            title=c.title,
+            column_id=c.column_id,
+            created_at=c.created_at,
+            started_at=c.started_at,
+            done_at=c.done_at,
+            moved_at=c.moved_at,
+        )
+        for c in cards
+    ]
+    transitions = [flow.Transition(card_id=m[0], to_column_id=m[1], at=m[2]) for m in moves]
+    return {
+        "board": board,
+        "columns": columns,
+        "summary": flow.summarise(facts, kinds, now=now),
+        "time_in_column": flow.time_in_columns(transitions, [c.pk for c in columns], now=now),
+        "ageing": flow.ageing_wip(facts, kinds, now=now),
+        "stale": flow.stale(facts, kinds, now=now, days=board.stale_after_days),
+        "cfd": flow.cumulative_flow(
+            transitions,
+            [c.pk for c in columns],
+            start=(now - timedelta(days=days - 1)).date(),
+            end=now.date(),
+        ),
+    }

@@ -1,0 +1,467 @@
+"""Board, card and cycle pages. Each view: authorise → fetch → validate → one action → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ideas.models import Idea
+from kaizen import actions, forms, photos, queries
+from kaizen.models import Column, Cycle, CycleAction, CyclePhoto
+from leanhub import policy
+from leanhub.http import protected_file
+from leanhub.models import Team, User
+
+BOARD_PAGE = "kaizen/board.html"
+
+
+def _in_huddle(request: HttpRequest) -> bool:
+    """Huddle mode is in the page's address; htmx requests from that page carry it along."""
+    if request.GET.get("huddle") == "1":
+        return True
+    return bool(request.htmx) and "huddle=1" in (request.htmx.current_url or "")
+
+
+def _board_response(
+    request: HttpRequest,
+    board,
+    *,
+    notice: str = "",
+    wip_prompt: dict | None = None,
+    new_card_form=None,
+    status: int = 200,
+) -> HttpResponse:
+    """The board as a page, or (for htmx) just its body. Refusals keep status 200 for htmx so
+    the current board is swapped in with the message; full pages carry the real status."""
+    context = queries.board_context(board)
+    context.update(
+        {
+            "can_work": policy.can(request.user, "work_on_board", board),
+            "can_lead": policy.can(request.user, "lead_board", board),
+            "notice": notice,
+            "wip_prompt": wip_prompt,
+            "new_card_form": new_card_form or forms.NewCardForm(board=board),
+            "huddle": _in_huddle(request),
+        }
+    )
+    if request.htmx:
+        return render(request, f"{BOARD_PAGE}#board-body", context)
+    return render(request, BOARD_PAGE, context, status=status)
+
+
+@require_GET
+@login_required
+def my_board(request: HttpRequest) -> HttpResponse:
+    """The board of the user's first team; people without a team pick from the boards they see."""
+    scope = policy.scope_of(request.user)
+    if scope.home_team_ids:
+        team = Team.objects.get(pk=scope.home_team_ids[0])
+        return redirect(actions.ensure_team_board(team))
+    boards = queries.boards_for(request.user)
+    teams = Team.objects.filter(policy.team_q(request.user, "lead")).select_related("site")[:50]
+    return render(request, "kaizen/board_list.html", {"boards": boards, "teams": teams})
+
+
+@require_GET
+@login_required
+def team_board(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = get_object_or_404(Team.objects.select_related("site"), pk=team_id)
+    policy.require(request.user, "view_team", team)
+    return redirect(actions.ensure_team_board(team))
+
+
+@require_GET
+@login_required
+def board(request: HttpRequest, board_id: int) -> HttpResponse:
+    return _board_response(request, queries.board_for_user(request.user, board_id))
+
+
+@require_POST
+@login_required
+def new_card(request: HttpRequest, board_id: int) -> HttpResponse:
+    board = queries.board_for_user(request.user, board_id)
+    policy.require(
+        request.user, "work_on_board", board, reason="Only people working this board add cards."
+    )
+    form = forms.NewCardForm(request.POST, board=board)
+    if not form.is_valid():
+        return _board_response(request, board, new_card_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        actions.create_card(
+            board,
+            title=data["title"],
+            column=data["column"],
+            description=data["description"],
+            due_date=data["due_date"],
+            labels=data["labels"],
+            wip_reason=data["wip_reason"],
+            by=request.user,
+        )
+    except actions.WipLimitReached as error:
+        form.add_error("wip_reason", error.message)
+        return _board_response(request, board, new_card_form=form, status=400)
+    if request.htmx:
+        return _board_response(request, board)
+    return redirect(board)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def move_card(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The one move endpoint, for the "Move to…" form and for drag and drop alike. GET gives
+    the form (loaded into the card on demand, so the live fragments stay small)."""
+    card = queries.card_for_user(request.user, card_id)
+    policy.require(
+        request.user,
+        "edit_card",
+        card,
+        reason="Only the card's owners and the board's leads move it.",
+    )
+    if request.method == "GET":
+        context = {"card": card, "columns": list(card.board.columns.all())}
+        template = "kaizen/move_card.html#move-form" if request.htmx else "kaizen/move_card.html"
+        return render(request, template, context)
+    form = forms.MoveForm(request.POST)
+    if not form.is_valid():
+        return _board_response(
+            request,
+            card.board,
+            notice="Choose a column and a position to move the card to.",
+            status=400,
+        )
+    data = form.cleaned_data
+    to = get_object_or_404(Column.objects.select_related("board"), pk=data["column"])
+    try:
+        actions.move_card(
+            card,
+            to=to,
+            position=data["position"] - 1,
+            expected_version=data["version"],
+            wip_reason=data["wip_reason"],
+            by=request.user,
+        )
+    except actions.StaleCard:
+        return _board_response(request, card.board, notice=actions.StaleCard.message, status=409)
+    except actions.WipLimitReached as error:
+        prompt = {
+            "card": card,
+            "column": to,
+            "position": data["position"],
+            "version": data["version"],
+            "message": error.message,
+        }
+        return _board_response(request, card.board, wip_prompt=prompt, status=409)
+    except actions.MoveRefused as error:
+        return _board_response(request, card.board, notice=error.message, status=400)
+    if request.htmx:
+        # The mover gets the same column fragments every viewer gets, and any earlier
+        # refusal notice is cleared; the rest of the board stays as it is.
+        context = queries.columns_context(card.board_id, sorted({data["column"], card.column_id}))
+        context["clear_notice"] = True
+        response = render(request, actions.COLUMN_TEMPLATE, context)
+        response["HX-Reswap"] = "none"
+        return response
+    return redirect(card.board)
+
+
+@require_POST
+@login_required
+def block_card(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = queries.card_for_user(request.user, card_id)
+    policy.require(
+        request.user,
+        "edit_card",
+        card,
+        reason="Only the card's owners and the board's leads flag it.",
+    )
+    form = forms.BlockForm(request.POST)
+    if not form.is_valid():
+        return _card_page(request, card, block_form=form, status=400)
+    actions.block_card(card, reason=form.cleaned_data["reason"], by=request.user)
+    return redirect(card)
+
+
+@require_POST
+@login_required
+def unblock_card(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = queries.card_for_user(request.user, card_id)
+    actions.unblock_card(card, by=request.user)
+    return redirect(card)
+
+
+@require_POST
+@login_required
+def card_from_idea(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = get_object_or_404(Idea.objects.select_related("team__site"), pk=idea_id)
+    policy.require(request.user, "view_idea", idea)
+    try:
+        card = actions.create_card_from_idea(idea, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(idea)
+    messages.success(request, "The idea is on the team's board and now in progress.")
+    return redirect(card)
+
+
+def _card_page(
+    request: HttpRequest, card, *, edit_form=None, block_form=None, status: int = 200
+) -> HttpResponse:
+    context = queries.card_story(card)
+    context.update(
+        {
+            "can_edit": policy.can(request.user, "edit_card", card),
+            "edit_form": edit_form
+            or forms.EditCardForm(
+                initial={
+                    "title": card.title,
+                    "description": card.description,
+                    "due_date": card.due_date,
+                    "labels": card.labels,
+                    "version": card.version,
+                }
+            ),
+            "block_form": block_form or forms.BlockForm(),
+        }
+    )
+    return render(request, "kaizen/card_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The card and its cycles; POST edits what the card says (refused if it changed meanwhile)."""
+    card = queries.card_for_user(request.user, card_id)
+    if request.method == "GET":
+        return _card_page(request, card)
+    policy.require(
+        request.user,
+        "edit_card",
+        card,
+        reason="Only the card's owners and the board's leads edit it.",
+    )
+    form = forms.EditCardForm(request.POST)
+    if not form.is_valid():
+        return _card_page(request, card, edit_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        actions.edit_card(
+            card,
+            expected_version=data["version"],
+            title=data["title"],
+            description=data["description"],
+            due_date=data["due_date"],
+            labels=data["labels"],
+            by=request.user,
+        )
+    except actions.StaleCard:
+        form.add_error(
+            None,
+            "This card changed while you were editing it — here is the current card; your text is kept below.",
+        )
+        card = queries.card_for_user(request.user, card_id)
+        return _card_page(request, card, edit_form=form, status=409)
+    messages.success(request, "Card saved.")
+    return redirect(card)
+
+
+@require_GET
+@login_required
+def card_a3(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = queries.card_for_user(request.user, card_id)
+    return render(request, "kaizen/card_a3.html", queries.card_story(card))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
+    """WIP limits per column and the stale threshold: the board's leads only."""
+    board = queries.board_for_user(request.user, board_id)
+    policy.require(
+        request.user, "lead_board", board, reason="Only the board's leads set its limits."
+    )
+    form = forms.BoardSettingsForm(request.POST or None, board=board)
+    if request.method == "POST" and form.is_valid():
+        actions.configure_board(
+            board,
+            wip_limits=form.wip_limits(),
+            stale_after_days=form.cleaned_data["stale_after_days"],
+            by=request.user,
+        )
+        messages.success(request, "Board limits saved.")
+        return redirect(board)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "kaizen/board_settings.html", {"board": board, "form": form}, status=status
+    )
+
+
+@require_GET
+@login_required
+def board_flow(request: HttpRequest, board_id: int) -> HttpResponse:
+    board = queries.board_for_user(request.user, board_id)
+    return render(request, "kaizen/board_flow.html", queries.flow_context(board))
+
+
+# --- PDCA -----------------------------------------------------------------------------------
+
+
+def _cycle_for_user(request: HttpRequest, cycle_id: int) -> Cycle:
+    cycle = get_object_or_404(Cycle.objects.select_related("card"), pk=cycle_id)
+    cycle.card = queries.card_for_user(request.user, cycle.card_id)
+    return cycle
+
+
+def _people_for(card):
+    """Who may own an action: the board's team (or member teams) and the card's owners."""
+    board = card.board
+    team_ids = [board.team_id] if board.team_id else [t.pk for t in board.member_teams.all()]
+    return User.objects.filter(
+        Q(memberships__team_id__in=team_ids) | Q(pk__in=[u.pk for u in card.owners.all()])
+    ).distinct()
+
+
+def _cycle_page(
+    request: HttpRequest, cycle: Cycle, status: int = 200, **forms_given
+) -> HttpResponse:
+    card = cycle.card
+    context = queries.card_story(card)
+    context.update(
+        {
+            "cycle": next((c for c in context["cycles"] if c.pk == cycle.pk), cycle),
+            "can_edit": policy.can(request.user, "edit_card", card),
+            "plan_form": forms_given.get("plan_form") or forms.PlanForm(instance=cycle),
+            "check_form": forms_given.get("check_form") or forms.CheckForm(instance=cycle),
+            "action_form": forms_given.get("action_form")
+            or forms.ActionForm(people=_people_for(card)),
+            "photo_form": forms_given.get("photo_form") or forms.PhotoForm(),
+            "decision_form": forms_given.get("decision_form")
+            or forms.DecisionForm(
+                initial={
+                    "decision": cycle.decision,
+                    "standard": cycle.standard,
+                    "learning": cycle.learning,
+                }
+            ),
+        }
+    )
+    return render(request, "kaizen/cycle.html", context, status=status)
+
+
+@require_POST
+@login_required
+def new_cycle(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = queries.card_for_user(request.user, card_id)
+    cycle = actions.start_cycle(card, by=request.user)
+    return redirect("kaizen:cycle", cycle.pk)
+
+
+@require_GET
+@login_required
+def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    return _cycle_page(request, _cycle_for_user(request, cycle_id))
+
+
+@require_POST
+@login_required
+def cycle_plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_for_user(request, cycle_id)
+    policy.require(request.user, "edit_card", cycle.card)
+    form = forms.PlanForm(request.POST, instance=Cycle.objects.get(pk=cycle.pk))
+    if not form.is_valid():
+        return _cycle_page(request, cycle, status=400, plan_form=form)
+    actions.update_cycle(cycle, by=request.user, **form.values())
+    return redirect("kaizen:cycle", cycle.pk)
+
+
+@require_POST
+@login_required
+def cycle_check(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_for_user(request, cycle_id)
+    policy.require(request.user, "edit_card", cycle.card)
+    form = forms.CheckForm(request.POST, instance=Cycle.objects.get(pk=cycle.pk))
+    if not form.is_valid():
+        return _cycle_page(request, cycle, status=400, check_form=form)
+    actions.update_cycle(
+        cycle,
+        by=request.user,
+        result=form.cleaned_data["result"],
+        evidence=form.cleaned_data["evidence"],
+    )
+    return redirect("kaizen:cycle", cycle.pk)
+
+
+@require_POST
+@login_required
+def cycle_action(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_for_user(request, cycle_id)
+    policy.require(request.user, "edit_card", cycle.card)
+    form = forms.ActionForm(request.POST, people=_people_for(cycle.card))
+    if not form.is_valid():
+        return _cycle_page(request, cycle, status=400, action_form=form)
+    actions.add_cycle_action(cycle, by=request.user, **form.cleaned_data)
+    return redirect("kaizen:cycle", cycle.pk)
+
+
+@require_POST
+@login_required
+def cycle_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = get_object_or_404(CycleAction, pk=action_id)
+    cycle = _cycle_for_user(request, action.cycle_id)
+    action.cycle = cycle
+    actions.set_action_done(action, done=request.POST.get("done") == "1", by=request.user)
+    return redirect("kaizen:cycle", cycle.pk)
+
+
+@require_POST
+@login_required
+def cycle_photo(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_for_user(request, cycle_id)
+    policy.require(request.user, "edit_card", cycle.card)
+    form = forms.PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.add_cycle_photo(
+                cycle,
+                upload=form.cleaned_data["photo"],
+                caption=form.cleaned_data["caption"],
+                by=request.user,
+            )
+            return redirect("kaizen:cycle", cycle.pk)
+        except ValidationError as error:
+            form.add_error("photo", error.message_dict.get("photo", error.messages))
+    return _cycle_page(request, cycle, status=400, photo_form=form)
+
+
+@require_GET
+@login_required
+def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
+    photo = get_object_or_404(CyclePhoto, pk=photo_id)
+    _cycle_for_user(request, photo.cycle_id)
+    return protected_file(photos.path_of(photo.file), content_type=photo.content_type)
+
+
+@require_POST
+@login_required
+def cycle_decide(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_for_user(request, cycle_id)
+    policy.require(request.user, "edit_card", cycle.card)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        return _cycle_page(request, cycle, status=400, decision_form=form)
+    try:
+        actions.decide_cycle(cycle, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        for message in error.messages:
+            form.add_error(None, message)
+        return _cycle_page(request, cycle, status=400, decision_form=form)
+    if form.cleaned_data["decision"] == Cycle.Decision.ADAPT:
+        messages.success(request, "Decision recorded; the next cycle is open.")
+    else:
+        messages.success(request, "Decision recorded.")
+    return redirect(cycle.card)

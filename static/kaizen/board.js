@@ -1,0 +1,47 @@
+/* Drag and drop on the kaizen board: pointer and touch, by each card's handle. A drop posts to
+   the same move endpoint as the "Move to…" form, with the card's version, and the board the
+   server answers with replaces this one (so a refused move shows the current board). */
+(function () {
+  "use strict";
+
+  function wire(root) {
+    var board = root.closest ? (root.matches(".board") ? root : root.querySelector(".board")) : null;
+    if (!board || board.classList.contains("board--readonly") || typeof Sortable === "undefined") {
+      return;
+    }
+    board.querySelectorAll("ol.cards").forEach(function (list) {
+      if (list.dataset.sortable) { return; }
+      list.dataset.sortable = "1";
+      Sortable.create(list, {
+        group: "board-" + board.dataset.board,
+        handle: ".card__handle",
+        forceFallback: true,
+        fallbackTolerance: 3,
+        ghostClass: "card-ghost",
+        chosenClass: "card-chosen",
+        onEnd: function (event) {
+          if (event.from === event.to && event.oldIndex === event.newIndex) { return; }
+          var card = event.item;
+          htmx.ajax("POST", card.dataset.moveUrl, {
+            source: card,
+            target: "#" + board.id,
+            swap: "outerHTML",
+            values: {
+              column: event.to.dataset.column,
+              position: event.newIndex + 1,
+              version: card.dataset.version
+            }
+          });
+        }
+      });
+    });
+  }
+
+  // Columns arrive by websocket and the board by htmx: wire whatever new lists appear.
+  document.addEventListener("DOMContentLoaded", function () { wire(document.body); });
+  document.addEventListener("htmx:load", function (event) {
+    var el = event.detail.elt;
+    var board = el.closest && el.closest(".board");
+    if (board) { wire(board); }
+  });
+})();

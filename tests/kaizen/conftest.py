@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+from ideas.models import Idea
+from kaizen import actions
+from kaizen.models import Board, Card, Column
+
+
+@pytest.fixture
+def board_a(team_a) -> Board:
+    return actions.ensure_team_board(team_a)
+
+
+@pytest.fixture
+def board_b(team_b) -> Board:
+    return actions.ensure_team_board(team_b)
+
+
+@pytest.fixture
+def col(board_a):
+    """The New Claims board's columns by name: col("Plan")."""
+    columns = {c.name: c for c in board_a.columns.all()}
+    return lambda name: columns[name]
+
+
+@pytest.fixture
+def make_cards(board_a, lee):
+    def make(
+        n: int,
+        column: Column | None = None,
+        *,
+        owner=None,
+        board: Board | None = None,
+        prefix: str = "Card",
+    ) -> list[Card]:
+        target = board or board_a
+        column = column or target.columns.first()
+        return [
+            actions.create_card(
+                target,
+                title=f"{prefix} {i}",
+                column=column,
+                owners=[owner or lee],
+                by=lee,
+                wip_reason="test",
+            )
+            for i in range(n)
+        ]
+
+    return make
+
+
+def order_of(column: Column) -> list[str]:
+    return list(
+        Card.objects.filter(column=column).order_by("position").values_list("title", flat=True)
+    )
+
+
+@pytest.fixture
+def accepted_idea(team_a, sam) -> Idea:
+    return Idea.objects.create(
+        team=team_a,
+        author=sam,
+        title="Pre-fill claim forms",
+        problem="Retyping",
+        status=Idea.Status.ACCEPTED,
+    )
+
+
+class Listener:
+    """A channel subscribed to a board's group on the in-memory layer: what viewers would get."""
+
+    def __init__(self, board_id: int) -> None:
+        self.layer = get_channel_layer()
+        self.channel = async_to_sync(self.layer.new_channel)()
+        async_to_sync(self.layer.group_add)(actions.board_group(board_id), self.channel)
+
+    def messages(self) -> list[str]:
+        received = []
+        while True:
+            try:
+                message = async_to_sync(self._receive)()
+            except TimeoutError:
+                return received
+            received.append(message["html"])
+
+    async def _receive(self):
+        import asyncio
+
+        return await asyncio.wait_for(self.layer.receive(self.channel), timeout=0.05)
+
+
+@pytest.fixture
+def listen():
+    return Listener
