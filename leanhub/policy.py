@@ -348,3 +348,18 @@ def _place_dashboard(s: Scope, place: Place) -> bool:
 @rule("manage_people")
 def _manage_people(s: Scope, obj) -> bool:
     return False  # administrators only; they are let through before any rule runs
+
+
+# --- ideas rules ---
+
+
+@rule("engage_with_idea", seen_by="view_idea")
+def _engage_with_idea(s: Scope, idea) -> bool:
+    """Support, comment on and follow any idea one can see."""
+    return _view_idea(s, idea)
+
+
+@rule("raise_idea_for_team", seen_by="view_team")
+def _raise_idea_for_team(s: Scope, obj) -> bool:
+    """Raise an idea for a team one works in, leads or manages."""
+    return _work_in_team(s, obj)

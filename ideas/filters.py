@@ -1,0 +1,103 @@
+"""The idea list's filters: what people narrow the list by, validated and normalised."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from ideas.models import Idea, IdeaFollow
+from leanhub import policy
+from leanhub.models import Organisation, Site, Team
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class IdeaFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_text")
+    status = django_filters.ChoiceFilter(choices=Idea.Status.choices, empty_label="Any status")
+    kind = django_filters.ChoiceFilter(choices=Idea.Kind.choices, empty_label="Any kind")
+    waste = django_filters.ChoiceFilter(
+        choices=Idea.Waste.choices, empty_label="Any waste", method="filter_waste"
+    )
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.none(), empty_label="Any team")
+    site = django_filters.ModelChoiceFilter(
+        field_name="team__site", queryset=Site.objects.none(), empty_label="Any site"
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="team__site__organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Any organisation",
+    )
+    raised_from = django_filters.DateFilter(
+        label="Raised from", method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    raised_to = django_filters.DateFilter(
+        label="Raised to", method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    mine = django_filters.BooleanFilter(
+        label="Raised by me", method="filter_mine", widget=forms.CheckboxInput
+    )
+    following = django_filters.BooleanFilter(
+        label="I follow", method="filter_following", widget=forms.CheckboxInput
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue for a response", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=(("created_at", "created"), ("support_count", "support"), ("title", "title")),
+        field_labels={
+            "-created": "Newest first",
+            "created": "Oldest first",
+            "-support": "Most supported",
+            "title": "Title A–Z",
+        },
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Idea
+        fields: list[str] = []
+
+    def __init__(self, *args, user, organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.organisations = organisations
+        teams = Team.objects.filter(policy.team_q(user, "view")).select_related("site")
+        self.filters["team"].queryset = teams
+        self.filters["site"].queryset = Site.objects.filter(teams__in=teams).distinct()
+        self.filters["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
+
+    def filter_text(self, queryset, name: str, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(problem__icontains=value))
+
+    def filter_waste(self, queryset, name: str, value: str):
+        return queryset.filter(wastes__contains=value) if value else queryset
+
+    def filter_from(self, queryset, name: str, value: datetime.date):
+        return queryset.filter(created_at__gte=_start_of(value))
+
+    def filter_to(self, queryset, name: str, value: datetime.date):
+        return queryset.filter(created_at__lt=_start_of(value + datetime.timedelta(days=1)))
+
+    def filter_mine(self, queryset, name: str, value: bool):
+        return queryset.filter(author=self.user) if value else queryset
+
+    def filter_following(self, queryset, name: str, value: bool):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=IdeaFollow.objects.filter(user=self.user).values("idea_id"))
+
+    def filter_overdue(self, queryset, name: str, value: bool):
+        return queryset.overdue(self.organisations) if value else queryset
