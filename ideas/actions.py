@@ -326,6 +326,7 @@ def adopt_idea(idea: Idea, *, team: Team, by) -> Idea:
     """ "We'll do this too": a linked copy of an implemented idea for ``team``. Refuses ideas
     not yet implemented, the idea's own team, and a team that already adopted it."""
     policy.require(by, "view_idea", idea)
+    idea = Idea.objects.select_for_update().select_related("team__site", "author").get(pk=idea.pk)
     policy.require(
         by, "raise_idea_for_team", team, reason="You can adopt ideas only for your own teams."
     )

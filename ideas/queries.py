@@ -205,10 +205,16 @@ def similar_ideas(
         qs = qs.exclude(pk=exclude_pk)
     qs = qs.select_related("team__site")
     if (vendor or connection.vendor) == "postgresql":
+        from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
         from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
 
+        # Lookups used as expressions: they need no django.contrib.postgres app registration.
+        # Both operators are served by the GIN trigram index on title (migration 0003).
+        title = F("title")
         return list(
-            qs.filter(Q(title__trigram_similar=text) | Q(title__trigram_word_similar=text))
+            qs.filter(
+                Q(TrigramSimilar(title, Value(text))) | Q(TrigramWordSimilar(title, Value(text)))
+            )
             .annotate(
                 similarity=TrigramSimilarity("title", text) + TrigramWordSimilarity(text, "title")
             )
