@@ -13,6 +13,8 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     IntegerField,
     Q,
     Sum,
@@ -90,13 +92,15 @@ _HOURS = ExpressionWrapper(
 def red_tape_hours(queryset) -> HoursFreed:
     """Hours a year freed by "stop doing" ideas in ``queryset``: proposed (all still in play)
     and realised (implemented). One aggregate query."""
-    live = Q(kind=Idea.Kind.STOP_DOING) & ~Q(
-        status__in=[Idea.Status.DECLINED, Idea.Status.DUPLICATE]
-    )
-    totals = queryset.order_by().aggregate(
-        proposed=Sum(_HOURS, filter=live),
-        realised=Sum(_HOURS, filter=live & Q(status=Idea.Status.IMPLEMENTED)),
-        burdens=Sum(Case(When(live, then=1), default=0, output_field=IntegerField())),
+    live = ~Q(status__in=[Idea.Status.DECLINED, Idea.Status.DUPLICATE])
+    totals = (
+        queryset.filter(kind=Idea.Kind.STOP_DOING)
+        .order_by()
+        .aggregate(
+            proposed=Sum(_HOURS, filter=live),
+            realised=Sum(_HOURS, filter=live & Q(status=Idea.Status.IMPLEMENTED)),
+            burdens=Sum(Case(When(live, then=1), default=0, output_field=IntegerField())),
+        )
     )
     q = Decimal("0.1")
     return HoursFreed(
@@ -132,6 +136,14 @@ def thread_for(idea: Idea, user) -> Thread:
         supported=IdeaSupport.objects.filter(idea=idea, user=user).exists(),
         following=IdeaFollow.objects.filter(idea=idea, user=user).exists(),
     )
+
+
+class _WordDistance(Func):
+    """pg_trgm's word distance, title first so the GiST index can order by it."""
+
+    arg_joiner = " <->> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
 
 
 _STOPWORDS = frozenset(
@@ -205,20 +217,16 @@ def similar_ideas(
         qs = qs.exclude(pk=exclude_pk)
     qs = qs.select_related("team__site")
     if (vendor or connection.vendor) == "postgresql":
-        from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
-        from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
+        from django.contrib.postgres.lookups import TrigramWordSimilar
 
-        # Lookups used as expressions: they need no django.contrib.postgres app registration.
-        # Both operators are served by the GIN trigram index on title (migration 0003).
-        title = F("title")
+        # "title %> text" keeps titles containing something like the text; ordering by
+        # "title <->> text" walks the GiST trigram index (migration 0004) nearest first, so
+        # only a handful of rows are read. A lookup used as an expression needs no
+        # django.contrib.postgres app registration.
         return list(
-            qs.filter(
-                Q(TrigramSimilar(title, Value(text))) | Q(TrigramWordSimilar(title, Value(text)))
-            )
-            .annotate(
-                similarity=TrigramSimilarity("title", text) + TrigramWordSimilarity(text, "title")
-            )
-            .order_by("-similarity", "-created_at")[:limit]
+            qs.filter(TrigramWordSimilar(F("title"), Value(text)))
+            .annotate(distance=_WordDistance(F("title"), Value(text)))
+            .order_by("distance")[:limit]
         )
     words = _words(text)
     if not words:

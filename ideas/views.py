@@ -15,6 +15,7 @@ from ideas import actions, queries
 from ideas.filters import IdeaFilter
 from ideas.forms import AdoptForm, CommentForm, IdeaForm, ResponseForm, RouteForm
 from ideas.models import Idea, IdeaComment, IdeaPhoto
+from ideas.pagination import paginate_capped
 from leanhub import policy
 from leanhub.http import paginate, protected_file
 
@@ -103,10 +104,7 @@ def _filtered(request: HttpRequest) -> IdeaFilter:
 @login_required
 def idea_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
-    if not filterset.is_valid():
-        page = paginate(request, Idea.objects.none())
-    else:
-        page = paginate(request, filterset.qs)
+    page = paginate_capped(request, filterset.qs if filterset.is_valid() else Idea.objects.none())
     queries.label_authors(page.object_list, request.user)
     query = request.GET.copy()
     query.pop("page", None)
@@ -116,7 +114,10 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "now": now,
-        "hours": queries.red_tape_hours(filterset.qs) if filterset.is_valid() else None,
+        # Red-tape totals where they are asked for: the red-tape list, or the full red-tape page.
+        "hours": queries.red_tape_hours(filterset.qs)
+        if filterset.is_valid() and request.GET.get("kind") == Idea.Kind.STOP_DOING
+        else None,
         "led_overdue": queries.overdue_count_for_lead(request.user, filterset.organisations),
     }
     template = "ideas/idea_list.html#idea-results" if request.htmx else "ideas/idea_list.html"
@@ -202,6 +203,7 @@ def burden_queue(request: HttpRequest) -> HttpResponse:
         "ideas/burden_queue.html",
         {
             "page": page,
+            "hours": queries.red_tape_hours(Idea.objects.visible_to(request.user)),
             "owner": owner,
             "owners": Idea.BurdenOwner.choices[1:],
             "today": timezone.localdate(),

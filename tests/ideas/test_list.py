@@ -160,7 +160,8 @@ def test_red_tape_hours_are_totalled_proposed_and_realised(client, cast, team_a)
         title="C", minutes_per_occurrence=60, occurrences_per_year=99, status="declined", **common
     )
     client.force_login(cast["sam"])
-    hours = client.get(reverse("ideas:list")).context["hours"]
+    hours = client.get(reverse("ideas:list") + "?kind=stop_doing").context["hours"]
+    assert client.get(reverse("ideas:burden-queue")).context["hours"] == hours
     assert (hours.proposed, hours.realised, hours.burdens) == (550, 50, 2)
 
 
@@ -193,3 +194,13 @@ def test_the_detail_query_count_is_flat(
     client.force_login(cast["lee"])
     with django_assert_max_num_queries(20):
         assert client.get(target.get_absolute_url()).status_code == 200
+
+
+def test_a_long_list_is_counted_only_up_to_a_cap(client, cast, team_a, make_ideas, monkeypatch):
+    from ideas.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    make_ideas(12, team=team_a)
+    client.force_login(cast["sam"])
+    body = client.get(reverse("ideas:list")).content.decode()
+    assert "10+ ideas" in body
