@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from ideas.models import Idea, IdeaFollow
 from leanhub import policy
 from leanhub.models import Organisation, Site, Team
+
+# The same expression as the GIN index in migration 0003, so PostgreSQL uses the index.
+FULL_TEXT = (
+    "to_tsvector('english'::regconfig, "
+    "coalesce(ideas_idea.title, '') || ' ' || coalesce(ideas_idea.problem, ''))"
+)
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -77,10 +86,23 @@ class IdeaFilter(django_filters.FilterSet):
         )
 
     def filter_text(self, queryset, name: str, value: str):
-        value = value.strip()
-        if not value:
+        words = re.findall(r"\w+", value)[:8]
+        if not words:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(problem__icontains=value))
+        if connection.vendor == "postgresql":
+            # Every word, each as a prefix ("print" finds "printer"), on the indexed text.
+            # Words are \w+ only, so nothing typed can change the query's syntax.
+            query = " & ".join(f"{word}:*" for word in words)
+            return queryset.filter(
+                RawSQL(  # noqa: S611 — constant SQL; the typed words are a bound parameter
+                    f"{FULL_TEXT} @@ to_tsquery('english'::regconfig, %s)",
+                    [query],
+                    output_field=BooleanField(),
+                )
+            )
+        for word in words:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(problem__icontains=word))
+        return queryset
 
     def filter_waste(self, queryset, name: str, value: str):
         return queryset.filter(wastes__contains=value) if value else queryset

@@ -15,7 +15,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        n = self.object_list.order_by()[: self.cap + 1].count()
+        # Only ids, without the per-row count annotations: counting needs nothing else.
+        n = self.object_list.order_by().values("pk")[: self.cap + 1].count()
         self.capped = n > self.cap
         return min(n, self.cap)
 

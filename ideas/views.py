@@ -114,10 +114,6 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "now": now,
-        # Red-tape totals where they are asked for: the red-tape list, or the full red-tape page.
-        "hours": queries.red_tape_hours(filterset.qs)
-        if filterset.is_valid() and request.GET.get("kind") == Idea.Kind.STOP_DOING
-        else None,
         "led_overdue": queries.overdue_count_for_lead(request.user, filterset.organisations),
     }
     template = "ideas/idea_list.html#idea-results" if request.htmx else "ideas/idea_list.html"

@@ -1,31 +1,35 @@
-"""Trigram search for similar ideas and free-text filtering, on PostgreSQL only.
+"""Search indexes for ideas, on PostgreSQL only (SQLite falls back to plain matching, see
+ideas.queries.similar_ideas and ideas.filters.IdeaFilter.filter_text):
 
-SQLite has no pg_trgm; there the similar-idea lookup falls back to word matching
-(see ideas.queries), so this migration does nothing on other databases."""
+- a GiST trigram index on the title answers "the five titles most like this text" by walking
+  the index nearest first, however many titles share a few letters;
+- a GIN full-text index over title and problem serves the list's free-text filter. Its
+  expression must stay identical to ideas.filters.FULL_TEXT."""
 
 from __future__ import annotations
 
 from django.db import migrations
 
-INDEXES = [
-    "CREATE INDEX IF NOT EXISTS idea_title_trgm_idx ON ideas_idea USING gin (title gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS idea_problem_trgm_idx ON ideas_idea USING gin (problem gin_trgm_ops)",
-]
+INDEXES = {
+    "idea_title_trgm_gist_idx": "USING gist (title gist_trgm_ops)",
+    "idea_text_fts_idx": "USING gin ((to_tsvector('english'::regconfig, "
+    "coalesce(title, '') || ' ' || coalesce(problem, ''))))",
+}
 
 
 def forwards(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for sql in INDEXES:
-        schema_editor.execute(sql)
+    for name, definition in INDEXES.items():
+        schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON ideas_idea {definition}")
 
 
 def backwards(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("DROP INDEX IF EXISTS idea_title_trgm_idx")
-    schema_editor.execute("DROP INDEX IF EXISTS idea_problem_trgm_idx")
+    for name in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
