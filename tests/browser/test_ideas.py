@@ -70,3 +70,14 @@ def test_staff_raise_an_idea_with_a_photo_and_hear_the_response_live(
     staff.reload()
     expect(staff.locator(".timeline")).to_contain_text("Good idea — trial next week.")
     assert_accessible(staff)
+
+    # Finding it again: the filters update the list in place and keep the address shareable.
+    staff.get_by_role("navigation", name="Main").get_by_role("link", name="Ideas").click()
+    expect(staff.get_by_role("heading", level=1)).to_have_text("Ideas")
+    assert_accessible(staff)
+    staff.get_by_label("Status").select_option("accepted")
+    expect(staff).to_have_url(re.compile(r"status=accepted"))
+    results = staff.locator("#idea-results")
+    expect(results).to_contain_text("1 idea")
+    expect(results.get_by_role("link", name="claim form address")).to_be_visible()
+    assert_accessible(staff)
