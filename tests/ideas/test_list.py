@@ -207,3 +207,21 @@ def test_a_long_list_is_counted_only_up_to_a_cap(client, cast, team_a, make_idea
     client.force_login(cast["sam"])
     body = client.get(reverse("ideas:list")).content.decode()
     assert "10+ ideas" in body
+
+
+@pytest.mark.parametrize("n", [1, 200])
+def test_the_other_idea_pages_query_counts_are_flat(
+    client, cast, team_a, make_ideas, n, django_assert_max_num_queries
+):
+    ideas = make_ideas(n, team=team_a, kind="stop_doing", burden_owner="regulator")
+    Idea.objects.filter(pk__in=[i.pk for i in ideas]).update(
+        routed_at=timezone.now(), reply_due_on=timezone.localdate()
+    )
+    client.force_login(cast["lee"])
+    for url in (
+        reverse("ideas:new"),
+        reverse("ideas:similar") + "?title=idea+number",
+        reverse("ideas:burden-queue"),
+    ):
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
