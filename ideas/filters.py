@@ -12,7 +12,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from ideas.models import Idea, IdeaFollow
+from ideas.models import Idea, IdeaFollow, IdeaQuerySet
 from leanhub import policy
 from leanhub.models import Organisation, Site, Team
 
@@ -85,7 +85,7 @@ class IdeaFilter(django_filters.FilterSet):
             pk__in=[o.pk for o in organisations]
         )
 
-    def filter_text(self, queryset, name: str, value: str):
+    def filter_text(self, queryset: IdeaQuerySet, name: str, value: str) -> IdeaQuerySet:
         words = re.findall(r"\w+", value)[:8]
         if not words:
             return queryset
@@ -104,22 +104,22 @@ class IdeaFilter(django_filters.FilterSet):
             queryset = queryset.filter(Q(title__icontains=word) | Q(problem__icontains=word))
         return queryset
 
-    def filter_waste(self, queryset, name: str, value: str):
+    def filter_waste(self, queryset: IdeaQuerySet, name: str, value: str) -> IdeaQuerySet:
         return queryset.filter(wastes__contains=value) if value else queryset
 
-    def filter_from(self, queryset, name: str, value: datetime.date):
+    def filter_from(self, queryset: IdeaQuerySet, name: str, value: datetime.date) -> IdeaQuerySet:
         return queryset.filter(created_at__gte=_start_of(value))
 
-    def filter_to(self, queryset, name: str, value: datetime.date):
+    def filter_to(self, queryset: IdeaQuerySet, name: str, value: datetime.date) -> IdeaQuerySet:
         return queryset.filter(created_at__lt=_start_of(value + datetime.timedelta(days=1)))
 
-    def filter_mine(self, queryset, name: str, value: bool):
+    def filter_mine(self, queryset: IdeaQuerySet, name: str, value: bool) -> IdeaQuerySet:
         return queryset.filter(author=self.user) if value else queryset
 
-    def filter_following(self, queryset, name: str, value: bool):
+    def filter_following(self, queryset: IdeaQuerySet, name: str, value: bool) -> IdeaQuerySet:
         if not value:
             return queryset
         return queryset.filter(pk__in=IdeaFollow.objects.filter(user=self.user).values("idea_id"))
 
-    def filter_overdue(self, queryset, name: str, value: bool):
+    def filter_overdue(self, queryset: IdeaQuerySet, name: str, value: bool) -> IdeaQuerySet:
         return queryset.overdue(self.organisations) if value else queryset

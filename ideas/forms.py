@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django import forms
@@ -22,7 +23,7 @@ class PhotosField(forms.FileField):
 
     widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
-    def clean(self, data, initial=None):
+    def clean(self, data, initial=None) -> list[images.ProcessedImage]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > IdeaPhoto.MAX_PER_IDEA:
             raise forms.ValidationError(
@@ -233,7 +234,7 @@ class RouteForm(forms.Form):
         label="Reply due by", widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean_reply_due_on(self):
+    def clean_reply_due_on(self) -> datetime.date:
         value = self.cleaned_data["reply_due_on"]
         if value <= timezone.localdate():
             raise forms.ValidationError("The reply date must be in the future.")

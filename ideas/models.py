@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from decimal import Decimal
 
@@ -209,11 +210,11 @@ class Idea(models.Model):
         return (now or timezone.now()) - self.created_at > timezone.timedelta(days=days)
 
     @property
-    def age(self):
+    def age(self) -> datetime.timedelta:
         return timezone.now() - self.created_at
 
     @property
-    def time_to_first_response(self):
+    def time_to_first_response(self) -> datetime.timedelta | None:
         if self.first_response_at is None:
             return None
         return self.first_response_at - self.created_at
@@ -261,7 +262,7 @@ class IdeaComment(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["idea", "created_at"], name="idea_comment_idx")]
 
-    def editable_until(self):
+    def editable_until(self) -> datetime.datetime:
         return self.created_at + self.EDIT_WINDOW
 
     def can_be_edited_by(self, user, now=None) -> bool:
