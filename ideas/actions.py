@@ -244,6 +244,14 @@ def change_status(
     return event
 
 
+def recount_supports(*ideas: Idea) -> None:
+    """Bring the stored support count of ``ideas`` in line with their supports."""
+    for idea in ideas:
+        Idea.objects.filter(pk=idea.pk).update(
+            support_count=IdeaSupport.objects.filter(idea_id=idea.pk).count()
+        )
+
+
 def _move_backers(idea: Idea, *, to_idea: Idea) -> None:
     """Supporters and followers of a duplicate back the idea it was merged into instead."""
     for model in (IdeaSupport, IdeaFollow):
@@ -251,6 +259,7 @@ def _move_backers(idea: Idea, *, to_idea: Idea) -> None:
         rows = model.objects.filter(idea=idea)
         rows.exclude(user_id__in=already).update(idea=to_idea)
         rows.delete()
+    recount_supports(idea, to_idea)
     # The duplicate's author hears about the other idea from now on.
     IdeaFollow.objects.get_or_create(idea=to_idea, user_id=idea.author_id)
 
@@ -271,6 +280,7 @@ def set_support(idea: Idea, *, on: bool, by) -> int:
             )
     else:
         IdeaSupport.objects.filter(idea=idea, user=by).delete()
+    recount_supports(idea)
     return IdeaSupport.objects.filter(idea=idea).count()
 
 

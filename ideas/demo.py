@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from ideas.actions import recount_supports
 from ideas.models import Idea, IdeaComment, IdeaEvent, IdeaFollow, IdeaSupport
 from leanhub.models import Team, User
 
@@ -213,6 +214,7 @@ def seed() -> dict[str, int]:
         for username in spec.supporters:
             if username in people:
                 IdeaSupport.objects.get_or_create(idea=idea, user=people[username])
+        recount_supports(idea)
         for i, (username, body) in enumerate(spec.comments):
             if username in people:
                 IdeaComment.objects.create(

@@ -44,8 +44,9 @@ class IdeaQuerySet(models.QuerySet):
         return self.awaiting_response().filter(q)
 
     def with_counts(self) -> IdeaQuerySet:
-        """Support and comment counts as correlated subqueries: computed only for the rows
-        a page actually returns, with no GROUP BY over the whole list."""
+        """The comment count as a correlated subquery: computed only for the rows a page
+        returns, with no GROUP BY over the whole list. (Supports are counted on the row,
+        ``support_count``, so "most supported first" can use an index.)"""
 
         def count_of(model) -> models.Subquery:
             return models.Subquery(
@@ -58,7 +59,6 @@ class IdeaQuerySet(models.QuerySet):
             )
 
         return self.annotate(
-            support_count=Coalesce(count_of(IdeaSupport), 0),
             comment_count=Coalesce(count_of(IdeaComment), 0),
         )
 
@@ -147,6 +147,9 @@ class Idea(models.Model):
     adopted_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="adoptions"
     )
+    # Kept by ideas.actions whenever supports change: sorting by support reads an index
+    # instead of counting every idea's supporters.
+    support_count = models.PositiveIntegerField(default=0, editable=False)
     # One token per form shown: a second POST of the same form finds the first idea.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -164,6 +167,7 @@ class Idea(models.Model):
             models.Index(fields=["author", "-created_at"], name="idea_author_idx"),
             models.Index(fields=["-created_at", "-id"], name="idea_created_idx"),
             models.Index(fields=["kind", "-created_at"], name="idea_kind_idx"),
+            models.Index(fields=["-support_count", "-created_at"], name="idea_support_idx"),
             models.Index(fields=["burden_owner", "reply_due_on"], name="idea_burden_owner_idx"),
         ]
 
@@ -221,7 +225,8 @@ class Idea(models.Model):
 
 
 class IdeaSupport(models.Model):
-    """One person backing an idea ("me too"). At most one per person per idea."""
+    """One person backing an idea ("me too"). At most one per person per idea.
+    Create and delete through ideas.actions, which keeps Idea.support_count."""
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -18,12 +18,16 @@ def test_each_person_supports_an_idea_once(client, cast, idea):
     client.post(url, {"on": "1"})
     client.post(url, {"on": "1"})
     assert IdeaSupport.objects.filter(idea=idea).count() == 1
+    idea.refresh_from_db()
+    assert idea.support_count == 1
     assert (
         Notification.objects.filter(recipient=cast["sam"], message__contains="supports").count()
         == 1
     )
     client.post(url, {"on": "0"})
     assert not IdeaSupport.objects.exists()
+    idea.refresh_from_db()
+    assert idea.support_count == 0
 
 
 def test_supporting_with_htmx_swaps_only_the_buttons(client, cast, idea):

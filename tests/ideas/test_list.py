@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ideas import actions
-from ideas.models import Idea, IdeaFollow, IdeaSupport
+from ideas.models import Idea, IdeaFollow
 
 
 def _titles(response) -> list[str]:
@@ -71,7 +71,7 @@ def test_filters_and_sorting(client, cast, team_a, query, expected):
         wastes="motion,processing",
     )
     Idea.objects.create(team=team_a, author=cast["lee"], title="Lee's own", problem="p")
-    IdeaSupport.objects.create(idea=accepted, user=cast["wendy"])
+    actions.set_support(accepted, on=True, by=cast["wendy"])
     IdeaFollow.objects.create(idea=accepted, user=cast["lee"])
     client.force_login(cast["lee"])
     titles = _titles(client.get(reverse("ideas:list") + "?" + query))
@@ -173,7 +173,7 @@ def test_the_list_query_count_is_flat(
     client, cast, team_a, make_ideas, n, django_assert_max_num_queries
 ):
     ideas = make_ideas(n, team=team_a, hide_name=True)
-    IdeaSupport.objects.create(idea=ideas[0], user=cast["wendy"])
+    actions.set_support(ideas[0], on=True, by=cast["wendy"])
     client.force_login(cast["lee"])
     with django_assert_max_num_queries(14):
         assert client.get(reverse("ideas:list") + "?sort=-support&overdue=").status_code == 200
@@ -193,7 +193,7 @@ def test_the_detail_query_count_is_flat(
     Idea.objects.bulk_update(ideas[1:], ["merged_into"])
     for i, person in enumerate(["wendy", "maya", "dev"][: min(n, 3)]):
         actions.add_comment(target, body=f"comment {i}", by=cast[person])
-        IdeaSupport.objects.create(idea=target, user=cast[person])
+        actions.set_support(target, on=True, by=cast[person])
     client.force_login(cast["lee"])
     with django_assert_max_num_queries(20):
         assert client.get(target.get_absolute_url()).status_code == 200

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ideas import actions
-from ideas.models import Idea, IdeaFollow, IdeaSupport
+from ideas.models import Idea, IdeaFollow
 from leanhub.models import AuditEvent, Notification
 
 S = Idea.Status
@@ -95,15 +95,17 @@ def test_a_managers_in_scope_respond_too(client, cast, idea):
 
 def test_merging_a_duplicate_moves_supporters_and_followers(cast, idea, team_a):
     original = Idea.objects.create(team=team_a, author=cast["lee"], title="Prefill", problem="p")
-    IdeaSupport.objects.create(idea=idea, user=cast["wendy"])
-    IdeaSupport.objects.create(idea=idea, user=cast["maya"])
-    IdeaSupport.objects.create(idea=original, user=cast["maya"])
+    actions.set_support(idea, on=True, by=cast["wendy"])
+    actions.set_support(idea, on=True, by=cast["maya"])
+    actions.set_support(original, on=True, by=cast["maya"])
     IdeaFollow.objects.create(idea=idea, user=cast["dev"])
     actions.change_status(idea, to=S.DUPLICATE, duplicate_of=original, by=cast["lee"])
     idea.refresh_from_db()
     assert idea.status == S.DUPLICATE and idea.merged_into == original
     assert set(original.supports.values_list("user__username", flat=True)) == {"wendy", "maya"}
     assert not idea.supports.exists()
+    original.refresh_from_db()
+    assert (idea.support_count, original.support_count) == (0, 2)
     assert {"dev", "sam"} <= set(original.follows.values_list("user__username", flat=True))
 
 
