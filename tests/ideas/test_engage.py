@@ -103,3 +103,15 @@ def test_comments_cannot_be_edited_after_the_window(client, cast, idea):
     url = reverse("ideas:comment-edit", args=[idea.pk, comment.pk])
     assert client.get(url).status_code == 403
     assert "Edit" not in client.get(idea.get_absolute_url()).content.decode().split("Old")[1][:200]
+
+
+@pytest.mark.parametrize("name", ["ideas:support", "ideas:follow", "ideas:comment", "ideas:adopt"])
+def test_state_changes_answer_only_post(client, cast, idea, name):
+    client.force_login(cast["sam"])
+    assert client.get(reverse(name, args=[idea.pk])).status_code == 405
+
+
+def test_anonymous_people_cannot_engage(client, idea):
+    response = client.post(reverse("ideas:support", args=[idea.pk]), {"on": "1"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not IdeaSupport.objects.exists()
