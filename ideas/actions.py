@@ -11,12 +11,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from ideas.images import ProcessedImage
 from ideas.models import Idea, IdeaComment, IdeaEvent, IdeaFollow, IdeaPhoto, IdeaSupport
 from leanhub import audit, policy
-from leanhub.models import Role, Team, User
+from leanhub.models import Membership, Organisation, Role, Team, User
 from leanhub.notifications import notify
 
 S = Idea.Status
@@ -415,3 +417,47 @@ def route_burden(idea: Idea, *, reply_due_on: datetime.date, by) -> Idea:
         by=by,
     )
     return idea
+
+
+def remind_leads(*, today: datetime.date | None = None) -> int:
+    """Tell each team lead how many of their team's ideas are past the first-response target
+    and how many parked ideas are due for another look. Meant to run once a day (see the
+    ``remind_idea_leads`` command); returns how many leads were told. Nothing is changed on
+    the ideas themselves."""
+    today = today or timezone.localdate()
+    overdue = dict(
+        Idea.objects.overdue(Organisation.objects.only("pk", "first_response_days"))
+        .order_by()
+        .values_list("team_id")
+        .annotate(n=Count("pk"))
+    )
+    due = dict(
+        Idea.objects.filter(status=S.PARKED, parked_until__lte=today)
+        .order_by()
+        .values_list("team_id")
+        .annotate(n=Count("pk"))
+    )
+    teams = set(overdue) | set(due)
+    if not teams:
+        return 0
+    told = 0
+    url = reverse("ideas:list")
+    for membership in Membership.objects.filter(role=Role.LEAD, team_id__in=teams).select_related(
+        "user", "team"
+    ):
+        parts = []
+        if overdue.get(membership.team_id):
+            n = overdue[membership.team_id]
+            parts.append(f"{n} idea{'s' if n != 1 else ''} waiting past the response target")
+        if due.get(membership.team_id):
+            n = due[membership.team_id]
+            parts.append(f"{n} parked idea{'s' if n != 1 else ''} due for another look")
+        notify(
+            [membership.user],
+            message=f"{membership.team.name}: {' and '.join(parts)}.",
+            url=f"{url}?team={membership.team_id}&overdue=on"
+            if overdue.get(membership.team_id)
+            else f"{url}?team={membership.team_id}&status=parked",
+        )
+        told += 1
+    return told
