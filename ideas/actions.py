@@ -40,23 +40,26 @@ class TransitionRefused(ValidationError):
     """An idea cannot move that way; the message says why, for the person who tried."""
 
 
-def _tell(idea: Idea, *, to_author: str, to_followers: str, by) -> None:
-    """Notify the submitter and followers in-app (live count) and by e-mail after commit."""
+def _tell(idea: Idea, *, to_author: str, to_followers: str, by, anonymous: bool = False) -> None:
+    """Notify the submitter and followers (never ``by`` themselves) in-app, with the live
+    count, and by e-mail after commit. ``anonymous`` leaves ``by`` off the notification."""
+    by_pk = getattr(by, "pk", None)
+    author = [idea.author] if idea.author_id != by_pk else []
     followers = [
         f.user
         for f in IdeaFollow.objects.filter(idea=idea)
-        .exclude(user_id=idea.author_id)
+        .exclude(user_id__in=[idea.author_id, by_pk])
         .select_related("user")
     ]
     url = idea.get_absolute_url()
-    notify([idea.author], message=to_author, url=url, actor=by)
-    notify(followers, message=to_followers, url=url, actor=by)
-    by_pk = getattr(by, "pk", None)
+    actor = None if anonymous else by
+    notify(author, message=to_author, url=url, actor=actor)
+    notify(followers, message=to_followers, url=url, actor=actor)
     mails = [
         (f"LeanHub: {message}"[:200], f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email])
-        for message, people in ((to_author, [idea.author]), (to_followers, followers))
+        for message, people in ((to_author, author), (to_followers, followers))
         for u in people
-        if u.email and u.pk != by_pk
+        if u.email
     ]
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
@@ -305,11 +308,15 @@ def add_comment(idea: Idea, *, body: str, by) -> IdeaComment:
         raise ValidationError("Write a comment first.")
     comment = IdeaComment.objects.create(idea=idea, author=by, body=body.strip())
     IdeaFollow.objects.get_or_create(idea=idea, user=by)
+    # A submitter who hid their name stays hidden when they comment on their own idea.
+    hidden = idea.hide_name and by.pk == idea.author_id
+    who = "The person who raised it" if hidden else by.display_name
     _tell(
         idea,
-        to_author=f"{by.display_name} commented on your idea “{idea.title}”.",
-        to_followers=f"{by.display_name} commented on “{idea.title}”.",
+        to_author=f"{who} commented on your idea “{idea.title}”.",
+        to_followers=f"{who} commented on “{idea.title}”.",
         by=by,
+        anonymous=hidden,
     )
     return comment
 

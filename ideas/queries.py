@@ -124,9 +124,18 @@ class Thread:
 
 def thread_for(idea: Idea, user) -> Thread:
     """Everything shown around one idea, in a fixed number of queries."""
+    comments = list(IdeaComment.objects.filter(idea=idea).select_related("author"))
+    hidden = idea.hide_name and not policy.scope_of(user).is_admin
+    for comment in comments:
+        # A hidden submitter commenting on their own idea stays hidden.
+        comment.author_label = (
+            "The person who raised it"
+            if hidden and comment.author_id == idea.author_id
+            else comment.author.display_name
+        )
     return Thread(
         events=list(idea.events.select_related("actor")),
-        comments=list(IdeaComment.objects.filter(idea=idea).select_related("author")),
+        comments=comments,
         photos=list(IdeaPhoto.objects.filter(idea=idea)),
         adoptions=list(
             Idea.objects.visible_to(user).filter(adopted_from=idea).select_related("team__site")

@@ -120,3 +120,19 @@ def test_hidden_names_are_shown_only_to_administrators(client, cast, team_a, who
         assert "Sam" in raised_by
     else:
         assert "Name hidden" in raised_by and "Sam" not in raised_by
+
+
+def test_a_hidden_submitter_commenting_on_their_idea_stays_hidden(client, cast, team_a):
+    from ideas import actions
+
+    idea = Idea.objects.create(
+        team=team_a, author=cast["sam"], title="Quiet one", problem="p", hide_name=True
+    )
+    IdeaFollow.objects.create(idea=idea, user=cast["wendy"])
+    actions.add_comment(idea, body="More detail from me", by=cast["sam"])
+    told = Notification.objects.get(recipient=cast["wendy"])
+    assert told.message.startswith("The person who raised it") and told.actor is None
+    assert not Notification.objects.filter(recipient=cast["sam"]).exists()
+    client.force_login(cast["lee"])
+    comments = client.get(idea.get_absolute_url()).content.decode().split('id="h-comments"')[1]
+    assert "The person who raised it" in comments and "Sam" not in comments
