@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+import datetime
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
-from ideas.models import Idea, IdeaEvent
+from ideas.images import ProcessedImage
+from ideas.models import Idea, IdeaComment, IdeaEvent, IdeaFollow, IdeaPhoto, IdeaSupport
 from leanhub import audit, policy
+from leanhub.models import Membership, Organisation, Role, Team, User
 from leanhub.notifications import notify
 
 S = Idea.Status
@@ -29,18 +40,155 @@ class TransitionRefused(ValidationError):
     """An idea cannot move that way; the message says why, for the person who tried."""
 
 
+def _tell(idea: Idea, *, to_author: str, to_followers: str, by, anonymous: bool = False) -> None:
+    """Notify the submitter and followers (never ``by`` themselves) in-app, with the live
+    count, and by e-mail after commit. ``anonymous`` leaves ``by`` off the notification."""
+    by_pk = getattr(by, "pk", None)
+    author = [idea.author] if idea.author_id != by_pk else []
+    followers = [
+        f.user
+        for f in IdeaFollow.objects.filter(idea=idea)
+        .exclude(user_id__in=[idea.author_id, by_pk])
+        .select_related("user")
+    ]
+    url = idea.get_absolute_url()
+    actor = None if anonymous else by
+    notify(author, message=to_author, url=url, actor=actor)
+    notify(followers, message=to_followers, url=url, actor=actor)
+    mails = [
+        (f"LeanHub: {message}"[:200], f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email])
+        for message, people in ((to_author, author), (to_followers, followers))
+        for u in people
+        if u.email
+    ]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+
+
+@dataclass
+class NewIdea:
+    """What the form collected, already validated."""
+
+    team: Team
+    title: str
+    problem: str
+    proposal: str = ""
+    kind: str = Idea.Kind.IMPROVEMENT
+    wastes: Sequence[str] = ()
+    minutes_per_occurrence: object = None
+    occurrences_per_year: int | None = None
+    money_per_year: object = None
+    quality_benefit: str = ""
+    customer_benefit: str = ""
+    burden_name: str = ""
+    burden_owner: str = ""
+    hide_name: bool = False
+    shared_with_partners: bool = False
+
+
+def _store_photo(idea: Idea, image: ProcessedImage, position: int) -> IdeaPhoto:
+    photo = IdeaPhoto(
+        idea=idea,
+        content_type=image.content_type,
+        width=image.width,
+        height=image.height,
+        position=position,
+    )
+    photo.path("display").parent.mkdir(parents=True, exist_ok=True)
+    photo.path("display").write_bytes(image.display)
+    photo.path("thumb").write_bytes(image.thumbnail)
+    photo.save()
+    return photo
+
+
+def submit_idea(
+    data: NewIdea,
+    *,
+    token: uuid.UUID | None,
+    photos: Sequence[ProcessedImage] = (),
+    step_id: int | None = None,
+    by,
+) -> tuple[Idea, bool]:
+    """Raise an idea for ``data.team``; returns (idea, created).
+
+    A repeated submission of the same form (same ``token``: a double click, a resend after a
+    timeout) returns the idea the first one made instead of creating a second. The submitter
+    follows their own idea. ``step_id`` (a value-stream map step) is accepted and not yet used.
+    """
+    policy.require(
+        by, "raise_idea_for_team", data.team, reason="You can raise ideas only for your own teams."
+    )
+    if token is not None:
+        existing = Idea.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing, False
+    if len(photos) > IdeaPhoto.MAX_PER_IDEA:
+        raise ValidationError(f"Attach at most {IdeaPhoto.MAX_PER_IDEA} photos.")
+    try:
+        with transaction.atomic():
+            idea = Idea.objects.create(
+                team=data.team,
+                author=by,
+                title=data.title.strip(),
+                problem=data.problem.strip(),
+                proposal=data.proposal.strip(),
+                kind=data.kind,
+                wastes=",".join(w for w in Idea.Waste.values if w in set(data.wastes)),
+                minutes_per_occurrence=data.minutes_per_occurrence,
+                occurrences_per_year=data.occurrences_per_year,
+                money_per_year=data.money_per_year,
+                quality_benefit=data.quality_benefit.strip(),
+                customer_benefit=data.customer_benefit.strip(),
+                burden_name=data.burden_name.strip() if data.kind == Idea.Kind.STOP_DOING else "",
+                burden_owner=data.burden_owner if data.kind == Idea.Kind.STOP_DOING else "",
+                hide_name=data.hide_name,
+                shared_with_partners=data.shared_with_partners,
+                submission_token=token,
+            )
+            for position, image in enumerate(photos):
+                _store_photo(idea, image, position)
+            IdeaFollow.objects.create(idea=idea, user=by)
+            audit.record(by, "idea.submitted", idea, {"team": data.team.pk, "kind": data.kind})
+            leads = list(
+                User.objects.filter(
+                    memberships__team=data.team, memberships__role=Role.LEAD
+                ).distinct()
+            )
+            if leads:
+                notify(
+                    leads,
+                    message=f"New idea for {data.team.name}: “{idea.title}”",
+                    url=idea.get_absolute_url(),
+                    actor=None if data.hide_name else by,
+                )
+    except IntegrityError:
+        # Two identical submissions raced; the other one won and holds the token.
+        return Idea.objects.get(submission_token=token), False
+    return idea, True
+
+
 @transaction.atomic
-def change_status(idea: Idea, *, to: str, note: str = "", by) -> IdeaEvent:
+def change_status(
+    idea: Idea,
+    *,
+    to: str,
+    note: str = "",
+    by,
+    revisit_on: datetime.date | None = None,
+    duplicate_of: Idea | None = None,
+) -> IdeaEvent:
     """Move ``idea`` to status ``to``: refuses moves outside TRANSITIONS, a decline without a
-    reason, and anyone who may not respond to the idea. Records the event on the idea's timeline
-    and in the audit trail, stamps the first response, and notifies the submitter."""
+    reason, parking without a revisit date, a duplicate without the idea it duplicates, and
+    anyone who may not respond to the idea. Records the event on the idea's timeline and in
+    the audit trail, stamps the first response, and notifies the submitter and followers (in
+    the app, live, and by e-mail). Merging a duplicate moves its supporters and followers."""
     policy.require(
         by,
         "respond_to_idea",
         idea,
         reason="Only the team's leads and managers can respond to this idea.",
     )
-    idea = Idea.objects.select_for_update().select_related("team__site").get(pk=idea.pk)
+    idea = Idea.objects.select_for_update().select_related("team__site", "author").get(pk=idea.pk)
     if to not in TRANSITIONS[idea.status]:
         raise TransitionRefused(
             f"An idea that is {idea.get_status_display().lower()} cannot be marked "
@@ -50,23 +198,273 @@ def change_status(idea: Idea, *, to: str, note: str = "", by) -> IdeaEvent:
         raise TransitionRefused(
             "Say why the idea is declined: the person who raised it will read it."
         )
+    if to == S.PARKED and (revisit_on is None or revisit_on <= timezone.localdate()):
+        raise TransitionRefused("Give a date in the future when the idea will be looked at again.")
+    if to == S.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == idea.pk:
+            raise TransitionRefused("Choose the other idea this one duplicates.")
+        policy.require(by, "view_idea", duplicate_of)
+        if duplicate_of.merged_into_id == idea.pk:
+            raise TransitionRefused("That idea is already merged into this one.")
     from_status = idea.status
     idea.status = to
     if idea.first_response_at is None:
         idea.first_response_at = timezone.now()
     if to == S.IMPLEMENTED:
         idea.implemented_at = timezone.now()
-    idea.save(update_fields=["status", "first_response_at", "implemented_at", "updated_at"])
+    idea.parked_until = revisit_on if to == S.PARKED else None
+    idea.merged_into = duplicate_of if to == S.DUPLICATE else None
+    idea.save(
+        update_fields=[
+            "status",
+            "first_response_at",
+            "implemented_at",
+            "parked_until",
+            "merged_into",
+            "updated_at",
+        ]
+    )
+    payload = {"from": from_status, "to": to, "note": note.strip()}
+    if to == S.PARKED:
+        payload["revisit_on"] = revisit_on.isoformat()
+    if to == S.DUPLICATE:
+        payload["merged_into"] = duplicate_of.pk
+        _move_backers(idea, to_idea=duplicate_of)
     event = IdeaEvent.objects.create(
         idea=idea, actor=by, from_status=from_status, to_status=to, note=note.strip()
     )
-    audit.record(
-        by, "idea.status_changed", idea, {"from": from_status, "to": to, "note": note.strip()}
-    )
-    notify(
-        [idea.author],
-        message=f"Your idea “{idea.title}” is now {S(to).label.lower()}.",
-        url=idea.get_absolute_url(),
-        actor=by,
+    audit.record(by, "idea.status_changed", idea, payload)
+    extra = ""
+    if to == S.PARKED:
+        extra = f" until {revisit_on:%-d %b %Y}"
+    elif to == S.DUPLICATE:
+        extra = f" of “{duplicate_of.title}”"
+    status = f"{S(to).label.lower()}{extra}"
+    _tell(
+        idea,
+        to_author=f"Your idea “{idea.title}” is now {status}.",
+        to_followers=f"An idea you follow, “{idea.title}”, is now {status}.",
+        by=by,
     )
     return event
+
+
+def recount_supports(*ideas: Idea) -> None:
+    """Bring the stored support count of ``ideas`` in line with their supports."""
+    for idea in ideas:
+        Idea.objects.filter(pk=idea.pk).update(
+            support_count=IdeaSupport.objects.filter(idea_id=idea.pk).count()
+        )
+
+
+def _move_backers(idea: Idea, *, to_idea: Idea) -> None:
+    """Supporters and followers of a duplicate back the idea it was merged into instead."""
+    for model in (IdeaSupport, IdeaFollow):
+        already = model.objects.filter(idea=to_idea).values_list("user_id", flat=True)
+        rows = model.objects.filter(idea=idea)
+        rows.exclude(user_id__in=already).update(idea=to_idea)
+        rows.delete()
+    recount_supports(idea, to_idea)
+    # The duplicate's author hears about the other idea from now on.
+    IdeaFollow.objects.get_or_create(idea=to_idea, user_id=idea.author_id)
+
+
+@transaction.atomic
+def set_support(idea: Idea, *, on: bool, by) -> int:
+    """Back (or stop backing) an idea; one support per person. Returns the support count.
+    Tells the submitter when someone new backs it."""
+    policy.require(by, "engage_with_idea", idea)
+    if on:
+        _, created = IdeaSupport.objects.get_or_create(idea=idea, user=by)
+        if created and idea.author_id != by.pk:
+            notify(
+                [idea.author],
+                message=f"{by.display_name} supports your idea “{idea.title}”.",
+                url=idea.get_absolute_url(),
+                actor=by,
+            )
+    else:
+        IdeaSupport.objects.filter(idea=idea, user=by).delete()
+    recount_supports(idea)
+    return IdeaSupport.objects.filter(idea=idea).count()
+
+
+@transaction.atomic
+def set_follow(idea: Idea, *, on: bool, by) -> bool:
+    """Follow (or stop following) an idea: followers hear about every response and comment."""
+    policy.require(by, "engage_with_idea", idea)
+    if on:
+        IdeaFollow.objects.get_or_create(idea=idea, user=by)
+    else:
+        IdeaFollow.objects.filter(idea=idea, user=by).delete()
+    return on
+
+
+@transaction.atomic
+def add_comment(idea: Idea, *, body: str, by) -> IdeaComment:
+    """Comment on an idea; the commenter starts following it; submitter and followers hear."""
+    policy.require(by, "engage_with_idea", idea)
+    if not body.strip():
+        raise ValidationError("Write a comment first.")
+    comment = IdeaComment.objects.create(idea=idea, author=by, body=body.strip())
+    IdeaFollow.objects.get_or_create(idea=idea, user=by)
+    # A submitter who hid their name stays hidden when they comment on their own idea.
+    hidden = idea.hide_name and by.pk == idea.author_id
+    who = "The person who raised it" if hidden else by.display_name
+    _tell(
+        idea,
+        to_author=f"{who} commented on your idea “{idea.title}”.",
+        to_followers=f"{who} commented on “{idea.title}”.",
+        by=by,
+        anonymous=hidden,
+    )
+    return comment
+
+
+@transaction.atomic
+def edit_comment(comment: IdeaComment, *, body: str, by) -> IdeaComment:
+    """Change one's own comment within the edit window; refused afterwards or for others."""
+    policy.require(by, "engage_with_idea", comment.idea)
+    if comment.author_id != by.pk:
+        raise PermissionDenied("You can edit only your own comments.")
+    if not comment.can_be_edited_by(by):
+        raise PermissionDenied(
+            f"Comments can be edited for {int(IdeaComment.EDIT_WINDOW.total_seconds() // 60)} "
+            "minutes after posting."
+        )
+    if not body.strip():
+        raise ValidationError("A comment cannot be empty.")
+    comment.body = body.strip()
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "edited_at"])
+    return comment
+
+
+@transaction.atomic
+def adopt_idea(idea: Idea, *, team: Team, by) -> Idea:
+    """ "We'll do this too": a linked copy of an implemented idea for ``team``. Refuses ideas
+    not yet implemented, the idea's own team, and a team that already adopted it."""
+    policy.require(by, "view_idea", idea)
+    idea = Idea.objects.select_for_update().select_related("team__site", "author").get(pk=idea.pk)
+    policy.require(
+        by, "raise_idea_for_team", team, reason="You can adopt ideas only for your own teams."
+    )
+    if idea.status != S.IMPLEMENTED:
+        raise TransitionRefused("Only an idea that has been implemented can be adopted.")
+    if team.pk == idea.team_id:
+        raise TransitionRefused("This idea came from that team already.")
+    if Idea.objects.filter(adopted_from=idea, team=team).exists():
+        raise TransitionRefused(f"{team.name} has already adopted this idea.")
+    copy = Idea.objects.create(
+        team=team,
+        author=by,
+        title=idea.title,
+        problem=idea.problem,
+        proposal=idea.proposal,
+        kind=idea.kind,
+        wastes=idea.wastes,
+        minutes_per_occurrence=idea.minutes_per_occurrence,
+        occurrences_per_year=idea.occurrences_per_year,
+        money_per_year=idea.money_per_year,
+        quality_benefit=idea.quality_benefit,
+        customer_benefit=idea.customer_benefit,
+        burden_name=idea.burden_name,
+        burden_owner=idea.burden_owner,
+        shared_with_partners=idea.shared_with_partners,
+        adopted_from=idea,
+        status=S.ACCEPTED,
+        first_response_at=timezone.now(),
+    )
+    IdeaEvent.objects.create(
+        idea=copy,
+        actor=by,
+        from_status=S.NEW,
+        to_status=S.ACCEPTED,
+        note=f"Adopted from {idea.team}",
+    )
+    IdeaFollow.objects.create(idea=copy, user=by)
+    audit.record(by, "idea.adopted", copy, {"from_idea": idea.pk, "team": team.pk})
+    _tell(
+        idea,
+        to_author=f"{team.name} is adopting your idea “{idea.title}”.",
+        to_followers=f"{team.name} is adopting “{idea.title}”.",
+        by=by,
+    )
+    return copy
+
+
+@transaction.atomic
+def route_burden(idea: Idea, *, reply_due_on: datetime.date, by) -> Idea:
+    """Send a "stop doing" burden owned outside the team to its owner's queue, with the date a
+    reply is due. Leads and managers of the idea's team only."""
+    policy.require(
+        by, "respond_to_idea", idea, reason="Only the team's leads and managers can route burdens."
+    )
+    if idea.kind != Idea.Kind.STOP_DOING or idea.burden_owner in ("", Idea.BurdenOwner.TEAM):
+        raise TransitionRefused("Only red tape owned outside the team can be routed to its owner.")
+    if reply_due_on <= timezone.localdate():
+        raise TransitionRefused("The reply date must be in the future.")
+    idea.routed_at = timezone.now()
+    idea.reply_due_on = reply_due_on
+    idea.save(update_fields=["routed_at", "reply_due_on", "updated_at"])
+    audit.record(
+        by,
+        "idea.routed",
+        idea,
+        {"owner": idea.burden_owner, "reply_due_on": reply_due_on.isoformat()},
+    )
+    sent = (
+        f"was sent to {idea.get_burden_owner_display().lower()} for a reply by "
+        f"{reply_due_on:%-d %b %Y}."
+    )
+    _tell(
+        idea,
+        to_author=f"Your idea “{idea.title}” {sent}",
+        to_followers=f"“{idea.title}” {sent}",
+        by=by,
+    )
+    return idea
+
+
+def remind_leads(*, today: datetime.date | None = None) -> int:
+    """Tell each team lead how many of their team's ideas are past the first-response target
+    and how many parked ideas are due for another look. Meant to run once a day (see the
+    ``remind_idea_leads`` command); returns how many leads were told. Nothing is changed on
+    the ideas themselves."""
+    today = today or timezone.localdate()
+    overdue = dict(
+        Idea.objects.overdue(Organisation.objects.only("pk", "first_response_days"))
+        .order_by()
+        .values_list("team_id")
+        .annotate(n=Count("pk"))
+    )
+    due = dict(
+        Idea.objects.filter(status=S.PARKED, parked_until__lte=today)
+        .order_by()
+        .values_list("team_id")
+        .annotate(n=Count("pk"))
+    )
+    teams = set(overdue) | set(due)
+    if not teams:
+        return 0
+    told = 0
+    url = reverse("ideas:list")
+    for membership in Membership.objects.filter(role=Role.LEAD, team_id__in=teams).select_related(
+        "user", "team"
+    ):
+        parts = []
+        if overdue.get(membership.team_id):
+            n = overdue[membership.team_id]
+            parts.append(f"{n} idea{'s' if n != 1 else ''} waiting past the response target")
+        if due.get(membership.team_id):
+            n = due[membership.team_id]
+            parts.append(f"{n} parked idea{'s' if n != 1 else ''} due for another look")
+        notify(
+            [membership.user],
+            message=f"{membership.team.name}: {' and '.join(parts)}.",
+            url=f"{url}?team={membership.team_id}&overdue=on"
+            if overdue.get(membership.team_id)
+            else f"{url}?team={membership.team_id}&status=parked",
+        )
+        told += 1
+    return told

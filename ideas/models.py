@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +25,42 @@ class IdeaQuerySet(models.QuerySet):
 
     def open(self) -> IdeaQuerySet:
         return self.exclude(status__in=Idea.CLOSED_STATUSES)
+
+    def awaiting_response(self) -> IdeaQuerySet:
+        return self.filter(first_response_at__isnull=True, status=Idea.Status.NEW)
+
+    def overdue(self, organisations) -> IdeaQuerySet:
+        """Ideas still waiting for a first response beyond their organisation's target.
+
+        The target differs per organisation, so the cut-off is worked out per organisation
+        (a handful) rather than per row, which keeps it portable and index-friendly."""
+        now = timezone.now()
+        q = Q(pk__in=[])
+        for org in organisations:
+            q |= Q(
+                team__site__organisation_id=org.pk,
+                created_at__lt=now - timezone.timedelta(days=org.first_response_days),
+            )
+        return self.awaiting_response().filter(q)
+
+    def with_counts(self) -> IdeaQuerySet:
+        """The comment count as a correlated subquery: computed only for the rows a page
+        returns, with no GROUP BY over the whole list. (Supports are counted on the row,
+        ``support_count``, so "most supported first" can use an index.)"""
+
+        def count_of(model) -> models.Subquery:
+            return models.Subquery(
+                model.objects.filter(idea=models.OuterRef("pk"))
+                .order_by()
+                .values("idea")
+                .annotate(n=models.Count("pk"))
+                .values("n"),
+                output_field=models.IntegerField(),
+            )
+
+        return self.annotate(
+            comment_count=Coalesce(count_of(IdeaComment), 0),
+        )
 
 
 class Idea(models.Model):
@@ -38,6 +78,23 @@ class Idea(models.Model):
         DECLINED = "declined", "Declined"
         PARKED = "parked", "Parked"
         DUPLICATE = "duplicate", "Duplicate"
+
+    class Waste(models.TextChoices):
+        DEFECTS = "defects", "Defects (errors, rework)"
+        OVERPRODUCTION = "overproduction", "Overproduction (more than needed)"
+        WAITING = "waiting", "Waiting"
+        TALENT = "talent", "Unused talent"
+        TRANSPORT = "transport", "Transport (moving things or people)"
+        INVENTORY = "inventory", "Inventory (backlogs, piles)"
+        MOTION = "motion", "Motion (searching, walking)"
+        PROCESSING = "processing", "Extra processing (duplicate checks, forms)"
+
+    class BurdenOwner(models.TextChoices):
+        TEAM = "team", "My team"
+        ORGANISATION = "organisation", "My organisation"
+        PARTNER = "partner", "A partner agency"
+        GOVERNMENT = "government", "Central government"
+        REGULATOR = "regulator", "A regulator"
 
     CLOSED_STATUSES = (Status.IMPLEMENTED, Status.DECLINED, Status.DUPLICATE)
 
@@ -66,6 +123,35 @@ class Idea(models.Model):
         max_digits=8, decimal_places=2, null=True, blank=True
     )
     occurrences_per_year = models.PositiveIntegerField(null=True, blank=True)
+    # Wastes as comma-separated codes from Waste: a handful per idea, filtered with a
+    # containment lookup that works the same on SQLite and PostgreSQL (no code contains another).
+    wastes = models.CharField(max_length=200, blank=True)
+    money_per_year = models.DecimalField(
+        "Money saved a year (£)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    quality_benefit = models.TextField("Better quality: how?", blank=True)
+    customer_benefit = models.TextField("Better for customers: how?", blank=True)
+    # "Stop doing" (red tape): what the burden is and who could remove it.
+    burden_name = models.CharField("Name of the form, report or rule", max_length=200, blank=True)
+    burden_owner = models.CharField(
+        "Who owns it?", max_length=20, choices=BurdenOwner.choices, blank=True
+    )
+    routed_at = models.DateTimeField(null=True, blank=True)
+    reply_due_on = models.DateField(null=True, blank=True)
+    # Response workflow.
+    parked_until = models.DateField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    # Spread: an adopted copy points at the idea it came from.
+    adopted_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="adoptions"
+    )
+    # Kept by ideas.actions whenever supports change: sorting by support reads an index
+    # instead of counting every idea's supporters.
+    support_count = models.PositiveIntegerField(default=0, editable=False)
+    # One token per form shown: a second POST of the same form finds the first idea.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
@@ -79,6 +165,10 @@ class Idea(models.Model):
             models.Index(fields=["team", "status", "-created_at"], name="idea_team_status_idx"),
             models.Index(fields=["status", "-created_at"], name="idea_status_idx"),
             models.Index(fields=["author", "-created_at"], name="idea_author_idx"),
+            models.Index(fields=["-created_at", "-id"], name="idea_created_idx"),
+            models.Index(fields=["kind", "-created_at"], name="idea_kind_idx"),
+            models.Index(fields=["-support_count", "-created_at"], name="idea_support_idx"),
+            models.Index(fields=["burden_owner", "reply_due_on"], name="idea_burden_owner_idx"),
         ]
 
     def __str__(self) -> str:
@@ -95,6 +185,123 @@ class Idea(models.Model):
         return (self.minutes_per_occurrence * self.occurrences_per_year / 60).quantize(
             Decimal("0.1")
         )
+
+    @property
+    def waste_list(self) -> list[str]:
+        return [w for w in self.wastes.split(",") if w]
+
+    @property
+    def waste_labels(self) -> list[str]:
+        labels = dict(Idea.Waste.choices)
+        return [labels.get(w, w) for w in self.waste_list]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED_STATUSES
+
+    def author_shown_to(self, user) -> str:
+        """The author's name as ``user`` may see it: hidden names only to administrators."""
+        from leanhub import policy
+
+        if self.hide_name and not policy.scope_of(user).is_admin:
+            return "Name hidden"
+        return self.author.display_name
+
+    def is_overdue(self, now=None) -> bool:
+        if self.first_response_at is not None or self.status != Idea.Status.NEW:
+            return False
+        days = self.team.site.organisation.first_response_days
+        return (now or timezone.now()) - self.created_at > timezone.timedelta(days=days)
+
+    @property
+    def age(self) -> datetime.timedelta:
+        return timezone.now() - self.created_at
+
+    @property
+    def time_to_first_response(self) -> datetime.timedelta | None:
+        if self.first_response_at is None:
+            return None
+        return self.first_response_at - self.created_at
+
+
+class IdeaSupport(models.Model):
+    """One person backing an idea ("me too"). At most one per person per idea.
+    Create and delete through ideas.actions, which keeps Idea.support_count."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "user"], name="one_support_per_person")
+        ]
+
+
+class IdeaFollow(models.Model):
+    """Someone who wants to hear about every step of an idea."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "user"], name="one_follow_per_person")
+        ]
+        indexes = [models.Index(fields=["user", "idea"], name="idea_follow_user_idx")]
+
+
+class IdeaComment(models.Model):
+    EDIT_WINDOW = timezone.timedelta(minutes=15)
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField("Comment", max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["idea", "created_at"], name="idea_comment_idx")]
+
+    def editable_until(self) -> datetime.datetime:
+        return self.created_at + self.EDIT_WINDOW
+
+    def can_be_edited_by(self, user, now=None) -> bool:
+        return user.pk == self.author_id and (now or timezone.now()) < self.editable_until()
+
+
+def _photo_name() -> str:
+    return uuid.uuid4().hex
+
+
+class IdeaPhoto(models.Model):
+    """A photo re-encoded on upload (metadata gone, orientation applied) in two sizes."""
+
+    MAX_PER_IDEA = 5
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="photos")
+    name = models.CharField(max_length=40, default=_photo_name, unique=True, editable=False)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.content_type == "image/png" else "jpg"
+
+    def path(self, size: str):
+        from pathlib import Path
+
+        return Path(settings.MEDIA_ROOT) / "ideas" / f"{self.name}-{size}.{self.extension}"
 
 
 class IdeaEvent(models.Model):

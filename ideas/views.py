@@ -1,24 +1,400 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+import csv
+import uuid
 
-from ideas.models import Idea
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ideas import actions, queries
+from ideas.filters import IdeaFilter
+from ideas.forms import AdoptForm, CommentForm, IdeaForm, ResponseForm, RouteForm
+from ideas.models import Idea, IdeaComment, IdeaPhoto
+from ideas.pagination import paginate_capped
+from leanhub import policy
+from leanhub.http import paginate, protected_file
 
 
 def _get_idea_for_user(request: HttpRequest, idea_id: int) -> Idea:
     """The idea if the user may see it, else 404 (its existence is not leaked)."""
     return get_object_or_404(
-        Idea.objects.visible_to(request.user).select_related("team__site__organisation", "author"),
+        Idea.objects.visible_to(request.user).select_related(
+            "team__site__organisation", "author", "merged_into", "adopted_from__team__site"
+        ),
         pk=idea_id,
     )
+
+
+# --- Raise ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def idea_new(request: HttpRequest) -> HttpResponse:
+    """Raise an idea. A repeated POST of the same form lands on the idea the first one made."""
+    if request.method == "POST":
+        form = IdeaForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            idea, created = actions.submit_idea(
+                actions.NewIdea(
+                    **{
+                        key: data[key]
+                        for key in actions.NewIdea.__dataclass_fields__
+                        if key in data
+                    }
+                ),
+                token=data["token"],
+                photos=data["photos"] or (),
+                step_id=data.get("step"),
+                by=request.user,
+            )
+            if created:
+                messages.success(
+                    request,
+                    f"Thank you — your idea is with {idea.team.name}. You will hear back here.",
+                )
+            return redirect(idea)
+        if request.FILES:
+            # Browsers cannot refill a file input: say so, rather than drop photos silently.
+            form.add_error(None, "Your photos were not kept: please choose them again.")
+    else:
+        step = request.GET.get("step", "")
+        form = IdeaForm(
+            user=request.user,
+            initial={"step": int(step) if step.isdigit() else None, "token": uuid.uuid4()},
+        )
+    if not form.fields["team"].queryset.exists():
+        raise PermissionDenied("You need to belong to a team to raise an idea.")
+    return render(request, "ideas/idea_form.html", {"form": form})
+
+
+@require_GET
+@login_required
+def idea_similar(request: HttpRequest) -> HttpResponse:
+    """Existing ideas like the one being typed, so people support instead of duplicating."""
+    text = request.GET.get("title", "") or request.GET.get("problem", "")[:120]
+    exclude = request.GET.get("exclude", "")
+    similar = queries.similar_ideas(
+        request.user, text, exclude_pk=int(exclude) if exclude.isdigit() else None
+    )
+    template = "ideas/similar.html#similar-ideas" if request.htmx else "ideas/similar.html"
+    return render(request, template, {"similar": similar, "text": text})
+
+
+# --- Find -------------------------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest) -> IdeaFilter:
+    organisations = queries.organisations_for_overdue(request.user)
+    return IdeaFilter(
+        request.GET,
+        queryset=queries.list_queryset(request.user),
+        user=request.user,
+        organisations=organisations,
+    )
+
+
+@require_GET
+@login_required
+def idea_list(request: HttpRequest) -> HttpResponse:
+    filterset = _filtered(request)
+    page = paginate_capped(request, filterset.qs if filterset.is_valid() else Idea.objects.none())
+    queries.label_authors(page.object_list, request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    now = timezone.now()
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "now": now,
+        "led_overdue": queries.overdue_count_for_lead(request.user, filterset.organisations),
+    }
+    template = "ideas/idea_list.html#idea-results" if request.htmx else "ideas/idea_list.html"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def idea_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered list as CSV. Hidden names stay hidden (administrators excepted)."""
+    filterset = _filtered(request)
+    if not filterset.is_valid():
+        raise Http404("Invalid filter")
+    is_admin = policy.scope_of(request.user).is_admin
+
+    class Echo:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(Echo())
+
+    def rows():
+        yield writer.writerow(
+            [
+                "Number",
+                "Title",
+                "Status",
+                "Kind",
+                "Wastes",
+                "Team",
+                "Site",
+                "Organisation",
+                "Raised by",
+                "Raised on",
+                "First response",
+                "Hours a year",
+                "Money a year (£)",
+                "Supporters",
+                "Comments",
+            ]
+        )
+        for idea in filterset.qs.iterator(chunk_size=2000):
+            author = "Name hidden" if idea.hide_name and not is_admin else idea.author.display_name
+            yield writer.writerow(
+                [
+                    idea.pk,
+                    _csv_safe(idea.title),
+                    idea.get_status_display(),
+                    idea.get_kind_display(),
+                    "; ".join(idea.waste_labels),
+                    idea.team.name,
+                    idea.team.site.name,
+                    idea.team.site.organisation.name,
+                    _csv_safe(author),
+                    idea.created_at.date().isoformat(),
+                    idea.first_response_at.date().isoformat() if idea.first_response_at else "",
+                    idea.hours_per_year if idea.hours_per_year is not None else "",
+                    idea.money_per_year if idea.money_per_year is not None else "",
+                    idea.support_count,
+                    idea.comment_count,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="ideas.csv"'
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheets: neutralise it.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+@require_GET
+@login_required
+def burden_queue(request: HttpRequest) -> HttpResponse:
+    """Red tape sent to owners outside the team, with the date a reply is due."""
+    owner = request.GET.get("owner", "")
+    ideas = queries.routed_burdens(request.user, owner=owner)
+    page = paginate(request, ideas)
+    return render(
+        request,
+        "ideas/burden_queue.html",
+        {
+            "page": page,
+            "hours": queries.red_tape_hours(Idea.objects.visible_to(request.user)),
+            "owner": owner,
+            "owners": Idea.BurdenOwner.choices[1:],
+            "today": timezone.localdate(),
+            "query": f"owner={owner}" if owner else "",
+        },
+    )
+
+
+# --- One idea ---------------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, idea: Idea, **forms) -> dict:
+    user = request.user
+    can_respond = policy.can(user, "respond_to_idea", idea)
+    thread = queries.thread_for(idea, user)
+    context = {
+        "idea": idea,
+        "thread": thread,
+        "author_label": idea.author_shown_to(user),
+        "can_respond": can_respond,
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "now": timezone.now(),
+    }
+    if can_respond and actions.TRANSITIONS[idea.status]:
+        context["response_form"] = forms.get("response_form") or ResponseForm(idea=idea)
+    if idea.status == Idea.Status.IMPLEMENTED:
+        adopt = forms.get("adopt_form") or AdoptForm(user=user, exclude_team_id=idea.team_id)
+        if adopt.fields["team"].queryset.exists():
+            context["adopt_form"] = adopt
+    if (
+        can_respond
+        and idea.kind == Idea.Kind.STOP_DOING
+        and idea.burden_owner not in ("", Idea.BurdenOwner.TEAM)
+    ):
+        context["route_form"] = forms.get("route_form") or RouteForm()
+    return context
 
 
 @require_GET
 @login_required
 def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = _get_idea_for_user(request, idea_id)
-    events = idea.events.select_related("actor")
-    return render(request, "ideas/idea_detail.html", {"idea": idea, "events": events})
+    return render(request, "ideas/idea_detail.html", _detail_context(request, idea))
+
+
+@require_POST
+@login_required
+def idea_respond(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = _get_idea_for_user(request, idea_id)
+    policy.require(
+        request.user,
+        "respond_to_idea",
+        idea,
+        reason="Only the team's leads and managers can respond to this idea.",
+    )
+    form = ResponseForm(request.POST, idea=idea)
+    if form.is_valid():
+        data = form.cleaned_data
+        duplicate_of = None
+        if data["status"] == Idea.Status.DUPLICATE:
+            duplicate_of = (
+                Idea.objects.visible_to(request.user)
+                .filter(pk=data["duplicate_of"])
+                .select_related("team__site")
+                .first()
+            )
+            if duplicate_of is None:
+                form.add_error("duplicate_of", "There is no idea with that number you can see.")
+        if form.is_valid() and not form.errors:
+            try:
+                actions.change_status(
+                    idea,
+                    to=data["status"],
+                    note=data["note"],
+                    revisit_on=data.get("revisit_on"),
+                    duplicate_of=duplicate_of,
+                    by=request.user,
+                )
+            except actions.TransitionRefused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(request, "Response recorded; the people following it are told.")
+                return redirect(idea)
+    return render(
+        request, "ideas/idea_detail.html", _detail_context(request, idea, response_form=form)
+    )
+
+
+@require_POST
+@login_required
+def idea_support(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = _get_idea_for_user(request, idea_id)
+    actions.set_support(idea, on=request.POST.get("on") == "1", by=request.user)
+    if request.htmx:
+        return render(request, "ideas/idea_detail.html#engage", _detail_context(request, idea))
+    return redirect(idea)
+
+
+@require_POST
+@login_required
+def idea_follow(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = _get_idea_for_user(request, idea_id)
+    actions.set_follow(idea, on=request.POST.get("on") == "1", by=request.user)
+    if request.htmx:
+        return render(request, "ideas/idea_detail.html#engage", _detail_context(request, idea))
+    return redirect(idea)
+
+
+@require_POST
+@login_required
+def comment_add(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = _get_idea_for_user(request, idea_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        actions.add_comment(idea, body=form.cleaned_data["body"], by=request.user)
+        return redirect(f"{idea.get_absolute_url()}#comments")
+    return render(
+        request, "ideas/idea_detail.html", _detail_context(request, idea, comment_form=form)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def comment_edit(request: HttpRequest, idea_id: int, comment_id: int) -> HttpResponse:
+    idea = _get_idea_for_user(request, idea_id)
+    comment = get_object_or_404(
+        IdeaComment.objects.select_related("author"), idea=idea, pk=comment_id
+    )
+    if not comment.can_be_edited_by(request.user):
+        raise PermissionDenied(
+            "Only the person who wrote a comment can edit it, and only for 15 minutes."
+        )
+    form = CommentForm(request.POST or None, instance=comment)
+    if request.method == "POST" and form.is_valid():
+        actions.edit_comment(comment, body=form.cleaned_data["body"], by=request.user)
+        return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
+    return render(
+        request, "ideas/comment_form.html", {"idea": idea, "form": form, "comment": comment}
+    )
+
+
+@require_POST
+@login_required
+def idea_adopt(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = _get_idea_for_user(request, idea_id)
+    form = AdoptForm(request.POST, user=request.user, exclude_team_id=idea.team_id)
+    if form.is_valid():
+        try:
+            copy = actions.adopt_idea(idea, team=form.cleaned_data["team"], by=request.user)
+        except actions.TransitionRefused as refusal:
+            form.add_error("team", refusal.message)
+        else:
+            messages.success(request, f"{copy.team.name} is adopting this idea.")
+            return redirect(copy)
+    return render(
+        request, "ideas/idea_detail.html", _detail_context(request, idea, adopt_form=form)
+    )
+
+
+@require_POST
+@login_required
+def idea_route(request: HttpRequest, idea_id: int) -> HttpResponse:
+    idea = _get_idea_for_user(request, idea_id)
+    policy.require(
+        request.user,
+        "respond_to_idea",
+        idea,
+        reason="Only the team's leads and managers can route burdens.",
+    )
+    form = RouteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.route_burden(
+                idea, reply_due_on=form.cleaned_data["reply_due_on"], by=request.user
+            )
+        except actions.TransitionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, "Sent to the owner's queue.")
+            return redirect(idea)
+    return render(
+        request, "ideas/idea_detail.html", _detail_context(request, idea, route_form=form)
+    )
+
+
+@require_GET
+@login_required
+def idea_photo(request: HttpRequest, idea_id: int, photo_id: int, size: str) -> HttpResponse:
+    """A photo, only to people who may see its idea, with the type it was verified as."""
+    if size not in ("thumb", "display"):
+        raise Http404("No such size")
+    idea = _get_idea_for_user(request, idea_id)
+    photo = get_object_or_404(IdeaPhoto, idea=idea, pk=photo_id)
+    return protected_file(
+        photo.path(size),
+        content_type=photo.content_type,
+        filename=f"idea-{idea.pk}-{photo.pk}.{photo.extension}",
+    )

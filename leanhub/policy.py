@@ -443,3 +443,18 @@ def _edit_card(s: Scope, card) -> bool:
         return False
     owner_ids = {u.pk for u in card.owners.all()}
     return s.user_id in owner_ids or s.user_id == card.created_by_id
+
+
+# --- ideas rules ---
+
+
+@rule("engage_with_idea", seen_by="view_idea")
+def _engage_with_idea(s: Scope, idea) -> bool:
+    """Support, comment on and follow any idea one can see."""
+    return _view_idea(s, idea)
+
+
+@rule("raise_idea_for_team", seen_by="view_team")
+def _raise_idea_for_team(s: Scope, obj) -> bool:
+    """Raise an idea for a team one works in, leads or manages."""
+    return _work_in_team(s, obj)

@@ -17,9 +17,9 @@ def idea(cast, team_a) -> Idea:
 
 
 def test_a_lead_accepts_an_idea_and_the_submitter_hears_about_it(
-    cast, idea, django_capture_on_commit_callbacks
+    cast, idea, django_capture_on_commit_callbacks, mailoutbox
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         event = actions.change_status(
             idea, to=Idea.Status.ACCEPTED, note="Good one", by=cast["lee"]
         )
@@ -28,7 +28,9 @@ def test_a_lead_accepts_an_idea_and_the_submitter_hears_about_it(
     assert (event.from_status, event.to_status, event.actor) == ("new", "accepted", cast["lee"])
     assert AuditEvent.objects.filter(verb="idea.status_changed", target_id=str(idea.pk)).exists()
     assert Notification.objects.get(recipient=cast["sam"]).message.startswith("Your idea")
-    assert len(callbacks) == 1  # the live count push, after commit
+    assert len(callbacks) == 2  # the live count push and the e-mail, after commit
+    assert [m.to for m in mailoutbox] == [["sam@example.org"]]
+    assert "is now accepted" in mailoutbox[0].subject
 
 
 def test_declining_needs_a_reason(cast, idea):

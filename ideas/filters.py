@@ -1,0 +1,125 @@
+"""The idea list's filters: what people narrow the list by, validated and normalised."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from ideas.models import Idea, IdeaFollow, IdeaQuerySet
+from leanhub import policy
+from leanhub.models import Organisation, Site, Team
+
+# The same expression as the GIN index in migration 0003, so PostgreSQL uses the index.
+FULL_TEXT = (
+    "to_tsvector('english'::regconfig, "
+    "coalesce(ideas_idea.title, '') || ' ' || coalesce(ideas_idea.problem, ''))"
+)
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class IdeaFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="filter_text")
+    status = django_filters.ChoiceFilter(choices=Idea.Status.choices, empty_label="Any status")
+    kind = django_filters.ChoiceFilter(choices=Idea.Kind.choices, empty_label="Any kind")
+    waste = django_filters.ChoiceFilter(
+        choices=Idea.Waste.choices, empty_label="Any waste", method="filter_waste"
+    )
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.none(), empty_label="Any team")
+    site = django_filters.ModelChoiceFilter(
+        field_name="team__site", queryset=Site.objects.none(), empty_label="Any site"
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        field_name="team__site__organisation",
+        queryset=Organisation.objects.none(),
+        empty_label="Any organisation",
+    )
+    raised_from = django_filters.DateFilter(
+        label="Raised from", method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    raised_to = django_filters.DateFilter(
+        label="Raised to", method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    mine = django_filters.BooleanFilter(
+        label="Raised by me", method="filter_mine", widget=forms.CheckboxInput
+    )
+    following = django_filters.BooleanFilter(
+        label="I follow", method="filter_following", widget=forms.CheckboxInput
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Overdue for a response", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    sort = django_filters.OrderingFilter(
+        label="Sort by",
+        fields=(("created_at", "created"), ("support_count", "support"), ("title", "title")),
+        field_labels={
+            "-created": "Newest first",
+            "created": "Oldest first",
+            "-support": "Most supported",
+            "title": "Title A–Z",
+        },
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Idea
+        fields: list[str] = []
+
+    def __init__(self, *args, user, organisations, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.organisations = organisations
+        teams = Team.objects.filter(policy.team_q(user, "view")).select_related("site")
+        self.filters["team"].queryset = teams
+        self.filters["site"].queryset = Site.objects.filter(teams__in=teams).distinct()
+        self.filters["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
+
+    def filter_text(self, queryset: IdeaQuerySet, name: str, value: str) -> IdeaQuerySet:
+        words = re.findall(r"\w+", value)[:8]
+        if not words:
+            return queryset
+        if connection.vendor == "postgresql":
+            # Every word, each as a prefix ("print" finds "printer"), on the indexed text.
+            # Words are \w+ only, so nothing typed can change the query's syntax.
+            query = " & ".join(f"{word}:*" for word in words)
+            return queryset.filter(
+                RawSQL(  # noqa: S611 — constant SQL; the typed words are a bound parameter
+                    f"{FULL_TEXT} @@ to_tsquery('english'::regconfig, %s)",
+                    [query],
+                    output_field=BooleanField(),
+                )
+            )
+        for word in words:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(problem__icontains=word))
+        return queryset
+
+    def filter_waste(self, queryset: IdeaQuerySet, name: str, value: str) -> IdeaQuerySet:
+        return queryset.filter(wastes__contains=value) if value else queryset
+
+    def filter_from(self, queryset: IdeaQuerySet, name: str, value: datetime.date) -> IdeaQuerySet:
+        return queryset.filter(created_at__gte=_start_of(value))
+
+    def filter_to(self, queryset: IdeaQuerySet, name: str, value: datetime.date) -> IdeaQuerySet:
+        return queryset.filter(created_at__lt=_start_of(value + datetime.timedelta(days=1)))
+
+    def filter_mine(self, queryset: IdeaQuerySet, name: str, value: bool) -> IdeaQuerySet:
+        return queryset.filter(author=self.user) if value else queryset
+
+    def filter_following(self, queryset: IdeaQuerySet, name: str, value: bool) -> IdeaQuerySet:
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=IdeaFollow.objects.filter(user=self.user).values("idea_id"))
+
+    def filter_overdue(self, queryset: IdeaQuerySet, name: str, value: bool) -> IdeaQuerySet:
+        return queryset.overdue(self.organisations) if value else queryset

@@ -1,0 +1,241 @@
+"""Idea forms: validation and normalisation only."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
+
+from ideas import images
+from ideas.models import Idea, IdeaComment, IdeaPhoto
+from leanhub.models import Team
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to five photos, each verified and re-encoded; the cleaned value is the processed list."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data, initial=None) -> list[images.ProcessedImage]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > IdeaPhoto.MAX_PER_IDEA:
+            raise forms.ValidationError(
+                f"Choose at most {IdeaPhoto.MAX_PER_IDEA} photos ({len(files)} chosen)."
+            )
+        processed, errors = [], []
+        for upload in files:
+            if upload.size > images.MAX_BYTES:
+                errors.append(
+                    f"{upload.name} is {upload.size / 1024 / 1024:.1f} MB; photos can be at most "
+                    f"{images.MAX_BYTES // 1024 // 1024} MB."
+                )
+                continue
+            try:
+                processed.append(images.process(upload.read(), filename=upload.name))
+            except images.ImageRefused as refusal:
+                errors.append(str(refusal))
+        if errors:
+            raise forms.ValidationError(errors)
+        return processed
+
+
+class IdeaForm(forms.Form):
+    title = forms.CharField(
+        max_length=140,
+        help_text="A few words, e.g. “Pre-fill the address on the claim form”.",
+        # Similar ideas appear as the title is typed, so people can back one instead.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("ideas:similar"),
+                "hx-trigger": "keyup changed delay:400ms",
+                "hx-target": "#similar-ideas",
+                "hx-swap": "outerHTML",
+            }
+        ),
+    )
+    problem = forms.CharField(
+        label="What is the problem now?", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    proposal = forms.CharField(
+        label="What could we do?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
+    kind = forms.ChoiceField(
+        label="What kind of idea?", choices=Idea.Kind.choices, widget=forms.RadioSelect
+    )
+    wastes = forms.MultipleChoiceField(
+        label="Which wastes does it remove?",
+        choices=Idea.Waste.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    burden_name = forms.CharField(
+        label="Name of the form, report or rule",
+        max_length=200,
+        required=False,
+        help_text="For “stop doing” ideas: what should we stop doing?",
+    )
+    burden_owner = forms.ChoiceField(
+        label="Who owns it?",
+        choices=[("", "Choose…"), *Idea.BurdenOwner.choices],
+        required=False,
+    )
+    minutes_per_occurrence = forms.DecimalField(
+        label="Minutes saved each time",
+        min_value=0,
+        max_value=100000,
+        decimal_places=2,
+        required=False,
+        help_text="For red tape: minutes each completion takes.",
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )
+    occurrences_per_year = forms.IntegerField(
+        label="Times a year", min_value=0, max_value=10_000_000, required=False
+    )
+    money_per_year = forms.DecimalField(
+        label="Money saved a year (£)",
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )
+    quality_benefit = forms.CharField(
+        label="Better quality: how?", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    customer_benefit = forms.CharField(
+        label="Better for customers: how?", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photos = PhotosField(
+        label="Photos", required=False, help_text="Up to 5 photos: JPEG, PNG or WebP, 8 MB each."
+    )
+    hide_name = forms.BooleanField(
+        label="Hide my name",
+        required=False,
+        help_text="Your name is hidden from everyone except LeanHub administrators.",
+    )
+    shared_with_partners = forms.BooleanField(
+        label="Share with partner organisations in our place",
+        required=False,
+        help_text="Partner agencies in the same place can see and adopt it. Otherwise it stays "
+        "inside your organisation.",
+    )
+    token = forms.UUIDField(widget=forms.HiddenInput)
+    step = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("token", uuid.uuid4())
+        initial.setdefault("kind", Idea.Kind.IMPROVEMENT)
+        super().__init__(*args, **kwargs)
+        from leanhub import policy
+
+        teams = Team.objects.filter(
+            policy.team_q(user, "member") | policy.team_q(user, "lead")
+        ).select_related("site")
+        self.fields["team"].queryset = teams
+        home = policy.scope_of(user).home_team_ids
+        if home and "team" not in initial:
+            self.initial["team"] = home[0]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") == Idea.Kind.STOP_DOING:
+            if not data.get("burden_name"):
+                self.add_error("burden_name", "Name the form, report or rule to stop.")
+            if not data.get("burden_owner"):
+                self.add_error("burden_owner", "Say who owns it, so it can reach them.")
+        minutes, times = data.get("minutes_per_occurrence"), data.get("occurrences_per_year")
+        if (minutes is None) != (times is None):
+            field = "occurrences_per_year" if times is None else "minutes_per_occurrence"
+            self.add_error(
+                field, "Give both the minutes each time and the times a year, or neither."
+            )
+        return data
+
+
+class ResponseForm(forms.Form):
+    status = forms.ChoiceField(label="New status", choices=Idea.Status.choices)
+    note = forms.CharField(
+        label="Note to the person who raised it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when declining: say why.",
+    )
+    revisit_on = forms.DateField(
+        label="Revisit on",
+        required=False,
+        help_text="When parking: the date it will be looked at again.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    duplicate_of = forms.IntegerField(
+        label="Duplicate of idea number",
+        required=False,
+        min_value=1,
+        help_text="When marking a duplicate: the number of the idea to merge it into.",
+    )
+
+    def __init__(self, *args, idea: Idea, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from ideas.actions import TRANSITIONS
+
+        allowed = TRANSITIONS[idea.status]
+        self.fields["status"].choices = [c for c in Idea.Status.choices if c[0] in allowed]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        status = data.get("status")
+        if status == Idea.Status.DECLINED and not (data.get("note") or "").strip():
+            self.add_error(
+                "note", "Say why the idea is declined: the person who raised it will read it."
+            )
+        if status == Idea.Status.PARKED:
+            revisit = data.get("revisit_on")
+            if revisit is None or revisit <= timezone.localdate():
+                self.add_error("revisit_on", "Give a date in the future to look at it again.")
+        if status == Idea.Status.DUPLICATE and not data.get("duplicate_of"):
+            self.add_error("duplicate_of", "Give the number of the idea this one duplicates.")
+        return data
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = IdeaComment
+        fields = ["body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+
+class AdoptForm(forms.Form):
+    team = forms.ModelChoiceField(
+        label="Adopt for team", queryset=Team.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, user, exclude_team_id: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from leanhub import policy
+
+        self.fields["team"].queryset = (
+            Team.objects.filter(policy.team_q(user, "member") | policy.team_q(user, "lead"))
+            .exclude(pk=exclude_team_id)
+            .select_related("site")
+        )
+
+
+class RouteForm(forms.Form):
+    reply_due_on = forms.DateField(
+        label="Reply due by", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_reply_due_on(self) -> datetime.date:
+        value = self.cleaned_data["reply_due_on"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError("The reply date must be in the future.")
+        return value

@@ -1,0 +1,252 @@
+"""Reads of ideas across models: the list with its filters' totals, an idea's thread, and
+similar ideas while someone types."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+
+from ideas.models import Idea, IdeaComment, IdeaFollow, IdeaPhoto, IdeaSupport
+from leanhub import policy
+from leanhub.models import Organisation
+
+
+def organisations_for_overdue(user) -> list[Organisation]:
+    """Organisations whose response targets apply to what the user may see (a handful)."""
+    s = policy.scope_of(user)
+    orgs = Organisation.objects.only("pk", "first_response_days")
+    if s.is_admin:
+        return list(orgs)
+    return list(
+        orgs.filter(
+            Q(pk__in=s.org_ids) | Q(sites__place__in=s.place_ids | s.partnership_place_ids)
+        ).distinct()
+    )
+
+
+def overdue_count_for_lead(user, organisations) -> int | None:
+    """How many ideas of the teams the user leads or manages wait past the response target;
+    None for people who do not respond to ideas."""
+    s = policy.scope_of(user)
+    responds = s.led_team_ids or s.managed_team_ids or s.managed_site_ids or s.managed_org_ids
+    if not (s.is_admin or responds):
+        return None
+    led = policy.team_q(user, "lead", prefix="team__")
+    return Idea.objects.filter(led).overdue(organisations).count()
+
+
+def routed_burdens(user, *, owner: str = ""):
+    """Red tape sent to owners outside the team, soonest reply due first."""
+    qs = (
+        Idea.objects.visible_to(user)
+        .filter(routed_at__isnull=False)
+        .select_related("team__site")
+        .order_by("reply_due_on", "pk")
+    )
+    return qs.filter(burden_owner=owner) if owner else qs
+
+
+def list_queryset(user):
+    return (
+        Idea.objects.visible_to(user)
+        .select_related("team__site__organisation", "author")
+        .with_counts()
+    )
+
+
+def label_authors(ideas, user) -> None:
+    """Set ``author_label`` on each idea: the name, unless hidden (then only admins see it)."""
+    for idea in ideas:
+        idea.author_label = idea.author_shown_to(user)
+
+
+@dataclass(frozen=True)
+class HoursFreed:
+    proposed: Decimal
+    realised: Decimal
+    burdens: int
+
+
+_HOURS = ExpressionWrapper(
+    F("minutes_per_occurrence") * F("occurrences_per_year") / Value(Decimal(60)),
+    output_field=DecimalField(max_digits=16, decimal_places=2),
+)
+
+
+def red_tape_hours(queryset) -> HoursFreed:
+    """Hours a year freed by "stop doing" ideas in ``queryset``: proposed (all still in play)
+    and realised (implemented). One aggregate query."""
+    live = ~Q(status__in=[Idea.Status.DECLINED, Idea.Status.DUPLICATE])
+    totals = (
+        queryset.filter(kind=Idea.Kind.STOP_DOING)
+        .order_by()
+        .aggregate(
+            proposed=Sum(_HOURS, filter=live),
+            realised=Sum(_HOURS, filter=live & Q(status=Idea.Status.IMPLEMENTED)),
+            burdens=Sum(Case(When(live, then=1), default=0, output_field=IntegerField())),
+        )
+    )
+    q = Decimal("0.1")
+    return HoursFreed(
+        proposed=Decimal(totals["proposed"] or 0).quantize(q),
+        realised=Decimal(totals["realised"] or 0).quantize(q),
+        burdens=totals["burdens"] or 0,
+    )
+
+
+@dataclass
+class Thread:
+    events: list
+    comments: list
+    photos: list
+    adoptions: list
+    duplicates: list
+    support_count: int
+    supported: bool
+    following: bool
+
+
+def thread_for(idea: Idea, user) -> Thread:
+    """Everything shown around one idea, in a fixed number of queries."""
+    comments = list(IdeaComment.objects.filter(idea=idea).select_related("author"))
+    hidden = idea.hide_name and not policy.scope_of(user).is_admin
+    for comment in comments:
+        # A hidden submitter commenting on their own idea stays hidden.
+        comment.author_label = (
+            "The person who raised it"
+            if hidden and comment.author_id == idea.author_id
+            else comment.author.display_name
+        )
+    return Thread(
+        events=list(idea.events.select_related("actor")),
+        comments=comments,
+        photos=list(IdeaPhoto.objects.filter(idea=idea)),
+        adoptions=list(
+            Idea.objects.visible_to(user).filter(adopted_from=idea).select_related("team__site")
+        ),
+        duplicates=list(Idea.objects.visible_to(user).filter(merged_into=idea).only("pk", "title")),
+        support_count=IdeaSupport.objects.filter(idea=idea).count(),
+        supported=IdeaSupport.objects.filter(idea=idea, user=user).exists(),
+        following=IdeaFollow.objects.filter(idea=idea, user=user).exists(),
+    )
+
+
+class _WordDistance(Func):
+    """pg_trgm's word distance, title first so the GiST index can order by it."""
+
+    arg_joiner = " <->> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+
+_STOPWORDS = frozenset(
+    [
+        "about",
+        "after",
+        "again",
+        "also",
+        "because",
+        "been",
+        "being",
+        "could",
+        "does",
+        "doing",
+        "every",
+        "from",
+        "have",
+        "into",
+        "just",
+        "more",
+        "most",
+        "only",
+        "other",
+        "over",
+        "same",
+        "should",
+        "some",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "very",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "with",
+        "would",
+        "your",
+    ]
+)
+
+
+def _words(text: str) -> list[str]:
+    seen: list[str] = []
+    for word in re.findall(r"[\w'-]{4,}", text.lower()):
+        if word not in _STOPWORDS and word not in seen:
+            seen.append(word)
+    return seen[:8]
+
+
+def similar_ideas(
+    user, text: str, *, exclude_pk: int | None = None, limit: int = 5, vendor: str = ""
+) -> list[Idea]:
+    """Ideas the user can see that look like ``text`` (what they are typing as a title).
+
+    PostgreSQL: trigram similarity on the title (GIN-indexed, see migration 0003), so typos
+    and word order matter little. Elsewhere: titles sharing the most words with the text."""
+    text = " ".join(text.split())[:200]
+    if len(text) < 4:
+        return []
+    qs = Idea.objects.visible_to(user).exclude(status=Idea.Status.DUPLICATE)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    qs = qs.select_related("team__site")
+    if (vendor or connection.vendor) == "postgresql":
+        from django.contrib.postgres.lookups import TrigramWordSimilar
+
+        # "title %> text" keeps titles containing something like the text; ordering by
+        # "title <->> text" walks the GiST trigram index (migration 0004) nearest first, so
+        # only a handful of rows are read. A lookup used as an expression needs no
+        # django.contrib.postgres app registration.
+        return list(
+            qs.filter(TrigramWordSimilar(F("title"), Value(text)))
+            .annotate(distance=_WordDistance(F("title"), Value(text)))
+            .order_by("distance")[:limit]
+        )
+    words = _words(text)
+    if not words:
+        return []
+    matches = Q()
+    score = Value(0)
+    for word in words:
+        matches |= Q(title__icontains=word)
+        score = score + Case(When(title__icontains=word, then=1), default=0)
+    return list(
+        qs.filter(matches)
+        .annotate(similarity=ExpressionWrapper(score, output_field=IntegerField()))
+        .order_by("-similarity", "-created_at")[:limit]
+    )

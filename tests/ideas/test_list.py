@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ideas import actions
+from ideas.models import Idea, IdeaFollow
+
+
+def _titles(response) -> list[str]:
+    return [idea.title for idea in response.context["page"].object_list]
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, db):
+    assert client.get(reverse("ideas:list")).status_code == 302
+
+
+def test_the_list_answers_only_get(client, cast):
+    client.force_login(cast["sam"])
+    assert client.post(reverse("ideas:list")).status_code == 405
+
+
+def test_people_see_their_organisations_ideas_and_partner_shared_ones(client, cast, team_a, team_b):
+    Idea.objects.create(team=team_a, author=cast["sam"], title="Ours", problem="p")
+    Idea.objects.create(team=team_b, author=cast["priya"], title="Police private", problem="p")
+    Idea.objects.create(
+        team=team_b,
+        author=cast["priya"],
+        title="Police shared",
+        problem="p",
+        shared_with_partners=True,
+    )
+    client.force_login(cast["sam"])
+    assert sorted(_titles(client.get(reverse("ideas:list")))) == ["Ours", "Police shared"]
+    client.force_login(cast["nobody"])
+    assert _titles(client.get(reverse("ideas:list"))) == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status=accepted", ["Accepted one"]),
+        ("kind=stop_doing", ["Stop the tally"]),
+        ("waste=motion", ["Stop the tally"]),
+        ("q=tally", ["Stop the tally"]),
+        ("q=PRINTER", ["Accepted one"]),
+        ("q=print+jams", ["Accepted one"]),
+        ("q=print+canteen", []),
+        ("mine=on", ["Lee's own"]),
+        ("following=on", ["Accepted one"]),
+        ("sort=-support", ["Accepted one", "Lee's own", "Stop the tally"]),
+        ("sort=title", ["Accepted one", "Lee's own", "Stop the tally"]),
+    ],
+)
+def test_filters_and_sorting(client, cast, team_a, query, expected):
+    accepted = Idea.objects.create(
+        team=team_a, author=cast["sam"], title="Accepted one", problem="The printer jams"
+    )
+    actions.change_status(accepted, to="accepted", by=cast["lee"])
+    Idea.objects.create(
+        team=team_a,
+        author=cast["sam"],
+        title="Stop the tally",
+        problem="p",
+        kind="stop_doing",
+        wastes="motion,processing",
+    )
+    Idea.objects.create(team=team_a, author=cast["lee"], title="Lee's own", problem="p")
+    actions.set_support(accepted, on=True, by=cast["wendy"])
+    IdeaFollow.objects.create(idea=accepted, user=cast["lee"])
+    client.force_login(cast["lee"])
+    titles = _titles(client.get(reverse("ideas:list") + "?" + query))
+    if query.startswith("sort=-support"):
+        assert titles[0] == "Accepted one"
+    else:
+        assert sorted(titles) == sorted(expected) if "sort" not in query else titles == expected
+
+
+def test_team_site_organisation_and_date_filters(client, cast, team_a, team_a2, team_b):
+    old = Idea.objects.create(team=team_a, author=cast["sam"], title="Old", problem="p")
+    Idea.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    Idea.objects.create(team=team_a2, author=cast["dev"], title="Penmoor", problem="p")
+    Idea.objects.create(team=team_a, author=cast["sam"], title="New", problem="p")
+    client.force_login(cast["dev"])
+    url = reverse("ideas:list")
+    assert sorted(_titles(client.get(f"{url}?team={team_a.pk}"))) == ["New", "Old"]
+    assert _titles(client.get(f"{url}?site={team_a2.site_id}")) == ["Penmoor"]
+    since = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    assert sorted(_titles(client.get(f"{url}?raised_from={since}"))) == ["New", "Penmoor"]
+    until = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
+    assert _titles(client.get(f"{url}?raised_to={until}")) == ["Old"]
+    assert len(_titles(client.get(f"{url}?organisation={team_a.site.organisation_id}"))) == 3
+    # Another organisation's team is not a choice: the filter is invalid, nothing leaks.
+    assert _titles(client.get(f"{url}?team={team_b.pk}")) == []
+
+
+def test_htmx_gets_only_the_results_and_the_filters_keep_the_url(client, cast, idea):
+    client.force_login(cast["sam"])
+    full = client.get(reverse("ideas:list")).content.decode()
+    assert 'hx-push-url="true"' in full and "<form" in full
+    partial = client.get(reverse("ideas:list") + "?q=claim", headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert body.lstrip().startswith('<section id="idea-results"') and "<form" not in body
+    assert "Pre-fill the claim form" in body and "export.csv?q=claim" in body
+
+
+def test_the_list_paginates(client, cast, team_a, make_ideas):
+    make_ideas(30, team=team_a)
+    client.force_login(cast["sam"])
+    first = client.get(reverse("ideas:list") + "?kind=improvement").content.decode()
+    assert "Page 1 of 2" in first and "?kind=improvement&amp;page=2" in first
+    assert len(_titles(client.get(reverse("ideas:list") + "?page=2"))) == 5
+
+
+def _csv(response) -> list[dict]:
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_export_follows_the_filters_and_never_leaks_hidden_names(client, cast, team_a):
+    Idea.objects.create(
+        team=team_a, author=cast["sam"], title="Secret", problem="p", hide_name=True
+    )
+    Idea.objects.create(team=team_a, author=cast["lee"], title="=cmd|calc", problem="p")
+    client.force_login(cast["maya"])
+    response = client.get(reverse("ideas:export") + "?q=secret")
+    assert response["Content-Type"].startswith("text/csv")
+    rows = _csv(response)
+    assert [(r["Title"], r["Raised by"]) for r in rows] == [("Secret", "Name hidden")]
+    assert "Sam" not in b"".join(client.get(reverse("ideas:export")).streaming_content).decode()
+    titles = [r["Title"] for r in _csv(client.get(reverse("ideas:export")))]
+    assert "'=cmd|calc" in titles
+    client.force_login(cast["ada"])
+    assert _csv(client.get(reverse("ideas:export") + "?q=secret"))[0]["Raised by"] == "Sam"
+
+
+def test_the_list_never_shows_hidden_names_to_non_admins(client, cast, team_a):
+    Idea.objects.create(
+        team=team_a, author=cast["wendy"], title="Secret", problem="p", hide_name=True
+    )
+    client.force_login(cast["lee"])
+    body = client.get(reverse("ideas:list")).content.decode()
+    assert "Name hidden" in body and "Wendy" not in body
+
+
+def test_red_tape_hours_are_totalled_proposed_and_realised(client, cast, team_a):
+    common = {"team": team_a, "author": cast["sam"], "problem": "p", "kind": "stop_doing"}
+    Idea.objects.create(title="A", minutes_per_occurrence=30, occurrences_per_year=1000, **common)
+    Idea.objects.create(
+        title="B",
+        minutes_per_occurrence=6,
+        occurrences_per_year=500,
+        status="implemented",
+        **common,
+    )
+    Idea.objects.create(
+        title="C", minutes_per_occurrence=60, occurrences_per_year=99, status="declined", **common
+    )
+    client.force_login(cast["sam"])
+    response = client.get(reverse("ideas:burden-queue"))
+    hours = response.context["hours"]
+    assert (hours.proposed, hours.realised, hours.burdens) == (550, 50, 2)
+    assert "<dd>550.0</dd>" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 200])
+def test_the_list_query_count_is_flat(
+    client, cast, team_a, make_ideas, n, django_assert_max_num_queries
+):
+    ideas = make_ideas(n, team=team_a, hide_name=True)
+    actions.set_support(ideas[0], on=True, by=cast["wendy"])
+    client.force_login(cast["lee"])
+    with django_assert_max_num_queries(14):
+        assert client.get(reverse("ideas:list") + "?sort=-support&overdue=").status_code == 200
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("ideas:export"))
+        assert len(_csv(response)) == n
+
+
+@pytest.mark.parametrize("n", [1, 200])
+def test_the_detail_query_count_is_flat(
+    client, cast, team_a, make_ideas, n, django_assert_max_num_queries
+):
+    ideas = make_ideas(n, team=team_a)
+    target = ideas[0]
+    for other in ideas[1:]:
+        other.merged_into = target
+    Idea.objects.bulk_update(ideas[1:], ["merged_into"])
+    for i, person in enumerate(["wendy", "maya", "dev"][: min(n, 3)]):
+        actions.add_comment(target, body=f"comment {i}", by=cast[person])
+        actions.set_support(target, on=True, by=cast[person])
+    client.force_login(cast["lee"])
+    with django_assert_max_num_queries(20):
+        assert client.get(target.get_absolute_url()).status_code == 200
+
+
+def test_a_long_list_is_counted_only_up_to_a_cap(client, cast, team_a, make_ideas, monkeypatch):
+    from ideas.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    make_ideas(12, team=team_a)
+    client.force_login(cast["sam"])
+    body = client.get(reverse("ideas:list")).content.decode()
+    assert "10+ ideas" in body
+
+
+@pytest.mark.parametrize("n", [1, 200])
+def test_the_other_idea_pages_query_counts_are_flat(
+    client, cast, team_a, make_ideas, n, django_assert_max_num_queries
+):
+    ideas = make_ideas(n, team=team_a, kind="stop_doing", burden_owner="regulator")
+    Idea.objects.filter(pk__in=[i.pk for i in ideas]).update(
+        routed_at=timezone.now(), reply_due_on=timezone.localdate()
+    )
+    client.force_login(cast["lee"])
+    for url in (
+        reverse("ideas:new"),
+        reverse("ideas:similar") + "?title=idea+number",
+        reverse("ideas:burden-queue"),
+    ):
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
