@@ -4,7 +4,7 @@ similar ideas while someone types."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
@@ -120,6 +120,8 @@ class Thread:
     support_count: int
     supported: bool
     following: bool
+    # Further along the thread: the kaizen cards working on the idea.
+    cards: list = field(default_factory=list)
 
 
 def thread_for(idea: Idea, user) -> Thread:
@@ -144,6 +146,7 @@ def thread_for(idea: Idea, user) -> Thread:
         support_count=IdeaSupport.objects.filter(idea=idea).count(),
         supported=IdeaSupport.objects.filter(idea=idea, user=user).exists(),
         following=IdeaFollow.objects.filter(idea=idea, user=user).exists(),
+        cards=list(idea.cards.select_related("column", "board")),
     )
 
 

@@ -222,6 +222,7 @@ def _detail_context(request: HttpRequest, idea: Idea, **forms) -> dict:
         "can_respond": can_respond,
         "comment_form": forms.get("comment_form") or CommentForm(),
         "now": timezone.now(),
+        "can_start_card": can_respond and idea.status == Idea.Status.ACCEPTED and not thread.cards,
     }
     if can_respond and actions.TRANSITIONS[idea.status]:
         context["response_form"] = forms.get("response_form") or ResponseForm(idea=idea)
