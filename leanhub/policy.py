@@ -348,3 +348,18 @@ def _place_dashboard(s: Scope, place: Place) -> bool:
 @rule("manage_people")
 def _manage_people(s: Scope, obj) -> bool:
     return False  # administrators only; they are let through before any rule runs
+
+
+# --- value-stream map rules ---
+
+
+@rule("view_vsm")
+def _view_vsm(s: Scope, vsm_map) -> bool:
+    """A map is seen by whoever can see its team."""
+    return _view_team(s, vsm_map.team)
+
+
+@rule("edit_vsm", seen_by="view_vsm")
+def _edit_vsm(s: Scope, vsm_map) -> bool:
+    """Members, leads and managers of the team draw and change its maps."""
+    return _work_in_team(s, vsm_map.team)

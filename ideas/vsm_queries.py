@@ -1,0 +1,181 @@
+"""Reads for value-stream maps: the list, one map's workspace (steps, bursts, figures, drawing),
+and the current-versus-future comparison. Each is a fixed number of queries whatever the size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
+
+from ideas import vsm, vsm_drawing
+from ideas.vsm_models import KaizenBurst, ValueStreamMap, ValueStreamStep
+from leanhub import policy
+
+
+def maps_visible_to(user) -> QuerySet[ValueStreamMap]:
+    return (
+        ValueStreamMap.objects.visible_to(user)
+        .select_related("team__site__organisation", "current")
+        .annotate(step_count=Count("steps"))
+        .order_by("team__site__name", "team__name", "current_id", "state", "name", "pk")
+    )
+
+
+def get_map_for_user(user, map_id: int, action: str = "view_vsm") -> ValueStreamMap:
+    """The map, with its team loaded for the policy; 404 when the user cannot see it."""
+    from django.shortcuts import get_object_or_404
+
+    m = get_object_or_404(
+        ValueStreamMap.objects.select_related("team__site__organisation", "current"), pk=map_id
+    )
+    policy.require(user, action, m)
+    return m
+
+
+def steps_of(m: ValueStreamMap) -> list[ValueStreamStep]:
+    """Steps in order with their kaizen bursts and ideas: two queries."""
+    return list(
+        m.steps.order_by("position", "pk").prefetch_related(
+            Prefetch("bursts", queryset=KaizenBurst.objects.select_related("idea"))
+        )
+    )
+
+
+def _data_lines(s: ValueStreamStep, r: vsm.StepResult) -> tuple[str, ...]:
+    lines = []
+    if s.cycle_s is not None:
+        lines.append(f"P/T {vsm.fmt_duration(s.cycle_s)}")
+    if s.lead_s is not None:
+        lines.append(f"L/T {vsm.fmt_duration(r.lead_s)}")
+    if s.pct_ca is not None:
+        lines.append(f"%C&A {vsm.fmt_num(s.pct_ca)} %")
+    if s.operators is not None:
+        lines.append(f"People {vsm.fmt_num(s.operators)}")
+    if s.uptime_pct is not None:
+        lines.append(f"Uptime {vsm.fmt_num(s.uptime_pct)} %")
+    if s.changeover_s is not None:
+        lines.append(f"C/O {vsm.fmt_duration(s.changeover_s)}")
+    if s.batch_size is not None:
+        lines.append(f"Batch {vsm.fmt_num(s.batch_size)}")
+    if s.performed_by:
+        lines.append(s.performed_by)
+    return tuple(lines)
+
+
+def demand_text(m: ValueStreamMap) -> str:
+    return f"Demand {vsm.fmt_num(float(m.demand))} {m.get_demand_period_display()}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One step as the table shows it: figures already formatted for people."""
+
+    step: ValueStreamStep
+    r: vsm.StepResult
+    wait: str
+    process: str
+    lead: str
+    effective: str
+    capacity: str
+    pct_ca: str
+
+
+def _row(step: ValueStreamStep, r: vsm.StepResult, day_length_s: float) -> Row:
+    w = r.wait_before
+    if w.is_empty:
+        wait = "—"
+    elif w.days_of_demand is not None:
+        wait = f"{vsm.fmt_num(w.days_of_demand, 2)} days of demand"
+    else:
+        wait = vsm.fmt_duration(w.seconds)
+    return Row(
+        step=step,
+        r=r,
+        wait=wait,
+        process=vsm.fmt_duration(r.process_s),
+        lead=vsm.fmt_duration(r.lead_s),
+        effective="—" if r.effective_ct_s is None else vsm.fmt_duration(r.effective_ct_s),
+        capacity="—" if r.capacity_per_day is None else vsm.fmt_num(r.capacity_per_day, 1),
+        pct_ca="—" if r.pct_ca is None else f"{vsm.fmt_num(r.pct_ca)} %",
+    )
+
+
+@dataclass
+class Workspace:
+    map: ValueStreamMap
+    steps: list[ValueStreamStep]
+    result: vsm.Result | None
+    errors: dict[str, str]
+    drawing: vsm_drawing.Drawing | None
+    rows: list[Row]
+
+    @property
+    def fig(self) -> dict[str, vsm.Figure]:
+        return {f.key: f for f in self.result.figures} if self.result else {}
+
+    @property
+    def wait_after(self) -> str:
+        if not self.result or self.result.wait_after.is_empty:
+            return "—"
+        w = self.result.wait_after
+        if w.days_of_demand is not None:
+            return f"{vsm.fmt_num(w.days_of_demand, 2)} days of demand"
+        return vsm.fmt_duration(w.seconds)
+
+    @property
+    def svg(self) -> str:
+        return (
+            vsm_drawing.to_svg(self.drawing, id_prefix=f"vsm-{self.map.pk}") if self.drawing else ""
+        )
+
+
+def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> Workspace:
+    """Everything the map page shows: figures, drawing and table rows, or what is wrong."""
+    steps = steps_of(m) if steps is None else steps
+    try:
+        result = vsm.compute(m.as_input(steps))
+    except vsm.InvalidInput as bad:
+        return Workspace(m, steps, None, bad.errors, None, [])
+    draw_steps = [
+        vsm_drawing.DrawStep(
+            name=s.name,
+            data_lines=_data_lines(s, r),
+            bursts=tuple(
+                (b.idea.title, reverse("ideas:detail", args=[b.idea_id])) for b in s.bursts.all()
+            ),
+        )
+        for s, r in zip(steps, result.steps, strict=True)
+    ]
+    drawing = vsm_drawing.build(
+        name=m.name,
+        customer=m.customer,
+        supplier=m.supplier,
+        steps=draw_steps,
+        result=result,
+        demand_text=demand_text(m),
+    )
+    rows = [_row(s, r, result.day_length_s) for s, r in zip(steps, result.steps, strict=True)]
+    return Workspace(m, steps, result, {}, drawing, rows)
+
+
+def family_of(m: ValueStreamMap) -> tuple[ValueStreamMap, list[ValueStreamMap]]:
+    """The current state and its futures (target first), one query for the futures."""
+    current = m.current if m.state == ValueStreamMap.State.FUTURE and m.current_id else m
+    futures = list(
+        ValueStreamMap.objects.filter(current=current).order_by("-is_target", "created_at", "pk")
+    )
+    return current, futures
+
+
+@dataclass
+class Comparison:
+    current: Workspace
+    future: Workspace
+    deltas: list[vsm.Delta]
+
+
+def compare(current: ValueStreamMap, future: ValueStreamMap) -> Comparison:
+    a, b = workspace(current), workspace(future)
+    deltas = vsm.compare(a.result, b.result) if a.result and b.result else []
+    return Comparison(a, b, deltas)
