@@ -257,7 +257,9 @@ def fmt_days(seconds: float, day_length_s: float) -> str:
 
 
 def fmt_pct(fraction: float) -> str:
-    return f"{fmt_num(fraction * 100, 1)} %"
+    # Office processes often run well under 1 % efficient; keep that visible, not "0.0 %".
+    pct = fraction * 100
+    return f"{fmt_num(pct, 1 if pct >= 1 or pct == 0 else 3 if pct < 0.1 else 2)} %"
 
 
 # --- Computation ---------------------------------------------------------------------------------

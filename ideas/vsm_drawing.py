@@ -105,6 +105,13 @@ def _wait_label(w: vsm.WaitResult, day_length_s: float) -> tuple[str, str]:
     return (vsm.fmt_duration(w.seconds), f"{vsm.fmt_num(w.seconds / day_length_s, 2)} d")
 
 
+def _rung(seconds: float, day_length_s: float) -> str:
+    """Long waits read in days of the map's day convention; short ones in clock time."""
+    if seconds >= day_length_s / 4:
+        return f"{vsm.fmt_num(seconds / day_length_s, 2)} d"
+    return vsm.fmt_duration(seconds)
+
+
 def _triangle(cx: float, top: float, size: float = 34) -> tuple[tuple[float, float], ...]:
     return ((cx, top), (cx + size / 2, top + size * 0.87), (cx - size / 2, top + size * 0.87))
 
@@ -227,7 +234,7 @@ def build(
             Text(
                 ladder_x + GAP / 2,
                 ladder_top - 6,
-                vsm.fmt_duration(r.wait_before.seconds),
+                _rung(r.wait_before.seconds, result.day_length_s),
                 anchor="middle",
                 size=10,
             )
@@ -336,7 +343,7 @@ def build(
         Text(
             ladder_x + GAP / 2,
             ladder_top - 6,
-            vsm.fmt_duration(result.wait_after.seconds),
+            _rung(result.wait_after.seconds, result.day_length_s),
             anchor="middle",
             size=10,
         )

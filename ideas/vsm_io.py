@@ -36,6 +36,11 @@ def _wait(seconds: float | None, unit: str, quantity: float | None, variants: di
     return {"seconds": seconds, "unit": unit, "quantity": quantity, "variants": dict(variants)}
 
 
+def _dec(value) -> str:
+    # Two places, as stored, whether the value came from the database or was just assigned.
+    return str(Decimal(value).quantize(Decimal("0.01")))
+
+
 def export_map(m: ValueStreamMap, steps: list[ValueStreamStep]) -> dict:
     """Everything about a map except who made it and the ideas pinned to it (those belong to
     this installation). Numbers are JSON numbers; decimals are strings so none is rounded."""
@@ -48,10 +53,10 @@ def export_map(m: ValueStreamMap, steps: list[ValueStreamStep]) -> dict:
             "customer": m.customer,
             "supplier": m.supplier,
             "state": m.state,
-            "demand": str(m.demand),
+            "demand": _dec(m.demand),
             "demand_period": m.demand_period,
-            "days_per_period": str(m.days_per_period),
-            "shifts_per_day": str(m.shifts_per_day),
+            "days_per_period": _dec(m.days_per_period),
+            "shifts_per_day": _dec(m.shifts_per_day),
             "shift_length": _duration(m.shift_s, m.shift_unit),
             "breaks": _duration(m.breaks_s, m.breaks_unit),
             "day_convention": m.day_convention,
