@@ -141,6 +141,7 @@ class WaitResult:
     per_variant_days: dict[str, float]
     formula: str
     is_empty: bool
+    quantity: float | None = None
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,7 @@ def compute(m: MapInput) -> Result:
                 f"{label}: {fmt_num(qty)} in the queue ÷ daily demand {fmt_num(daily_demand, 2)} "
                 f"= {fmt_num(days, 2)} days of demand × {fmt_duration(day_length)} a {day_word}"
             )
-            return WaitResult(label, days * day_length, days, per_variant, formula, False)
+            return WaitResult(label, days * day_length, days, per_variant, formula, False, qty)
         if w.time_s is not None:
             if w.time_unit == "d":
                 days = w.time_s / CALENDAR_DAY_S
@@ -452,6 +453,13 @@ def compute(m: MapInput) -> Result:
             ca_terms.append(f"{fmt_num(s.pct_ca)} %")
     handoffs = _handoffs(m.steps)
     performers_known = all(s.performed_by.strip() for s in m.steps)
+    days_word = "working days" if m.day_convention == "working" else "days"
+
+    def lead(seconds: float) -> str:
+        # Lead times read in the map's own days; a few hours read as clock time.
+        if seconds >= day_length / 4:
+            return f"{fmt_num(seconds / day_length, 2)} {days_word}"
+        return fmt_duration(seconds)
 
     figures = (
         Figure(
@@ -467,7 +475,8 @@ def compute(m: MapInput) -> Result:
             "Available time per day",
             per_day,
             fmt_duration(per_day),
-            f"{fmt_duration(per_shift)} a shift × {fmt_num(m.shifts_per_day)} shifts "
+            f"{fmt_duration(per_shift)} a shift × {fmt_num(m.shifts_per_day)} "
+            f"shift{'' if m.shifts_per_day == 1 else 's'} "
             f"= {fmt_duration(per_day)}",
         ),
         Figure(
@@ -490,9 +499,9 @@ def compute(m: MapInput) -> Result:
             "lead_time",
             "Total lead time",
             lead_time,
-            f"{fmt_days(lead_time, day_length)} ({fmt_duration(lead_time)})",
-            f"All waits {fmt_duration(waits)} + step lead times {fmt_duration(step_leads)} "
-            f"= {fmt_duration(lead_time)}; a lead-time day is a {day_word} of "
+            lead(lead_time),
+            f"All waits {lead(waits)} + step lead times {lead(step_leads)} "
+            f"= {lead(lead_time)}; a lead-time day is a {day_word} of "
             f"{fmt_duration(day_length)}",
         ),
         Figure(
@@ -509,8 +518,8 @@ def compute(m: MapInput) -> Result:
             "Process cycle efficiency (activity ratio)",
             pce,
             fmt_pct(pce),
-            f"Process time {fmt_duration(process_time)} ÷ lead time {fmt_duration(lead_time)} "
-            f"= {fmt_pct(pce)}",
+            f"Process time {fmt_num(process_time)} s ÷ lead time {fmt_num(lead_time)} s "
+            f"({lead(lead_time)}) = {fmt_pct(pce)}",
         ),
         Figure(
             "rolled_ca",

@@ -30,6 +30,7 @@ PROC_Y = 150
 PROC_H = 46
 LINE_H = 15
 TOTALS_W = 200
+FLOW_Y = PROC_Y + PROC_H - 8  # the flow arrows run under the wait triangles
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,11 @@ def _wait_label(w: vsm.WaitResult, day_length_s: float) -> tuple[str, str]:
     if w.is_empty:
         return ("", "")
     if w.days_of_demand is not None:
-        return (f"{vsm.fmt_num(w.days_of_demand, 2)} d of demand", "")
-    return (vsm.fmt_duration(w.seconds), f"{vsm.fmt_num(w.seconds / day_length_s, 2)} d")
+        return (
+            f"{vsm.fmt_num(w.quantity or 0)} waiting",
+            f"{vsm.fmt_num(w.days_of_demand, 2)} d of demand",
+        )
+    return (_rung(w.seconds, day_length_s), "")
 
 
 def _rung(seconds: float, day_length_s: float) -> str:
@@ -209,20 +213,18 @@ def build(
         wait_cx = x + GAP / 2
         top, bottom = _wait_label(r.wait_before, result.day_length_s)
         if not r.wait_before.is_empty:
-            add(Polygon(_triangle(wait_cx, PROC_Y + 4), cls="vsm-wait"))
-            add(Text(wait_cx, PROC_Y + 32, "I", anchor="middle", size=12, bold=True))
+            add(Polygon(_triangle(wait_cx, PROC_Y - 4), cls="vsm-wait"))
+            add(Text(wait_cx, PROC_Y + 21, "I", anchor="middle", size=12, bold=True))
             add(Text(wait_cx, PROC_Y + 58, top, anchor="middle", size=10))
             if bottom:
                 add(Text(wait_cx, PROC_Y + 72, bottom, anchor="middle", size=10, fill=MUTED))
-        add(
-            Line(x + 8, PROC_Y + PROC_H / 2, x + GAP - 6, PROC_Y + PROC_H / 2, stroke=LINE, width=1)
-        )
+        add(Line(x + 8, FLOW_Y, x + GAP - 6, FLOW_Y, stroke=LINE, width=1))
         add(
             Polygon(
                 (
-                    (x + GAP - 6, PROC_Y + PROC_H / 2 - 4),
-                    (x + GAP, PROC_Y + PROC_H / 2),
-                    (x + GAP - 6, PROC_Y + PROC_H / 2 + 4),
+                    (x + GAP - 6, FLOW_Y - 4),
+                    (x + GAP, FLOW_Y),
+                    (x + GAP - 6, FLOW_Y + 4),
                 ),
                 fill=LINE,
                 stroke=LINE,
@@ -333,8 +335,8 @@ def build(
     wait_cx = x + GAP / 2
     if not result.wait_after.is_empty:
         top, bottom = _wait_label(result.wait_after, result.day_length_s)
-        add(Polygon(_triangle(wait_cx, PROC_Y + 4), cls="vsm-wait"))
-        add(Text(wait_cx, PROC_Y + 32, "I", anchor="middle", size=12, bold=True))
+        add(Polygon(_triangle(wait_cx, PROC_Y - 4), cls="vsm-wait"))
+        add(Text(wait_cx, PROC_Y + 21, "I", anchor="middle", size=12, bold=True))
         add(Text(wait_cx, PROC_Y + 58, top, anchor="middle", size=10))
         if bottom:
             add(Text(wait_cx, PROC_Y + 72, bottom, anchor="middle", size=10, fill=MUTED))
@@ -348,14 +350,9 @@ def build(
             size=10,
         )
     )
-    add(Line(MARGIN + 60, 114 + 22, MARGIN + 60, PROC_Y + PROC_H / 2, stroke=LINE, width=1))
-    add(
-        Line(
-            MARGIN + 60, PROC_Y + PROC_H / 2, MARGIN + 70, PROC_Y + PROC_H / 2, stroke=LINE, width=1
-        )
-    )
-    add(Line(x + GAP, PROC_Y + PROC_H / 2, cust_x + 60, PROC_Y + PROC_H / 2, stroke=LINE, width=1))
-    add(Line(cust_x + 60, PROC_Y + PROC_H / 2, cust_x + 60, 138, stroke=LINE, width=1))
+    add(Line(MARGIN + 8, 138, MARGIN + 8, FLOW_Y, stroke=LINE, width=1))
+    add(Line(x + GAP, FLOW_Y, cust_x + 60, FLOW_Y, stroke=LINE, width=1))
+    add(Line(cust_x + 60, FLOW_Y, cust_x + 60, 138, stroke=LINE, width=1))
 
     # The totals at the end of the ladder.
     tx = end_x + MARGIN
@@ -440,11 +437,13 @@ def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+# DejaVu covers the dashes, arrows and accents people type; Pillow's own font is the fallback.
+SYSTEM_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 _ANCHOR_PIL = {"start": "ls", "middle": "ms", "end": "rs"}
 
 
 def to_png(d: Drawing, *, scale: float = 1.0) -> bytes:
-    """The same primitives painted with Pillow. Fonts are Pillow's own scalable default."""
+    """The same primitives painted with Pillow."""
     from PIL import Image, ImageDraw, ImageFont
 
     img = Image.new("RGB", (int(d.width * scale), int(d.height * scale)), PAPER)
@@ -453,7 +452,11 @@ def to_png(d: Drawing, *, scale: float = 1.0) -> bytes:
 
     def font(size: int):
         if size not in fonts:
-            fonts[size] = ImageFont.load_default(size=max(1, round(size * scale)))
+            px = max(1, round(size * scale))
+            try:
+                fonts[size] = ImageFont.truetype(SYSTEM_FONT, px)
+            except OSError:
+                fonts[size] = ImageFont.load_default(size=px)
         return fonts[size]
 
     def s(v: float) -> float:

@@ -47,7 +47,12 @@ def _data_lines(s: ValueStreamStep, r: vsm.StepResult) -> tuple[str, ...]:
     if s.cycle_s is not None:
         lines.append(f"P/T {vsm.fmt_duration(s.cycle_s)}")
     if s.lead_s is not None:
-        lines.append(f"L/T {vsm.fmt_duration(r.lead_s)}")
+        typed_days = s.lead_unit == "d"
+        lines.append(
+            f"L/T {vsm.fmt_num(s.lead_s / vsm.CALENDAR_DAY_S, 2)} d"
+            if typed_days
+            else f"L/T {vsm.fmt_duration(r.lead_s)}"
+        )
     if s.pct_ca is not None:
         lines.append(f"%C&A {vsm.fmt_num(s.pct_ca)} %")
     if s.operators is not None:
