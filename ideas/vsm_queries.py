@@ -34,12 +34,37 @@ def get_map_for_user(user, map_id: int, action: str = "view_vsm") -> ValueStream
 
 
 def steps_of(m: ValueStreamMap) -> list[ValueStreamStep]:
-    """Steps in order with their kaizen bursts and ideas: two queries."""
-    return list(
+    """Steps in order with their kaizen bursts and ideas (two queries), each carrying its own
+    URLs in ``step.urls`` — reversed once per map, not once per step, as a 60-step map has
+    hundreds of links."""
+    steps = list(
         m.steps.order_by("position", "pk").prefetch_related(
-            Prefetch("bursts", queryset=KaizenBurst.objects.select_related("idea"))
+            # A plain list: a related manager per step costs more than the rest of the page.
+            Prefetch(
+                "bursts", queryset=KaizenBurst.objects.select_related("idea"), to_attr="burst_list"
+            )
         )
     )
+    sentinel = 987654321
+    patterns = {
+        name: reverse(f"ideas:vsm-step-{name}", args=[m.pk, sentinel])
+        for name in ("edit", "move", "delete")
+    }
+    idea_pattern = _idea_url_pattern(sentinel)
+    for s in steps:
+        # Strings, not ints: the template engine localises every number it prints, and a
+        # 60-step page prints step ids hundreds of times.
+        s.key = str(s.pk)
+        s.urls = {name: url.replace(str(sentinel), str(s.pk)) for name, url in patterns.items()}
+        s.urls["bursts"] = [
+            (b.idea.title, idea_pattern.replace(str(sentinel), str(b.idea_id)))
+            for b in s.burst_list
+        ]
+    return steps
+
+
+def _idea_url_pattern(sentinel: int) -> str:
+    return reverse("ideas:detail", args=[sentinel])
 
 
 def _data_lines(s: ValueStreamStep, r: vsm.StepResult) -> tuple[str, ...]:
@@ -78,6 +103,7 @@ class Row:
 
     step: ValueStreamStep
     r: vsm.StepResult
+    number: str
     wait: str
     process: str
     lead: str
@@ -86,7 +112,7 @@ class Row:
     pct_ca: str
 
 
-def _row(step: ValueStreamStep, r: vsm.StepResult, day_length_s: float) -> Row:
+def _row(step: ValueStreamStep, r: vsm.StepResult) -> Row:
     w = r.wait_before
     if w.is_empty:
         wait = "—"
@@ -97,6 +123,7 @@ def _row(step: ValueStreamStep, r: vsm.StepResult, day_length_s: float) -> Row:
     return Row(
         step=step,
         r=r,
+        number=str(r.index + 1),
         wait=wait,
         process=vsm.fmt_duration(r.process_s),
         lead=vsm.fmt_duration(r.lead_s),
@@ -146,9 +173,7 @@ def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> 
         vsm_drawing.DrawStep(
             name=s.name,
             data_lines=_data_lines(s, r),
-            bursts=tuple(
-                (b.idea.title, reverse("ideas:detail", args=[b.idea_id])) for b in s.bursts.all()
-            ),
+            bursts=tuple(s.urls["bursts"]),
         )
         for s, r in zip(steps, result.steps, strict=True)
     ]
@@ -160,7 +185,7 @@ def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> 
         result=result,
         demand_text=demand_text(m),
     )
-    rows = [_row(s, r, result.day_length_s) for s, r in zip(steps, result.steps, strict=True)]
+    rows = [_row(s, r) for s, r in zip(steps, result.steps, strict=True)]
     return Workspace(m, steps, result, {}, drawing, rows)
 
 
