@@ -155,6 +155,7 @@ def build(
     steps: list[DrawStep],
     result: vsm.Result,
     demand_text: str,
+    information_flows: str = "",
 ) -> Drawing:
     """Lay the map out left to right: supplier and customer on top, process boxes with their
     data boxes, a wait triangle in front of each box and after the last, the timeline ladder
@@ -196,6 +197,19 @@ def build(
             fill=MUTED,
         )
     )
+    if information_flows:
+        # The information flow runs along the top, between supplier and customer, as on paper.
+        add(Line(MARGIN + 130, 86, width - MARGIN - 130, 86, stroke=BRAND, width=1, cls="vsm-info"))
+        add(
+            Text(
+                width / 2,
+                80,
+                "Information: " + _clip(" ".join(information_flows.split()), 110),
+                anchor="middle",
+                size=11,
+                fill=BRAND,
+            )
+        )
 
     # Supplier (left) and customer (right), joined to the flow.
     add(Polygon(_factory(MARGIN, 58), fill=WASH, cls="vsm-supplier"))
@@ -322,7 +336,7 @@ def build(
                 Text(
                     ladder_x + GAP + BOX_W / 2,
                     ladder_bottom - 8,
-                    f"elapsed {vsm.fmt_duration(r.lead_s)}",
+                    f"elapsed {_rung(r.lead_s, result.day_length_s)}",
                     anchor="middle",
                     size=10,
                     fill=MUTED,

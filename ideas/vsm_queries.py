@@ -90,6 +90,8 @@ def _data_lines(s: ValueStreamStep, r: vsm.StepResult) -> tuple[str, ...]:
         lines.append(f"Batch {vsm.fmt_num(s.batch_size)}")
     if s.performed_by:
         lines.append(s.performed_by)
+    if s.rework:
+        lines.append(f"↺ Rework: {s.rework}")
     return tuple(lines)
 
 
@@ -184,6 +186,7 @@ def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> 
         steps=draw_steps,
         result=result,
         demand_text=demand_text(m),
+        information_flows=m.information_flows,
     )
     rows = [_row(s, r) for s, r in zip(steps, result.steps, strict=True)]
     return Workspace(m, steps, result, {}, drawing, rows)

@@ -18,6 +18,11 @@ urlpatterns: list = [
     path(
         "maps/<int:map_id>/steps/<int:step_id>/delete/", v.vsm_step_delete, name="vsm-step-delete"
     ),
+    path(
+        "maps/<int:map_id>/steps/<int:step_id>/ideas/",
+        v.vsm_step_link_idea,
+        name="vsm-step-link-idea",
+    ),
     path("maps/<int:map_id>/clone/", v.vsm_clone, name="vsm-clone"),
     path("maps/<int:map_id>/target/", v.vsm_target, name="vsm-target"),
     path("maps/<int:map_id>/compare/", v.vsm_compare, name="vsm-compare"),

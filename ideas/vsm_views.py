@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ideas import vsm_actions, vsm_drawing, vsm_io, vsm_queries
+from ideas.models import Idea
 from ideas.vsm_forms import CloneForm, ImportForm, MapForm, StepForm
 from ideas.vsm_models import ValueStreamMap, ValueStreamStep
 from leanhub import policy
@@ -186,7 +187,35 @@ def vsm_step_edit(request: HttpRequest, map_id: int, step_id: int) -> HttpRespon
         "ideas/vsm/step_form.html#step-editor" if request.htmx else "ideas/vsm/step_form.html"
     )
     status = 422 if form.is_bound else 200
-    return render(request, template, {"map": step.map, "step": step, "form": form}, status=status)
+    context = {
+        "map": step.map,
+        "step": step,
+        "form": form,
+        "ideas": _ideas_to_pin(request, step.map),
+    }
+    return render(request, template, context, status=status)
+
+
+def _ideas_to_pin(request: HttpRequest, m: ValueStreamMap) -> list[Idea]:
+    """The team's most recent ideas the person can see, to pin to a step as kaizen bursts."""
+    return list(
+        Idea.objects.visible_to(request.user).filter(team=m.team).order_by("-created_at")[:50]
+    )
+
+
+@require_POST
+@login_required
+def vsm_step_link_idea(request: HttpRequest, map_id: int, step_id: int) -> HttpResponse:
+    step = _get_step(request, map_id, step_id, "edit_vsm")
+    idea_id = request.POST.get("idea", "")
+    if not idea_id.isdigit():
+        return HttpResponse("Choose an idea.", status=400)
+    idea = get_object_or_404(Idea.objects.visible_to(request.user), pk=int(idea_id))
+    vsm_actions.link_idea_to_step(step, idea=idea, by=request.user)
+    if not request.htmx:
+        messages.success(request, f"Pinned “{idea.title}” to “{step.name}”.")
+        return redirect(step.map)
+    return _workspace_response(request, step.map, focus=f"step-{step.pk}")
 
 
 @require_POST

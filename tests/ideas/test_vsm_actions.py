@@ -130,3 +130,26 @@ def test_the_clone_and_target_buttons_work_from_the_page(client, cast, vsm_map):
     client.post(reverse("ideas:vsm-target", args=[future.pk]))
     future.refresh_from_db()
     assert future.is_target
+
+
+def test_an_idea_is_pinned_to_a_step_from_its_editor(client, cast, vsm_map, vsm_idea):
+    step = vsm_map.steps.first()
+    client.force_login(cast["sam"])
+    editor = client.get(
+        reverse("ideas:vsm-step-edit", args=[vsm_map.pk, step.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'<option value="{vsm_idea.pk}">Check ID at booking</option>' in editor
+    url = reverse("ideas:vsm-step-link-idea", args=[vsm_map.pk, step.pk])
+    response = client.post(url, {"idea": vsm_idea.pk}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Kaizen:" in response.content.decode()
+    assert KaizenBurst.objects.get().step == step
+    assert client.post(url, {"idea": "x"}).status_code == 400
+    assert client.get(url).status_code == 405
+
+
+def test_a_colleague_outside_the_team_cannot_pin_ideas(client, cast, vsm_map, vsm_idea):
+    step = vsm_map.steps.first()
+    client.force_login(cast["wendy"])
+    url = reverse("ideas:vsm-step-link-idea", args=[vsm_map.pk, step.pk])
+    assert client.post(url, {"idea": vsm_idea.pk}).status_code == 403
+    assert not KaizenBurst.objects.exists()

@@ -283,3 +283,14 @@ def test_the_map_list_query_count_is_flat(
     client.force_login(cast["sam"])
     with django_assert_max_num_queries(8):
         assert client.get(reverse("ideas:vsm-list")).status_code == 200
+
+
+def test_information_flows_and_rework_appear_on_the_page_and_drawing(client, cast, vsm_map):
+    vsm_map.information_flows = "Allocation list each morning"
+    vsm_map.save()
+    vsm_map.steps.filter(position=1).update(rework="Wrong evidence → back to step 1")
+    client.force_login(cast["sam"])
+    body = client.get(detail(vsm_map)).content.decode()
+    assert "<strong>Information flows:</strong> Allocation list each morning" in body
+    assert "Information: Allocation list each morning</text>" in body
+    assert "↺ Rework: Wrong evidence" in body and "Rework: Wrong evidence → back to step 1" in body
