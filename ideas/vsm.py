@@ -253,6 +253,13 @@ def fmt_takt(seconds: float) -> str:
     return f"{fmt_num(seconds)} s ({fmt_duration(seconds)})"
 
 
+def fmt_lead(seconds: float, day_length_s: float, *, working: bool) -> str:
+    """A lead-time amount in the map's own days when it is long; a few hours as clock time."""
+    if seconds >= day_length_s / 4:
+        return f"{fmt_num(seconds / day_length_s, 2)} {'working days' if working else 'days'}"
+    return fmt_duration(seconds)
+
+
 def fmt_days(seconds: float, day_length_s: float) -> str:
     return f"{fmt_num(seconds / day_length_s, 2)} days"
 
@@ -453,13 +460,9 @@ def compute(m: MapInput) -> Result:
             ca_terms.append(f"{fmt_num(s.pct_ca)} %")
     handoffs = _handoffs(m.steps)
     performers_known = all(s.performed_by.strip() for s in m.steps)
-    days_word = "working days" if m.day_convention == "working" else "days"
 
     def lead(seconds: float) -> str:
-        # Lead times read in the map's own days; a few hours read as clock time.
-        if seconds >= day_length / 4:
-            return f"{fmt_num(seconds / day_length, 2)} {days_word}"
-        return fmt_duration(seconds)
+        return fmt_lead(seconds, day_length, working=m.day_convention == "working")
 
     figures = (
         Figure(

@@ -114,21 +114,22 @@ class Row:
     pct_ca: str
 
 
-def _row(step: ValueStreamStep, r: vsm.StepResult) -> Row:
+def _row(step: ValueStreamStep, r: vsm.StepResult, m: ValueStreamMap, day_length_s: float) -> Row:
+    working = m.day_convention == "working"
     w = r.wait_before
     if w.is_empty:
         wait = "—"
     elif w.days_of_demand is not None:
         wait = f"{vsm.fmt_num(w.days_of_demand, 2)} days of demand"
     else:
-        wait = vsm.fmt_duration(w.seconds)
+        wait = vsm.fmt_lead(w.seconds, day_length_s, working=working)
     return Row(
         step=step,
         r=r,
         number=str(r.index + 1),
         wait=wait,
         process=vsm.fmt_duration(r.process_s),
-        lead=vsm.fmt_duration(r.lead_s),
+        lead=vsm.fmt_lead(r.lead_s, day_length_s, working=working),
         effective="—" if r.effective_ct_s is None else vsm.fmt_duration(r.effective_ct_s),
         capacity="—" if r.capacity_per_day is None else vsm.fmt_num(r.capacity_per_day, 1),
         pct_ca="—" if r.pct_ca is None else f"{vsm.fmt_num(r.pct_ca)} %",
@@ -155,7 +156,9 @@ class Workspace:
         w = self.result.wait_after
         if w.days_of_demand is not None:
             return f"{vsm.fmt_num(w.days_of_demand, 2)} days of demand"
-        return vsm.fmt_duration(w.seconds)
+        return vsm.fmt_lead(
+            w.seconds, self.result.day_length_s, working=self.map.day_convention == "working"
+        )
 
     @property
     def svg(self) -> str:
@@ -188,7 +191,7 @@ def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> 
         demand_text=demand_text(m),
         information_flows=m.information_flows,
     )
-    rows = [_row(s, r) for s, r in zip(steps, result.steps, strict=True)]
+    rows = [_row(s, r, m, result.day_length_s) for s, r in zip(steps, result.steps, strict=True)]
     return Workspace(m, steps, result, {}, drawing, rows)
 
 
