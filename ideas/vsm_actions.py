@@ -4,7 +4,7 @@ map; they reach other viewers on their next load (no live socket for maps yet)."
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
@@ -197,6 +197,6 @@ def link_idea_to_step(step: ValueStreamStep, *, idea: Idea, by) -> KaizenBurst:
 def delete_map(m: ValueStreamMap, *, by) -> None:
     policy.require(by, "edit_vsm", m, reason=EDIT_REASON)
     if m.futures.exists():
-        raise PermissionDenied("Delete its future states first.")
+        raise ValidationError("This map has future states drawn from it: delete those first.")
     audit.record(by, "vsm.deleted", m, {"team": m.team_id})
     m.delete()

@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("maps/import/", v.vsm_import, name="vsm-import"),
     path("maps/<int:map_id>/", v.vsm_detail, name="vsm-detail"),
     path("maps/<int:map_id>/edit/", v.vsm_edit, name="vsm-edit"),
+    path("maps/<int:map_id>/delete/", v.vsm_delete, name="vsm-delete"),
     path("maps/<int:map_id>/steps/", v.vsm_step_add, name="vsm-step-add"),
     path("maps/<int:map_id>/steps/<int:step_id>/", v.vsm_step_edit, name="vsm-step-edit"),
     path("maps/<int:map_id>/steps/<int:step_id>/move/", v.vsm_step_move, name="vsm-step-move"),

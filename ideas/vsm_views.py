@@ -130,6 +130,19 @@ def vsm_edit(request: HttpRequest, map_id: int) -> HttpResponse:
     return render(request, "ideas/vsm/map_form.html", {"form": form, "map": m})
 
 
+@require_POST
+@login_required
+def vsm_delete(request: HttpRequest, map_id: int) -> HttpResponse:
+    m = vsm_queries.get_map_for_user(request.user, map_id, "edit_vsm")
+    try:
+        vsm_actions.delete_map(m, by=request.user)
+    except ValidationError as refused:
+        messages.error(request, refused.messages[0])
+        return redirect(m)
+    messages.success(request, f"Deleted the map “{m.name}”.")
+    return redirect("ideas:vsm-list")
+
+
 @require_GET
 @login_required
 def vsm_detail(request: HttpRequest, map_id: int) -> HttpResponse:

@@ -153,3 +153,23 @@ def test_a_colleague_outside_the_team_cannot_pin_ideas(client, cast, vsm_map, vs
     url = reverse("ideas:vsm-step-link-idea", args=[vsm_map.pk, step.pk])
     assert client.post(url, {"idea": vsm_idea.pk}).status_code == 403
     assert not KaizenBurst.objects.exists()
+
+
+def test_a_map_is_deleted_only_once_its_futures_are_gone(client, cast, vsm_map):
+    future = vsm_actions.clone_to_future(vsm_map, name="Future A", by=cast["sam"])
+    client.force_login(cast["sam"])
+    client.post(reverse("ideas:vsm-delete", args=[vsm_map.pk]))
+    assert ValueStreamMap.objects.filter(pk=vsm_map.pk).exists()
+    client.post(reverse("ideas:vsm-delete", args=[future.pk]))
+    response = client.post(reverse("ideas:vsm-delete", args=[vsm_map.pk]))
+    assert response["Location"] == reverse("ideas:vsm-list")
+    assert not ValueStreamMap.objects.exists()
+    assert AuditEvent.objects.filter(verb="vsm.deleted").count() == 2
+
+
+def test_only_the_team_may_delete_its_map(client, cast, vsm_map):
+    client.force_login(cast["wendy"])
+    assert client.post(reverse("ideas:vsm-delete", args=[vsm_map.pk])).status_code == 403
+    client.force_login(cast["priya"])
+    assert client.post(reverse("ideas:vsm-delete", args=[vsm_map.pk])).status_code == 404
+    assert ValueStreamMap.objects.filter(pk=vsm_map.pk).exists()

@@ -294,3 +294,18 @@ def test_information_flows_and_rework_appear_on_the_page_and_drawing(client, cas
     assert "<strong>Information flows:</strong> Allocation list each morning" in body
     assert "Information: Allocation list each morning</text>" in body
     assert "↺ Rework: Wrong evidence" in body and "Rework: Wrong evidence → back to step 1" in body
+
+
+@pytest.mark.parametrize("n", [5, 60])
+@pytest.mark.parametrize("page", ["compare", "print", "svg", "png", "export", "edit"])
+def test_every_map_page_query_count_is_flat(
+    client, cast, team_a, lee, n, page, django_assert_max_num_queries
+):
+    from ideas import vsm_actions
+
+    m = make_map(team_a, lee)
+    add_steps(m, n)
+    vsm_actions.clone_to_future(m, name="Future", by=lee)
+    client.force_login(cast["lee"])
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse(f"ideas:vsm-{page}", args=[m.pk])).status_code == 200
