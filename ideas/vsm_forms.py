@@ -423,7 +423,10 @@ class CloneForm(forms.Form):
 class ImportForm(forms.Form):
     team = forms.ModelChoiceField(queryset=None, label="Team the map belongs to")
     file = forms.FileField(label="Map file (JSON)", help_text="A file exported from LeanHub.")
+    submission_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, teams, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        if not self.is_bound:
+            self.initial["submission_token"] = uuid.uuid4().hex

@@ -347,11 +347,20 @@ def parse(data: object) -> tuple[dict, list[dict]]:
 
 
 @transaction.atomic
-def import_map(data: object, *, team: Team, by) -> ValueStreamMap:
-    """Create the map in ``team`` from a document, or nothing at all."""
+def import_map(data: object, *, team: Team, by, submission_token: str = "") -> ValueStreamMap:
+    """Create the map in ``team`` from a document, or nothing at all. A repeated submission
+    token returns the map the first submission imported."""
     policy.require(by, "work_in_team", team, reason="You can only import maps into your own teams.")
     map_values, step_values = parse(data)
-    m = ValueStreamMap.objects.create(team=team, created_by=by, **map_values)
+    if submission_token:
+        existing = ValueStreamMap.objects.filter(
+            created_by=by, submission_token=submission_token
+        ).first()
+        if existing:
+            return existing
+    m = ValueStreamMap.objects.create(
+        team=team, created_by=by, submission_token=submission_token, **map_values
+    )
     ValueStreamStep.objects.bulk_create([ValueStreamStep(map=m, **v) for v in step_values])
     audit.record(by, "vsm.imported", m, {"steps": len(step_values)})
     return m

@@ -366,7 +366,12 @@ def vsm_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 data = vsm_io.read_json(form.cleaned_data["file"].read(vsm_io.MAX_BYTES + 1))
-                m = vsm_io.import_map(data, team=form.cleaned_data["team"], by=request.user)
+                m = vsm_io.import_map(
+                    data,
+                    team=form.cleaned_data["team"],
+                    by=request.user,
+                    submission_token=form.cleaned_data["submission_token"],
+                )
             except vsm_io.ImportRefused as refused:
                 problems = refused.problems
             else:

@@ -90,6 +90,7 @@ def test_a_five_step_map_is_built_with_the_keyboard_cloned_and_compared(live_url
     page.locator(f"#edit-{first.pk}").focus()
     page.keyboard.press("Enter")
     expect(page.locator(f"#edit{first.pk}_name")).to_be_focused()
+    assert_accessible(page)  # with the inline editor open
     _type_into(page, page.locator(f"#edit{first.pk}_wait"), "0")
     page.keyboard.press("Enter")
     expect(page.locator(".vsm-figure[data-figure='lead_time'] .vsm-value")).to_have_text(

@@ -187,3 +187,16 @@ def test_the_import_command_refuses_a_bad_file_and_says_where(tmp_path, team_a, 
     with pytest.raises(CommandError, match=r"\$\.map\.name: is required"):
         call_command("vsm_import", str(path), team=team_a.pk)
     assert not ValueStreamMap.objects.exists()
+
+
+def test_a_double_submitted_import_makes_one_map(client, cast, vsm_rich_map, team_a):
+    client.force_login(cast["sam"])
+    content = json.dumps(export(vsm_rich_map)).encode()
+    for _ in range(2):
+        upload = io.BytesIO(content)
+        upload.name = "map.json"
+        client.post(
+            reverse("ideas:vsm-import"),
+            {"team": team_a.pk, "file": upload, "submission_token": "same"},
+        )
+    assert ValueStreamMap.objects.count() == 2  # the original and one import
