@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 UNIT_SECONDS: dict[str, int] = {"s": 1, "min": 60, "h": 3600, "d": 86400}
@@ -444,7 +444,7 @@ def compute(m: MapInput) -> Result:
     timed = [r for r in step_results if r.effective_ct_s is not None]
     if timed:
         slowest = max(timed, key=lambda r: r.effective_ct_s)
-        step_results[slowest.index] = _replace(slowest, is_constraint=True)
+        step_results[slowest.index] = replace(slowest, is_constraint=True)
     wait_after = wait_result("Wait after the last step", m.wait_after)
 
     waits = sum(r.wait_before.seconds for r in step_results) + wait_after.seconds
@@ -584,12 +584,6 @@ def _handoffs(steps: tuple[Step, ...]) -> int:
     return count
 
 
-def _replace(r: StepResult, **changes) -> StepResult:
-    from dataclasses import replace
-
-    return replace(r, **changes)
-
-
 # --- Comparison ----------------------------------------------------------------------------------
 
 
@@ -605,8 +599,10 @@ class Delta:
 def compare(current: Result, future: Result) -> list[Delta]:
     """Side-by-side deltas, current → future. Relative change for times, points for ratios."""
 
-    def rel(key: str, label: str, a: float, b: float, show) -> Delta:
-        if a:
+    def rel(label: str, a: float, b: float, show) -> Delta:
+        if a == b:
+            change = "no change"
+        elif a:
             pct = (b - a) / a * 100
             change = f"{'−' if pct < 0 else '+'}{fmt_num(abs(pct), 1)} %"
         else:
@@ -615,7 +611,9 @@ def compare(current: Result, future: Result) -> list[Delta]:
 
     def pts(label: str, a: float, b: float, higher_is_better: bool = True) -> Delta:
         diff = (b - a) * 100
-        change = f"{'−' if diff < 0 else '+'}{fmt_num(abs(diff), 1)} points"
+        change = (
+            "no change" if a == b else f"{'−' if diff < 0 else '+'}{fmt_num(abs(diff), 1)} points"
+        )
         better = None if a == b else (b > a) == higher_is_better
         return Delta(label, fmt_pct(a), fmt_pct(b), change, better)
 
@@ -625,20 +623,18 @@ def compare(current: Result, future: Result) -> list[Delta]:
             label,
             str(a),
             str(b),
-            f"{'−' if diff < 0 else '+'}{abs(diff)}",
+            "no change" if a == b else f"{'−' if diff < 0 else '+'}{abs(diff)}",
             None if a == b else b < a,
         )
 
     return [
         rel(
-            "lead_time",
             "Lead time",
             current.lead_time_s,
             future.lead_time_s,
             lambda s: fmt_days(s, current.day_length_s),
         ),
         rel(
-            "process_time",
             "Process time",
             current.process_time_s,
             future.process_time_s,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from ideas import vsm, vsm_drawing
@@ -24,8 +25,6 @@ def maps_visible_to(user) -> QuerySet[ValueStreamMap]:
 
 def get_map_for_user(user, map_id: int, action: str = "view_vsm") -> ValueStreamMap:
     """The map, with its team loaded for the policy; 404 when the user cannot see it."""
-    from django.shortcuts import get_object_or_404
-
     m = get_object_or_404(
         ValueStreamMap.objects.select_related("team__site__organisation", "current"), pk=map_id
     )

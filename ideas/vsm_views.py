@@ -7,6 +7,7 @@ and step editor together), so an edit refreshes everything that depends on it in
 from __future__ import annotations
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -69,8 +70,6 @@ def _page_context(request: HttpRequest, m: ValueStreamMap, **extra) -> dict:
 
 
 def _token() -> str:
-    import uuid
-
     return uuid.uuid4().hex
 
 
@@ -295,7 +294,6 @@ def vsm_compare(request: HttpRequest, map_id: int) -> HttpResponse:
         raise Http404("No future state to compare with")
     chosen = request.GET.get("with") or (m.pk if m.state == ValueStreamMap.State.FUTURE else None)
     future = next((f for f in futures if str(f.pk) == str(chosen)), futures[0])
-    future.team = current.team
     comparison = vsm_queries.compare(current, future)
     return render(
         request,
