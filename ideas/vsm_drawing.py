@@ -434,7 +434,12 @@ def to_svg(d: Drawing, *, id_prefix: str = "vsm") -> str:
                 + "</polygon>"
             )
             if p.href:
-                shape = f'<a href="{escape(p.href)}" aria-label="{escape(p.title)}">{shape}</a>'
+                # Out of the tab order: the drawing is one image to assistive technology, and the
+                # same links sit beside each step in the step list for keyboards.
+                shape = (
+                    f'<a href="{escape(p.href)}" tabindex="-1" aria-label="{escape(p.title)}">'
+                    f"{shape}</a>"
+                )
             out.append(shape)
         elif isinstance(p, Text):
             weight = ' font-weight="bold"' if p.bold else ""

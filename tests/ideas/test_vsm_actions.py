@@ -95,7 +95,8 @@ def test_a_kaizen_burst_is_drawn_on_its_step_and_links_to_the_idea(client, cast,
     client.force_login(cast["sam"])
     body = client.get(vsm_map.get_absolute_url()).content.decode()
     idea_url = reverse("ideas:detail", args=[vsm_idea.pk])
-    assert f'<a href="{idea_url}" aria-label="Kaizen: Check ID at booking">' in body
+    assert f'<a href="{idea_url}" tabindex="-1" aria-label="Kaizen: Check ID at booking">' in body
+    assert f'Kaizen: <a href="{idea_url}">Check ID at booking</a>' in body
     assert 'class="vsm-burst"' in body
 
 

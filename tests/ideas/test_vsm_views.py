@@ -243,6 +243,7 @@ def test_the_print_page_is_laid_out_for_a3_landscape(client, cast, vsm_map):
     client.force_login(cast["sam"])
     body = client.get(reverse("ideas:vsm-print", args=[vsm_map.pk])).content.decode()
     assert "vsm-print.css" in body and "Worked out as" in body
+    assert "Step 1: effective cycle time = (process time 10 min ÷ 3 people" in body
     from django.contrib.staticfiles import finders
 
     with open(finders.find("ideas/vsm-print.css")) as f:
