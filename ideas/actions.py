@@ -101,6 +101,15 @@ def _store_photo(idea: Idea, image: ProcessedImage, position: int) -> IdeaPhoto:
     return photo
 
 
+def _pin_to_step(idea: Idea, *, step_id: int, by) -> None:
+    from ideas import vsm_actions
+    from ideas.vsm_models import ValueStreamStep
+
+    step = ValueStreamStep.objects.select_related("map__team__site").filter(pk=step_id).first()
+    if step is not None and policy.can(by, "edit_vsm", step.map):
+        vsm_actions.link_idea_to_step(step, idea=idea, by=by)
+
+
 def submit_idea(
     data: NewIdea,
     *,
@@ -113,7 +122,8 @@ def submit_idea(
 
     A repeated submission of the same form (same ``token``: a double click, a resend after a
     timeout) returns the idea the first one made instead of creating a second. The submitter
-    follows their own idea. ``step_id`` (a value-stream map step) is accepted and not yet used.
+    follows their own idea. With ``step_id``, the idea is pinned to that value-stream map step
+    as a kaizen burst when the submitter may edit the map (otherwise it is raised unpinned).
     """
     policy.require(
         by, "raise_idea_for_team", data.team, reason="You can raise ideas only for your own teams."
@@ -149,6 +159,8 @@ def submit_idea(
                 _store_photo(idea, image, position)
             IdeaFollow.objects.create(idea=idea, user=by)
             audit.record(by, "idea.submitted", idea, {"team": data.team.pk, "kind": data.kind})
+            if step_id is not None:
+                _pin_to_step(idea, step_id=step_id, by=by)
             leads = list(
                 User.objects.filter(
                     memberships__team=data.team, memberships__role=Role.LEAD

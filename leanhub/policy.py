@@ -458,3 +458,18 @@ def _engage_with_idea(s: Scope, idea) -> bool:
 def _raise_idea_for_team(s: Scope, obj) -> bool:
     """Raise an idea for a team one works in, leads or manages."""
     return _work_in_team(s, obj)
+
+
+# --- value-stream map rules ---
+
+
+@rule("view_vsm")
+def _view_vsm(s: Scope, vsm_map) -> bool:
+    """A map is seen by whoever can see its team."""
+    return _view_team(s, vsm_map.team)
+
+
+@rule("edit_vsm", seen_by="view_vsm")
+def _edit_vsm(s: Scope, vsm_map) -> bool:
+    """Members, leads and managers of the team draw and change its maps."""
+    return _work_in_team(s, vsm_map.team)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ideas.models import Idea
+from ideas.vsm_models import ValueStreamMap
+from tests.ideas.vsm_conftest import add_steps, make_map
 
 
 @pytest.fixture(autouse=True)
@@ -34,3 +36,11 @@ def make_ideas(cast):
         )
 
     return make
+
+
+@pytest.fixture
+def vsm_map(team_a, lee) -> ValueStreamMap:
+    """New Claims' current-state map of a new claim, with three steps."""
+    m = make_map(team_a, lee)
+    add_steps(m, 3)
+    return m

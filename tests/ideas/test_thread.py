@@ -30,3 +30,41 @@ def test_staff_are_not_offered_the_board_button(client, cast, idea):
     client.force_login(cast["sam"])
     page = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
     assert reverse("kaizen:card-from-idea", args=[idea.pk]) not in page
+
+
+def _raise_about_step(client, team, step_id):
+    import uuid
+
+    return client.post(
+        reverse("ideas:new"),
+        {
+            "title": "Check the ID documents at the first appointment",
+            "problem": "Claims wait days for documents we could see on day one.",
+            "team": team.pk,
+            "kind": "improvement",
+            "token": str(uuid.uuid4()),
+            "step": str(step_id),
+        },
+    )
+
+
+def test_an_idea_raised_from_a_map_step_is_pinned_to_that_step(client, cast, vsm_map, team_a):
+    step = vsm_map.steps.order_by("position").first()
+    client.force_login(cast["sam"])
+    map_page = client.get(vsm_map.get_absolute_url()).content.decode()
+    assert f"{reverse('ideas:new')}?step={step.pk}" in map_page
+
+    form = client.get(reverse("ideas:new") + f"?step={step.pk}").content.decode()
+    assert f'name="step" value="{step.pk}"' in form
+    assert _raise_about_step(client, team_a, step.pk).status_code == 302
+
+    idea = Idea.objects.get(title__startswith="Check the ID")
+    assert list(step.bursts.values_list("idea_id", flat=True)) == [idea.pk]
+
+
+def test_an_idea_about_a_step_of_a_map_one_cannot_edit_is_raised_unpinned(client, cast, vsm_map, team_a_coaches, wendy):
+    step = vsm_map.steps.order_by("position").first()
+    client.force_login(wendy)  # same organisation, another team: may see the map, not edit it
+    assert _raise_about_step(client, team_a_coaches, step.pk).status_code == 302
+    assert Idea.objects.filter(title__startswith="Check the ID").exists()
+    assert not step.bursts.exists()

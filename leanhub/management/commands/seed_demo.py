@@ -38,11 +38,12 @@ class Command(BaseCommand):
         """Each app may add its own demo rows (ideas, boards, measures) via a demo module."""
         from importlib import import_module
 
-        for app in ("ideas", "kaizen", "metrics"):
+        # Value-stream maps pin demo ideas to their steps, so they come after the ideas.
+        for name in ("ideas.demo", "ideas.vsm_demo", "kaizen.demo", "metrics.demo"):
             try:
-                module = import_module(f"{app}.demo")
+                module = import_module(name)
             except ModuleNotFoundError as error:
-                if error.name != f"{app}.demo":
+                if error.name != name:
                     raise
                 continue
             module.seed()

@@ -1,0 +1,32 @@
+"""Print a value-stream map as JSON (docs/vsm-format.md), or write it to a file."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ideas import vsm_io, vsm_queries
+from ideas.vsm_models import ValueStreamMap
+
+
+class Command(BaseCommand):
+    help = "Export a value-stream map as JSON: manage.py vsm_export MAP_ID [--output FILE]."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("map_id", type=int)
+        parser.add_argument("--output", "-o", help="Write to this file instead of standard output.")
+
+    def handle(self, *args, map_id: int, output: str | None = None, **options) -> None:
+        m = ValueStreamMap.objects.filter(pk=map_id).first()
+        if m is None:
+            raise CommandError(f"No value-stream map with id {map_id}.")
+        text = json.dumps(
+            vsm_io.export_map(m, vsm_queries.steps_of(m)), indent=2, ensure_ascii=False
+        )
+        if output:
+            with open(output, "w", encoding="utf-8") as f:
+                f.write(text + "\n")
+            self.stdout.write(self.style.SUCCESS(f"Wrote {m.name} to {output}."))
+        else:
+            self.stdout.write(text)

@@ -1,0 +1,40 @@
+"""The computed figures of a value-stream map, for people or (with --json) for other tools."""
+
+from __future__ import annotations
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ideas import vsm, vsm_queries
+from ideas.vsm_models import ValueStreamMap
+
+
+class Command(BaseCommand):
+    help = "Summarise a value-stream map's figures: manage.py vsm_summary MAP_ID [--json]."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("map_id", type=int)
+        parser.add_argument("--json", action="store_true", dest="as_json", help="Print JSON.")
+
+    def handle(self, *args, map_id: int, as_json: bool = False, **options) -> None:
+        m = ValueStreamMap.objects.filter(pk=map_id).first()
+        if m is None:
+            raise CommandError(f"No value-stream map with id {map_id}.")
+        try:
+            result = vsm.compute(m.as_input(vsm_queries.steps_of(m)))
+        except vsm.InvalidInput as bad:
+            raise CommandError(
+                "The map cannot be worked out:\n"
+                + "\n".join(f"{k}: {v}" for k, v in bad.errors.items())
+            ) from None
+        if as_json:
+            self.stdout.write(
+                json.dumps(
+                    {"map": m.pk, "name": m.name, **result.summary()}, indent=2, ensure_ascii=False
+                )
+            )
+            return
+        self.stdout.write(f"{m.name} ({m.get_state_display()})")
+        for f in result.figures:
+            self.stdout.write(f"  {f.label}: {f.display}  — {f.formula}")

@@ -1,0 +1,39 @@
+/* Value-stream map editor: after htmx swaps the workspace, put keyboard focus back where the
+   person was working (the moved step's button, the add form), so the keyboard flow continues. */
+(function () {
+  "use strict";
+
+  function focusAfterSwap(root) {
+    var want = root.getAttribute("data-focus");
+    if (!want) { return; }
+    var candidates = [want];
+    var moved = /^move-(up|down)-(\d+)$/.exec(want);
+    if (moved) {
+      // At the top or bottom the button just used is gone: fall back to the other, then the step.
+      candidates.push("move-" + (moved[1] === "up" ? "down" : "up") + "-" + moved[2]);
+      candidates.push("step-" + moved[2] + "-name");
+    }
+    var step = /^step-(\d+)$/.exec(want);
+    if (step) { candidates = ["edit-" + step[1], "step-" + step[1] + "-name"]; }
+    if (want === "add") { candidates = ["add_name"]; }
+    for (var i = 0; i < candidates.length; i++) {
+      var el = document.getElementById(candidates[i]);
+      if (el) { el.focus(); return; }
+    }
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail.target;
+    if (target && /^step-\d+$/.test(target.id || "") && target.querySelector("form")) {
+      // An edit form swapped into one step: start at its first field.
+      var first = target.querySelector("input:not([type=hidden])");
+      if (first) { first.focus(); }
+      return;
+    }
+    var root = document.getElementById("vsm-workspace");
+    if (!root) { return; }
+    var invalid = root.querySelector(".field--error input, .field--error select, .field--error textarea");
+    if (invalid) { invalid.focus(); return; }
+    focusAfterSwap(root);
+  });
+})();

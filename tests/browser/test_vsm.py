@@ -1,0 +1,109 @@
+"""Value-stream maps in a real browser: build a map with the keyboard alone, draft a future
+state, shorten a wait, and read what changes."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from ideas.vsm_models import ValueStreamMap
+from tests.browser.conftest import DESKTOP, assert_accessible, sign_in
+from tests.conftest import PASSWORD
+
+
+def _type_into(page, field, text: str) -> None:
+    field.focus()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+
+
+def test_a_five_step_map_is_built_with_the_keyboard_cloned_and_compared(live_url, new_page, cast):
+    page = new_page(DESKTOP)
+    sign_in(page, live_url, "sam", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Value-stream maps"
+    ).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Value-stream maps")
+    assert_accessible(page)
+
+    page.get_by_role("navigation", name="Map actions").get_by_role(
+        "link", name="Map a process"
+    ).focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Map a process")
+    assert_accessible(page)
+    _type_into(page, page.get_by_label("Name", exact=True), "New claim")
+    _type_into(page, page.get_by_label("Process", exact=True), "Claim received to decision")
+    _type_into(page, page.get_by_label("Customer", exact=True), "Claimant")
+    _type_into(page, page.get_by_label("Customer demand"), "460")
+    _type_into(page, page.get_by_label("Shift length", exact=True), "7.5")
+    _type_into(page, page.get_by_label("Breaks per shift", exact=True), "30")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("New claim")
+    assert_accessible(page)
+
+    # Five steps, each typed into the add form and submitted with Enter; after each one the
+    # focus comes back to the step name so the next can be typed straight away.
+    page.locator("#add_name").focus()
+    for i in range(1, 6):
+        expect(page.locator("#add_name")).to_be_focused()
+        page.keyboard.type(f"Step {i}")
+        page.keyboard.press("Tab")
+        page.keyboard.type("Contact centre" if i < 3 else "Decision maker")
+        page.keyboard.press("Tab")
+        page.keyboard.type("10")  # process time, minutes
+        for _ in range(4):  # unit, lead time, its unit, then the wait before the step
+            page.keyboard.press("Tab")
+        expect(page.locator("#add_wait")).to_be_focused()
+        page.keyboard.type("2")  # hours
+        page.keyboard.press("Enter")
+        expect(page.locator(".vsm-steps > li")).to_have_count(i)
+    expect(page.locator(".vsm-table tbody tr")).to_have_count(5)
+    expect(page.locator(".vsm-figure[data-figure='steps'] .vsm-value")).to_have_text("5")
+    # 5 × 2 h waits + 5 × 10 min = 650 min; a working day is 7 h.
+    expect(page.locator(".vsm-figure[data-figure='lead_time'] .vsm-value")).to_have_text(
+        "1.55 working days"
+    )
+
+    # Reorder with the move buttons: step 5 up one place; focus stays on the moved step.
+    page.get_by_role("button", name="Move up: Step 5").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".vsm-steps > li h3").nth(3)).to_have_text("Step 5")
+    expect(page.get_by_role("button", name="Move up: Step 5")).to_be_focused()
+    # The formula behind a figure shows on keyboard focus.
+    page.locator(".vsm-figure[data-figure='takt']").focus()
+    expect(page.locator("#formula-takt")).to_be_visible()
+    expect(page.locator("#formula-takt")).to_contain_text("÷ demand 92 a day")
+    assert_accessible(page)
+
+    # Draft the future state.
+    page.get_by_label("Name of the future state").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("New claim — future state")
+    assert_accessible(page)
+    future = ValueStreamMap.objects.get(state="future")
+
+    # Shorten the wait before the first step from 2 hours to none, editing inline.
+    first = future.steps.get(position=0)
+    page.locator(f"#edit-{first.pk}").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#edit{first.pk}_name")).to_be_focused()
+    assert_accessible(page)  # with the inline editor open
+    _type_into(page, page.locator(f"#edit{first.pk}_wait"), "0")
+    page.keyboard.press("Enter")
+    expect(page.locator(".vsm-figure[data-figure='lead_time'] .vsm-value")).to_have_text(
+        "1.26 working days"
+    )
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Compare current and future").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Current and future state")
+    lead_row = page.get_by_role("row", name=re.compile("^Lead time"))
+    expect(lead_row).to_contain_text("1.55 days")
+    expect(lead_row).to_contain_text("1.26 days")
+    expect(lead_row).to_contain_text("−18.5 %")
+    expect(lead_row).to_contain_text("(better)")
+    assert_accessible(page)
