@@ -62,7 +62,9 @@ def test_an_idea_raised_from_a_map_step_is_pinned_to_that_step(client, cast, vsm
     assert list(step.bursts.values_list("idea_id", flat=True)) == [idea.pk]
 
 
-def test_an_idea_about_a_step_of_a_map_one_cannot_edit_is_raised_unpinned(client, cast, vsm_map, team_a_coaches, wendy):
+def test_an_idea_about_a_step_of_a_map_one_cannot_edit_is_raised_unpinned(
+    client, cast, vsm_map, team_a_coaches, wendy
+):
     step = vsm_map.steps.order_by("position").first()
     client.force_login(wendy)  # same organisation, another team: may see the map, not edit it
     assert _raise_about_step(client, team_a_coaches, step.pk).status_code == 302
