@@ -155,3 +155,20 @@ def test_navigation_puts_the_roles_first_job_first(client, cast):
 
     assert nav_items(cast["ada"])[-1]["label"] == "Administration"
     assert all(item["label"] != "Administration" for item in nav_items(cast["sam"]))
+
+
+@pytest.mark.parametrize(
+    ("who", "first"),
+    [("sam", "Raise an idea"), ("lee", "Team board")],
+)
+def test_each_role_sees_its_first_job_first_in_the_navigation(cast, who, first):
+    from leanhub.context import nav_items
+
+    assert nav_items(cast[who])[0]["label"] == first
+
+
+def test_staff_and_leads_homes_link_to_their_first_job(client, cast):
+    client.force_login(cast["sam"])
+    assert reverse("ideas:new") in client.get(reverse("home")).content.decode()
+    client.force_login(cast["lee"])
+    assert reverse("kaizen:my-board") in client.get(reverse("home")).content.decode()
