@@ -41,7 +41,7 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
     for row in rows:
         writer.writerow(
             # Cells starting with formula characters are quoted so spreadsheets show, not run, them.
-            ["'" + c if isinstance(c, str) and c[:1] in "=+-@" else c for c in row]
+            ["'" + c if isinstance(c, str) and c and c[0] in "=+-@" else c for c in row]
         )
     return response
 
