@@ -33,3 +33,11 @@
     xhr.send(new FormData(form));
   });
 })();
+
+// Mark a dashboard whose live socket is open, so people (and tests) can tell the tiles are live.
+document.addEventListener("htmx:wsOpen", function (event) {
+  if (event.target && event.target.id === "dashboard-body") event.target.dataset.live = "connected";
+});
+document.addEventListener("htmx:wsClose", function (event) {
+  if (event.target && event.target.id === "dashboard-body") event.target.dataset.live = "reconnecting";
+});
