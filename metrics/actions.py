@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from leanhub import audit, policy, realtime
 from leanhub.models import Team
-from metrics import csvimport, queries
+from metrics import csvimport, gains, queries
 from metrics.models import (
     Annotation,
     Measure,
@@ -48,7 +48,9 @@ def record_observation(
     measure: Measure, *, on: date, value: Decimal, note: str = "", by
 ) -> Observation:
     policy.require(by, "edit_measure", measure, reason="Only the team's leads record figures.")
-    return Observation.objects.create(measure=measure, date=on, value=value, note=note)
+    observation = Observation.objects.create(measure=measure, date=on, value=value, note=note)
+    refresh_outcomes(Outcome.objects.filter(measure=measure))
+    return observation
 
 
 @transaction.atomic
@@ -66,6 +68,7 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
         ],
         batch_size=2000,
     )
+    refresh_outcomes(Outcome.objects.filter(measure__in=measures))
     for measure in measures:
         audit.record(
             by,
@@ -97,8 +100,31 @@ def record_outcome(idea, *, measure: Measure, periods: dict[str, date], by) -> O
     outcome = Outcome.objects.create(
         idea=idea, measure=measure, team=idea.team, recorded_by=by, **periods
     )
+    refresh_outcomes(Outcome.objects.filter(pk=outcome.pk))
+    outcome.refresh_from_db()
     audit.record(by, "outcome.recorded", outcome, {k: str(v) for k, v in periods.items()})
     return outcome
+
+
+def refresh_outcomes(outcomes) -> int:
+    """Recompute the before/after means and gain of ``outcomes`` from their observations
+    (two aggregate subqueries per row, in one query), and store them."""
+    rows = list(
+        outcomes.select_related("measure").annotate(
+            fresh_before=queries.period_mean("baseline_start", "baseline_end"),
+            fresh_after=queries.period_mean("after_start", "after_end"),
+        )
+    )
+    for outcome in rows:
+        gain = gains.efficiency_gain(
+            outcome.fresh_before, outcome.fresh_after, outcome.measure.improvement
+        )
+        outcome.before_mean, outcome.after_mean = outcome.fresh_before, outcome.fresh_after
+        outcome.gain_percent = gain.gain_percent
+    Outcome.objects.bulk_update(
+        rows, ["before_mean", "after_mean", "gain_percent"], batch_size=1000
+    )
+    return len(rows)
 
 
 # --- Savings ---------------------------------------------------------------------------------
@@ -115,6 +141,7 @@ SAVING_FIELDS = (
     "benefits",
     "evidence",
     "evidence_file",
+    "evidence_content_type",
     "measure",
 )
 
@@ -153,8 +180,8 @@ def update_saving(saving: Saving, *, fields: dict[str, Any], expected_version: i
     for name, value in fields.items():
         if name not in SAVING_FIELDS:
             raise ValueError(f"{name} cannot be changed here")
-        if name == "evidence_file" and not value:
-            continue
+        if name in ("evidence_file", "evidence_content_type") and not value:
+            continue  # no new file: keep the one already attached
         if getattr(saving, name) != value:
             changed[name] = str(value)[:100]
             setattr(saving, name, value)

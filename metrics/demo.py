@@ -113,6 +113,7 @@ def seed() -> dict[str, int]:
             "recorded_by": people["lee"],
         },
     )
+    actions.refresh_outcomes(Outcome.objects.filter(measure=minutes))
     stop, _ = Idea.objects.get_or_create(
         team=new_claims,
         title="Stop the duplicate paper checklist for new claims",

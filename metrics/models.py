@@ -156,6 +156,11 @@ class Outcome(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Kept up to date by the actions that record figures (metrics.actions.refresh_outcomes), so
+    # dashboards aggregate gains in SQL instead of re-reading every observation behind them.
+    before_mean = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    after_mean = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    gain_percent = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

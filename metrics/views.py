@@ -142,8 +142,14 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
         table = "outcomes"
 
         def row(o):
-            g = queries.with_gains([o])[0].gain
-            return [o.idea.title, o.team.name, o.measure.name, g.before, g.after, g.gain_percent]
+            return [
+                o.idea.title,
+                o.team.name,
+                o.measure.name,
+                o.before_mean,
+                o.after_mean,
+                o.gain_percent,
+            ]
 
     else:
         qs = queries.savings_in(scope, period).select_related(
@@ -175,8 +181,6 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
     if as_csv:
         return _csv(f"{kind}-{pk}-{what}.csv", header, (row(x) for x in qs.iterator()))
     page = paginate(request, qs)
-    if table == "outcomes":
-        queries.with_gains(page.object_list)
     template = "metrics/rows.html#rows-table" if request.htmx else "metrics/rows.html"
     return render(
         request,
@@ -465,7 +469,8 @@ def saving_edit(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
     )
     if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in actions.SAVING_FIELDS}
+        fields = {k: form.cleaned_data[k] for k in actions.SAVING_FIELDS if k in form.cleaned_data}
+        fields["evidence_content_type"] = getattr(form, "evidence_content_type", "")
         try:
             version = int(request.POST.get("version", ""))
         except ValueError:

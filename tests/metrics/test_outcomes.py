@@ -74,3 +74,21 @@ def test_staff_may_not_record_outcomes(client, sam, team_a):
     idea = Idea.objects.create(team=team_a, author=sam, title="x", problem="p")
     client.force_login(sam)
     assert client.get(reverse("metrics:outcome-new", args=[idea.pk])).status_code == 403
+
+
+def test_recording_a_figure_later_updates_the_stored_gain(
+    lee, team_a, sam, measure, make_observations
+):
+    from metrics import actions
+
+    make_observations(measure, [50] * 4, start=date(2026, 1, 5))
+    idea = Idea.objects.create(team=team_a, author=sam, title="x", problem="p")
+    outcome = actions.record_outcome(
+        idea, measure=measure, by=lee,
+        periods={"baseline_start": date(2026, 1, 1), "baseline_end": date(2026, 1, 31),
+                 "after_start": date(2026, 2, 1), "after_end": date(2026, 2, 28)},
+    )  # fmt: skip
+    assert outcome.gain_percent is None  # nothing after yet
+    actions.record_observation(measure, on=date(2026, 2, 9), value=Decimal("35"), by=lee)
+    outcome.refresh_from_db()
+    assert outcome.after_mean == Decimal("35") and outcome.gain_percent == Decimal("30.0")

@@ -245,3 +245,61 @@ def test_claim_form_creates_a_claim(client, team_a, lee, org_a):
     saving = Saving.objects.get()
     assert response.status_code == 302 and response.url == saving.get_absolute_url()
     assert saving.display_amount == "400 hours a year"
+
+
+def _edit_data(saving: Saving, **changes) -> dict:
+    data = {
+        "title": saving.title,
+        "kind": saving.kind,
+        "amount": str(saving.amount),
+        "recurrence": saving.recurrence,
+        "start_date": saving.start_date.isoformat(),
+        "stage": saving.stage,
+        "invested_by": saving.invested_by_id,
+        "benefits": saving.benefits_id,
+        "evidence": saving.evidence,
+        "version": saving.version,
+    }
+    return {**data, **changes}
+
+
+def test_editing_a_verified_saving_through_the_web_reopens_it(client, claimed, maya, lee):
+    actions.verify_saving(claimed, expected_version=1, by=maya)
+    claimed.refresh_from_db()
+    client.force_login(lee)
+    response = client.post(
+        reverse("metrics:saving-edit", args=[claimed.pk]), _edit_data(claimed, amount="9000")
+    )
+    assert response.status_code == 302
+    claimed.refresh_from_db()
+    assert claimed.status == Saving.Status.CLAIMED and claimed.amount == Decimal("9000")
+
+
+def test_a_stale_edit_form_changes_nothing(client, claimed, lee):
+    client.force_login(lee)
+    client.post(
+        reverse("metrics:saving-edit", args=[claimed.pk]),
+        _edit_data(claimed, amount="9000", version=7),
+    )
+    claimed.refresh_from_db()
+    assert claimed.amount == Decimal("12000")
+
+
+def test_staff_may_not_edit_a_saving(client, claimed, sam):
+    client.force_login(sam)
+    assert client.get(reverse("metrics:saving-edit", args=[claimed.pk])).status_code == 403
+
+
+def test_evidence_must_be_a_pdf_or_image(client, team_a, lee, org_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(lee)
+    response = client.post(
+        reverse("metrics:saving-new", args=[team_a.pk]),
+        {"title": "x", "kind": "cashable", "amount": "10", "recurrence": "one_off",
+         "start_date": "2026-02-01", "stage": "projected", "invested_by": org_a.pk,
+         "benefits": org_a.pk, "evidence": "e",
+         "evidence_file": SimpleUploadedFile("e.pdf", b"MZ\x90\x00 not a pdf")},
+    )  # fmt: skip
+    assert "Upload a PDF, PNG or JPEG file" in response.content.decode()
+    assert not Saving.objects.exists()
