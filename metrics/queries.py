@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
+    Aggregate,
     Avg,
     Count,
     DurationField,
@@ -186,8 +188,8 @@ def people_in(scope: DashboardScope) -> QuerySet:
 
 
 def _median(qs: QuerySet, expression) -> timedelta | None:
-    """The median of ``expression`` over ``qs``, found in SQL: a count, then the middle row(s)
-    in order. Works alike on SQLite and PostgreSQL."""
+    """The median of ``expression`` over ``qs`` where the database has no median aggregate
+    (SQLite): a count, then the middle row(s) in order — still two bounded queries."""
     qs = qs.annotate(_m=expression).filter(_m__isnull=False)
     n = qs.count()
     if not n:
@@ -211,14 +213,41 @@ def overdue_q(scope: DashboardScope, now: datetime | None = None) -> Q:
     return q & Q(first_response_at__isnull=True) & ~Q(status__in=Idea.CLOSED_STATUSES)
 
 
+class Median(Aggregate):
+    """PostgreSQL's ordered-set median: computed in the same scan as the other figures."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+
+
 def idea_figures(scope: DashboardScope, period: Period) -> dict:
     ideas = ideas_in(scope, period)
-    counts = ideas.aggregate(
-        total=Count("pk"),
-        implemented=Count("pk", filter=Q(status=Idea.Status.IMPLEMENTED)),
-        authors=Count("author", distinct=True),
-        stop_doing=Count("pk", filter=Q(kind=Idea.Kind.STOP_DOING)),
+    minutes = F("minutes_per_occurrence") * F("occurrences_per_year")
+    stop = Q(kind=Idea.Kind.STOP_DOING)
+    implemented = Q(status=Idea.Status.IMPLEMENTED)
+    to_response = ExpressionWrapper(
+        F("first_response_at") - F("created_at"), output_field=DurationField()
     )
+    to_done = ExpressionWrapper(F("implemented_at") - F("created_at"), output_field=DurationField())
+    figures = {
+        "total": Count("pk"),
+        "implemented": Count("pk", filter=implemented),
+        "authors": Count("author", distinct=True),
+        "stop_doing": Count("pk", filter=stop),
+        "proposed": Sum(minutes, filter=stop),
+        "realised": Sum(minutes, filter=stop & implemented),
+    }
+    on_postgres = connection.vendor == "postgresql"
+    if on_postgres:
+        figures["first_response"] = Median(to_response, output_field=DurationField())
+        figures["to_implemented"] = Median(
+            to_done, filter=implemented, output_field=DurationField()
+        )
+    counts = ideas.aggregate(**figures)
+    if not on_postgres:
+        counts["first_response"] = _median(ideas, to_response)
+        counts["to_implemented"] = _median(ideas.filter(implemented), to_done)
     people = people_in(scope)
     headcount = people.values("user").distinct().count()
     # Per person, one index probe (author, created_at) — far cheaper at scale than joining
@@ -229,31 +258,22 @@ def idea_figures(scope: DashboardScope, period: Period) -> dict:
         .distinct()
         .count()
     )
-    minutes = F("minutes_per_occurrence") * F("occurrences_per_year")
-    hours = ideas.filter(kind=Idea.Kind.STOP_DOING).aggregate(
-        proposed=Sum(minutes), realised=Sum(minutes, filter=Q(status=Idea.Status.IMPLEMENTED))
-    )
-    first_response = _median(
-        ideas,
-        ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField()),
-    )
-    to_implemented = _median(
-        ideas.filter(status=Idea.Status.IMPLEMENTED),
-        ExpressionWrapper(F("implemented_at") - F("created_at"), output_field=DurationField()),
-    )
     overdue = Idea.objects.filter(scope.team_q("team__")).filter(overdue_q(scope)).count()
     total = counts["total"]
     return {
-        **counts,
+        "total": total,
+        "implemented": counts["implemented"],
+        "authors": counts["authors"],
+        "stop_doing": counts["stop_doing"],
         "headcount": headcount,
         "participants": participants,
         "ideas_per_person_year": _ratio(total, headcount * period.years),
         "participation_percent": _percent(participants, headcount),
         "implementation_percent": _percent(counts["implemented"], total),
-        "median_first_response_days": _days(first_response),
-        "median_to_implemented_days": _days(to_implemented),
-        "stop_doing_hours_proposed": _hours(hours["proposed"]),
-        "stop_doing_hours_realised": _hours(hours["realised"]),
+        "median_first_response_days": _days(counts["first_response"]),
+        "median_to_implemented_days": _days(counts["to_implemented"]),
+        "stop_doing_hours_proposed": _hours(counts["proposed"]),
+        "stop_doing_hours_realised": _hours(counts["realised"]),
         "overdue": overdue,
     }
 
@@ -391,7 +411,11 @@ def dashboard(scope: DashboardScope, period: Period) -> dict:
         "period": period,
         "ideas": idea_figures(scope, period),
         "savings": saving_figures(scope, period),
-        "team_gains": team_gains(scope, period),
+        "team_gains": (rows := team_gains(scope, period)),
+        "band_counts": {
+            band: sum(1 for r in rows if r["band"] == band)
+            for band in ("within", "above", "below", "unknown")
+        },
         "satisfaction": satisfaction(scope, period),
         "band": (gains.BAND_LOW, gains.BAND_HIGH),
     }
