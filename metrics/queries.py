@@ -14,7 +14,6 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -233,7 +232,6 @@ def idea_figures(scope: DashboardScope, period: Period) -> dict:
     figures = {
         "total": Count("pk"),
         "implemented": Count("pk", filter=implemented),
-        "authors": Count("author", distinct=True),
         "stop_doing": Count("pk", filter=stop),
         "proposed": Sum(minutes, filter=stop),
         "realised": Sum(minutes, filter=stop & implemented),
@@ -248,22 +246,17 @@ def idea_figures(scope: DashboardScope, period: Period) -> dict:
     if not on_postgres:
         counts["first_response"] = _median(ideas, to_response)
         counts["to_implemented"] = _median(ideas.filter(implemented), to_done)
-    people = people_in(scope)
-    headcount = people.values("user").distinct().count()
-    # Per person, one index probe (author, created_at) — far cheaper at scale than joining
-    # every idea in scope to the membership list.
-    participants = (
-        people.filter(Exists(ideas.filter(author=OuterRef("user"))))
-        .values("user")
-        .distinct()
-        .count()
-    )
+    # Two DISTINCT lists, each no longer than the number of people in scope, intersected here:
+    # cheaper at scale than probing every person's ideas or joining ideas to memberships.
+    people = set(people_in(scope).order_by().values_list("user", flat=True).distinct())
+    authors = set(ideas.order_by().values_list("author", flat=True).distinct())
+    headcount, participants = len(people), len(people & authors)
     overdue = Idea.objects.filter(scope.team_q("team__")).filter(overdue_q(scope)).count()
     total = counts["total"]
     return {
         "total": total,
         "implemented": counts["implemented"],
-        "authors": counts["authors"],
+        "authors": len(authors),
         "stop_doing": counts["stop_doing"],
         "headcount": headcount,
         "participants": participants,
