@@ -84,6 +84,11 @@ def dashboard_scope(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     scope = queries.get_scope_for_user(request.user, kind, pk)
     form, period = _period(request)
     context = {**queries.dashboard(scope, period), "form": form, "query": request.GET.urlencode()}
+    if kind == "team" and policy.can(request.user, "claim_saving", scope.obj):
+        # Implemented ideas waiting for their measured outcome, for the team's leads.
+        context["awaiting_outcome"] = Idea.objects.filter(
+            team=scope.obj, status=Idea.Status.IMPLEMENTED, outcomes=None
+        ).order_by("-implemented_at")[:10]
     template = "metrics/dashboard.html"
     if request.GET.get("print"):
         template = "metrics/report.html"

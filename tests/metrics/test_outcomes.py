@@ -92,3 +92,17 @@ def test_recording_a_figure_later_updates_the_stored_gain(
     actions.record_observation(measure, on=date(2026, 2, 9), value=Decimal("35"), by=lee)
     outcome.refresh_from_db()
     assert outcome.after_mean == Decimal("35") and outcome.gain_percent == Decimal("30.0")
+
+
+def test_the_team_dashboard_offers_leads_to_record_outcomes_of_implemented_ideas(
+    client, lee, sam, team_a
+):
+    idea = Idea.objects.create(
+        team=team_a, author=sam, title="Done thing", problem="p", status=Idea.Status.IMPLEMENTED
+    )
+    client.force_login(lee)
+    body = client.get(reverse("metrics:dashboard-scope", args=["team", team_a.pk])).content
+    assert reverse("metrics:outcome-new", args=[idea.pk]) in body.decode()
+    client.force_login(sam)
+    body = client.get(reverse("metrics:dashboard-scope", args=["team", team_a.pk])).content
+    assert reverse("metrics:outcome-new", args=[idea.pk]) not in body.decode()
