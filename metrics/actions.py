@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Avg
 from django.utils import timezone
 
 from leanhub import audit, policy, realtime
@@ -309,8 +310,6 @@ def submit_response(
     )
     if survey.measure_id:
         today = timezone.localdate()
-        from django.db.models import Avg
-
         mean = SurveyResponse.objects.filter(survey=survey, created_at__date=today).aggregate(
             m=Avg("score")
         )["m"]

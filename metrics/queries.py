@@ -29,7 +29,14 @@ from ideas.models import Idea
 from leanhub import policy
 from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role, Site, Team
 from metrics import gains
-from metrics.models import Observation, Outcome, Saving, Survey, SurveyResponse
+from metrics.models import (
+    MINIMUM_PULSE_GROUP,
+    Observation,
+    Outcome,
+    Saving,
+    Survey,
+    SurveyResponse,
+)
 
 KINDS = ("team", "site", "organisation", "place", "all")
 MODELS = {"team": Team, "site": Site, "organisation": Organisation, "place": Place}
@@ -356,8 +363,6 @@ def satisfaction(scope: DashboardScope, period: Period) -> dict:
         staff_mean=Avg("score", filter=Q(survey__kind=Survey.Kind.STAFF)),
         staff_n=Count("pk", filter=Q(survey__kind=Survey.Kind.STAFF)),
     )
-    from metrics.models import MINIMUM_PULSE_GROUP
-
     if figures["staff_n"] < MINIMUM_PULSE_GROUP:
         figures["staff_mean"] = None  # too few to keep anyone anonymous
     return figures

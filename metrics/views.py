@@ -220,6 +220,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         Measure.objects.visible_to(request.user)
         .select_related("team__site", "site", "organisation", "place")
         .annotate(points=Count("observations"))
+        .order_by("name", "pk")
     )
     teams = Team.objects.led_by(request.user).select_related("site")
     template = (

@@ -177,3 +177,13 @@ def test_the_import_page_has_a_progress_indicator(client, lee, team_a):
     client.force_login(lee)
     body = client.get(reverse("metrics:import", args=[team_a.pk])).content.decode()
     assert '<progress id="import-progress"' in body and "metrics/metrics.js" in body
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_measure_list_query_count_is_flat(client, lee, team_a, n, django_assert_max_num_queries):
+    from metrics.models import Measure
+
+    Measure.objects.bulk_create(Measure(name=f"M{i}", unit="u", team=team_a) for i in range(n))
+    client.force_login(lee)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("metrics:measures")).status_code == 200

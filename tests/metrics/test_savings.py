@@ -303,3 +303,13 @@ def test_evidence_must_be_a_pdf_or_image(client, team_a, lee, org_a):
     )  # fmt: skip
     assert "Upload a PDF, PNG or JPEG file" in response.content.decode()
     assert not Saving.objects.exists()
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_savings_list_query_count_is_flat(
+    client, maya, team_a, lee, make_savings, n, django_assert_max_num_queries
+):
+    make_savings(n, team=team_a, claimed_by=lee)
+    client.force_login(maya)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("metrics:savings")).status_code == 200

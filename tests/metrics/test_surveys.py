@@ -121,3 +121,12 @@ def test_pulse_results_are_hidden_below_five_responses(client, pulse, maya):
     SurveyResponse.objects.create(survey=pulse, score=3, voter="v5")
     body = client.get(pulse.get_absolute_url()).content.decode()
     assert "Responses by score" in body
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_survey_list_query_count_is_flat(client, maya, site_a1, n, django_assert_max_num_queries):
+    for i in range(n):
+        Survey.objects.create(kind="customer", title=f"S{i}", site=site_a1)
+    client.force_login(maya)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("metrics:surveys")).status_code == 200
