@@ -3,19 +3,20 @@ status and money, and announces to live dashboards after commit."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Avg
+from django.db.models import Avg, Count
 from django.utils import timezone
 
 from leanhub import audit, policy, realtime
 from leanhub.models import Team
 from metrics import csvimport, gains, queries
 from metrics.models import (
+    MINIMUM_PULSE_GROUP,
     Annotation,
     Measure,
     Observation,
@@ -290,7 +291,9 @@ def create_survey(site, *, kind: str, title: str, question: str, team=None, by) 
         name=f"{title} (mean score)",
         unit="score (1–5)",
         improvement=Measure.Improvement.INCREASE,
-        frequency=Measure.Frequency.DAILY,
+        frequency=Measure.Frequency.WEEKLY
+        if kind == Survey.Kind.STAFF
+        else Measure.Frequency.DAILY,
         created_by=by,
         **({"team": team} if team else {"site": site}),
     )
@@ -304,18 +307,27 @@ def create_survey(site, *, kind: str, title: str, question: str, team=None, by) 
 def submit_response(
     survey: Survey, *, score: int, comment: str = "", client: str = "", voter: str = ""
 ) -> SurveyResponse:
-    """Keep one response and refresh the day's mean score on the survey's measure."""
+    """Keep one response and refresh the survey's measure: customers' mean score for the day;
+    a staff pulse's mean for the week, and only once the week has at least
+    MINIMUM_PULSE_GROUP responses, so no one's answer can be read off the chart."""
     response = SurveyResponse.objects.create(
         survey=survey, score=score, comment=comment, client=client, voter=voter
     )
-    if survey.measure_id:
-        today = timezone.localdate()
-        mean = SurveyResponse.objects.filter(survey=survey, created_at__date=today).aggregate(
-            m=Avg("score")
-        )["m"]
-        Observation.objects.update_or_create(
-            measure_id=survey.measure_id,
-            date=today,
-            defaults={"value": Decimal(str(round(mean, 4)))},
-        )
+    if not survey.measure_id:
+        return response
+    today = timezone.localdate()
+    if survey.kind == Survey.Kind.STAFF:
+        start = today - timedelta(days=today.weekday())
+        responses = SurveyResponse.objects.filter(survey=survey, created_at__date__gte=start)
+    else:
+        start = today
+        responses = SurveyResponse.objects.filter(survey=survey, created_at__date=today)
+    figures = responses.aggregate(mean=Avg("score"), n=Count("pk"))
+    if survey.kind == Survey.Kind.STAFF and figures["n"] < MINIMUM_PULSE_GROUP:
+        return response
+    Observation.objects.update_or_create(
+        measure_id=survey.measure_id,
+        date=start,
+        defaults={"value": Decimal(str(round(figures["mean"], 4)))},
+    )
     return response

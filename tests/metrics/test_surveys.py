@@ -130,3 +130,13 @@ def test_survey_list_query_count_is_flat(client, maya, site_a1, n, django_assert
     client.force_login(maya)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("metrics:surveys")).status_code == 200
+
+
+def test_a_pulse_feeds_its_chart_only_once_a_week_has_five_answers(pulse):
+    for score in [5, 4, 3, 2]:
+        actions.submit_response(pulse, score=score, voter=f"v{score}")
+    assert not Observation.objects.filter(measure=pulse.measure).exists()
+    actions.submit_response(pulse, score=1, voter="v1")
+    observation = Observation.objects.get(measure=pulse.measure)
+    assert observation.value == 3
+    assert observation.date.weekday() == 0  # the week, not the day, so no one stands out
