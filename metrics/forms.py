@@ -71,8 +71,16 @@ class ObservationForm(forms.ModelForm):
 class AnnotationForm(forms.ModelForm):
     class Meta:
         model = Annotation
-        fields = ["date", "label", "rebase"]
+        fields = ["date", "label", "idea", "rebase"]
+        labels = {"idea": "The improvement (PDCA change) behind it"}
         widgets = {"date": DateInput}
+
+    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        ideas = (
+            Idea.objects.filter(team=measure.team_id) if measure.team_id else Idea.objects.none()
+        )
+        self.fields["idea"].queryset = ideas.order_by("-created_at")
 
 
 class ImportForm(forms.Form):

@@ -243,7 +243,7 @@ def measure_new(request: HttpRequest, team_id: int) -> HttpResponse:
 
 def _chart_context(measure: Measure) -> dict:
     observations = list(measure.observations.order_by("date"))
-    annotations = list(measure.annotations.all())
+    annotations = list(measure.annotations.select_related("idea"))
     result = spc.analyse(
         [o.value for o in observations],
         [o.date for o in observations],
@@ -290,7 +290,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "measure": measure,
         "form": form,
-        "annotation_form": forms.AnnotationForm(),
+        "annotation_form": forms.AnnotationForm(measure=measure),
         "can_edit": can_edit,
         **_chart_context(measure),
     }
@@ -304,13 +304,14 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _get_measure_for_user(request, pk, "edit_measure")
-    form = forms.AnnotationForm(request.POST)
+    form = forms.AnnotationForm(request.POST, measure=measure)
     if form.is_valid():
         actions.annotate_measure(
             measure,
             on=form.cleaned_data["date"],
             label=form.cleaned_data["label"],
             rebase=form.cleaned_data["rebase"],
+            idea=form.cleaned_data["idea"],
             by=request.user,
         )
         messages.success(request, "Change marked on the chart.")

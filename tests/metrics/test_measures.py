@@ -187,3 +187,27 @@ def test_measure_list_query_count_is_flat(client, lee, team_a, n, django_assert_
     client.force_login(lee)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("metrics:measures")).status_code == 200
+
+
+def test_a_lead_marks_a_pdca_change_that_rebases_the_chart(client, lee, sam, team_a, measure):
+    from ideas.models import Idea
+
+    idea = Idea.objects.create(team=team_a, author=sam, title="Pre-fill", problem="p")
+    client.force_login(lee)
+    response = client.post(
+        reverse("metrics:measure-annotate", args=[measure.pk]),
+        {"date": "2026-03-02", "label": "PDCA cycle 1", "idea": idea.pk, "rebase": "on"},
+    )
+    assert response.status_code == 302
+    annotation = Annotation.objects.get()
+    assert annotation.idea == idea and annotation.rebase
+    body = client.get(measure.get_absolute_url()).content.decode()
+    assert f'<a href="{idea.get_absolute_url()}">PDCA cycle 1</a>' in body
+
+
+def test_marking_a_change_refuses_get_and_staff(client, sam, lee, measure):
+    url = reverse("metrics:measure-annotate", args=[measure.pk])
+    client.force_login(lee)
+    assert client.get(url).status_code == 405
+    client.force_login(sam)
+    assert client.post(url, {"date": "2026-03-02", "label": "x"}).status_code == 403
