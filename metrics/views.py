@@ -605,7 +605,12 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def survey_new(request: HttpRequest, site_id: int) -> HttpResponse:
     site = get_object_or_404(Site.objects.select_related("organisation"), pk=site_id)
-    policy.require(request.user, "view_site", site)
+    policy.require(
+        request.user,
+        "manage_survey",
+        Survey(site=site),
+        reason="Only the site's managers add surveys.",
+    )
     form = forms.SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         survey = actions.create_survey(site, **form.cleaned_data, by=request.user)

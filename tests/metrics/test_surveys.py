@@ -140,3 +140,15 @@ def test_a_pulse_feeds_its_chart_only_once_a_week_has_five_answers(pulse):
     observation = Observation.objects.get(measure=pulse.measure)
     assert observation.value == 3
     assert observation.date.weekday() == 0  # the week, not the day, so no one stands out
+
+
+def test_the_new_survey_page_is_for_the_sites_managers(client, sam, olu, maya, site_a1):
+    url = reverse("metrics:survey-new", args=[site_a1.pk])
+    client.force_login(sam)
+    assert client.get(url).status_code == 403
+    client.force_login(olu)
+    assert client.get(url).status_code == 404
+    client.force_login(maya)
+    response = client.post(url, {"kind": "customer", "title": "Counter", "question": "How?"})
+    survey = Survey.objects.get()
+    assert response.status_code == 302 and survey.measure.site == site_a1
