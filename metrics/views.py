@@ -106,6 +106,9 @@ DRILLS = {
     "verified": "Verified savings",
     "awaiting": "Savings awaiting verification",
     "outcomes": "Outcomes",
+    "gains": "Efficiency gains by team",
+    "spend": "Public spend by organisation",
+    "flows": "Who invested and who benefited",
 }
 
 
@@ -118,6 +121,8 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
     scope = queries.get_scope_for_user(request.user, kind, pk)
     form, period = _period(request)
     as_csv = request.GET.get("format") == "csv"
+    if what in ("gains", "spend", "flows"):
+        return _summary_rows(request, scope, period, what, form)
     if what in ("ideas", "implemented", "overdue", "stop-doing"):
         qs = queries.ideas_in(scope, period)
         if what == "implemented":
@@ -196,6 +201,45 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
             "title": DRILLS[what],
             "table": table,
             "page": page,
+            "form": form,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _summary_rows(request, scope, period, what: str, form) -> HttpResponse:
+    """The dashboard's own summary tables, whole, as a page or a CSV file."""
+    if what == "gains":
+        header = ["Team", "Outcomes", "Mean gain %", "Against the 15–30 % band"]
+        data = [
+            [r["team__name"], r["outcomes"], r["gain"], r["band"]]
+            for r in queries.team_gains(scope, period)
+        ]
+    else:
+        if scope.kind != "place":
+            raise Http404("Place dashboards only")
+        place = queries.place_figures(scope.obj, period)
+        if what == "spend":
+            header = ["Organisation", "£ a year"]
+            data = [[line.organisation.name, line.amount] for line in place["spend_lines"]]
+        else:
+            header = ["Invested", "Benefited", "Savings", "£"]
+            data = [
+                [f["invested_by__name"], f["benefits__name"], f["count"], f["total"]]
+                for f in place["flows"]
+            ]
+    if request.GET.get("format") == "csv":
+        return _csv(f"{scope.kind}-{scope.pk}-{what}.csv", header, data)
+    return render(
+        request,
+        "metrics/rows.html",
+        {
+            "scope": scope,
+            "what": what,
+            "title": DRILLS[what],
+            "table": "summary",
+            "header": header,
+            "page": paginate(request, data, per_page=100),
             "form": form,
             "query": request.GET.urlencode(),
         },

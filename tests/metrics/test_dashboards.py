@@ -226,3 +226,23 @@ def test_a_saving_outside_the_period_is_not_counted(team_a, lee, make_savings):
     f = queries.saving_figures(queries.DashboardScope("team", team_a), queries.default_period())
     assert f["realised"] == 0
     assert Saving.objects.count() == 1
+
+
+@pytest.mark.parametrize("what", ["gains", "spend", "flows"])
+def test_the_place_summary_tables_download_as_csv(client, pat, place, org_a, org_b, what):
+    client.force_login(pat)
+    response = client.get(
+        reverse("metrics:rows", args=["place", place.pk, what]), {"format": "csv"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    if what == "spend":
+        assert lines[1:] == ["Testshire Jobcentre,1450000000.00", "Testshire Police,310000000.00"]
+    assert client.get(reverse("metrics:rows", args=["place", place.pk, what])).status_code == 200
+
+
+def test_spend_tables_exist_only_for_places(client, maya, site_a1):
+    client.force_login(maya)
+    assert (
+        client.get(reverse("metrics:rows", args=["site", site_a1.pk, "spend"])).status_code == 404
+    )
