@@ -205,7 +205,8 @@ def _median(qs: QuerySet, expression) -> timedelta | None:
 
 
 def overdue_q(scope: DashboardScope, now: datetime | None = None) -> Q:
-    """Ideas still waiting for their first response beyond their organisation's promise."""
+    """Ideas still waiting for their first response beyond their organisation's promise.
+    Combine it with the scope's own team filter."""
     now = now or timezone.now()
     by_days: dict[int, list[int]] = defaultdict(list)
     orgs = Organisation.objects.filter(
@@ -213,9 +214,13 @@ def overdue_q(scope: DashboardScope, now: datetime | None = None) -> Q:
     )
     for pk, days in orgs.values_list("pk", "first_response_days"):
         by_days[days].append(pk)
-    q = Q(pk__in=[])
-    for days, pks in by_days.items():
-        q |= Q(team__site__organisation__in=pks, created_at__lt=now - timedelta(days=days))
+    if len(by_days) == 1:
+        # One promise across the scope (the usual case): no need to join to organisations.
+        q = Q(created_at__lt=now - timedelta(days=next(iter(by_days))))
+    else:
+        q = Q(pk__in=[])
+        for days, pks in by_days.items():
+            q |= Q(team__site__organisation__in=pks, created_at__lt=now - timedelta(days=days))
     return q & Q(first_response_at__isnull=True) & ~Q(status__in=Idea.CLOSED_STATUSES)
 
 

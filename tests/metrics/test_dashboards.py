@@ -246,3 +246,19 @@ def test_spend_tables_exist_only_for_places(client, maya, site_a1):
     assert (
         client.get(reverse("metrics:rows", args=["site", site_a1.pk, "spend"])).status_code == 404
     )
+
+
+def test_each_organisation_keeps_its_own_first_response_promise(team_a, team_b, sam, priya):
+    team_b.site.organisation.first_response_days = 14
+    team_b.site.organisation.save()
+    ten_days = timezone.now() - timedelta(days=10)
+    late, _on_time = Idea.objects.bulk_create(
+        [
+            Idea(team=team_a, author=sam, title="7-day promise", problem="p", created_at=ten_days),
+            Idea(
+                team=team_b, author=priya, title="14-day promise", problem="p", created_at=ten_days
+            ),
+        ]
+    )
+    scope = queries.DashboardScope("place", team_a.site.place)
+    assert list(Idea.objects.filter(queries.overdue_q(scope))) == [late]
