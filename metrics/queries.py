@@ -73,13 +73,17 @@ class DashboardScope:
         return dashboard_group(self.kind, self.pk)
 
     def team_q(self, prefix: str = "") -> Q:
-        """Rows of teams in this scope, reached through ``prefix`` (e.g. "team__")."""
+        """Rows of teams in this scope, reached through ``prefix`` (e.g. "team__").
+
+        Wider scopes filter on a subquery of team ids rather than joining every row to its
+        team and site: at scale PostgreSQL semi-joins the few hundred ids far faster."""
         if self.kind == "all":
             return Q()
-        lookup = TEAM_PATH[self.kind]
-        if lookup == "pk":
-            return Q(**{f"{prefix}pk" if not prefix else prefix.rstrip("_"): self.obj.pk})
-        return Q(**{f"{prefix}{lookup}": self.obj.pk})
+        field = prefix[:-2] if prefix else "pk"
+        if self.kind == "team":
+            return Q(**{field: self.obj.pk})
+        teams = Team.objects.filter(**{TEAM_PATH[self.kind]: self.obj.pk}).values("pk")
+        return Q(**{f"{field}__in": teams})
 
     def site_q(self, prefix: str = "") -> Q:
         if self.kind in ("all", "team"):
