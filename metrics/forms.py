@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from pathlib import Path
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.db.models import Q
+from PIL import Image
 
 from ideas.models import Idea
 from leanhub.models import Organisation
@@ -150,8 +154,25 @@ class SavingForm(forms.ModelForm):
         for magic, content_type in EVIDENCE_TYPES.items():
             if head.startswith(magic):
                 self.evidence_content_type = content_type
-                return upload
+                if content_type == "application/pdf":
+                    return upload
+                return _without_metadata(upload, content_type)
         raise forms.ValidationError("Upload a PDF, PNG or JPEG file.")
+
+
+def _without_metadata(upload, content_type: str) -> ContentFile:
+    """Re-encode an image from its pixels alone, so location and camera data never get stored."""
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            clean = Image.frombytes(image.mode, image.size, image.tobytes())
+            if image.mode == "P" and image.getpalette():
+                clean.putpalette(image.getpalette())
+            out = io.BytesIO()
+            clean.save(out, format="PNG" if content_type == "image/png" else "JPEG", quality=90)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise forms.ValidationError("That image could not be read. Try another file.") from None
+    return ContentFile(out.getvalue(), name=Path(upload.name).name)
 
 
 class DecisionForm(forms.Form):

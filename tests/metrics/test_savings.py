@@ -313,3 +313,33 @@ def test_savings_list_query_count_is_flat(
     client.force_login(maya)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("metrics:savings")).status_code == 200
+
+
+def test_evidence_photos_are_stored_without_their_metadata(
+    client, team_a, lee, org_a, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"  # Make
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(photo, format="JPEG", exif=exif)
+    assert Image.open(io.BytesIO(photo.getvalue())).getexif()  # the upload carries metadata
+    client.force_login(lee)
+    client.post(
+        reverse("metrics:saving-new", args=[team_a.pk]),
+        {"title": "x", "kind": "cashable", "amount": "10", "recurrence": "one_off",
+         "start_date": "2026-02-01", "stage": "projected", "invested_by": org_a.pk,
+         "benefits": org_a.pk, "evidence": "e",
+         "evidence_file": SimpleUploadedFile("board.jpg", photo.getvalue(), "image/jpeg")},
+    )  # fmt: skip
+    saving = Saving.objects.get()
+    assert saving.evidence_content_type == "image/jpeg"
+    with Image.open(saving.evidence_file.path) as stored:
+        assert not stored.getexif()
+    response = client.get(reverse("metrics:saving-evidence", args=[saving.pk]))
+    assert response["Content-Type"] == "image/jpeg"
