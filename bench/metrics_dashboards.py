@@ -162,13 +162,13 @@ def fill() -> None:
         "metrics_saving",
         ["team_id", "title", "kind", "amount", "recurrence", "start_date", "stage",
          "invested_by_id", "benefits_id", "evidence", "evidence_file", "evidence_content_type",
-         "status", "claimed_by_id", "claimed_at", "rejection_reason", "version"],
+         "status", "claimed_by_id", "claimed_at", "rejection_reason", "version", "submission"],
         (
             (t := team_ids[i % TEAMS], f"Saving {i}", rng.choice([k for k, _ in Saving.Kind.choices]),
              rng.randrange(100, 100_000), "recurring", date.today() - timedelta(days=rng.randrange(700)),
              rng.choice(["projected", "realised"]), org_of_team[t], rng.choice(orgs).pk, "e", "", "",
              s := rng.choice(["claimed", "verified", "rejected"]),
-             users[(i % TEAMS) * PEOPLE_PER_TEAM].pk, now, "r" if s == "rejected" else "", 1)
+             users[(i % TEAMS) * PEOPLE_PER_TEAM].pk, now, "r" if s == "rejected" else "", 1, "")
             for i in range(SAVINGS)
         ),
     )  # fmt: skip

@@ -266,6 +266,8 @@ class Saving(models.Model):
     rejection_reason = models.TextField(blank=True)
     # Bumped by every change, so a stale form or a second click cannot overwrite a decision.
     version = models.PositiveIntegerField(default=1)
+    # The claim form's one-time key: a double submit finds the claim it already made.
+    submission = models.CharField(max_length=36, blank=True, editable=False)
 
     objects = SavingQuerySet.as_manager()
 
@@ -282,6 +284,9 @@ class Saving(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="rejected_saving_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["submission"], condition=~Q(submission=""), name="one_claim_per_submission"
             ),
         ]
 

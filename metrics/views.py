@@ -4,6 +4,7 @@ import csv
 import hashlib
 import hmac
 import io
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -475,18 +476,27 @@ def saving_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def saving_new(request: HttpRequest, team_id: int) -> HttpResponse:
     team = _get_team_for_user(request, team_id, "claim_saving")
+    submission = request.POST.get("submission", "")[:36] or str(uuid.uuid4())
+    if request.method == "POST":
+        already = Saving.objects.filter(team=team, submission=submission).first()
+        if already is not None:
+            return redirect(already)  # a second click on the same form
     form = forms.SavingForm(
         request.POST or None, request.FILES or None, team=team, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        fields = dict(form.cleaned_data)
+        fields = {**form.cleaned_data, "submission": submission}
         fields["evidence_content_type"] = getattr(form, "evidence_content_type", "")
         if not fields.get("evidence_file"):
             fields.pop("evidence_file", None)
         saving = actions.claim_saving(team, fields=fields, by=request.user)
         messages.success(request, "Saving claimed. A manager of the team will verify it.")
         return redirect(saving)
-    return render(request, "metrics/saving_form.html", {"form": form, "team": team})
+    return render(
+        request,
+        "metrics/saving_form.html",
+        {"form": form, "team": team, "submission": submission},
+    )
 
 
 @require_GET

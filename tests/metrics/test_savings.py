@@ -343,3 +343,18 @@ def test_evidence_photos_are_stored_without_their_metadata(
         assert not stored.getexif()
     response = client.get(reverse("metrics:saving-evidence", args=[saving.pk]))
     assert response["Content-Type"] == "image/jpeg"
+
+
+def test_a_double_submitted_claim_is_made_once(client, team_a, lee, org_a):
+    client.force_login(lee)
+    form = client.get(reverse("metrics:saving-new", args=[team_a.pk])).content.decode()
+    key = form.split('name="submission" value="')[1].split('"')[0]
+    data = {
+        "title": "Less rework", "kind": "time", "amount": "400", "recurrence": "recurring",
+        "start_date": "2026-02-01", "stage": "projected", "invested_by": org_a.pk,
+        "benefits": org_a.pk, "evidence": "Rework log", "submission": key,
+    }  # fmt: skip
+    first = client.post(reverse("metrics:saving-new", args=[team_a.pk]), data)
+    second = client.post(reverse("metrics:saving-new", args=[team_a.pk]), data)
+    assert Saving.objects.count() == 1
+    assert first.url == second.url == Saving.objects.get().get_absolute_url()
