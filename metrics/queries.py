@@ -380,15 +380,15 @@ def satisfaction(scope: DashboardScope, period: Period) -> dict:
 # --- Place ---------------------------------------------------------------------------------
 
 
-def place_figures(place: Place, period: Period) -> dict:
+def place_figures(place: Place, period: Period, totals: dict | None = None) -> dict:
+    """Spend, savings against spend, and invest/benefit flows. ``totals`` are the place's
+    :func:`saving_figures` when the caller has them already (saves a scan)."""
     lines = list(PlaceSpendLine.objects.filter(place=place).select_related("organisation"))
     scope = DashboardScope("place", place)
     money = ~Q(status=Saving.Status.REJECTED) & ~Q(kind=Saving.Kind.TIME)
     savings = savings_in(scope, period).filter(money)
-    totals = savings.aggregate(
-        realised=Sum("amount", filter=Q(stage=Saving.Stage.REALISED)),
-        verified=Sum("amount", filter=Q(status=Saving.Status.VERIFIED)),
-    )
+    if totals is None:
+        totals = saving_figures(scope, period)
     flows = list(
         savings.values("invested_by__name", "benefits__name")
         .annotate(total=Sum("amount"), count=Count("pk"))
@@ -427,7 +427,7 @@ def dashboard(scope: DashboardScope, period: Period) -> dict:
         "band": (gains.BAND_LOW, gains.BAND_HIGH),
     }
     if scope.kind == "place":
-        context["place"] = place_figures(scope.obj, period)
+        context["place"] = place_figures(scope.obj, period, context["savings"])
     return context
 
 
