@@ -254,6 +254,10 @@ def idea_figures(scope: DashboardScope, period: Period) -> dict:
     }
     on_postgres = connection.vendor == "postgresql"
     if on_postgres:
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        # The distinct authors come back from the same scan (at most one id per person).
+        figures["author_ids"] = ArrayAgg("author", distinct=True, default=[])
         figures["first_response"] = Median(to_response, output_field=DurationField())
         figures["to_implemented"] = Median(
             to_done, filter=implemented, output_field=DurationField()
@@ -265,7 +269,10 @@ def idea_figures(scope: DashboardScope, period: Period) -> dict:
     # Two DISTINCT lists, each no longer than the number of people in scope, intersected here:
     # cheaper at scale than probing every person's ideas or joining ideas to memberships.
     people = set(people_in(scope).order_by().values_list("user", flat=True).distinct())
-    authors = set(ideas.order_by().values_list("author", flat=True).distinct())
+    if on_postgres:
+        authors = set(counts["author_ids"])
+    else:
+        authors = set(ideas.order_by().values_list("author", flat=True).distinct())
     headcount, participants = len(people), len(people & authors)
     overdue = Idea.objects.filter(scope.team_q("team__")).filter(overdue_q(scope)).count()
     total = counts["total"]
