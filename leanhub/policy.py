@@ -473,3 +473,73 @@ def _view_vsm(s: Scope, vsm_map) -> bool:
 def _edit_vsm(s: Scope, vsm_map) -> bool:
     """Members, leads and managers of the team draw and change its maps."""
     return _work_in_team(s, vsm_map.team)
+
+
+# --- metrics rules ---
+
+
+def _measure_scope_sees(s: Scope, measure) -> bool:
+    if measure.team_id:
+        return _view_team(s, measure.team)
+    if measure.site_id:
+        return _view_site(s, measure.site)
+    if measure.organisation_id:
+        return measure.organisation_id in s.org_ids
+    return measure.place_id in (s.place_ids | s.partnership_place_ids)
+
+
+@rule("view_measure")
+def _view_measure(s: Scope, measure) -> bool:
+    return _measure_scope_sees(s, measure)
+
+
+@rule("edit_measure", seen_by="view_measure")
+def _edit_measure(s: Scope, measure) -> bool:
+    """Record observations, import, annotate: the team's leads and managers in scope; site and
+    organisation measures their managers; place measures the partnership lead."""
+    if measure.team_id:
+        return _record_observation(s, measure.team)
+    if measure.site_id:
+        return s.manages_site(measure.site)
+    if measure.organisation_id:
+        return measure.organisation_id in s.managed_org_ids
+    return measure.place_id in s.partnership_place_ids
+
+
+@rule("view_saving")
+def _view_saving(s: Scope, saving) -> bool:
+    return (
+        _view_team(s, saving.team)
+        or saving.invested_by_id in s.org_ids
+        or saving.benefits_id in s.org_ids
+    )
+
+
+@rule("edit_saving", seen_by="view_saving")
+def _edit_saving(s: Scope, saving) -> bool:
+    return _claim_saving(s, saving.team)
+
+
+@rule("decide_saving", seen_by="view_saving")
+def _decide_saving(s: Scope, saving) -> bool:
+    """Verify or reject: a manager of the team, and never the person who claimed it."""
+    return _verify_saving(s, saving.team) and saving.claimed_by_id != s.user_id
+
+
+@rule("view_survey")
+def _view_survey(s: Scope, survey) -> bool:
+    return _view_site(s, survey.site)
+
+
+@rule("manage_survey", seen_by="view_survey")
+def _manage_survey(s: Scope, survey) -> bool:
+    if survey.team_id:
+        return _lead_team(s, survey.team)
+    return s.manages_site(survey.site)
+
+
+@rule("answer_pulse", seen_by="view_survey")
+def _answer_pulse(s: Scope, survey) -> bool:
+    if survey.team_id:
+        return survey.team_id in s.member_team_ids
+    return survey.site.organisation_id in s.org_ids

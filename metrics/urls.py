@@ -1,5 +1,30 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from metrics import views
+
 app_name = "metrics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("dashboard/<str:kind>/<int:pk>/", views.dashboard_scope, name="dashboard-scope"),
+    path("dashboard/<str:kind>/<int:pk>/rows/<str:what>/", views.rows, name="rows"),
+    path("measures/", views.measure_list, name="measures"),
+    path("measures/new/<int:team_id>/", views.measure_new, name="measure-new"),
+    path("measures/<int:pk>/", views.measure_detail, name="measure"),
+    path("measures/<int:pk>/annotate/", views.measure_annotate, name="measure-annotate"),
+    path("measures/import/<int:team_id>/", views.import_observations, name="import"),
+    path("savings/", views.saving_list, name="savings"),
+    path("savings/new/<int:team_id>/", views.saving_new, name="saving-new"),
+    path("savings/<int:pk>/", views.saving_detail, name="saving"),
+    path("savings/<int:pk>/edit/", views.saving_edit, name="saving-edit"),
+    path("savings/<int:pk>/decide/", views.saving_decide, name="saving-decide"),
+    path("savings/<int:pk>/evidence/", views.saving_evidence, name="saving-evidence"),
+    path("outcomes/new/<int:idea_id>/", views.outcome_new, name="outcome-new"),
+    path("surveys/", views.survey_list, name="surveys"),
+    path("surveys/new/<int:site_id>/", views.survey_new, name="survey-new"),
+    path("surveys/<int:pk>/", views.survey_detail, name="survey"),
+    path("surveys/<int:pk>/qr.<str:fmt>", views.survey_qr, name="survey-qr"),
+    path("s/<str:token>/", views.respond, name="respond"),
+]

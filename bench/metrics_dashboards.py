@@ -1,0 +1,252 @@
+"""Dashboard speed on PostgreSQL at scale: 1,000,000 observations, 100,000 ideas and 20,000
+savings across 500 teams. Prints p50/p95 per dashboard (target: under 300 ms).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/leanhub_metrics_bench \
+        DEBUG=1 .venv/bin/python bench/metrics_dashboards.py [--runs 20]
+
+The database is created and filled on the first run (COPY for the large tables), then reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leanhub.settings")
+os.environ.setdefault("DEBUG", "1")
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/leanhub_metrics_bench"
+os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+
+TEAMS, SITES, ORGS = 500, 50, 5
+PEOPLE_PER_TEAM = 10
+IDEAS = 100_000
+OBSERVATIONS = 1_000_000
+MEASURES_PER_TEAM = 2
+SAVINGS = 20_000
+
+
+def ensure_database() -> None:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def copy(table: str, columns: list[str], rows) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
+            for row in rows:
+                out.write_row(row)
+
+
+def fill() -> None:
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+
+    from ideas.models import Idea
+    from leanhub.models import (
+        Membership,
+        Organisation,
+        Place,
+        PlaceSpendLine,
+        Role,
+        Site,
+        Team,
+        User,
+    )
+    from metrics.models import Measure, Outcome, Saving
+
+    call_command("migrate", verbosity=0)
+    if Team.objects.count() >= TEAMS:
+        from metrics.actions import refresh_outcomes
+
+        stale = Outcome.objects.filter(before_mean__isnull=True)
+        if stale.exists():
+            refresh_outcomes(stale)
+        return
+    print("Filling the benchmark database (once)…", flush=True)
+    rng = random.Random(1)
+    place = Place.objects.create(
+        name="Benchshire", slug="benchshire", population=1_000_000, annual_public_spend=10**10
+    )
+    orgs = Organisation.objects.bulk_create(
+        Organisation(name=f"Org {i}", slug=f"org-{i}") for i in range(ORGS)
+    )
+    PlaceSpendLine.objects.bulk_create(
+        PlaceSpendLine(place=place, organisation=o, amount=2 * 10**9) for o in orgs
+    )
+    sites = Site.objects.bulk_create(
+        Site(name=f"Site {i}", organisation=orgs[i % ORGS], place=place) for i in range(SITES)
+    )
+    teams = Team.objects.bulk_create(
+        Team(name=f"Team {i}", site=sites[i % SITES]) for i in range(TEAMS)
+    )
+    password = make_password("bench")
+    users = User.objects.bulk_create(
+        User(username=f"u{i}", password=password) for i in range(TEAMS * PEOPLE_PER_TEAM)
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            user=u, team=teams[i // PEOPLE_PER_TEAM], role=Role.LEAD if i % 10 == 0 else Role.STAFF
+        )
+        for i, u in enumerate(users)
+    )
+    bosses = {
+        "orgmanager": {"organisation": orgs[0]},
+        "sitemanager": {"site": sites[0]},
+        "partner": {"place": place},
+    }
+    for name, scope in bosses.items():
+        user = User.objects.create(username=name, password=password)
+        role = Role.PARTNERSHIP if name == "partner" else Role.MANAGER
+        Membership.objects.create(user=user, role=role, **scope)
+    User.objects.create(username="admin", password=password, is_superuser=True, is_staff=True)
+
+    now = datetime.now(UTC)
+    team_ids = [t.pk for t in teams]
+    kinds, statuses = ["improvement", "stop_doing", "customer"], [s for s, _ in Idea.Status.choices]
+
+    def ideas():
+        for i in range(IDEAS):
+            team = team_ids[i % TEAMS]
+            author = users[(i % TEAMS) * PEOPLE_PER_TEAM + rng.randrange(PEOPLE_PER_TEAM)].pk
+            created = now - timedelta(days=rng.randrange(720), minutes=rng.randrange(1440))
+            status = rng.choice(statuses)
+            responded = (
+                created + timedelta(hours=rng.randrange(1, 400)) if rng.random() < 0.8 else None
+            )
+            done = (
+                created + timedelta(days=rng.randrange(5, 120)) if status == "implemented" else None
+            )
+            yield (team, author, f"Idea {i}", "p", "", rng.choice(kinds), status, False, False,
+                   rng.randrange(1, 30), rng.randrange(10, 5000), created, created, responded, done)  # fmt: skip
+
+    copy(
+        "ideas_idea",
+        ["team_id", "author_id", "title", "problem", "proposal", "kind", "status", "hide_name",
+         "shared_with_partners", "minutes_per_occurrence", "occurrences_per_year", "created_at",
+         "updated_at", "first_response_at", "implemented_at"],
+        ideas(),
+    )  # fmt: skip
+    measures = Measure.objects.bulk_create(
+        Measure(name=f"Measure {k}", unit="minutes", improvement="decrease", team=t)
+        for t in teams
+        for k in range(MEASURES_PER_TEAM)
+    )
+    per_measure = OBSERVATIONS // len(measures)
+    start = date.today() - timedelta(days=per_measure)
+    copy(
+        "metrics_observation",
+        ["measure_id", "date", "value", "note"],
+        (
+            (m.pk, start + timedelta(days=d), round(50 + rng.gauss(0, 3), 2), "")
+            for m in measures
+            for d in range(per_measure)
+        ),
+    )
+    org_of_team = {t.pk: orgs[(i % SITES) % ORGS].pk for i, t in enumerate(teams)}
+    copy(
+        "metrics_saving",
+        ["team_id", "title", "kind", "amount", "recurrence", "start_date", "stage",
+         "invested_by_id", "benefits_id", "evidence", "evidence_file", "evidence_content_type",
+         "status", "claimed_by_id", "claimed_at", "rejection_reason", "version", "submission"],
+        (
+            (t := team_ids[i % TEAMS], f"Saving {i}", rng.choice([k for k, _ in Saving.Kind.choices]),
+             rng.randrange(100, 100_000), "recurring", date.today() - timedelta(days=rng.randrange(700)),
+             rng.choice(["projected", "realised"]), org_of_team[t], rng.choice(orgs).pk, "e", "", "",
+             s := rng.choice(["claimed", "verified", "rejected"]),
+             users[(i % TEAMS) * PEOPLE_PER_TEAM].pk, now, "r" if s == "rejected" else "", 1, "")
+            for i in range(SAVINGS)
+        ),
+    )  # fmt: skip
+    implemented = list(
+        Idea.objects.filter(status="implemented").values_list("pk", "team_id")[:5000]
+    )
+    first_measure = {m.team_id: m.pk for m in measures}
+    today = date.today()
+    Outcome.objects.bulk_create(
+        Outcome(idea_id=pk, team_id=team, measure_id=first_measure[team],
+                baseline_start=today - timedelta(days=200), baseline_end=today - timedelta(days=101),
+                after_start=today - timedelta(days=100), after_end=today - timedelta(days=rng.randrange(90)))
+        for pk, team in implemented
+    )  # fmt: skip
+    from django.db import connection
+
+    from metrics.actions import refresh_outcomes
+
+    refresh_outcomes(Outcome.objects.all())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def bench(runs: int) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from leanhub.models import Organisation, Place, Site, Team, User
+
+    team = Team.objects.order_by("pk").first()
+    lead = User.objects.get(username="u0")
+    cases = [
+        ("team", lead, "team", team.pk),
+        ("site", User.objects.get(username="sitemanager"), "site", Site.objects.order_by("pk")[0].pk),
+        ("organisation", User.objects.get(username="orgmanager"), "organisation",
+         Organisation.objects.order_by("pk")[0].pk),
+        ("place", User.objects.get(username="partner"), "place", Place.objects.get().pk),
+        ("all (admin)", User.objects.get(username="admin"), "all", 0),
+    ]  # fmt: skip
+    print(f"{'dashboard':<14} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  (runs={runs})")
+    for label, user, kind, pk in cases:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        url = reverse("metrics:dashboard-scope", args=[kind, pk])
+        assert client.get(url).status_code == 200  # warm up
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200
+        times.sort()
+        p95 = times[max(0, round(0.95 * len(times)) - 1)]
+        print(f"{label:<14} {statistics.median(times):8.1f} {p95:8.1f} {times[-1]:8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("This benchmark runs on PostgreSQL: set DATABASE_URL.")
+    fill()
+    from ideas.models import Idea
+    from metrics.models import Observation, Saving
+
+    print(
+        f"Data: {Observation.objects.count():,} observations, {Idea.objects.count():,} ideas, "
+        f"{Saving.objects.count():,} savings."
+    )
+    bench(args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,333 @@
+"""Every state change of the metrics app. Each checks the policy, writes the audit trail for
+status and money, and announces to live dashboards after commit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+
+from leanhub import audit, policy, realtime
+from leanhub.models import Team
+from metrics import csvimport, gains, queries
+from metrics.models import (
+    MINIMUM_PULSE_GROUP,
+    Annotation,
+    Measure,
+    Observation,
+    Outcome,
+    Saving,
+    Survey,
+    SurveyResponse,
+)
+
+
+class StaleChange(Exception):
+    """The object changed since the form was shown (or the button was pressed twice)."""
+
+
+# --- Measures --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_measure(scope_object, *, fields: dict[str, Any], by) -> Measure:
+    """Create a measure for a team (or a site/organisation/place the user runs)."""
+    kind = type(scope_object).__name__.lower()
+    measure = Measure(**fields, **{kind: scope_object}, created_by=by)
+    policy.require(by, "edit_measure", measure, reason="Only those who run it can add measures.")
+    measure.save()
+    audit.record(by, "measure.created", measure, {"unit": measure.unit})
+    return measure
+
+
+@transaction.atomic
+def record_observation(
+    measure: Measure, *, on: date, value: Decimal, note: str = "", by
+) -> Observation:
+    policy.require(by, "edit_measure", measure, reason="Only the team's leads record figures.")
+    observation = Observation.objects.create(measure=measure, date=on, value=value, note=note)
+    refresh_outcomes(Outcome.objects.filter(measure=measure))
+    return observation
+
+
+@transaction.atomic
+def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], by) -> int:
+    """Write checked rows in bulk (all or nothing). ``measures`` are those the rows name."""
+    for measure in measures:
+        policy.require(by, "edit_measure", measure)
+    allowed = {m.pk for m in measures}
+    if any(row.measure_id not in allowed for row in rows):
+        raise PermissionDenied("A row names a measure you may not write to.")
+    Observation.objects.bulk_create(
+        [
+            Observation(measure_id=r.measure_id, date=r.date, value=r.value, note=r.note)
+            for r in rows
+        ],
+        batch_size=2000,
+    )
+    refresh_outcomes(Outcome.objects.filter(measure__in=measures))
+    for measure in measures:
+        audit.record(
+            by,
+            "measure.imported",
+            measure,
+            {"rows": sum(1 for r in rows if r.measure_id == measure.pk)},
+        )
+    return len(rows)
+
+
+@transaction.atomic
+def annotate_measure(
+    measure: Measure, *, on: date, label: str, rebase: bool, idea=None, by
+) -> Annotation:
+    policy.require(by, "edit_measure", measure)
+    return Annotation.objects.create(
+        measure=measure, date=on, label=label, rebase=rebase, idea=idea
+    )
+
+
+# --- Outcomes --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_outcome(idea, *, measure: Measure, periods: dict[str, date], by) -> Outcome:
+    """Record an idea's before/after periods on a measure of the same team."""
+    policy.require(by, "claim_saving", idea.team, reason="Only the team's leads record outcomes.")
+    policy.require(by, "view_measure", measure)
+    outcome = Outcome.objects.create(
+        idea=idea, measure=measure, team=idea.team, recorded_by=by, **periods
+    )
+    refresh_outcomes(Outcome.objects.filter(pk=outcome.pk))
+    outcome.refresh_from_db()
+    audit.record(by, "outcome.recorded", outcome, {k: str(v) for k, v in periods.items()})
+    return outcome
+
+
+def refresh_outcomes(outcomes) -> int:
+    """Recompute the before/after means and gain of ``outcomes`` from their observations
+    (two aggregate subqueries per row, in one query), and store them."""
+    rows = list(
+        outcomes.select_related("measure").annotate(
+            fresh_before=queries.period_mean("baseline_start", "baseline_end"),
+            fresh_after=queries.period_mean("after_start", "after_end"),
+        )
+    )
+    for outcome in rows:
+        gain = gains.efficiency_gain(
+            outcome.fresh_before, outcome.fresh_after, outcome.measure.improvement
+        )
+        outcome.before_mean, outcome.after_mean = outcome.fresh_before, outcome.fresh_after
+        outcome.gain_percent = gain.gain_percent
+    Outcome.objects.bulk_update(
+        rows, ["before_mean", "after_mean", "gain_percent"], batch_size=1000
+    )
+    return len(rows)
+
+
+# --- Savings ---------------------------------------------------------------------------------
+
+SAVING_FIELDS = (
+    "idea",
+    "title",
+    "kind",
+    "amount",
+    "recurrence",
+    "start_date",
+    "stage",
+    "invested_by",
+    "benefits",
+    "evidence",
+    "evidence_file",
+    "evidence_content_type",
+    "measure",
+)
+
+
+def _payload(saving: Saving) -> dict:
+    return {
+        "amount": str(saving.amount),
+        "kind": saving.kind,
+        "stage": saving.stage,
+        "status": saving.status,
+        "version": saving.version,
+    }
+
+
+@transaction.atomic
+def claim_saving(team: Team, *, fields: dict[str, Any], by) -> Saving:
+    """Claim a saving for ``team``; it waits for a manager to verify it."""
+    policy.require(by, "claim_saving", team, reason="Only the team's leads can claim its savings.")
+    saving = Saving(team=team, claimed_by=by, **{k: v for k, v in fields.items() if v is not None})
+    saving.save()
+    audit.record(by, "saving.claimed", saving, _payload(saving))
+    _announce(saving)
+    return saving
+
+
+@transaction.atomic
+def update_saving(saving: Saving, *, fields: dict[str, Any], expected_version: int, by) -> Saving:
+    """Change a claim. A verified (or rejected) saving goes back to "claimed" for a fresh
+    decision, since the figure that was checked is no longer the figure shown."""
+    saving = Saving.objects.select_for_update().select_related("team__site").get(pk=saving.pk)
+    policy.require(by, "edit_saving", saving, reason="Only the team's leads can change a claim.")
+    if saving.version != expected_version:
+        raise StaleChange("This saving has changed since you opened it. Reload and try again.")
+    before = _payload(saving)
+    changed = {}
+    for name, value in fields.items():
+        if name not in SAVING_FIELDS:
+            raise ValueError(f"{name} cannot be changed here")
+        if name in ("evidence_file", "evidence_content_type") and not value:
+            continue  # no new file: keep the one already attached
+        if getattr(saving, name) != value:
+            changed[name] = str(value)[:100]
+            setattr(saving, name, value)
+    if not changed:
+        return saving
+    was = saving.status
+    saving.status = Saving.Status.CLAIMED
+    saving.decided_by, saving.decided_at, saving.rejection_reason = None, None, ""
+    saving.version += 1
+    saving.save()
+    audit.record(
+        by,
+        "saving.changed",
+        saving,
+        {"before": before, "after": _payload(saving), "fields": changed, "reopened_from": was},
+    )
+    _announce(saving)
+    return saving
+
+
+def _decide(saving: Saving, *, expected_version: int, by) -> Saving:
+    saving = Saving.objects.select_for_update().select_related("team__site").get(pk=saving.pk)
+    policy.require(
+        by,
+        "decide_saving",
+        saving,
+        reason="Savings are verified by a manager of the team who did not claim them.",
+    )
+    # Administrators pass every policy rule; the claimant rule holds for them too.
+    if saving.claimed_by_id == by.pk:
+        raise PermissionDenied("You claimed this saving, so someone else must verify it.")
+    if saving.version != expected_version:
+        raise StaleChange("This saving has changed since you opened it. Reload and try again.")
+    if saving.status != Saving.Status.CLAIMED:
+        raise PermissionDenied(f"This saving is already {saving.get_status_display().lower()}.")
+    return saving
+
+
+@transaction.atomic
+def verify_saving(saving: Saving, *, expected_version: int, by) -> Saving:
+    """Verify and lock a claimed saving. Refuses the claimant, anyone outside the team's
+    management, a stale version and a saving that is not waiting. Updates every dashboard the
+    team shows on, after commit."""
+    saving = _decide(saving, expected_version=expected_version, by=by)
+    saving.status = Saving.Status.VERIFIED
+    saving.decided_by, saving.decided_at = by, timezone.now()
+    saving.version += 1
+    saving.save()
+    audit.record(by, "saving.verified", saving, _payload(saving))
+    _announce(saving)
+    return saving
+
+
+@transaction.atomic
+def reject_saving(saving: Saving, *, reason: str, expected_version: int, by) -> Saving:
+    """Reject a claimed saving with a reason the claimant will see."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("Say why the saving is rejected.")
+    saving = _decide(saving, expected_version=expected_version, by=by)
+    saving.status = Saving.Status.REJECTED
+    saving.rejection_reason = reason
+    saving.decided_by, saving.decided_at = by, timezone.now()
+    saving.version += 1
+    saving.save()
+    audit.record(by, "saving.rejected", saving, {**_payload(saving), "reason": reason[:300]})
+    _announce(saving)
+    return saving
+
+
+def _announce(saving: Saving) -> None:
+    """Push the savings tile of every dashboard showing this team, rendered for that scope."""
+    team = saving.team if saving.team.site_id else Team.objects.get(pk=saving.team_id)
+
+    def send() -> None:
+        period = queries.default_period()
+        for group in queries.groups_for_team(team):
+            _, kind, kind_pk = group.rsplit(".", 2)
+            scope = queries.scope_from_group_parts(kind, int(kind_pk))
+            if scope is None:
+                continue
+            realtime.broadcast(
+                group,
+                "metrics/_savings_tile.html",
+                {
+                    "scope": scope,
+                    "savings": queries.saving_figures(scope, period),
+                    "period": period,
+                    "oob": True,
+                },
+            )
+
+    transaction.on_commit(send)
+
+
+# --- Surveys ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_survey(site, *, kind: str, title: str, question: str, team=None, by) -> Survey:
+    """A survey and the measure its daily mean score feeds (so it gets an SPC chart)."""
+    survey = Survey(kind=kind, title=title, question=question, site=site, team=team)
+    policy.require(by, "manage_survey", survey, reason="Only the site's managers add surveys.")
+    measure = Measure.objects.create(
+        name=f"{title} (mean score)",
+        unit="score (1–5)",
+        improvement=Measure.Improvement.INCREASE,
+        frequency=Measure.Frequency.WEEKLY
+        if kind == Survey.Kind.STAFF
+        else Measure.Frequency.DAILY,
+        created_by=by,
+        **({"team": team} if team else {"site": site}),
+    )
+    survey.measure = measure
+    survey.save()
+    audit.record(by, "survey.created", survey, {"kind": kind})
+    return survey
+
+
+@transaction.atomic
+def submit_response(
+    survey: Survey, *, score: int, comment: str = "", client: str = "", voter: str = ""
+) -> SurveyResponse:
+    """Keep one response and refresh the survey's measure: customers' mean score for the day;
+    a staff pulse's mean for the week, and only once the week has at least
+    MINIMUM_PULSE_GROUP responses, so no one's answer can be read off the chart."""
+    response = SurveyResponse.objects.create(
+        survey=survey, score=score, comment=comment, client=client, voter=voter
+    )
+    if not survey.measure_id:
+        return response
+    today = timezone.localdate()
+    if survey.kind == Survey.Kind.STAFF:
+        start = today - timedelta(days=today.weekday())
+        responses = SurveyResponse.objects.filter(survey=survey, created_at__date__gte=start)
+    else:
+        start = today
+        responses = SurveyResponse.objects.filter(survey=survey, created_at__date=today)
+    figures = responses.aggregate(mean=Avg("score"), n=Count("pk"))
+    if survey.kind == Survey.Kind.STAFF and figures["n"] < MINIMUM_PULSE_GROUP:
+        return response
+    Observation.objects.update_or_create(
+        measure_id=survey.measure_id,
+        date=start,
+        defaults={"value": Decimal(str(round(figures["mean"], 4)))},
+    )
+    return response

@@ -1,0 +1,107 @@
+"""Turn an SPC result into coordinates for a server-rendered SVG. No ORM, no markup here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from metrics.spc import SPCResult
+
+WIDTH, HEIGHT = 720, 320
+LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    css: str  # spc-common, spc-improvement, spc-concern, spc-neutral, spc-none
+    label: str
+
+
+@dataclass(frozen=True)
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True)
+class Marker:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Geometry:
+    width: int
+    height: int
+    path: str
+    dots: list[Dot]
+    means: list[Line]
+    limits: list[Line]
+    target: Line | None
+    markers: list[Marker]
+    y_ticks: list[tuple[float, str]]
+    x_ticks: list[tuple[float, str]]
+
+
+def geometry(result: SPCResult, *, annotations: list[tuple[date, str]] = ()) -> Geometry | None:
+    points = result.points
+    if not points:
+        return None
+    values = [p.value for p in points]
+    for seg in result.segments:
+        if seg.has_limits:
+            values += [seg.lower_limit, seg.upper_limit]
+    if result.target is not None:
+        values.append(float(result.target))
+    lo, hi = min(values), max(values)
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+    pad = (hi - lo) * 0.05
+    lo, hi = lo - pad, hi + pad
+    n = len(points)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(i: float) -> float:
+        return round(LEFT + (plot_w * (i / (n - 1)) if n > 1 else plot_w / 2), 1)
+
+    def y(v: float) -> float:
+        return round(TOP + plot_h * (1 - (v - lo) / (hi - lo)), 1)
+
+    dots = [
+        Dot(
+            x(p.index),
+            y(p.value),
+            f"spc-{p.point_type.replace('_cause', '').replace('no_limits', 'none')}",
+            f"{p.date or p.index + 1}: {p.value:g} — {p.description}",
+        )
+        for p in points
+    ]
+    path = "M" + " L".join(f"{d.x},{d.y}" for d in dots)
+    means, limits = [], []
+    for seg in result.segments:
+        if seg.mean is None:
+            continue
+        x1, x2 = x(seg.start), x(seg.end - 1)
+        means.append(Line(x1, y(seg.mean), x2, y(seg.mean)))
+        if seg.has_limits:
+            limits.append(Line(x1, y(seg.upper_limit), x2, y(seg.upper_limit)))
+            limits.append(Line(x1, y(seg.lower_limit), x2, y(seg.lower_limit)))
+    target = None
+    if result.target is not None:
+        t = y(float(result.target))
+        target = Line(x(0), t, x(n - 1), t)
+    markers = []
+    for day, label in annotations:
+        index = next((p.index for p in points if p.date and p.date >= day), None)
+        if index is not None:
+            markers.append(Marker(x(index), label))
+    y_ticks = [(y(lo + (hi - lo) * k / 4), f"{lo + (hi - lo) * k / 4:.3g}") for k in range(5)]
+    step = max(1, n // 6)
+    x_ticks = [
+        (x(p.index), f"{p.date:%d %b %y}" if p.date else str(p.index + 1)) for p in points[::step]
+    ]
+    return Geometry(WIDTH, HEIGHT, path, dots, means, limits, target, markers, y_ticks, x_ticks)

@@ -1,0 +1,232 @@
+"""Validation and normalisation only."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+from django import forms
+from django.core.files.base import ContentFile
+from django.db.models import Q
+from PIL import Image
+
+from ideas.models import Idea
+from leanhub.models import Organisation
+from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey
+
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+EVIDENCE_TYPES = {
+    b"%PDF": "application/pdf",
+    b"\x89PNG": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(widget=DateInput, required=False, label="From")
+    end = forms.DateField(widget=DateInput, required=False, label="To")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", "The end date must be on or after the start date.")
+        return data
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["name", "unit", "improvement", "target", "frequency", "fix_after_n_points"]
+        labels = {"fix_after_n_points": "Fix the limits on the first N points"}
+        help_texts = {
+            "target": "Leave empty if there is no target.",
+            "fix_after_n_points": "At least 12. Leave empty to use every point.",
+        }
+
+    def clean_fix_after_n_points(self) -> int | None:
+        n = self.cleaned_data.get("fix_after_n_points")
+        if n is not None and n < 12:
+            raise forms.ValidationError("Fix the limits on at least 12 points, or leave it empty.")
+        return n
+
+
+class ObservationForm(forms.ModelForm):
+    class Meta:
+        model = Observation
+        fields = ["date", "value", "note"]
+        widgets = {"date": DateInput}
+
+    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"]
+        if self.measure.observations.filter(date=day).exists():
+            raise forms.ValidationError(f"{day:%d %B %Y} is already recorded for this measure.")
+        return day
+
+
+class AnnotationForm(forms.ModelForm):
+    class Meta:
+        model = Annotation
+        fields = ["date", "label", "idea", "rebase"]
+        labels = {"idea": "The improvement (PDCA change) behind it"}
+        widgets = {"date": DateInput}
+
+    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        ideas = (
+            Idea.objects.filter(team=measure.team_id) if measure.team_id else Idea.objects.none()
+        )
+        self.fields["idea"].queryset = ideas.order_by("-created_at")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: measure, date (YYYY-MM-DD), value, note (optional). Up to 10 MB.",
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError("The file is over 10 MB: split it into smaller files.")
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError("Save the file as CSV (UTF-8) and try again.") from None
+
+
+class SavingForm(forms.ModelForm):
+    class Meta:
+        model = Saving
+        fields = [
+            "title",
+            "idea",
+            "kind",
+            "amount",
+            "recurrence",
+            "start_date",
+            "stage",
+            "invested_by",
+            "benefits",
+            "evidence",
+            "evidence_file",
+            "measure",
+        ]
+        labels = {"idea": "Improvement it comes from", "measure": "Linked measure"}
+        widgets = {"start_date": DateInput}
+
+    def __init__(self, *args, team, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["idea"].queryset = Idea.objects.filter(team=team).order_by("-created_at")
+        self.fields["measure"].queryset = Measure.objects.filter(
+            Q(team=team) | Q(site=team.site_id) | Q(organisation=team.site.organisation_id)
+        )
+        orgs = Organisation.objects.filter(sites__place=team.site.place_id).distinct()
+        self.fields["invested_by"].queryset = orgs
+        self.fields["benefits"].queryset = orgs
+        if not self.instance.pk:
+            self.initial.setdefault("invested_by", team.site.organisation_id)
+            self.initial.setdefault("benefits", team.site.organisation_id)
+        self.fields["evidence_file"].help_text = "PDF, PNG or JPEG, up to 5 MB."
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError("Enter an amount above zero.")
+        return amount
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if not upload or not hasattr(upload, "content_type"):
+            return upload
+        if upload.size > MAX_EVIDENCE_BYTES:
+            raise forms.ValidationError("The file is over 5 MB.")
+        head = upload.read(8)
+        upload.seek(0)
+        for magic, content_type in EVIDENCE_TYPES.items():
+            if head.startswith(magic):
+                self.evidence_content_type = content_type
+                if content_type == "application/pdf":
+                    return upload
+                return _without_metadata(upload, content_type)
+        raise forms.ValidationError("Upload a PDF, PNG or JPEG file.")
+
+
+def _without_metadata(upload, content_type: str) -> ContentFile:
+    """Re-encode an image from its pixels alone, so location and camera data never get stored."""
+    try:
+        with Image.open(upload) as image:
+            image.load()
+            clean = Image.frombytes(image.mode, image.size, image.tobytes())
+            if image.mode == "P" and image.getpalette():
+                clean.putpalette(image.getpalette())
+            out = io.BytesIO()
+            clean.save(out, format="PNG" if content_type == "image/png" else "JPEG", quality=90)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise forms.ValidationError("That image could not be read. Try another file.") from None
+    return ContentFile(out.getvalue(), name=Path(upload.name).name)
+
+
+class DecisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Reason (required to reject)",
+    )
+
+
+class OutcomeForm(forms.ModelForm):
+    class Meta:
+        model = Outcome
+        fields = ["measure", "baseline_start", "baseline_end", "after_start", "after_end"]
+        widgets = {
+            "baseline_start": DateInput,
+            "baseline_end": DateInput,
+            "after_start": DateInput,
+            "after_end": DateInput,
+        }
+
+    def __init__(self, *args, team, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = Measure.objects.filter(team=team)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        b0, b1 = data.get("baseline_start"), data.get("baseline_end")
+        a0, a1 = data.get("after_start"), data.get("after_end")
+        if b0 and b1 and b0 > b1:
+            self.add_error("baseline_end", "The baseline must end on or after it starts.")
+        if a0 and a1 and a0 > a1:
+            self.add_error("after_end", "The after period must end on or after it starts.")
+        if b1 and a0 and a0 <= b1:
+            self.add_error("after_start", "The after period must start after the baseline ends.")
+        return data
+
+
+class SurveyForm(forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ["kind", "title", "question"]
+
+
+class ResponseForm(forms.Form):
+    score = forms.TypedChoiceField(
+        coerce=int,
+        choices=[(5, "5 — Very good"), (4, "4"), (3, "3"), (2, "2"), (1, "1 — Very poor")],
+        widget=forms.RadioSelect,
+        label="Your score",
+    )
+    comment = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    # A field people never see or fill in: bots that fill every field give themselves away.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)

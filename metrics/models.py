@@ -1,0 +1,386 @@
+"""Knowing: measures and their observations, before/after outcomes, the savings ledger, and
+satisfaction surveys that feed measures."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from leanhub.models import Organisation, Place, Site, Team
+
+SCOPES = ("team", "site", "organisation", "place")
+
+
+def _one_scope_constraint(name: str) -> models.CheckConstraint:
+    options = [
+        Q(**{f"{s}__isnull": s != chosen for s in SCOPES}) for chosen in SCOPES
+    ]  # exactly one of the four set
+    condition = options[0]
+    for option in options[1:]:
+        condition |= option
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+class MeasureQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MeasureQuerySet:
+        from leanhub import policy
+
+        s = policy.scope_of(user)
+        if not s.is_authenticated:
+            return self.none()
+        if s.is_admin:
+            return self
+        return self.filter(
+            policy.team_q(user, "view", prefix="team__")
+            | Q(site__organisation__in=s.org_ids)
+            | Q(site__place__in=s.partnership_place_ids)
+            | Q(organisation__in=s.org_ids)
+            | Q(place__in=s.place_ids | s.partnership_place_ids)
+        )
+
+
+class Measure(models.Model):
+    """Something a team counts over time: minutes per new claim, satisfaction, backlog."""
+
+    class Improvement(models.TextChoices):
+        INCREASE = "increase", "Higher is better"
+        DECREASE = "decrease", "Lower is better"
+        NEUTRAL = "neutral", "Neither (just watch it)"
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+        MONTHLY = "monthly", "Monthly"
+
+    name = models.CharField(max_length=140)
+    unit = models.CharField(max_length=40, help_text="e.g. minutes, %, claims, score (1–5)")
+    improvement = models.CharField(
+        "Which way is better?",
+        max_length=10,
+        choices=Improvement.choices,
+        default=Improvement.NEUTRAL,
+    )
+    target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
+    # Limits fixed on the first N points of each segment (Making Data Count: at least 12).
+    fix_after_n_points = models.PositiveSmallIntegerField(null=True, blank=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
+    )
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
+    )
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MeasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [_one_scope_constraint("measure_has_exactly_one_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("metrics:measure", args=[self.pk])
+
+    @property
+    def scope_object(self):
+        return self.team or self.site or self.organisation or self.place
+
+
+class Observation(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="observations")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "date"], name="one_observation_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.name} {self.date}: {self.value}"
+
+
+class Annotation(models.Model):
+    """A change marked on a chart (e.g. a PDCA cycle went live); optionally a rebase."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="annotations")
+    date = models.DateField()
+    label = models.CharField(max_length=120)
+    rebase = models.BooleanField(
+        "Start new limits here",
+        default=True,
+        help_text="Recalculate the mean and limits from this date, e.g. when a change went live.",
+    )
+    idea = models.ForeignKey(
+        "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.label}"
+
+
+class Outcome(models.Model):
+    """What an improvement did to a measure: a baseline period and an after period."""
+
+    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="outcomes")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="outcomes")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="outcomes")
+    baseline_start = models.DateField()
+    baseline_end = models.DateField()
+    after_start = models.DateField()
+    after_end = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Kept up to date by the actions that record figures (metrics.actions.refresh_outcomes), so
+    # dashboards aggregate gains in SQL instead of re-reading every observation behind them.
+    before_mean = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    after_mean = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    gain_percent = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["team", "after_end"], name="outcome_team_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_start__lte=models.F("baseline_end"))
+                & Q(after_start__lte=models.F("after_end"))
+                & Q(baseline_end__lt=models.F("after_start")),
+                name="outcome_periods_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea} on {self.measure.name}"
+
+
+class SavingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SavingQuerySet:
+        """Savings of teams the user may see, and savings their organisations invested in or
+        benefit from; partnership leads see every saving touching their place."""
+        from leanhub import policy
+
+        s = policy.scope_of(user)
+        if not s.is_authenticated:
+            return self.none()
+        if s.is_admin:
+            return self
+        return self.filter(
+            policy.team_q(user, "view", prefix="team__")
+            | Q(invested_by__in=s.org_ids)
+            | Q(benefits__in=s.org_ids)
+        )
+
+    def realised(self) -> SavingQuerySet:
+        return self.filter(stage=Saving.Stage.REALISED)
+
+
+class Saving(models.Model):
+    """One line of the savings ledger. Verified savings are locked: any change reopens them."""
+
+    class Kind(models.TextChoices):
+        CASHABLE = "cashable", "Cashable (£)"
+        NON_CASHABLE = "non_cashable", "Non-cashable (£)"
+        TIME = "time", "Time released (hours)"
+        COST_AVOIDANCE = "cost_avoidance", "Cost avoidance (£)"
+
+    class Recurrence(models.TextChoices):
+        ONE_OFF = "one_off", "One-off"
+        RECURRING = "recurring", "Recurring, per year"
+
+    class Stage(models.TextChoices):
+        PROJECTED = "projected", "Projected"
+        REALISED = "realised", "Realised"
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", "Claimed — awaiting verification"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="savings")
+    idea = models.ForeignKey(
+        "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="savings"
+    )
+    title = models.CharField(max_length=140)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(
+        max_digits=14, decimal_places=2, help_text="£, or hours for time released"
+    )
+    recurrence = models.CharField(
+        max_length=10, choices=Recurrence.choices, default=Recurrence.RECURRING
+    )
+    start_date = models.DateField()
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.PROJECTED)
+    invested_by = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="savings_invested"
+    )
+    benefits = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="savings_benefiting",
+        verbose_name="Organisation that benefits",
+    )
+    evidence = models.TextField(help_text="How the figure was worked out, and where it is seen.")
+    evidence_file = models.FileField(upload_to="metrics/evidence/%Y/%m/", blank=True)
+    evidence_content_type = models.CharField(max_length=80, blank=True)
+    measure = models.ForeignKey(
+        Measure, null=True, blank=True, on_delete=models.SET_NULL, related_name="savings"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="savings_claimed"
+    )
+    claimed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="savings_decided",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    # Bumped by every change, so a stale form or a second click cannot overwrite a decision.
+    version = models.PositiveIntegerField(default=1)
+    # The claim form's one-time key: a double submit finds the claim it already made.
+    submission = models.CharField(max_length=36, blank=True, editable=False)
+
+    objects = SavingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-claimed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["team", "status", "start_date"], name="saving_team_idx"),
+            models.Index(fields=["status", "start_date"], name="saving_status_idx"),
+            models.Index(fields=["benefits", "status"], name="saving_benefits_idx"),
+            models.Index(fields=["invested_by", "status"], name="saving_invested_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="saving_amount_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""),
+                name="rejected_saving_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["submission"], condition=~Q(submission=""), name="one_claim_per_submission"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("metrics:saving", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def is_money(self) -> bool:
+        return self.kind != self.Kind.TIME
+
+    @property
+    def display_amount(self) -> str:
+        per = " a year" if self.recurrence == self.Recurrence.RECURRING else ""
+        if self.kind == self.Kind.TIME:
+            return f"{self.amount:,.0f} hours{per}"
+        return f"£{self.amount:,.0f}{per}"
+
+
+class Survey(models.Model):
+    """A customer survey for a site or service (public link, no login), or a staff pulse."""
+
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer", "Customer satisfaction"
+        STAFF = "staff", "Staff pulse"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=140)
+    question = models.CharField(max_length=200, default="How satisfied were you today?")
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="surveys")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="surveys"
+    )
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    measure = models.OneToOneField(
+        Measure, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey"
+    )
+    is_open = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.token:
+            self.token = secrets.token_urlsafe(16)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("metrics:survey", args=[self.pk])
+
+    def get_public_url(self) -> str:
+        return reverse("metrics:respond", args=[self.token])
+
+
+class SurveyResponse(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    score = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # A keyed hash of the client address: enough to throttle a flood, not to identify anyone.
+    client = models.CharField(max_length=64, blank=True)
+    # Staff pulses: the respondent's user id is never stored; a hash stops double voting per week.
+    voter = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["survey", "created_at"], name="response_survey_idx"),
+            models.Index(fields=["client", "created_at"], name="response_client_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="response_score_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "voter"],
+                condition=~Q(voter=""),
+                name="one_pulse_vote_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey}: {self.score}"
+
+
+MINIMUM_PULSE_GROUP = 5
+ZERO = Decimal("0")

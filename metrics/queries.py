@@ -1,0 +1,454 @@
+"""Reads across models for the dashboards: every figure aggregated in SQL, in a bounded number
+of queries whatever the size of the data, and each traceable to the rows behind it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.http import Http404
+from django.utils import timezone
+
+from ideas.models import Idea
+from leanhub import policy
+from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role, Site, Team
+from metrics import gains
+from metrics.models import (
+    MINIMUM_PULSE_GROUP,
+    Observation,
+    Outcome,
+    Saving,
+    Survey,
+    SurveyResponse,
+)
+
+KINDS = ("team", "site", "organisation", "place", "all")
+MODELS = {"team": Team, "site": Site, "organisation": Organisation, "place": Place}
+RULES = {
+    "team": "view_team_dashboard",
+    "site": "view_site_dashboard",
+    "organisation": "view_organisation_dashboard",
+    "place": "view_place_dashboard",
+}
+# The path from a team to each kind of scope.
+TEAM_PATH = {
+    "team": "pk",
+    "site": "site",
+    "organisation": "site__organisation",
+    "place": "site__place",
+}
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    kind: str
+    obj: object | None  # None for "all"
+
+    @property
+    def pk(self) -> int:
+        return self.obj.pk if self.obj is not None else 0
+
+    @property
+    def title(self) -> str:
+        return "Everything" if self.obj is None else str(self.obj)
+
+    @property
+    def group(self) -> str:
+        return dashboard_group(self.kind, self.pk)
+
+    def team_q(self, prefix: str = "") -> Q:
+        """Rows of teams in this scope, reached through ``prefix`` (e.g. "team__").
+
+        Wider scopes filter on a subquery of team ids rather than joining every row to its
+        team and site: at scale PostgreSQL semi-joins the few hundred ids far faster."""
+        if self.kind == "all":
+            return Q()
+        field = prefix[:-2] if prefix else "pk"
+        if self.kind == "team":
+            return Q(**{field: self.obj.pk})
+        teams = Team.objects.filter(**{TEAM_PATH[self.kind]: self.obj.pk}).values("pk")
+        return Q(**{f"{field}__in": teams})
+
+    def site_q(self, prefix: str = "") -> Q:
+        if self.kind in ("all", "team"):
+            return Q() if self.kind == "all" else Q(**{f"{prefix}pk": self.obj.site_id})
+        if self.kind == "site":
+            return Q(**{f"{prefix}pk": self.obj.pk})
+        return Q(**{f"{prefix}{self.kind}": self.obj.pk})
+
+
+def dashboard_group(kind: str, pk: int) -> str:
+    return f"metrics.dashboard.{kind}.{pk}"
+
+
+def groups_for_team(team: Team) -> list[str]:
+    """Every dashboard a change to this team's figures shows on."""
+    site = team.site
+    return [
+        dashboard_group("team", team.pk),
+        dashboard_group("site", site.pk),
+        dashboard_group("organisation", site.organisation_id),
+        dashboard_group("place", site.place_id),
+        dashboard_group("all", 0),
+    ]
+
+
+def get_scope_for_user(user, kind: str, pk: int) -> DashboardScope:
+    """The dashboard scope, if the user may see its dashboard (404/403 otherwise)."""
+    if kind not in KINDS:
+        raise Http404("No such dashboard")
+    if kind == "all":
+        if not policy.scope_of(user).is_admin:
+            raise Http404("No such dashboard")
+        return DashboardScope("all", None)
+    model = MODELS[kind]
+    qs = model.objects.all()
+    if kind == "team":
+        qs = qs.select_related("site__organisation", "site__place")
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404("No such dashboard")
+    policy.require(user, RULES[kind], obj, reason="This dashboard is for its managers.")
+    return DashboardScope(kind, obj)
+
+
+def scope_from_group_parts(kind: str, pk: int) -> DashboardScope | None:
+    if kind == "all":
+        return DashboardScope("all", None)
+    obj = MODELS[kind].objects.filter(pk=pk).first()
+    return DashboardScope(kind, obj) if obj is not None else None
+
+
+def home_scope(user) -> tuple[str, int] | None:
+    """The dashboard a person lands on: admins everything, managers their widest managed
+    scope, partnership leads their place, leads and staff their first team."""
+    s = policy.scope_of(user)
+    if s.is_admin:
+        return ("all", 0)
+    if s.managed_org_ids:
+        return ("organisation", min(s.managed_org_ids))
+    if s.managed_site_ids:
+        return ("site", min(s.managed_site_ids))
+    if s.managed_team_ids:
+        return ("team", min(s.managed_team_ids))
+    if s.partnership_place_ids:
+        return ("place", min(s.partnership_place_ids))
+    if s.home_team_ids:
+        return ("team", s.home_team_ids[0])
+    return None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def years(self) -> Decimal:
+        return Decimal(self.days) / Decimal("365.25")
+
+    @property
+    def start_dt(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def end_dt(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+
+
+def default_period(today: date | None = None) -> Period:
+    today = today or timezone.localdate()
+    return Period(today - timedelta(days=364), today)
+
+
+# --- Ideas ---------------------------------------------------------------------------------
+
+
+def ideas_in(scope: DashboardScope, period: Period) -> QuerySet:
+    return Idea.objects.filter(
+        scope.team_q("team__"), created_at__gte=period.start_dt, created_at__lt=period.end_dt
+    )
+
+
+def people_in(scope: DashboardScope) -> QuerySet:
+    """Frontline staff and team leads of the teams in scope."""
+    return Membership.objects.filter(
+        scope.team_q("team__"), team__isnull=False, role__in=(Role.STAFF, Role.LEAD)
+    )
+
+
+def _median(qs: QuerySet, expression) -> timedelta | None:
+    """The median of ``expression`` over ``qs`` where the database has no median aggregate
+    (SQLite): a count, then the middle row(s) in order — still two bounded queries."""
+    qs = qs.annotate(_m=expression).filter(_m__isnull=False)
+    n = qs.count()
+    if not n:
+        return None
+    middle = list(qs.order_by("_m").values_list("_m", flat=True)[(n - 1) // 2 : n // 2 + 1])
+    return sum(middle, timedelta()) / len(middle)
+
+
+def overdue_q(scope: DashboardScope, now: datetime | None = None) -> Q:
+    """Ideas still waiting for their first response beyond their organisation's promise.
+    Combine it with the scope's own team filter."""
+    now = now or timezone.now()
+    by_days: dict[int, list[int]] = defaultdict(list)
+    orgs = Organisation.objects.filter(
+        pk__in=Site.objects.filter(scope.site_q()).values("organisation")
+    )
+    for pk, days in orgs.values_list("pk", "first_response_days"):
+        by_days[days].append(pk)
+    if len(by_days) == 1:
+        # One promise across the scope (the usual case): no need to join to organisations.
+        q = Q(created_at__lt=now - timedelta(days=next(iter(by_days))))
+    else:
+        q = Q(pk__in=[])
+        for days, pks in by_days.items():
+            q |= Q(team__site__organisation__in=pks, created_at__lt=now - timedelta(days=days))
+    return q & Q(first_response_at__isnull=True) & ~Q(status__in=Idea.CLOSED_STATUSES)
+
+
+class Median(Aggregate):
+    """PostgreSQL's ordered-set median: computed in the same scan as the other figures."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+
+
+def idea_figures(scope: DashboardScope, period: Period) -> dict:
+    ideas = ideas_in(scope, period)
+    minutes = F("minutes_per_occurrence") * F("occurrences_per_year")
+    stop = Q(kind=Idea.Kind.STOP_DOING)
+    implemented = Q(status=Idea.Status.IMPLEMENTED)
+    to_response = ExpressionWrapper(
+        F("first_response_at") - F("created_at"), output_field=DurationField()
+    )
+    to_done = ExpressionWrapper(F("implemented_at") - F("created_at"), output_field=DurationField())
+    figures = {
+        "total": Count("pk"),
+        "implemented": Count("pk", filter=implemented),
+        "stop_doing": Count("pk", filter=stop),
+        "proposed": Sum(minutes, filter=stop),
+        "realised": Sum(minutes, filter=stop & implemented),
+    }
+    on_postgres = connection.vendor == "postgresql"
+    if on_postgres:
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        # The distinct authors come back from the same scan (at most one id per person).
+        figures["author_ids"] = ArrayAgg("author", distinct=True, default=[])
+        figures["first_response"] = Median(to_response, output_field=DurationField())
+        figures["to_implemented"] = Median(
+            to_done, filter=implemented, output_field=DurationField()
+        )
+    counts = ideas.aggregate(**figures)
+    if not on_postgres:
+        counts["first_response"] = _median(ideas, to_response)
+        counts["to_implemented"] = _median(ideas.filter(implemented), to_done)
+    # Two DISTINCT lists, each no longer than the number of people in scope, intersected here:
+    # cheaper at scale than probing every person's ideas or joining ideas to memberships.
+    people = set(people_in(scope).order_by().values_list("user", flat=True).distinct())
+    if on_postgres:
+        authors = set(counts["author_ids"])
+    else:
+        authors = set(ideas.order_by().values_list("author", flat=True).distinct())
+    headcount, participants = len(people), len(people & authors)
+    overdue = Idea.objects.filter(scope.team_q("team__")).filter(overdue_q(scope)).count()
+    total = counts["total"]
+    return {
+        "total": total,
+        "implemented": counts["implemented"],
+        "authors": len(authors),
+        "stop_doing": counts["stop_doing"],
+        "headcount": headcount,
+        "participants": participants,
+        "ideas_per_person_year": _ratio(total, headcount * period.years),
+        "participation_percent": _percent(participants, headcount),
+        "implementation_percent": _percent(counts["implemented"], total),
+        "median_first_response_days": _days(counts["first_response"]),
+        "median_to_implemented_days": _days(counts["to_implemented"]),
+        "stop_doing_hours_proposed": _hours(counts["proposed"]),
+        "stop_doing_hours_realised": _hours(counts["realised"]),
+        "overdue": overdue,
+    }
+
+
+# --- Savings -------------------------------------------------------------------------------
+
+
+def savings_in(scope: DashboardScope, period: Period) -> QuerySet:
+    return Saving.objects.filter(
+        scope.team_q("team__"), start_date__gte=period.start, start_date__lte=period.end
+    )
+
+
+def saving_figures(scope: DashboardScope, period: Period) -> dict:
+    """Money and hours, projected vs realised vs verified, cashable vs non-cashable. Rejected
+    claims count nowhere."""
+    live = ~Q(status=Saving.Status.REJECTED)
+    money = live & ~Q(kind=Saving.Kind.TIME)
+    time_ = live & Q(kind=Saving.Kind.TIME)
+    figures = savings_in(scope, period).aggregate(
+        projected=Sum("amount", filter=money & Q(stage=Saving.Stage.PROJECTED)),
+        realised=Sum("amount", filter=money & Q(stage=Saving.Stage.REALISED)),
+        verified=Sum("amount", filter=money & Q(status=Saving.Status.VERIFIED)),
+        cashable=Sum("amount", filter=money & Q(kind=Saving.Kind.CASHABLE)),
+        non_cashable=Sum("amount", filter=money & ~Q(kind=Saving.Kind.CASHABLE)),
+        hours_projected=Sum("amount", filter=time_ & Q(stage=Saving.Stage.PROJECTED)),
+        hours_realised=Sum("amount", filter=time_ & Q(stage=Saving.Stage.REALISED)),
+        hours_verified=Sum("amount", filter=time_ & Q(status=Saving.Status.VERIFIED)),
+        awaiting=Count("pk", filter=Q(status=Saving.Status.CLAIMED)),
+    )
+    return {k: (v if v is not None else Decimal("0")) for k, v in figures.items()}
+
+
+# --- Outcomes ------------------------------------------------------------------------------
+
+
+def period_mean(start: str, end: str) -> Subquery:
+    """The mean of an outcome's measure over one of its periods, as a correlated subquery."""
+    return Subquery(
+        Observation.objects.filter(
+            measure=OuterRef("measure"), date__gte=OuterRef(start), date__lte=OuterRef(end)
+        )
+        .values("measure")
+        .annotate(m=Avg("value"))
+        .values("m")[:1]
+    )
+
+
+def outcomes_in(scope: DashboardScope, period: Period) -> QuerySet:
+    return Outcome.objects.filter(
+        scope.team_q("team__"), after_end__gte=period.start, after_end__lte=period.end
+    ).select_related("idea", "measure", "team")
+
+
+def team_gains(scope: DashboardScope, period: Period) -> list[dict]:
+    """Each team's mean efficiency gain across its outcomes, against the 15–30 % band: one
+    GROUP BY over the stored gains."""
+    rows = (
+        Outcome.objects.filter(
+            scope.team_q("team__"), after_end__gte=period.start, after_end__lte=period.end
+        )
+        .values("team_id", "team__name")
+        .annotate(outcomes=Count("pk"), gain=Avg("gain_percent"))
+        .order_by(F("gain").desc(nulls_last=True), "team__name")
+    )
+    result = []
+    for row in rows:
+        gain = Decimal(row["gain"]).quantize(Decimal("0.1")) if row["gain"] is not None else None
+        result.append({**row, "gain": gain, "band": gains.band_of(gain)})
+    return result
+
+
+# --- Satisfaction --------------------------------------------------------------------------
+
+
+def satisfaction(scope: DashboardScope, period: Period) -> dict:
+    responses = SurveyResponse.objects.filter(
+        scope.site_q("survey__site__"),
+        created_at__gte=period.start_dt,
+        created_at__lt=period.end_dt,
+    )
+    if scope.kind == "team":
+        responses = responses.filter(Q(survey__team__isnull=True) | Q(survey__team=scope.obj))
+    figures = responses.aggregate(
+        customer_mean=Avg("score", filter=Q(survey__kind=Survey.Kind.CUSTOMER)),
+        customer_n=Count("pk", filter=Q(survey__kind=Survey.Kind.CUSTOMER)),
+        staff_mean=Avg("score", filter=Q(survey__kind=Survey.Kind.STAFF)),
+        staff_n=Count("pk", filter=Q(survey__kind=Survey.Kind.STAFF)),
+    )
+    if figures["staff_n"] < MINIMUM_PULSE_GROUP:
+        figures["staff_mean"] = None  # too few to keep anyone anonymous
+    return figures
+
+
+# --- Place ---------------------------------------------------------------------------------
+
+
+def place_figures(place: Place, period: Period, totals: dict | None = None) -> dict:
+    """Spend, savings against spend, and invest/benefit flows. ``totals`` are the place's
+    :func:`saving_figures` when the caller has them already (saves a scan)."""
+    lines = list(PlaceSpendLine.objects.filter(place=place).select_related("organisation"))
+    scope = DashboardScope("place", place)
+    money = ~Q(status=Saving.Status.REJECTED) & ~Q(kind=Saving.Kind.TIME)
+    savings = savings_in(scope, period).filter(money)
+    if totals is None:
+        totals = saving_figures(scope, period)
+    flows = list(
+        savings.values("invested_by__name", "benefits__name")
+        .annotate(total=Sum("amount"), count=Count("pk"))
+        .order_by("-total")
+    )
+    spend = place.annual_public_spend
+    realised = totals["realised"] or Decimal("0")
+    return {
+        "place": place,
+        "spend_lines": lines,
+        "spend": spend,
+        "per_head": place.spend_per_head,
+        "one_percent": place.one_percent_of_spend,
+        "realised": realised,
+        "verified": totals["verified"] or Decimal("0"),
+        "realised_percent_of_spend": (realised / spend * 100) if spend else None,
+        "flows": flows,
+    }
+
+
+# --- Everything on one dashboard -----------------------------------------------------------
+
+
+def dashboard(scope: DashboardScope, period: Period) -> dict:
+    context = {
+        "scope": scope,
+        "period": period,
+        "ideas": idea_figures(scope, period),
+        "savings": saving_figures(scope, period),
+        "team_gains": (rows := team_gains(scope, period)),
+        "band_counts": {
+            band: sum(1 for r in rows if r["band"] == band)
+            for band in ("within", "above", "below", "unknown")
+        },
+        "satisfaction": satisfaction(scope, period),
+        "band": (gains.BAND_LOW, gains.BAND_HIGH),
+    }
+    if scope.kind == "place":
+        context["place"] = place_figures(scope.obj, period, context["savings"])
+    return context
+
+
+def _ratio(a, b) -> Decimal | None:
+    return (Decimal(a) / Decimal(b)).quantize(Decimal("0.01")) if b else None
+
+
+def _percent(a, b) -> Decimal | None:
+    return (Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.1")) if b else None
+
+
+def _days(d: timedelta | None) -> Decimal | None:
+    return Decimal(d.total_seconds() / 86400).quantize(Decimal("0.1")) if d is not None else None
+
+
+def _hours(minutes) -> Decimal:
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("1"))

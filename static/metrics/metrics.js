@@ -1,0 +1,43 @@
+// Upload progress for large CSV imports: the form still posts normally without this script.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form.upload-form") || !window.XMLHttpRequest) return;
+    var file = form.querySelector("input[type=file]");
+    if (!file || !file.files.length) return;
+    event.preventDefault();
+    var bar = document.getElementById(form.dataset.progress);
+    var holder = bar && bar.closest(".upload-progress");
+    if (holder) holder.hidden = false;
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action || window.location.href);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (bar && e.lengthComputable) {
+        bar.value = Math.round((e.loaded / e.total) * 100);
+        bar.textContent = bar.value + "%";
+      }
+    });
+    xhr.addEventListener("load", function () {
+      // Show whatever the server answered: the error report, or the page it redirected to.
+      if (xhr.responseURL && xhr.responseURL !== window.location.href) {
+        window.location.assign(xhr.responseURL);
+      } else {
+        var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+        var main = page.querySelector("main");
+        if (main) document.querySelector("main").replaceChildren(...main.childNodes);
+        var alert = document.querySelector("main .error-summary");
+        if (alert) alert.focus();
+      }
+    });
+    xhr.send(new FormData(form));
+  });
+})();
+
+// Mark a dashboard whose live socket is open, so people (and tests) can tell the tiles are live.
+document.addEventListener("htmx:wsOpen", function (event) {
+  if (event.target && event.target.id === "dashboard-body") event.target.dataset.live = "connected";
+});
+document.addEventListener("htmx:wsClose", function (event) {
+  if (event.target && event.target.id === "dashboard-body") event.target.dataset.live = "reconnecting";
+});

@@ -1,0 +1,73 @@
+"""A lead claims a saving, a manager verifies it, and the manager's open dashboard updates live."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
+from tests.conftest import PASSWORD
+
+
+def test_a_verified_saving_updates_the_managers_open_dashboard_live(
+    live_url, new_page, cast, team_a, site_a1
+):
+    manager = new_page(DESKTOP)
+    sign_in(manager, live_url, "maya", PASSWORD)
+    manager.get_by_role("link", name="Dashboard").click()
+    expect(manager).to_have_url(re.compile(rf"/metrics/dashboard/site/{site_a1.pk}/"))
+    expect(manager.locator("#dashboard-body")).to_have_attribute("data-live", "connected")
+    verified = manager.locator("#savings-verified")
+    expect(verified).to_have_text("£0")
+    assert_accessible(manager)
+
+    lead = new_page(PHONE)
+    sign_in(lead, live_url, "lee", PASSWORD)
+    lead.goto(f"{live_url}/metrics/savings/new/{team_a.pk}/")
+    assert_accessible(lead)
+    lead.get_by_label("Title").fill("Fewer call-backs on new claims")
+    lead.get_by_label("Kind").select_option("cashable")
+    lead.get_by_label("Amount").fill("12500")
+    lead.get_by_label("Start date").fill(f"{date.today() - timedelta(days=30):%Y-%m-%d}")
+    lead.get_by_label("Stage").select_option("realised")
+    lead.get_by_label("Evidence", exact=True).fill("Call-backs down 80 a week at £3 each.")
+    lead.get_by_role("button", name="Claim the saving").click()
+    expect(lead.get_by_role("status")).to_contain_text("Saving claimed")
+    saving_url = lead.url
+    assert_accessible(lead)
+
+    checker = manager.context.new_page()
+    checker.goto(saving_url)
+    checker.get_by_role("button", name="Verify and lock").click()
+    expect(checker.get_by_role("status")).to_contain_text("Verified")
+
+    expect(verified).to_have_text("£12,500")  # no reload of the open dashboard
+    assert_accessible(manager)
+
+
+def test_the_place_dashboard_and_a_chart_page_are_accessible(live_url, new_page, cast, team_a):
+    from metrics.models import Measure, Observation
+
+    measure = Measure.objects.create(
+        name="Minutes per new claim", unit="minutes", improvement="decrease",
+        target=Decimal("40"), team=team_a,
+    )  # fmt: skip
+    start = date.today() - timedelta(weeks=20)
+    Observation.objects.bulk_create(
+        Observation(measure=measure, date=start + timedelta(weeks=i), value=Decimal(50 - i % 4 - (8 if i > 12 else 0)))
+        for i in range(20)
+    )  # fmt: skip
+    partner = new_page(DESKTOP)
+    sign_in(partner, live_url, "pat", PASSWORD)
+    partner.get_by_role("link", name="Place dashboard").click()
+    expect(partner.get_by_role("heading", name=re.compile("Public spend in"))).to_be_visible()
+    assert_accessible(partner)
+
+    lead = new_page(PHONE)
+    sign_in(lead, live_url, "lee", PASSWORD)
+    lead.goto(f"{live_url}{measure.get_absolute_url()}")
+    expect(lead.get_by_role("img", name=re.compile("statistical process control"))).to_be_visible()
+    assert_accessible(lead)

@@ -1,0 +1,264 @@
+"""Dashboards: who lands where, who may see which, figures traceable to rows, bounded queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from ideas.models import Idea
+from metrics import queries
+from metrics.models import Saving
+
+
+def url(kind: str, pk: int) -> str:
+    return reverse("metrics:dashboard-scope", args=[kind, pk])
+
+
+@pytest.mark.parametrize(
+    ("who", "kind"),
+    [
+        ("maya", "site"),
+        ("dev", "organisation"),
+        ("grace", "organisation"),
+        ("pat", "place"),
+        ("lee", "team"),
+        ("sam", "team"),
+        ("ada", "all"),
+    ],
+)
+def test_the_dashboard_link_sends_each_person_to_their_own_scope(client, cast, who, kind):
+    client.force_login(cast[who])
+    response = client.get(reverse("metrics:dashboard"))
+    assert response.status_code == 302
+    assert f"/dashboard/{kind}/" in response.url
+    assert client.get(response.url).status_code == 200
+
+
+def test_someone_with_no_scope_has_no_dashboard(client, nobody):
+    client.force_login(nobody)
+    assert client.get(reverse("metrics:dashboard")).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, team_a):
+    response = client.get(url("team", team_a.pk))
+    assert response.status_code == 302 and "/login" in response.url
+
+
+def test_dashboards_refuse_post_with_405(client, maya, site_a1):
+    client.force_login(maya)
+    assert client.post(url("site", site_a1.pk)).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("who", "kind", "fixture", "status"),
+    [
+        ("grace", "site", "site_a1", 404),  # another organisation: not even seen
+        ("olu", "team", "team_a", 404),
+        ("sam", "site", "site_a1", 403),  # sees the site, but it is a manager's dashboard
+        ("maya", "organisation", "org_a", 403),
+        ("maya", "site", "site_a2", 403),
+        ("pat", "team", "team_a", 403),
+        ("lee", "place", "place", 403),
+        ("dev", "all", None, 404),
+    ],
+)
+def test_it_refuses_dashboards_outside_the_persons_scope(
+    client, cast, request, who, kind, fixture, status
+):
+    client.force_login(cast[who])
+    pk = request.getfixturevalue(fixture).pk if fixture else 0
+    assert client.get(url(kind, pk)).status_code == status
+
+
+def test_the_htmx_request_gets_only_the_dashboard_body(client, maya, site_a1):
+    client.force_login(maya)
+    full = client.get(url("site", site_a1.pk)).content.decode()
+    partial = client.get(url("site", site_a1.pk), headers={"HX-Request": "true"}).content.decode()
+    assert "<html" in full and "<html" not in partial
+    assert 'id="dashboard-body"' in partial
+
+
+def test_the_period_filter_rejects_an_end_before_the_start(client, maya, site_a1):
+    client.force_login(maya)
+    response = client.get(url("site", site_a1.pk), {"start": "2026-05-01", "end": "2026-01-01"})
+    assert "The end date must be on or after the start date" in response.content.decode()
+
+
+def test_idea_figures_are_computed_in_sql(team_a, sam, lee, wendy, make_ideas):
+    now = timezone.now()
+    ideas = make_ideas(4, team=team_a, author=sam)
+    make_ideas(1, team=team_a, author=lee, kind=Idea.Kind.STOP_DOING,
+               minutes_per_occurrence=Decimal("30"), occurrences_per_year=200,
+               status=Idea.Status.IMPLEMENTED, implemented_at=now)  # fmt: skip
+    for days, idea in zip([1, 3, 5, 100], ideas, strict=True):
+        idea.first_response_at = idea.created_at + timedelta(days=days)
+        idea.save()
+    scope = queries.DashboardScope("team", team_a)
+    f = queries.idea_figures(scope, queries.default_period())
+    assert f["total"] == 5
+    assert f["implemented"] == 1 and f["implementation_percent"] == Decimal("20.0")
+    assert f["headcount"] == 2 and f["participants"] == 2  # sam and lee; wendy is another team
+    assert f["participation_percent"] == Decimal("100.0")
+    assert f["median_first_response_days"] == Decimal("4.0")  # median of 1, 3, 5, 100
+    assert f["stop_doing_hours_proposed"] == Decimal("100")  # 30 min × 200 ÷ 60
+    assert f["stop_doing_hours_realised"] == Decimal("100")
+
+
+def test_ideas_waiting_beyond_the_promise_are_overdue(team_a, sam, make_ideas):
+    _fresh, old = Idea.objects.bulk_create(
+        [
+            Idea(team=team_a, author=sam, title="Fresh", problem="p",
+                 created_at=timezone.now() - timedelta(days=2)),
+            Idea(team=team_a, author=sam, title="Old", problem="p",
+                 created_at=timezone.now() - timedelta(days=8)),
+        ]
+    )  # fmt: skip
+    scope = queries.DashboardScope("site", team_a.site)
+    overdue = Idea.objects.filter(queries.overdue_q(scope))
+    assert list(overdue) == [old]
+
+
+def test_saving_figures_split_projected_realised_verified_and_leave_out_rejected(
+    team_a, lee, make_savings
+):
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("100"), stage="projected")
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("200"), status="verified")
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("400"), kind="non_cashable")
+    make_savings(
+        1, team=team_a, claimed_by=lee, amount=Decimal("800"), status="rejected",
+        rejection_reason="No",
+    )  # fmt: skip
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("50"), kind="time")
+    f = queries.saving_figures(queries.DashboardScope("team", team_a), queries.default_period())
+    assert f["projected"] == Decimal("100")
+    assert f["realised"] == Decimal("600")
+    assert f["verified"] == Decimal("200")
+    assert f["cashable"] == Decimal("300") and f["non_cashable"] == Decimal("400")
+    assert f["hours_realised"] == Decimal("50")
+
+
+def test_the_place_dashboard_shows_spend_and_who_invested_for_whom(
+    client, pat, place, team_a, lee, org_a, org_b, make_savings
+):
+    make_savings(
+        1, team=team_a, claimed_by=lee, amount=Decimal("71000000"), invested_by=org_a,
+        benefits=org_b,
+    )  # fmt: skip
+    client.force_login(pat)
+    body = client.get(url("place", place.pk)).content.decode()
+    assert "£7,100,000,000" in body  # total spend
+    assert "£14,200" in body  # per head: 7.1 bn ÷ 500,000
+    assert "£71,000,000" in body  # 1 % of spend, and the saving itself
+    assert "1.0000%" in body  # realised as % of spend
+    assert "Testshire Jobcentre</td><td>Testshire Police" in body
+
+
+def test_every_figure_links_to_its_rows_and_the_rows_download_as_csv(
+    client, maya, site_a1, team_a, lee, make_savings
+):
+    make_savings(2, team=team_a, claimed_by=lee, status="verified")
+    client.force_login(maya)
+    rows_url = reverse("metrics:rows", args=["site", site_a1.pk, "verified"])
+    assert rows_url in client.get(url("site", site_a1.pk)).content.decode()
+    page = client.get(rows_url).content.decode()
+    assert page.count("<tr>") == 3  # header + 2
+    csv = client.get(rows_url, {"format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    assert csv.content.decode().count("\n") == 3
+
+
+def test_the_printable_report_renders(client, dev, org_a):
+    client.force_login(dev)
+    response = client.get(url("organisation", org_a.pk), {"print": "1"})
+    assert "Improvement report" in response.content.decode()
+
+
+@pytest.mark.parametrize("n", [1, 40])
+@pytest.mark.parametrize(
+    ("who", "kind", "fixture"),
+    [("lee", "team", "team_a"), ("maya", "site", "site_a1"), ("dev", "organisation", "org_a"),
+     ("pat", "place", "place"), ("ada", "all", None)],
+)  # fmt: skip
+def test_dashboard_query_count_is_flat(
+    client, cast, request, who, kind, fixture, n, team_a, sam, lee, make_ideas, make_savings,
+    measure, django_assert_max_num_queries,
+):  # fmt: skip
+    from metrics.models import Outcome
+
+    ideas = make_ideas(n, team=team_a, author=sam, status=Idea.Status.IMPLEMENTED,
+                       implemented_at=timezone.now(), first_response_at=timezone.now())  # fmt: skip
+    make_savings(n, team=team_a, claimed_by=lee)
+    today = timezone.localdate()
+    Outcome.objects.bulk_create(
+        Outcome(idea=i, measure=measure, team=team_a, baseline_start=today - timedelta(days=60),
+                baseline_end=today - timedelta(days=31), after_start=today - timedelta(days=30),
+                after_end=today)
+        for i in ideas
+    )  # fmt: skip
+    pk = request.getfixturevalue(fixture).pk if fixture else 0
+    client.force_login(cast[who])
+    with django_assert_max_num_queries(24):
+        assert client.get(url(kind, pk)).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_rows_query_count_is_flat(client, maya, site_a1, team_a, lee, make_savings, n,
+                                  django_assert_max_num_queries):  # fmt: skip
+    make_savings(n, team=team_a, claimed_by=lee)
+    client.force_login(maya)
+    with django_assert_max_num_queries(10):
+        client.get(reverse("metrics:rows", args=["site", site_a1.pk, "savings"]))
+
+
+def test_navigation_offers_the_dashboard_to_managers(client, maya):
+    client.force_login(maya)
+    assert reverse("metrics:dashboard") in client.get(reverse("home")).content.decode()
+
+
+def test_a_saving_outside_the_period_is_not_counted(team_a, lee, make_savings):
+    make_savings(
+        1, team=team_a, claimed_by=lee, start_date=timezone.localdate() - timedelta(days=800)
+    )
+    f = queries.saving_figures(queries.DashboardScope("team", team_a), queries.default_period())
+    assert f["realised"] == 0
+    assert Saving.objects.count() == 1
+
+
+@pytest.mark.parametrize("what", ["gains", "spend", "flows"])
+def test_the_place_summary_tables_download_as_csv(client, pat, place, org_a, org_b, what):
+    client.force_login(pat)
+    response = client.get(
+        reverse("metrics:rows", args=["place", place.pk, what]), {"format": "csv"}
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    if what == "spend":
+        assert lines[1:] == ["Testshire Jobcentre,1450000000.00", "Testshire Police,310000000.00"]
+    assert client.get(reverse("metrics:rows", args=["place", place.pk, what])).status_code == 200
+
+
+def test_spend_tables_exist_only_for_places(client, maya, site_a1):
+    client.force_login(maya)
+    assert (
+        client.get(reverse("metrics:rows", args=["site", site_a1.pk, "spend"])).status_code == 404
+    )
+
+
+def test_each_organisation_keeps_its_own_first_response_promise(team_a, team_b, sam, priya):
+    team_b.site.organisation.first_response_days = 14
+    team_b.site.organisation.save()
+    ten_days = timezone.now() - timedelta(days=10)
+    late, _on_time = Idea.objects.bulk_create(
+        [
+            Idea(team=team_a, author=sam, title="7-day promise", problem="p", created_at=ten_days),
+            Idea(
+                team=team_b, author=priya, title="14-day promise", problem="p", created_at=ten_days
+            ),
+        ]
+    )
+    scope = queries.DashboardScope("place", team_a.site.place)
+    assert list(Idea.objects.filter(queries.overdue_q(scope))) == [late]

@@ -1,0 +1,154 @@
+"""Customer surveys (public, QR code, flood-proof) and anonymous staff pulses (groups of 5+)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from metrics import actions
+from metrics.models import Observation, Survey, SurveyResponse
+from metrics.views import RESPONSES_PER_CLIENT
+
+
+@pytest.fixture
+def survey(site_a1, maya) -> Survey:
+    return actions.create_survey(
+        site_a1, kind="customer", title="Carrow counter", question="How was today?", by=maya
+    )
+
+
+@pytest.fixture
+def pulse(site_a1, team_a, maya) -> Survey:
+    return actions.create_survey(
+        site_a1, kind="staff", title="Team pulse", question="How is work?", team=team_a, by=maya
+    )
+
+
+def test_a_survey_feeds_a_measure_so_it_gets_an_spc_chart(client, survey):
+    client.post(survey.get_public_url(), {"score": "4"})
+    client.post(survey.get_public_url(), {"score": "2"})
+    observation = Observation.objects.get(measure=survey.measure)
+    assert observation.value == 3 and observation.date == timezone.localdate()
+
+
+def test_a_customer_answers_without_signing_in(client, survey):
+    assert client.get(survey.get_public_url()).status_code == 200
+    response = client.post(survey.get_public_url(), {"score": "5", "comment": "Quick and kind"})
+    assert "Thank you" in response.content.decode()
+    assert SurveyResponse.objects.get().comment == "Quick and kind"
+
+
+def test_a_missing_score_rerenders_with_an_error_keeping_the_comment(client, survey):
+    response = client.post(survey.get_public_url(), {"comment": "Kept text"})
+    body = response.content.decode()
+    assert "This field is required" in body and "Kept text" in body
+    assert not SurveyResponse.objects.exists()
+
+
+def test_a_flood_from_one_client_is_throttled_and_genuine_answers_kept(client, survey):
+    for _ in range(RESPONSES_PER_CLIENT):
+        assert client.post(survey.get_public_url(), {"score": "5"}).status_code == 200
+    response = client.post(survey.get_public_url(), {"score": "1"})
+    assert response.status_code == 429
+    assert SurveyResponse.objects.count() == RESPONSES_PER_CLIENT
+    other = client.post(survey.get_public_url(), {"score": "3"}, REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200
+    assert SurveyResponse.objects.count() == RESPONSES_PER_CLIENT + 1
+
+
+def test_a_bot_filling_the_hidden_field_is_thanked_and_ignored(client, survey):
+    client.post(survey.get_public_url(), {"score": "1", "website": "spam"})
+    assert not SurveyResponse.objects.exists()
+
+
+@pytest.mark.parametrize(("fmt", "content_type", "start"), [
+    ("png", "image/png", b"\x89PNG"), ("svg", "image/svg+xml", b"<?xml"),
+])  # fmt: skip
+def test_the_qr_code_comes_as_png_and_svg(client, maya, survey, fmt, content_type, start):
+    client.force_login(maya)
+    response = client.get(reverse("metrics:survey-qr", args=[survey.pk, fmt]))
+    assert response["Content-Type"] == content_type
+    assert response.content.startswith(start)
+
+
+def test_staff_may_not_download_the_qr_code(client, sam, survey):
+    client.force_login(sam)
+    assert client.get(reverse("metrics:survey-qr", args=[survey.pk, "png"])).status_code == 403
+
+
+def test_an_outsider_gets_404_for_a_survey(client, olu, survey):
+    client.force_login(olu)
+    assert client.get(survey.get_absolute_url()).status_code == 404
+
+
+def test_staff_may_not_create_surveys(site_a1, sam):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        actions.create_survey(site_a1, kind="customer", title="x", question="y", by=sam)
+
+
+def test_a_pulse_needs_sign_in_and_stores_no_name(client, pulse, sam):
+    assert client.get(pulse.get_public_url()).status_code == 302
+    client.force_login(sam)
+    client.post(pulse.get_public_url(), {"score": "4"})
+    response = SurveyResponse.objects.get()
+    assert len(response.voter) == 64 and response.voter != str(sam.pk)  # a keyed hash only
+    assert not any(f.is_relation and f.related_model is type(sam) for f in response._meta.fields)
+
+
+def test_a_pulse_takes_one_vote_per_person_a_week(client, pulse, sam):
+    client.force_login(sam)
+    client.post(pulse.get_public_url(), {"score": "4"})
+    response = client.post(pulse.get_public_url(), {"score": "1"})
+    assert "already answered" in response.content.decode()
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_a_pulse_is_refused_to_people_outside_the_team(client, pulse, wendy):
+    client.force_login(wendy)
+    assert client.get(pulse.get_public_url()).status_code == 403
+
+
+def test_pulse_results_are_hidden_below_five_responses(client, pulse, maya):
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(survey=pulse, score=2, voter=f"v{i}") for i in range(4)
+    )
+    client.force_login(maya)
+    body = client.get(pulse.get_absolute_url()).content.decode()
+    assert "Results are shown once at least 5" in body and "Responses by score" not in body
+    SurveyResponse.objects.create(survey=pulse, score=3, voter="v5")
+    body = client.get(pulse.get_absolute_url()).content.decode()
+    assert "Responses by score" in body
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_survey_list_query_count_is_flat(client, maya, site_a1, n, django_assert_max_num_queries):
+    for i in range(n):
+        Survey.objects.create(kind="customer", title=f"S{i}", site=site_a1)
+    client.force_login(maya)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("metrics:surveys")).status_code == 200
+
+
+def test_a_pulse_feeds_its_chart_only_once_a_week_has_five_answers(pulse):
+    for score in [5, 4, 3, 2]:
+        actions.submit_response(pulse, score=score, voter=f"v{score}")
+    assert not Observation.objects.filter(measure=pulse.measure).exists()
+    actions.submit_response(pulse, score=1, voter="v1")
+    observation = Observation.objects.get(measure=pulse.measure)
+    assert observation.value == 3
+    assert observation.date.weekday() == 0  # the week, not the day, so no one stands out
+
+
+def test_the_new_survey_page_is_for_the_sites_managers(client, sam, olu, maya, site_a1):
+    url = reverse("metrics:survey-new", args=[site_a1.pk])
+    client.force_login(sam)
+    assert client.get(url).status_code == 403
+    client.force_login(olu)
+    assert client.get(url).status_code == 404
+    client.force_login(maya)
+    response = client.post(url, {"kind": "customer", "title": "Counter", "question": "How?"})
+    survey = Survey.objects.get()
+    assert response.status_code == 302 and survey.measure.site == site_a1
