@@ -41,4 +41,4 @@ test: $(STAMP) browser-deps lint check-migrations
 	@bash scripts/test.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache .test-db.sqlite3* staticfiles
+	rm -rf $(VENV) .pytest_cache .test-db*.sqlite3* staticfiles

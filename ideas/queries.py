@@ -122,6 +122,9 @@ class Thread:
     following: bool
     # Further along the thread: the kaizen cards working on the idea.
     cards: list = field(default_factory=list)
+    # ... and what it achieved: measured outcomes and the savings claimed from it.
+    outcomes: list = field(default_factory=list)
+    savings: list = field(default_factory=list)
 
 
 def thread_for(idea: Idea, user) -> Thread:
@@ -147,6 +150,12 @@ def thread_for(idea: Idea, user) -> Thread:
         supported=IdeaSupport.objects.filter(idea=idea, user=user).exists(),
         following=IdeaFollow.objects.filter(idea=idea, user=user).exists(),
         cards=list(idea.cards.select_related("column", "board")),
+        outcomes=list(idea.outcomes.select_related("measure")),
+        savings=[
+            saving
+            for saving in idea.savings.select_related("team__site", "invested_by", "benefits")
+            if policy.can(user, "view_saving", saving)
+        ],
     )
 
 

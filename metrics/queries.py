@@ -294,6 +294,29 @@ def idea_figures(scope: DashboardScope, period: Period) -> dict:
     }
 
 
+def stalled_cards(scope: DashboardScope, *, now: datetime | None = None) -> QuerySet:
+    """Open kaizen cards in scope that have not moved for their board's stale threshold."""
+    from kaizen.models import Board, Card, Column
+
+    now = now or timezone.now()
+    # Thresholds are per board but few distinct values exist, so one OR-term per value keeps
+    # this a single indexed query on every database.
+    thresholds = (
+        Board.objects.filter(scope.team_q("team__"))
+        .order_by()
+        .values_list("stale_after_days", flat=True)
+        .distinct()
+    )
+    stale = Q(pk__in=[])
+    for days in thresholds:
+        stale |= Q(board__stale_after_days=days, moved_at__lt=now - timedelta(days=days))
+    return (
+        Card.objects.filter(scope.team_q("board__team__"))
+        .exclude(column__kind=Column.Kind.DONE)
+        .filter(stale)
+    )
+
+
 # --- Savings -------------------------------------------------------------------------------
 
 
@@ -432,6 +455,7 @@ def dashboard(scope: DashboardScope, period: Period) -> dict:
         },
         "satisfaction": satisfaction(scope, period),
         "band": (gains.BAND_LOW, gains.BAND_HIGH),
+        "stalled_cards": stalled_cards(scope).count(),
     }
     if scope.kind == "place":
         context["place"] = place_figures(scope.obj, period, context["savings"])

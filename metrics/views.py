@@ -110,6 +110,7 @@ DRILLS = {
     "gains": "Efficiency gains by team",
     "spend": "Public spend by organisation",
     "flows": "Who invested and who benefited",
+    "stalled": "Kaizen cards that have stopped moving",
 }
 
 
@@ -147,6 +148,24 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
             ]
 
         table = "ideas"
+    elif what == "stalled":
+        qs = (
+            queries.stalled_cards(scope)
+            .select_related("board__team", "column")
+            .order_by("moved_at", "pk")
+        )
+        header = ["Card", "Board", "Column", "Last moved", "Blocked"]
+        table = "cards"
+
+        def row(c):
+            return [
+                c.title,
+                str(c.board),
+                c.column.name,
+                f"{c.moved_at:%Y-%m-%d}",
+                c.blocked_reason if c.blocked else "",
+            ]
+
     elif what == "outcomes":
         qs = queries.outcomes_in(scope, period).order_by("-after_end", "-pk")
         header = ["Improvement", "Team", "Measure", "Before", "After", "Gain %"]

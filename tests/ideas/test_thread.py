@@ -70,3 +70,29 @@ def test_an_idea_about_a_step_of_a_map_one_cannot_edit_is_raised_unpinned(
     assert _raise_about_step(client, team_a_coaches, step.pk).status_code == 302
     assert Idea.objects.filter(title__startswith="Check the ID").exists()
     assert not step.bursts.exists()
+
+
+def test_the_idea_page_shows_the_savings_claimed_from_it(client, cast, idea, team_a, org_a):
+    from datetime import date
+    from decimal import Decimal
+
+    from metrics.models import Saving
+
+    Saving.objects.create(
+        team=team_a,
+        claimed_by=cast["lee"],
+        idea=idea,
+        title="Fewer repeat calls",
+        kind=Saving.Kind.CASHABLE,
+        amount=Decimal("12500"),
+        recurrence=Saving.Recurrence.RECURRING,
+        start_date=date(2026, 4, 1),
+        stage=Saving.Stage.REALISED,
+        invested_by=org_a,
+        benefits=org_a,
+    )
+    client.force_login(cast["sam"])
+    body = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
+    assert "What it achieved" in body and "Fewer repeat calls" in body
+    client.force_login(cast["pat"])  # the partnership lead cannot see this private idea at all
+    assert client.get(reverse("ideas:detail", args=[idea.pk])).status_code == 404
