@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from ideas import vsm, vsm_drawing
 from ideas.vsm_models import KaizenBurst, ValueStreamMap, ValueStreamStep
+from kaizen.models import Card
 from leanhub import policy
 
 
@@ -41,7 +42,11 @@ def steps_of(m: ValueStreamMap) -> list[ValueStreamStep]:
             # A plain list: a related manager per step costs more than the rest of the page.
             Prefetch(
                 "bursts", queryset=KaizenBurst.objects.select_related("idea"), to_attr="burst_list"
-            )
+            ),
+            # Kaizen cards improving the step are bursts too.
+            Prefetch(
+                "cards", queryset=Card.objects.only("pk", "title", "vsm_step"), to_attr="card_list"
+            ),
         )
     )
     sentinel = 987654321
@@ -50,6 +55,7 @@ def steps_of(m: ValueStreamMap) -> list[ValueStreamStep]:
         for name in ("edit", "move", "delete")
     }
     idea_pattern = _idea_url_pattern(sentinel)
+    card_pattern = reverse("kaizen:card", args=[sentinel])
     for s in steps:
         # Strings, not ints: the template engine localises every number it prints, and a
         # 60-step page prints step ids hundreds of times.
@@ -58,6 +64,9 @@ def steps_of(m: ValueStreamMap) -> list[ValueStreamStep]:
         s.urls["bursts"] = [
             (b.idea.title, idea_pattern.replace(str(sentinel), str(b.idea_id)))
             for b in s.burst_list
+        ]
+        s.urls["cards"] = [
+            (c.title, card_pattern.replace(str(sentinel), str(c.pk))) for c in s.card_list
         ]
     return steps
 
@@ -177,7 +186,7 @@ def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> 
         vsm_drawing.DrawStep(
             name=s.name,
             data_lines=_data_lines(s, r),
-            bursts=tuple(s.urls["bursts"]),
+            bursts=tuple(s.urls["bursts"] + s.urls["cards"]),
         )
         for s, r in zip(steps, result.steps, strict=True)
     ]

@@ -273,9 +273,11 @@ def edit_card(
     owners: Iterable = (),
     due_date: date | None = None,
     labels: str = "",
+    vsm_step=None,
     by,
 ) -> Card:
-    """Change what a card says. Refuses an edit made against an older version of the card."""
+    """Change what a card says. Refuses an edit made against an older version of the card, and a
+    value-stream map step from a map of a team not working on the board."""
     policy.require(
         by, "edit_card", card, reason="Only the card's owners and the board's leads edit it."
     )
@@ -285,7 +287,14 @@ def edit_card(
     card.description = description.strip()
     card.due_date = due_date
     card.labels = labels.strip()
-    card.save(update_fields=["title", "description", "due_date", "labels", "version"])
+    if vsm_step is not None:
+        board_teams = {card.board.team_id} | set(
+            card.board.member_teams.values_list("pk", flat=True)
+        )
+        if vsm_step.map.team_id not in board_teams:
+            raise ValidationError("That map step belongs to a team not working on this board.")
+    card.vsm_step = vsm_step
+    card.save(update_fields=["title", "description", "due_date", "labels", "vsm_step", "version"])
     owners = list(owners)
     if owners:
         card.owners.set(owners)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from ideas.vsm_models import ValueStreamStep
 from kaizen.models import Column, Cycle
 
 
@@ -35,6 +36,27 @@ class NewCardForm(CardForm):
 
 class EditCardForm(CardForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    vsm_step = forms.ModelChoiceField(
+        queryset=ValueStreamStep.objects.none(),
+        required=False,
+        label="Value-stream map step it improves",
+        empty_label="None",
+    )
+
+    def __init__(self, *args, board, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Steps of the maps of the teams working on this board.
+        teams = (
+            [board.team_id]
+            if board.team_id
+            else list(board.member_teams.values_list("pk", flat=True))
+        )
+        self.fields["vsm_step"].queryset = (
+            ValueStreamStep.objects.filter(map__team__in=teams)
+            .select_related("map")
+            .order_by("map__name", "position")
+        )
+        self.fields["vsm_step"].label_from_instance = lambda step: f"{step.map.name}: {step.name}"
 
 
 class MoveForm(forms.Form):

@@ -120,6 +120,15 @@ class Card(models.Model):
     idea = models.ForeignKey(
         "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="cards"
     )
+    # The value-stream map step the card improves, where there is one.
+    vsm_step = models.ForeignKey(
+        "ideas.ValueStreamStep",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cards",
+        verbose_name="value-stream map step",
+    )
     # Why the card went over its column's WIP limit, shown on the card until it moves on.
     wip_reason = models.CharField(max_length=280, blank=True)
     # Bumped on every change: a move or edit made against an older version is refused.

@@ -40,7 +40,7 @@ def card_for_user(user, card_id: int) -> Card:
 
     card = get_object_or_404(
         Card.objects.select_related(
-            "board__team__site__organisation", "column", "idea", "created_by"
+            "board__team__site__organisation", "column", "idea", "created_by", "vsm_step__map"
         ),
         pk=card_id,
     )

@@ -218,13 +218,15 @@ def _card_page(
             "can_edit": policy.can(request.user, "edit_card", card),
             "edit_form": edit_form
             or forms.EditCardForm(
+                board=card.board,
                 initial={
+                    "vsm_step": card.vsm_step_id,
                     "title": card.title,
                     "description": card.description,
                     "due_date": card.due_date,
                     "labels": card.labels,
                     "version": card.version,
-                }
+                },
             ),
             "block_form": block_form or forms.BlockForm(),
         }
@@ -245,7 +247,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
         card,
         reason="Only the card's owners and the board's leads edit it.",
     )
-    form = forms.EditCardForm(request.POST)
+    form = forms.EditCardForm(request.POST, board=card.board)
     if not form.is_valid():
         return _card_page(request, card, edit_form=form, status=400)
     data = form.cleaned_data
@@ -257,6 +259,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
             description=data["description"],
             due_date=data["due_date"],
             labels=data["labels"],
+            vsm_step=data["vsm_step"],
             by=request.user,
         )
     except actions.StaleCard:
@@ -266,6 +269,9 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
         )
         card = queries.card_for_user(request.user, card_id)
         return _card_page(request, card, edit_form=form, status=409)
+    except ValidationError as refusal:
+        form.add_error("vsm_step", refusal.message)
+        return _card_page(request, card, edit_form=form, status=400)
     messages.success(request, "Card saved.")
     return redirect(card)
 
