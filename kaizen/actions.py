@@ -142,12 +142,40 @@ def create_joint_board(
 
 @transaction.atomic
 def configure_board(
-    board: Board, *, wip_limits: dict[int, int | None], stale_after_days: int, by
+    board: Board,
+    *,
+    wip_limits: dict[int, int | None],
+    stale_after_days: int,
+    names: dict[int, str] | None = None,
+    new_column: str = "",
+    by,
 ) -> Board:
-    """Set the columns' WIP limits (None for no limit) and when a card counts as stale.
-    The board's leads only. Viewers get the changed columns in one broadcast."""
+    """Rename columns, add one (before the last), set the WIP limits (None for no limit) and
+    when a card counts as stale. The board's leads only. Viewers get the changed columns in one
+    broadcast; a new column reaches them when their board next resyncs."""
     policy.require(by, "lead_board", board, reason="Only the board's leads set its limits.")
     changed = []
+    columns = list(
+        Column.objects.select_for_update().filter(board=board).order_by("position", "pk")
+    )
+    for column in columns:
+        name = (names or {}).get(column.pk, column.name)
+        if name and name != column.name:
+            audit.record(by, "column.renamed", column, {"from": column.name, "to": name})
+            column.name = name
+            column.save(update_fields=["name"])
+            changed.append(column.pk)
+    if new_column:
+        last = columns[-1] if columns else None
+        position = last.position if last else 0
+        if last is not None:
+            # The finishing column stays last.
+            last.position = position + 1
+            last.save(update_fields=["position"])
+        added = Column.objects.create(
+            board=board, name=new_column, kind=Column.Kind.ACTIVE, position=position
+        )
+        audit.record(by, "column.added", added, {"board": board.pk})
     for column in Column.objects.select_for_update().filter(board=board):
         if column.pk in wip_limits and wip_limits[column.pk] != column.wip_limit:
             audit.record(

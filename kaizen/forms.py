@@ -175,6 +175,12 @@ class BoardSettingsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.columns = list(board.columns.all())
         for column in self.columns:
+            self.fields[f"name_{column.pk}"] = forms.CharField(
+                max_length=60,
+                label=f"Name of column {column.position + 1}",
+                initial=column.name,
+                error_messages={"required": "A column needs a name."},
+            )
             self.fields[f"wip_{column.pk}"] = forms.IntegerField(
                 min_value=0,
                 max_value=99,
@@ -184,6 +190,26 @@ class BoardSettingsForm(forms.Form):
                 initial=column.wip_limit,
             )
         self.fields["stale_after_days"].initial = board.stale_after_days
+        self.fields["new_column"] = forms.CharField(
+            max_length=60,
+            required=False,
+            label="Add a column",
+            help_text="It goes in before the last column (where finished cards end up).",
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        names = [(cleaned.get(f"name_{c.pk}") or "").strip() for c in self.columns]
+        new = (cleaned.get("new_column") or "").strip()
+        taken = [n.lower() for n in names if n]
+        if len(set(taken)) != len(taken):
+            raise forms.ValidationError("Two columns cannot have the same name.")
+        if new and new.lower() in taken:
+            self.add_error("new_column", "There is already a column with that name.")
+        return cleaned
 
     def wip_limits(self) -> dict[int, int | None]:
         return {c.pk: self.cleaned_data.get(f"wip_{c.pk}") for c in self.columns}
+
+    def names(self) -> dict[int, str]:
+        return {c.pk: self.cleaned_data[f"name_{c.pk}"].strip() for c in self.columns}

@@ -297,9 +297,11 @@ def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
             board,
             wip_limits=form.wip_limits(),
             stale_after_days=form.cleaned_data["stale_after_days"],
+            names=form.names(),
+            new_column=form.cleaned_data["new_column"].strip(),
             by=request.user,
         )
-        messages.success(request, "Board limits saved.")
+        messages.success(request, "Board set-up saved.")
         return redirect(board)
     status = 400 if request.method == "POST" else 200
     return render(
