@@ -6,6 +6,8 @@ from django import forms
 
 from ideas.vsm_models import ValueStreamStep
 from kaizen.models import Column, Cycle
+from leanhub import policy
+from leanhub.models import Organisation, Site, Team
 
 
 class CardForm(forms.Form):
@@ -213,3 +215,36 @@ class BoardSettingsForm(forms.Form):
 
     def names(self) -> dict[int, str]:
         return {c.pk: self.cleaned_data[f"name_{c.pk}"].strip() for c in self.columns}
+
+
+class JointBoardForm(forms.Form):
+    """A board several teams or agencies work on together (a Total Place joint project)."""
+
+    name = forms.CharField(
+        max_length=120,
+        label="Name of the joint board",
+        error_messages={"required": "Give the board a name."},
+    )
+    teams = forms.ModelMultipleChoiceField(
+        queryset=Team.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Teams working on it",
+        help_text="Teams you lead or manage.",
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Partner agencies whose people can see and work on it",
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        teams = Team.objects.filter(policy.team_q(user, "lead")).select_related("site")
+        self.fields["teams"].queryset = teams
+        self.fields["teams"].label_from_instance = lambda t: f"{t.name}, {t.site.name}"
+        places = policy.scope_of(user).place_ids
+        self.fields["organisations"].queryset = Organisation.objects.filter(
+            pk__in=Site.objects.filter(place__in=places).values("organisation")
+        )
+        self.can_start = teams.exists()

@@ -8,6 +8,7 @@ app_name = "kaizen"
 
 urlpatterns = [
     path("", views.my_board, name="my-board"),
+    path("boards/", views.board_list, name="boards"),
     path("teams/<int:team_id>/board/", views.team_board, name="team-board"),
     path("boards/<int:board_id>/", views.board, name="board"),
     path("boards/<int:board_id>/flow/", views.board_flow, name="board-flow"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -65,6 +65,38 @@ def my_board(request: HttpRequest) -> HttpResponse:
     boards = queries.boards_for(request.user)
     teams = Team.objects.filter(policy.team_q(request.user, "lead")).select_related("site")[:50]
     return render(request, "kaizen/board_list.html", {"boards": boards, "teams": teams})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def board_list(request: HttpRequest) -> HttpResponse:
+    """Every board the user can see; leads and managers start joint boards here."""
+    form = forms.JointBoardForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        if not form.can_start:
+            raise PermissionDenied("Only team leads and managers start joint boards.")
+        if form.is_valid():
+            try:
+                board = actions.create_joint_board(
+                    name=form.cleaned_data["name"],
+                    teams=form.cleaned_data["teams"],
+                    organisations=form.cleaned_data["organisations"],
+                    members=[request.user],
+                    by=request.user,
+                )
+            except ValidationError as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                messages.success(request, "Joint board started.")
+                return redirect(board)
+    boards = queries.boards_for(request.user)
+    teams = Team.objects.filter(policy.team_q(request.user, "lead")).select_related("site")[:50]
+    return render(
+        request,
+        "kaizen/board_list.html",
+        {"boards": boards, "teams": teams, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_GET
