@@ -4,12 +4,15 @@
 
   // After a websocket (re)connects, every live fragment refetches itself: anything pushed while
   // the socket was down is picked up, so a dropped network or a server restart loses nothing.
-  var opened = false;
-  document.body.addEventListener("htmx:wsOpen", function () {
-    if (opened) {
+  // Only a socket that had been open before and comes back triggers it: a page with two
+  // sockets (the personal feed and a board) must not refetch just because the second opened.
+  var openedBefore = new WeakSet();
+  document.body.addEventListener("htmx:wsOpen", function (event) {
+    var socketElement = event.target;
+    if (socketElement && openedBefore.has(socketElement)) {
       htmx.trigger(document.body, "resync");
     }
-    opened = true;
+    if (socketElement) { openedBefore.add(socketElement); }
     document.documentElement.dataset.live = "connected";
   });
   document.body.addEventListener("htmx:wsClose", function () {

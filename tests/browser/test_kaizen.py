@@ -151,7 +151,9 @@ def test_the_a3_page_is_accessible(live_url, new_page, huddle, lee):
 
 def test_a_card_dragged_by_touch_on_a_phone_moves(live_url, new_page, huddle):
     board, columns, _, second = huddle
-    phone = _open_board(new_page, live_url, board, "lee", PHONE)
+    # A touch drag cannot scroll the page, so both columns must be on screen at once: a tall
+    # phone, with the board scrolled to the card being dragged.
+    phone = _open_board(new_page, live_url, board, "lee", {**PHONE, "height": 1400})
     cdp = phone.context.new_cdp_session(phone)
     cdp.send("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 1})
     handle = phone.locator(f"#card-{second.pk} .card__handle")
