@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,14 +28,11 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random "
-            "string (or DEBUG=1 for local development only)."
-        )
+if not SECRET_KEY and DEBUG:
     # Only ever used with DEBUG on, on a developer's own machine.
     SECRET_KEY = "leanhub-insecure-development-key-do-not-use-in-production"  # noqa: S105
+# Without DEBUG an empty key stays empty: offline commands (makemigrations, collectstatic) still
+# work, but `check --deploy` fails and both server entry points refuse to start (leanhub/checks.py).
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -9,3 +9,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leanhub.settings")
 application = get_wsgi_application()
+
+from leanhub.checks import require_production_settings  # noqa: E402
+
+require_production_settings()

@@ -1,0 +1,34 @@
+"""Start-up checks: LeanHub refuses to serve without the settings production needs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+
+STARTUP_REFUSAL = (
+    "SECRET_KEY is not set. Set the SECRET_KEY environment variable to a long random string "
+    "(or DEBUG=1 for local development only)."
+)
+
+
+def _secret_key_missing() -> bool:
+    try:
+        return not settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to even read an empty key
+        return True
+
+
+# A deployment check (`check --deploy`): offline commands such as makemigrations must still run
+# without the key; the server entry points refuse to start without it.
+@checks.register(checks.Tags.security, deploy=True)
+def secret_key_is_set(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    if _secret_key_missing():
+        return [checks.Error(STARTUP_REFUSAL, id="leanhub.E001")]
+    return []
+
+
+def require_production_settings() -> None:
+    """Called by the ASGI and WSGI entry points: no server starts without a secret key."""
+    if _secret_key_missing():
+        raise ImproperlyConfigured(STARTUP_REFUSAL)
