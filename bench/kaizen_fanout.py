@@ -5,7 +5,7 @@ Two ASGI server processes (uvicorn) share the Redis channel layer and a PostgreS
 the board's "Move to…" form and drag and drop make) and times, for each viewer, from sending
 the request to receiving the column fragment with the card's new version. Prints p50/p95/max.
 
-    .venv/bin/python bench/kaizen_fanout.py [--viewers 100] [--moves 30]
+    .venv/bin/python bench/kaizen_fanout.py [--viewers 100] [--moves 30] [--layer pubsub|queue]
 
 Needs PostgreSQL on 127.0.0.1:5432 (database leanhub_kaizen_bench, created and migrated here)
 and Redis on 127.0.0.1:6379. Starts and stops its own server processes.
@@ -29,9 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "leanhub_kaizen_bench"
 ENV = {
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-    # redis-py 8 reads with a 5 s socket timeout by default, the same as channels_redis's
-    # blocking pop: an idle socket would die at random. A longer read timeout avoids the race.
-    "REDIS_URL": "redis://127.0.0.1:6379/0?socket_timeout=15",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
     "CHANNELS_PREFIX": "lh-kaizen-bench",
     "SECRET_KEY": "bench-only-secret-key-not-for-any-real-deployment-0123456789",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -266,13 +264,12 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=30)
     parser.add_argument(
         "--layer",
-        choices=["queue", "pubsub"],
-        default="queue",
-        help="queue: the project's RedisChannelLayer; pubsub: RedisPubSubChannelLayer",
+        choices=["pubsub", "queue"],
+        default="pubsub",
+        help="REDIS_CHANNEL_LAYER: pubsub (the default) or queue (channels-redis's lists)",
     )
     args = parser.parse_args()
-    if args.layer == "pubsub":
-        ENV["DJANGO_SETTINGS_MODULE"] = "bench.kaizen_pubsub_settings"
+    ENV["REDIS_CHANNEL_LAYER"] = args.layer
 
     create_database()
     setup = prepare_board()

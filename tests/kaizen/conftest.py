@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 
 from ideas.models import Idea
 from kaizen import actions
 from kaizen.models import Board, Card, Column
+from tests.channels_helpers import GroupListener
 
 
 @pytest.fixture
@@ -70,29 +69,25 @@ def accepted_idea(team_a, sam) -> Idea:
     )
 
 
-class Listener:
-    """A channel subscribed to a board's group on the in-memory layer: what viewers would get."""
+class Listener(GroupListener):
+    """A channel subscribed to a board's group: what the board's viewers would get."""
 
     def __init__(self, board_id: int) -> None:
-        self.layer = get_channel_layer()
-        self.channel = async_to_sync(self.layer.new_channel)()
-        async_to_sync(self.layer.group_add)(actions.board_group(board_id), self.channel)
+        self.group = actions.board_group(board_id)
+        super().__init__(self.group)
 
     def messages(self) -> list[str]:
-        received = []
-        while True:
-            try:
-                message = async_to_sync(self._receive)()
-            except TimeoutError:
-                return received
-            received.append(message["html"])
-
-    async def _receive(self):
-        import asyncio
-
-        return await asyncio.wait_for(self.layer.receive(self.channel), timeout=0.05)
+        return [message["html"] for message in self.drain(self.group)]
 
 
 @pytest.fixture
 def listen():
-    return Listener
+    listeners: list[Listener] = []
+
+    def start(board_id: int) -> Listener:
+        listeners.append(Listener(board_id))
+        return listeners[-1]
+
+    yield start
+    for listener in listeners:
+        listener.close()

@@ -40,6 +40,7 @@ def _clean_env(**extra: str) -> dict[str, str]:
         not in {
             "DATABASE_URL",
             "REDIS_URL",
+            "REDIS_CHANNEL_LAYER",
             "SECRET_KEY",
             "DEBUG",
             "ALLOWED_HOSTS",
@@ -80,8 +81,14 @@ def test_database_url_switches_to_postgresql():
     assert s["name"] == "leanhub_prod"
 
 
-def test_redis_url_switches_to_the_redis_channel_layer():
+def test_redis_url_switches_to_the_redis_pubsub_channel_layer():
     s = _settings(DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
+    assert s["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert s["hosts"] == ["redis://127.0.0.1:6379/3"]
+
+
+def test_the_queue_based_redis_layer_can_be_chosen():
+    s = _settings(DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3", REDIS_CHANNEL_LAYER="queue")
     assert s["layer"] == "channels_redis.core.RedisChannelLayer"
     assert s["hosts"][0]["address"] == "redis://127.0.0.1:6379/3"
 

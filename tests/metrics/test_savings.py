@@ -6,8 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
@@ -15,6 +13,7 @@ from django.urls import reverse
 from leanhub.models import AuditEvent
 from metrics import actions
 from metrics.models import Saving
+from tests.channels_helpers import GroupListener
 
 
 def test_a_lead_claims_a_saving_for_their_team(
@@ -139,7 +138,6 @@ def test_it_refuses_a_change_by_staff(claimed, sam):
 def test_verifying_pushes_the_savings_tile_to_every_dashboard_of_the_team(
     claimed, maya, team_a, django_capture_on_commit_callbacks
 ):
-    layer = get_channel_layer()
     site = team_a.site
     groups = [
         f"metrics.dashboard.team.{team_a.pk}",
@@ -148,14 +146,15 @@ def test_verifying_pushes_the_savings_tile_to_every_dashboard_of_the_team(
         f"metrics.dashboard.place.{site.place_id}",
         "metrics.dashboard.all.0",
     ]
-    channels = {}
+    listener = GroupListener(*groups)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.verify_saving(claimed, expected_version=1, by=maya)
+        messages = {group: listener.receive(group) for group in groups}
+    finally:
+        listener.close()
     for group in groups:
-        channels[group] = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.group_add)(group, channels[group])
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.verify_saving(claimed, expected_version=1, by=maya)
-    for group in groups:
-        message = async_to_sync(layer.receive)(channels[group])
+        message = messages[group]
         assert 'id="savings-tile"' in message["html"]
         assert 'hx-swap-oob="true"' in message["html"]
         assert "£12,000" in message["html"]
