@@ -18,20 +18,49 @@ def _link(label: str, name: str, *args) -> dict | None:
 
 def nav_items(user) -> list[dict]:
     """Navigation ordered by what the role does first: staff raise ideas, leads run their board,
-    managers read their dashboard, partnership leads their place."""
+    managers read their dashboard and verify savings, partnership leads watch their place."""
     scope = policy.scope_of(user)
     role = scope.primary_role
-    items: list[dict | None] = [_link("Home", "home")]
-    if role in (Role.STAFF, Role.LEAD):
-        items.insert(0, _link("Raise an idea", "ideas:new"))
-    if role == Role.LEAD:
-        items.insert(0, _link("Team board", "kaizen:my-board"))
-    items.append(_link("Ideas", "ideas:list"))
-    items.append(_link("Value-stream maps", "ideas:vsm-list"))
-    if role in (Role.MANAGER, Role.ADMIN):
-        items.insert(0, _link("Dashboard", "metrics:dashboard"))
-    if role == Role.PARTNERSHIP:
-        items.insert(0, _link("Place dashboard", "metrics:dashboard"))
+    items: list[dict | None]
+    if role == Role.STAFF:
+        items = [
+            _link("Raise an idea", "ideas:new"),
+            _link("Home", "home"),
+            _link("Ideas", "ideas:list"),
+            _link("Team board", "kaizen:my-board"),
+            _link("Value-stream maps", "ideas:vsm-list"),
+        ]
+    elif role == Role.LEAD:
+        items = [
+            _link("Team board", "kaizen:my-board"),
+            _link("Raise an idea", "ideas:new"),
+            _link("Home", "home"),
+            _link("Ideas", "ideas:list"),
+            _link("Value-stream maps", "ideas:vsm-list"),
+            _link("Team dashboard", "metrics:dashboard"),
+            _link("Savings", "metrics:savings"),
+        ]
+    elif role == Role.PARTNERSHIP:
+        items = [
+            _link("Place dashboard", "metrics:dashboard"),
+            _link("Home", "home"),
+            _link("Savings", "metrics:savings"),
+            _link("Boards", "kaizen:boards"),
+            _link("Ideas", "ideas:list"),
+        ]
+    elif role in (Role.MANAGER, Role.ADMIN):
+        items = [
+            _link("Dashboard", "metrics:dashboard"),
+            _link("Home", "home"),
+            _link("Savings", "metrics:savings"),
+            _link("Boards", "kaizen:boards"),
+            _link("Ideas", "ideas:list"),
+            _link("Value-stream maps", "ideas:vsm-list"),
+            _link("Measures", "metrics:measures"),
+            _link("Surveys", "metrics:surveys"),
+        ]
+    else:
+        items = [_link("Home", "home"), _link("Ideas", "ideas:list")]
     if scope.home_team_ids:
         items.append(_link("My team", "team", scope.home_team_ids[0]))
     if scope.is_admin:

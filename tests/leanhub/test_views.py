@@ -167,6 +167,25 @@ def test_each_role_sees_its_first_job_first_in_the_navigation(cast, who, first):
     assert nav_items(cast[who])[0]["label"] == first
 
 
+@pytest.mark.parametrize(
+    ("who", "labels"),
+    [
+        ("sam", ["Raise an idea", "Home", "Ideas", "Team board", "Value-stream maps", "My team"]),
+        ("lee", ["Team board", "Raise an idea", "Team dashboard", "Savings", "My team"]),
+        ("maya", ["Dashboard", "Savings", "Boards", "Measures", "Surveys"]),
+        ("pat", ["Place dashboard", "Savings", "Boards"]),
+    ],
+)
+def test_each_role_reaches_its_parts_from_the_navigation(client, cast, who, labels):
+    from leanhub.context import nav_items
+
+    items = nav_items(cast[who])
+    assert [i["label"] for i in items if i["label"] in labels] == labels
+    client.force_login(cast[who])
+    for item in items:  # every link leads somewhere this person may go
+        assert client.get(item["url"], follow=True).status_code == 200, item
+
+
 def test_staff_and_leads_homes_link_to_their_first_job(client, cast):
     client.force_login(cast["sam"])
     assert reverse("ideas:new") in client.get(reverse("home")).content.decode()
