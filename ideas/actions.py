@@ -6,6 +6,7 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,9 +16,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from ideas.images import ProcessedImage
 from ideas.models import Idea, IdeaComment, IdeaEvent, IdeaFollow, IdeaPhoto, IdeaSupport
-from leanhub import audit, policy
+from leanhub import audit, images, policy
+from leanhub.images import ProcessedImage
 from leanhub.models import Membership, Organisation, Role, Team, User
 from leanhub.notifications import notify
 
@@ -86,7 +87,9 @@ class NewIdea:
     shared_with_partners: bool = False
 
 
-def _store_photo(idea: Idea, image: ProcessedImage, position: int) -> IdeaPhoto:
+def _store_photo(
+    idea: Idea, image: ProcessedImage, position: int, written: list[Path]
+) -> IdeaPhoto:
     photo = IdeaPhoto(
         idea=idea,
         content_type=image.content_type,
@@ -95,8 +98,9 @@ def _store_photo(idea: Idea, image: ProcessedImage, position: int) -> IdeaPhoto:
         position=position,
     )
     photo.path("display").parent.mkdir(parents=True, exist_ok=True)
-    photo.path("display").write_bytes(image.display)
-    photo.path("thumb").write_bytes(image.thumbnail)
+    for size, data in (("display", image.display), ("thumb", image.thumbnail)):
+        written.append(photo.path(size))
+        photo.path(size).write_bytes(data)
     photo.save()
     return photo
 
@@ -135,7 +139,7 @@ def submit_idea(
     if len(photos) > IdeaPhoto.MAX_PER_IDEA:
         raise ValidationError(f"Attach at most {IdeaPhoto.MAX_PER_IDEA} photos.")
     try:
-        with transaction.atomic():
+        with images.removed_on_failure() as written, transaction.atomic():
             idea = Idea.objects.create(
                 team=data.team,
                 author=by,
@@ -156,7 +160,7 @@ def submit_idea(
                 submission_token=token,
             )
             for position, image in enumerate(photos):
-                _store_photo(idea, image, position)
+                _store_photo(idea, image, position, written)
             IdeaFollow.objects.create(idea=idea, user=by)
             audit.record(by, "idea.submitted", idea, {"team": data.team.pk, "kind": data.kind})
             if step_id is not None:

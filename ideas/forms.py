@@ -9,8 +9,8 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from ideas import images
 from ideas.models import Idea, IdeaComment, IdeaPhoto
+from leanhub import images
 from leanhub.models import Team
 
 

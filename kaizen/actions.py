@@ -26,7 +26,7 @@ from kaizen.models import (
     CycleAction,
     CyclePhoto,
 )
-from leanhub import audit, policy, realtime
+from leanhub import audit, images, policy, realtime
 from leanhub.models import Team
 
 COLUMN_TEMPLATE = "kaizen/_columns_oob.html"
@@ -568,11 +568,19 @@ def add_cycle_photo(cycle: Cycle, *, upload, caption: str = "", by) -> CyclePhot
         cycle.card,
         reason="Only the card's owners and the board's leads run its cycles.",
     )
-    name, content_type = photos.store(upload)
-    photo = CyclePhoto.objects.create(
-        cycle=cycle, file=name, content_type=content_type, caption=caption.strip(), uploaded_by=by
-    )
-    audit.record(by, "cycle.photo_added", cycle.card, {"cycle": cycle.number, "photo": photo.pk})
+    with images.removed_on_failure() as written:
+        name, content_type = photos.store(upload)
+        written.append(photos.path_of(name))
+        photo = CyclePhoto.objects.create(
+            cycle=cycle,
+            file=name,
+            content_type=content_type,
+            caption=caption.strip(),
+            uploaded_by=by,
+        )
+        audit.record(
+            by, "cycle.photo_added", cycle.card, {"cycle": cycle.number, "photo": photo.pk}
+        )
     return photo
 
 

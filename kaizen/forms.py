@@ -138,7 +138,7 @@ class ActionForm(forms.Form):
 
 class PhotoForm(forms.Form):
     photo = forms.ImageField(
-        help_text="JPEG or PNG, up to 5 MB. Location and camera data are removed."
+        help_text="JPEG, PNG or WebP, up to 5 MB. Location and camera data are removed."
     )
     caption = forms.CharField(max_length=200, required=False)
 

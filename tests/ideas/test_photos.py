@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from ideas import images
 from ideas.models import Idea, IdeaPhoto
+from leanhub import images
 from tests.ideas.pictures import bomb_png, image_bytes
 
 
@@ -122,3 +122,24 @@ def test_at_most_five_photos(client, cast, team_a):
         == 302
     )
     assert IdeaPhoto.objects.count() == 5
+
+
+def test_files_written_in_a_transaction_that_fails_are_removed(tmp_path, place):
+    from django.db import IntegrityError, transaction
+
+    from leanhub.models import Place
+
+    kept, lost = tmp_path / "kept.jpg", tmp_path / "lost.jpg"
+    with images.removed_on_failure() as written, transaction.atomic():
+        written.append(kept)
+        kept.write_bytes(b"photo")
+    with (
+        pytest.raises(IntegrityError),
+        images.removed_on_failure() as written,
+        transaction.atomic(),
+    ):
+        written.append(lost)
+        lost.write_bytes(b"photo")
+        Place.objects.create(name="Again", slug=place.slug, population=1, annual_public_spend=1)
+    assert kept.exists()
+    assert not lost.exists()

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -30,12 +33,13 @@ class ProcessedImage:
     height: int
 
 
-def process(data: bytes, *, filename: str = "photo") -> ProcessedImage:
-    """Verify and re-encode one upload, or raise ImageRefused with the reason."""
-    if len(data) > MAX_BYTES:
+def process(data: bytes, *, filename: str = "photo", max_bytes: int = MAX_BYTES) -> ProcessedImage:
+    """Verify and re-encode one upload, or raise ImageRefused with the reason. Every photo
+    LeanHub keeps (idea photos, PDCA evidence, savings evidence) comes through here."""
+    if len(data) > max_bytes:
         raise ImageRefused(
             f"{filename} is {len(data) / 1024 / 1024:.1f} MB; photos can be at most "
-            f"{MAX_BYTES // 1024 // 1024} MB."
+            f"{max_bytes // 1024 // 1024} MB."
         )
     try:
         with warnings.catch_warnings():
@@ -79,3 +83,16 @@ def process(data: bytes, *, filename: str = "photo") -> ProcessedImage:
     display, width, height = encode(DISPLAY_SIZE)
     thumbnail, _, _ = encode(THUMB_SIZE)
     return ProcessedImage(display, thumbnail, content_type, width, height)
+
+
+@contextmanager
+def removed_on_failure() -> Iterator[list[Path]]:
+    """Collect the paths of files written inside the block (append them); if the block raises —
+    so its transaction rolls back — delete them, so no file outlives the row that named it."""
+    written: list[Path] = []
+    try:
+        yield written
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
