@@ -201,12 +201,20 @@ class BoardSettingsForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        names = [(cleaned.get(f"name_{c.pk}") or "").strip() for c in self.columns]
+        first_named: dict[str, Column] = {}
+        for column in self.columns:
+            name = (cleaned.get(f"name_{column.pk}") or "").strip()
+            if not name:
+                continue
+            first = first_named.setdefault(name.lower(), column)
+            if first is not column:
+                self.add_error(
+                    f"name_{column.pk}",
+                    f"Column {first.position + 1} is already called “{name}”: "
+                    "two columns cannot have the same name.",
+                )
         new = (cleaned.get("new_column") or "").strip()
-        taken = [n.lower() for n in names if n]
-        if len(set(taken)) != len(taken):
-            raise forms.ValidationError("Two columns cannot have the same name.")
-        if new and new.lower() in taken:
+        if new and new.lower() in first_named:
             self.add_error("new_column", "There is already a column with that name.")
         return cleaned
 

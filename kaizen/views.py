@@ -325,16 +325,20 @@ def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
     )
     form = forms.BoardSettingsForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
-        actions.configure_board(
-            board,
-            wip_limits=form.wip_limits(),
-            stale_after_days=form.cleaned_data["stale_after_days"],
-            names=form.names(),
-            new_column=form.cleaned_data["new_column"].strip(),
-            by=request.user,
-        )
-        messages.success(request, "Board set-up saved.")
-        return redirect(board)
+        try:
+            actions.configure_board(
+                board,
+                wip_limits=form.wip_limits(),
+                stale_after_days=form.cleaned_data["stale_after_days"],
+                names=form.names(),
+                new_column=form.cleaned_data["new_column"].strip(),
+                by=request.user,
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, "Board set-up saved.")
+            return redirect(board)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "kaizen/board_settings.html", {"board": board, "form": form}, status=status
