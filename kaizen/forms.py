@@ -225,6 +225,22 @@ class BoardSettingsForm(forms.Form):
         return {c.pk: self.cleaned_data[f"name_{c.pk}"].strip() for c in self.columns}
 
 
+class FlowWindowForm(forms.Form):
+    """How many days of cumulative flow to draw. Anything else shows the default window."""
+
+    WINDOWS = (30, 90, 180)
+
+    days = forms.TypedChoiceField(
+        choices=[(n, f"{n} days") for n in WINDOWS],
+        coerce=int,
+        initial=WINDOWS[0],
+        label="Show the last",
+    )
+
+    def days_to_show(self) -> int:
+        return self.cleaned_data["days"] if self.is_bound and self.is_valid() else self.WINDOWS[0]
+
+
 class JointBoardForm(forms.Form):
     """A board several teams or agencies work on together (a Total Place joint project)."""
 

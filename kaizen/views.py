@@ -348,8 +348,15 @@ def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def board_flow(request: HttpRequest, board_id: int) -> HttpResponse:
+    """Lead and cycle times, ageing and stale work, and the cumulative flow diagram over the
+    window chosen (30, 90 or 180 days)."""
     board = queries.board_for_user(request.user, board_id)
-    return render(request, "kaizen/board_flow.html", queries.flow_context(board))
+    days = forms.FlowWindowForm(request.GET or None).days_to_show()
+    context = queries.flow_context(board, days=days)
+    # Shown unbound: a window typed into the address that is not on offer is not an error to
+    # report, the page just shows the default and the form says which.
+    window = forms.FlowWindowForm(initial={"days": days})
+    return render(request, "kaizen/board_flow.html", {**context, "window": window})
 
 
 # --- PDCA -----------------------------------------------------------------------------------
