@@ -153,8 +153,8 @@ def configure_board(
 ) -> Board:
     """Rename columns (swapping two names in one go is fine), add one (before the last), set
     the WIP limits (None for no limit) and when a card counts as stale. The board's leads only;
-    refuses two columns with the same name (ignoring case). Viewers get the changed columns in one
-    broadcast; a new column reaches them when their board next resyncs."""
+    refuses two columns with the same name (ignoring case). Viewers get the changed columns, and
+    the new one in its place, in one broadcast."""
     policy.require(by, "lead_board", board, reason="Only the board's leads set its limits.")
     changed = []
     columns = list(
@@ -179,6 +179,7 @@ def configure_board(
             column.name = final[column.pk]
         Column.objects.bulk_update(renamed, ["name"])
         changed += [c.pk for c in renamed]
+    added = last = None
     if new_column:
         last = columns[-1] if columns else None
         position = last.position if last else 0
@@ -206,9 +207,29 @@ def configure_board(
         board.stale_after_days = stale_after_days
         board.save(update_fields=["stale_after_days"])
         changed = [c.pk for c in board.columns.all()]
-    if changed:
+    if added is not None and last is not None:
+        _announce_new_column(board.pk, added.pk, before=last.pk, changed=changed)
+    elif changed:
         _announce(board.pk, changed)
     return board
+
+
+def _announce_new_column(board_id: int, column_id: int, *, before: int, changed: list[int]) -> None:
+    """After commit, send viewers the new column, to go in before column ``before``, together
+    with the columns that changed, in one message. The new column has nowhere to be swapped
+    in by id on their page yet, so it travels apart from the others."""
+    from kaizen import queries
+
+    ids = sorted({*changed, column_id})
+
+    def send() -> None:
+        context = queries.columns_context(board_id, ids)
+        context["added"] = [c for c in context["touched"] if c.pk == column_id]
+        context["touched"] = [c for c in context["touched"] if c.pk != column_id]
+        context["before"] = before
+        realtime.broadcast(board_group(board_id), COLUMN_TEMPLATE, context)
+
+    transaction.on_commit(send)
 
 
 # --- Cards ----------------------------------------------------------------------------------

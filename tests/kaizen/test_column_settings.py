@@ -81,3 +81,43 @@ def test_the_action_refuses_duplicate_names_and_writes_nothing(board_a, col, lee
     assert _names(board_a) == ["To try", "Plan", "Do", "Check", "Act", "Done"]
     assert board_a.columns.get(name="Do").wip_limit is None
     assert not AuditEvent.objects.filter(verb__startswith="column.").exists()
+
+
+def test_a_new_column_reaches_viewers_in_its_place_with_the_renames_in_one_message(
+    board_a, col, lee, listen, django_capture_on_commit_callbacks
+):
+    listener = listen(board_a.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.configure_board(
+            board_a,
+            wip_limits={},
+            stale_after_days=board_a.stale_after_days,
+            names={col("To try").pk: "Ideas to try"},
+            new_column="Standardise",
+            by=lee,
+        )
+    (html,) = listener.messages()
+    added = board_a.columns.get(name="Standardise")
+    # Renamed columns replace themselves by id; the new one goes in before Done.
+    assert f'<section id="column-{col("To try").pk}"' in html and "Ideas to try" in html
+    insert = html.index(f'<div hx-swap-oob="beforebegin:#column-{col("Done").pk}">')
+    new_column = html.index(f'<section id="column-{added.pk}"')
+    assert insert < new_column
+    assert 'hx-swap-oob="true"' not in html[new_column : html.index("</section>", new_column)]
+    assert f'data-column="{added.pk}"' in html and f'id="column-{col("Plan").pk}"' not in html
+
+
+@pytest.mark.parametrize(("stale_after_days", "sections"), [(14, 1), (7, 7)])
+def test_a_new_column_is_sent_once_whatever_else_changed(
+    board_a, lee, listen, django_capture_on_commit_callbacks, stale_after_days, sections
+):
+    """A new stale threshold re-sends every column; the new one still comes only as an insert."""
+    listener = listen(board_a.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.configure_board(
+            board_a, wip_limits={}, stale_after_days=stale_after_days, new_column="Wait", by=lee
+        )
+    (html,) = listener.messages()
+    added = board_a.columns.get(name="Wait")
+    assert html.count("<section ") == sections
+    assert html.count(f'id="column-{added.pk}"') == 1 and 'hx-swap-oob="beforebegin:' in html
