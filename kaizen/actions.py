@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from uuid import uuid4
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -150,21 +151,35 @@ def configure_board(
     new_column: str = "",
     by,
 ) -> Board:
-    """Rename columns, add one (before the last), set the WIP limits (None for no limit) and
-    when a card counts as stale. The board's leads only. Viewers get the changed columns in one
-    broadcast; a new column reaches them when their board next resyncs."""
+    """Rename columns (swapping two names in one go is fine), add one (before the last), set
+    the WIP limits (None for no limit) and when a card counts as stale. The board's leads only;
+    refuses two columns with the same name (ignoring case). Viewers get the changed columns, and
+    the new one in its place, in one broadcast."""
     policy.require(by, "lead_board", board, reason="Only the board's leads set its limits.")
     changed = []
     columns = list(
         Column.objects.select_for_update().filter(board=board).order_by("position", "pk")
     )
-    for column in columns:
-        name = (names or {}).get(column.pk, column.name)
-        if name and name != column.name:
-            audit.record(by, "column.renamed", column, {"from": column.name, "to": name})
-            column.name = name
-            column.save(update_fields=["name"])
-            changed.append(column.pk)
+    final = {c.pk: (names or {}).get(c.pk) or c.name for c in columns}
+    taken = [n.lower() for n in [*final.values(), new_column] if n]
+    if len(set(taken)) != len(taken):
+        # The form says which field; this catches a save that raced another lead's.
+        raise ValidationError("Two columns cannot have the same name.")
+    renamed = [c for c in columns if final[c.pk] != c.name]
+    if renamed:
+        # Names are unique on a board, so renaming in place breaks a swap (A→B, B→A) half-way:
+        # first park the renamed columns on names nobody would type, then give them their own.
+        for column in renamed:
+            audit.record(
+                by, "column.renamed", column, {"from": column.name, "to": final[column.pk]}
+            )
+            column.name = f"~{uuid4().hex}"
+        Column.objects.bulk_update(renamed, ["name"])
+        for column in renamed:
+            column.name = final[column.pk]
+        Column.objects.bulk_update(renamed, ["name"])
+        changed += [c.pk for c in renamed]
+    added = last = None
     if new_column:
         last = columns[-1] if columns else None
         position = last.position if last else 0
@@ -192,9 +207,29 @@ def configure_board(
         board.stale_after_days = stale_after_days
         board.save(update_fields=["stale_after_days"])
         changed = [c.pk for c in board.columns.all()]
-    if changed:
+    if added is not None and last is not None:
+        _announce_new_column(board.pk, added.pk, before=last.pk, changed=changed)
+    elif changed:
         _announce(board.pk, changed)
     return board
+
+
+def _announce_new_column(board_id: int, column_id: int, *, before: int, changed: list[int]) -> None:
+    """After commit, send viewers the new column, to go in before column ``before``, together
+    with the columns that changed, in one message. The new column has nowhere to be swapped
+    in by id on their page yet, so it travels apart from the others."""
+    from kaizen import queries
+
+    ids = sorted({*changed, column_id})
+
+    def send() -> None:
+        context = queries.columns_context(board_id, ids)
+        context["added"] = [c for c in context["touched"] if c.pk == column_id]
+        context["touched"] = [c for c in context["touched"] if c.pk != column_id]
+        context["before"] = before
+        realtime.broadcast(board_group(board_id), COLUMN_TEMPLATE, context)
+
+    transaction.on_commit(send)
 
 
 # --- Cards ----------------------------------------------------------------------------------

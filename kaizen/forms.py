@@ -201,12 +201,20 @@ class BoardSettingsForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        names = [(cleaned.get(f"name_{c.pk}") or "").strip() for c in self.columns]
+        first_named: dict[str, Column] = {}
+        for column in self.columns:
+            name = (cleaned.get(f"name_{column.pk}") or "").strip()
+            if not name:
+                continue
+            first = first_named.setdefault(name.lower(), column)
+            if first is not column:
+                self.add_error(
+                    f"name_{column.pk}",
+                    f"Column {first.position + 1} is already called “{name}”: "
+                    "two columns cannot have the same name.",
+                )
         new = (cleaned.get("new_column") or "").strip()
-        taken = [n.lower() for n in names if n]
-        if len(set(taken)) != len(taken):
-            raise forms.ValidationError("Two columns cannot have the same name.")
-        if new and new.lower() in taken:
+        if new and new.lower() in first_named:
             self.add_error("new_column", "There is already a column with that name.")
         return cleaned
 
@@ -215,6 +223,22 @@ class BoardSettingsForm(forms.Form):
 
     def names(self) -> dict[int, str]:
         return {c.pk: self.cleaned_data[f"name_{c.pk}"].strip() for c in self.columns}
+
+
+class FlowWindowForm(forms.Form):
+    """How many days of cumulative flow to draw. Anything else shows the default window."""
+
+    WINDOWS = (30, 90, 180)
+
+    days = forms.TypedChoiceField(
+        choices=[(n, f"{n} days") for n in WINDOWS],
+        coerce=int,
+        initial=WINDOWS[0],
+        label="Show the last",
+    )
+
+    def days_to_show(self) -> int:
+        return self.cleaned_data["days"] if self.is_bound and self.is_valid() else self.WINDOWS[0]
 
 
 class JointBoardForm(forms.Form):

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from kaizen import flow
+from kaizen import chart, flow
 from kaizen.models import Board, BoardViewer, Card, CardMove, Column, Cycle, CycleAction
 from leanhub import policy
 
@@ -123,8 +123,9 @@ def card_story(card: Card) -> dict:
     return {"card": card, "cycles": cycles, "moves": moves}
 
 
-def flow_context(board: Board, *, now: datetime | None = None, days: int = 28) -> dict:
-    """Lead and cycle times, ageing WIP, stale cards and cumulative-flow counts for one board."""
+def flow_context(board: Board, *, now: datetime | None = None, days: int = 30) -> dict:
+    """Lead and cycle times, ageing WIP, stale cards, and cumulative-flow counts for the last
+    ``days`` days with the chart drawn from them (None if no card was ever on the board)."""
     now = now or timezone.now()
     columns = list(board.columns.all())
     cards = list(Card.objects.filter(board=board).select_related("column").order_by("pk"))
@@ -147,6 +148,12 @@ def flow_context(board: Board, *, now: datetime | None = None, days: int = 28) -
         for c in cards
     ]
     transitions = [flow.Transition(card_id=m[0], to_column_id=m[1], at=m[2]) for m in moves]
+    cfd = flow.cumulative_flow(
+        transitions,
+        [c.pk for c in columns],
+        start=(now - timedelta(days=days - 1)).date(),
+        end=now.date(),
+    )
     return {
         "board": board,
         "columns": columns,
@@ -154,10 +161,7 @@ def flow_context(board: Board, *, now: datetime | None = None, days: int = 28) -
         "time_in_column": flow.time_in_columns(transitions, [c.pk for c in columns], now=now),
         "ageing": flow.ageing_wip(facts, kinds, now=now),
         "stale": flow.stale(facts, kinds, now=now, days=board.stale_after_days),
-        "cfd": flow.cumulative_flow(
-            transitions,
-            [c.pk for c in columns],
-            start=(now - timedelta(days=days - 1)).date(),
-            end=now.date(),
-        ),
+        "days": days,
+        "cfd": cfd,
+        "cfd_chart": chart.geometry(cfd, [(c.pk, c.name) for c in columns]),
     }

@@ -325,16 +325,20 @@ def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
     )
     form = forms.BoardSettingsForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
-        actions.configure_board(
-            board,
-            wip_limits=form.wip_limits(),
-            stale_after_days=form.cleaned_data["stale_after_days"],
-            names=form.names(),
-            new_column=form.cleaned_data["new_column"].strip(),
-            by=request.user,
-        )
-        messages.success(request, "Board set-up saved.")
-        return redirect(board)
+        try:
+            actions.configure_board(
+                board,
+                wip_limits=form.wip_limits(),
+                stale_after_days=form.cleaned_data["stale_after_days"],
+                names=form.names(),
+                new_column=form.cleaned_data["new_column"].strip(),
+                by=request.user,
+            )
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, "Board set-up saved.")
+            return redirect(board)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "kaizen/board_settings.html", {"board": board, "form": form}, status=status
@@ -344,8 +348,15 @@ def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def board_flow(request: HttpRequest, board_id: int) -> HttpResponse:
+    """Lead and cycle times, ageing and stale work, and the cumulative flow diagram over the
+    window chosen (30, 90 or 180 days)."""
     board = queries.board_for_user(request.user, board_id)
-    return render(request, "kaizen/board_flow.html", queries.flow_context(board))
+    days = forms.FlowWindowForm(request.GET or None).days_to_show()
+    context = queries.flow_context(board, days=days)
+    # Shown unbound: a window typed into the address that is not on offer is not an error to
+    # report, the page just shows the default and the form says which.
+    window = forms.FlowWindowForm(initial={"days": days})
+    return render(request, "kaizen/board_flow.html", {**context, "window": window})
 
 
 # --- PDCA -----------------------------------------------------------------------------------

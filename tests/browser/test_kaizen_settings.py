@@ -1,0 +1,42 @@
+"""The lead changes the board's columns; everyone with the board open sees it happen."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from kaizen import actions
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
+from tests.conftest import PASSWORD
+
+
+def test_a_column_the_lead_adds_appears_on_a_colleagues_board_before_done(
+    live_url, new_page, team_a, lee, sam
+):
+    board = actions.ensure_team_board(team_a)
+    colleague = new_page(PHONE)
+    sign_in(colleague, live_url, "sam", PASSWORD)
+    colleague.goto(f"{live_url}{board.get_absolute_url()}")
+    # Once the viewers list names sam, sam's socket is live; let the resync that follows land.
+    expect(colleague.locator(f"#board-viewers-{board.pk}")).to_contain_text("Sam")
+    colleague.wait_for_load_state("networkidle")
+
+    lead = new_page(DESKTOP)
+    sign_in(lead, live_url, "lee", PASSWORD)
+    lead.goto(f"{live_url}/kaizen/boards/{board.pk}/settings/")
+    assert_accessible(lead)
+    plan = board.columns.get(name="Plan")
+    lead.locator(f"#id_name_{plan.pk}").fill("Plan it")
+    lead.get_by_label("Add a column").fill("Standardise")
+    lead.get_by_role("button", name="Save the board set-up").click()
+    expect(lead.get_by_text("Board set-up saved.")).to_be_visible()
+
+    headings = colleague.locator(".columns > section h2")
+    expect(headings).to_have_count(7)
+    names = [text.split("\n")[0].strip() for text in headings.all_inner_texts()]
+    assert names == ["To try", "Plan it", "Do", "Check", "Act", "Standardise", "Done"]
+    # The new column's list is wired for dragging like the others.
+    added = board.columns.get(name="Standardise")
+    expect(colleague.locator(f"#column-{added.pk} ol.cards")).to_have_attribute(
+        "data-sortable", "1"
+    )
+    assert_accessible(colleague)
