@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import median
 
 DONE = "done"
@@ -101,9 +101,15 @@ def stale(
 
 
 def cumulative_flow(
-    transitions: Iterable[Transition], column_ids: list[int], *, start: date, end: date
+    transitions: Iterable[Transition],
+    column_ids: list[int],
+    *,
+    start: date,
+    end: date,
+    tz: tzinfo | None = None,
 ) -> list[tuple[date, dict[int, int]]]:
-    """For each day from ``start`` to ``end``: how many cards sat in each column at day's end."""
+    """For each day from ``start`` to ``end``: how many cards sat in each column at day's end.
+    Days end at midnight in ``tz`` (the service's own time zone); aware times are converted."""
     ordered = sorted(transitions, key=lambda t: t.at)
     where: dict[int, int] = {}
     rows: list[tuple[date, dict[int, int]]] = []
@@ -111,7 +117,7 @@ def cumulative_flow(
     day = start
     while day <= end:
         day_end = datetime.combine(day + timedelta(days=1), time.min)
-        while i < len(ordered) and _naive(ordered[i].at) < day_end:
+        while i < len(ordered) and _naive(ordered[i].at, tz) < day_end:
             where[ordered[i].card_id] = ordered[i].to_column_id
             i += 1
         counts = dict.fromkeys(column_ids, 0)
@@ -123,6 +129,8 @@ def cumulative_flow(
     return rows
 
 
-def _naive(moment: datetime) -> datetime:
-    # Day boundaries are compared in the stored time zone (UTC); drop tzinfo to compare.
+def _naive(moment: datetime, tz: tzinfo | None) -> datetime:
+    # Wall-clock time in ``tz``, so a move at 00:30 BST counts on its own day, not the last.
+    if tz is not None and moment.tzinfo is not None:
+        moment = moment.astimezone(tz)
     return moment.replace(tzinfo=None)

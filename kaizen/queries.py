@@ -151,8 +151,9 @@ def flow_context(board: Board, *, now: datetime | None = None, days: int = 30) -
     cfd = flow.cumulative_flow(
         transitions,
         [c.pk for c in columns],
-        start=(now - timedelta(days=days - 1)).date(),
-        end=now.date(),
+        start=timezone.localdate(now) - timedelta(days=days - 1),
+        end=timezone.localdate(now),
+        tz=timezone.get_current_timezone(),
     )
     return {
         "board": board,

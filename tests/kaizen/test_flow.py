@@ -67,3 +67,17 @@ def test_stale_and_ageing_ignore_finished_cards():
         (1, 20.0),
         (3, 1.0),
     ]
+
+
+def test_cumulative_flow_days_end_at_local_midnight():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London (summer time).
+    late = flow.Transition(card_id=1, to_column_id=2, at=datetime(2026, 7, 1, 23, 30, tzinfo=UTC))
+    london = flow.cumulative_flow(
+        [late], [2], start=date(2026, 7, 1), end=date(2026, 7, 2), tz=ZoneInfo("Europe/London")
+    )
+    assert [counts[2] for _, counts in london] == [0, 1]
+    utc = flow.cumulative_flow([late], [2], start=date(2026, 7, 1), end=date(2026, 7, 2), tz=UTC)
+    assert [counts[2] for _, counts in utc] == [1, 1]
