@@ -18,14 +18,14 @@ def _link(label: str, name: str, *args) -> dict | None:
 
 def nav_items(user) -> list[dict]:
     """Navigation ordered by what the role does first: staff raise ideas, leads run their board,
-    managers read their dashboard and verify savings, partnership leads watch their place."""
+    managers read their dashboard and verify savings, partnership leads watch their place.
+    The LeanHub name at the top leads home."""
     scope = policy.scope_of(user)
     role = scope.primary_role
     items: list[dict | None]
     if role == Role.STAFF:
         items = [
             _link("Raise an idea", "ideas:new"),
-            _link("Home", "home"),
             _link("Ideas", "ideas:list"),
             _link("Team board", "kaizen:my-board"),
             _link("Value-stream maps", "ideas:vsm-list"),
@@ -34,7 +34,6 @@ def nav_items(user) -> list[dict]:
         items = [
             _link("Team board", "kaizen:my-board"),
             _link("Raise an idea", "ideas:new"),
-            _link("Home", "home"),
             _link("Ideas", "ideas:list"),
             _link("Value-stream maps", "ideas:vsm-list"),
             _link("Team dashboard", "metrics:dashboard"),
@@ -43,7 +42,6 @@ def nav_items(user) -> list[dict]:
     elif role == Role.PARTNERSHIP:
         items = [
             _link("Place dashboard", "metrics:dashboard"),
-            _link("Home", "home"),
             _link("Savings", "metrics:savings"),
             _link("Boards", "kaizen:boards"),
             _link("Ideas", "ideas:list"),
@@ -51,7 +49,6 @@ def nav_items(user) -> list[dict]:
     elif role in (Role.MANAGER, Role.ADMIN):
         items = [
             _link("Dashboard", "metrics:dashboard"),
-            _link("Home", "home"),
             _link("Savings", "metrics:savings"),
             _link("Boards", "kaizen:boards"),
             _link("Ideas", "ideas:list"),
