@@ -96,9 +96,14 @@ def annotate_measure(
 
 @transaction.atomic
 def record_outcome(idea, *, measure: Measure, periods: dict[str, date], by) -> Outcome:
-    """Record an idea's before/after periods on a measure of the same team."""
+    """Record an idea's before/after periods on a measure of its team, or of the team's site,
+    organisation or place. Refuses any other measure."""
     policy.require(by, "claim_saving", idea.team, reason="Only the team's leads record outcomes.")
     policy.require(by, "view_measure", measure)
+    if not measure.covers(idea.team):
+        raise PermissionDenied(
+            "Choose a measure of the team, or of its site, organisation or place."
+        )
     outcome = Outcome.objects.create(
         idea=idea, measure=measure, team=idea.team, recorded_by=by, **periods
     )

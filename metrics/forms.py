@@ -8,7 +8,6 @@ from pathlib import Path
 
 from django import forms
 from django.core.files.base import ContentFile
-from django.db.models import Q
 from PIL import Image
 
 from ideas.models import Idea
@@ -79,11 +78,23 @@ class AnnotationForm(forms.ModelForm):
         labels = {"idea": "The improvement (PDCA change) behind it"}
         widgets = {"date": DateInput}
 
-    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+    def __init__(self, *args, measure: Measure, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        ideas = (
-            Idea.objects.filter(team=measure.team_id) if measure.team_id else Idea.objects.none()
-        )
+        ideas = Idea.objects.visible_to(user)
+        if measure.team_id:
+            ideas = ideas.filter(team=measure.team_id)
+        else:
+            # A site, organisation or place has far more ideas than a team: offer those that
+            # became changes, which is what a mark on the chart records.
+            ideas = ideas.filter(
+                status__in=[Idea.Status.ACCEPTED, Idea.Status.IN_PROGRESS, Idea.Status.IMPLEMENTED]
+            )
+            if measure.site_id:
+                ideas = ideas.filter(team__site=measure.site_id)
+            elif measure.organisation_id:
+                ideas = ideas.filter(team__site__organisation=measure.organisation_id)
+            else:
+                ideas = ideas.filter(team__site__place=measure.place_id)
         self.fields["idea"].queryset = ideas.order_by("-created_at")
 
 
@@ -126,9 +137,7 @@ class SavingForm(forms.ModelForm):
     def __init__(self, *args, team, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["idea"].queryset = Idea.objects.filter(team=team).order_by("-created_at")
-        self.fields["measure"].queryset = Measure.objects.filter(
-            Q(team=team) | Q(site=team.site_id) | Q(organisation=team.site.organisation_id)
-        )
+        self.fields["measure"].queryset = Measure.objects.relevant_to(team)
         orgs = Organisation.objects.filter(sites__place=team.site.place_id).distinct()
         self.fields["invested_by"].queryset = orgs
         self.fields["benefits"].queryset = orgs
@@ -197,7 +206,7 @@ class OutcomeForm(forms.ModelForm):
 
     def __init__(self, *args, team, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = Measure.objects.filter(team=team)
+        self.fields["measure"].queryset = Measure.objects.relevant_to(team)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -44,6 +44,16 @@ class MeasureQuerySet(models.QuerySet):
             | Q(place__in=s.place_ids | s.partnership_place_ids)
         )
 
+    def relevant_to(self, team: Team) -> MeasureQuerySet:
+        """Measures a team's work can be judged on: its own, and those of its site,
+        organisation and place (a team's change often shows on a site-wide figure)."""
+        return self.filter(
+            Q(team=team)
+            | Q(site=team.site_id)
+            | Q(organisation=team.site.organisation_id)
+            | Q(place=team.site.place_id)
+        )
+
 
 class Measure(models.Model):
     """Something a team counts over time: minutes per new claim, satisfaction, backlog."""
@@ -102,6 +112,16 @@ class Measure(models.Model):
     @property
     def scope_object(self):
         return self.team or self.site or self.organisation or self.place
+
+    def covers(self, team: Team) -> bool:
+        """Whether this is one of the measures ``relevant_to(team)``."""
+        site = team.site
+        return (
+            self.team_id == team.pk
+            or self.site_id == site.pk
+            or self.organisation_id == site.organisation_id
+            or self.place_id == site.place_id
+        )
 
 
 class Observation(models.Model):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ideas.models import Idea
 from leanhub import audit, policy
 from leanhub.http import paginate, protected_file
-from leanhub.models import Site, Team
+from leanhub.models import Organisation, Place, Site, Team
 from metrics import actions, chart, csvimport, forms, queries, spc
 from metrics.models import (
     MINIMUM_PULSE_GROUP,
@@ -277,6 +277,67 @@ def _get_measure_for_user(request: HttpRequest, pk: int, action: str = "view_mea
     return measure
 
 
+# Where measures can live, and how each is fetched with what its policy check and label need.
+MEASURE_SCOPES = {
+    "team": Team.objects.select_related("site__organisation", "site__place"),
+    "site": Site.objects.select_related("organisation", "place"),
+    "organisation": Organisation.objects.all(),
+    "place": Place.objects.all(),
+}
+
+
+def _get_measure_scope_for_user(request: HttpRequest, kind: str, pk: int):
+    """The team, site, organisation or place whose measures the user runs: 404 if they may not
+    see it, 403 if they may see it but not add or import its measures."""
+    if kind not in MEASURE_SCOPES:
+        raise Http404("No such kind of scope")
+    obj = get_object_or_404(MEASURE_SCOPES[kind], pk=pk)
+    policy.require(
+        request.user,
+        "edit_measure",
+        Measure(**{kind: obj}),
+        reason="Only those who run it add and import its measures.",
+    )
+    return obj
+
+
+def _scope_label(kind: str, obj) -> str:
+    """Labels like "New Claims (team, Carrow Jobcentre)" or "Carrow Jobcentre (site)": names
+    repeat across kinds and sites, so the kind is always said."""
+    if kind == "team":
+        return f"{obj.name} (team, {obj.site.name})"
+    return f"{obj.name} ({kind})"
+
+
+def _measure_scopes_for(user) -> list[tuple[str, object, str]]:
+    """Every scope the user may add measures to, as (kind, object, label): teams they lead or
+    manage,
+    sites and organisations they manage, places they lead the partnership of."""
+    s = policy.scope_of(user)
+    teams = Team.objects.led_by(user).select_related("site")[:50]
+    if s.is_admin:
+        sites, orgs, places = Site.objects.all(), Organisation.objects.all(), Place.objects.all()
+    else:
+        sites = (
+            Site.objects.filter(
+                Q(pk__in=s.managed_site_ids) | Q(organisation__in=s.managed_org_ids)
+            )
+            if s.managed_site_ids or s.managed_org_ids
+            else Site.objects.none()
+        )
+        orgs = Organisation.objects.filter(pk__in=s.managed_org_ids)
+        places = Place.objects.filter(pk__in=s.partnership_place_ids)
+    scopes = [("team", t) for t in teams]
+    # Skip the query where the user's scope already says there is nothing to find.
+    if s.is_admin or s.managed_site_ids or s.managed_org_ids:
+        scopes += [("site", x) for x in sites[:50]]
+    if s.is_admin or s.managed_org_ids:
+        scopes += [("organisation", x) for x in orgs[:50]]
+    if s.is_admin or s.partnership_place_ids:
+        scopes += [("place", x) for x in places[:50]]
+    return [(kind, obj, _scope_label(kind, obj)) for kind, obj in scopes]
+
+
 @require_GET
 @login_required
 def measure_list(request: HttpRequest) -> HttpResponse:
@@ -286,23 +347,32 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         .annotate(points=Count("observations"))
         .order_by("name", "pk")
     )
-    teams = Team.objects.led_by(request.user).select_related("site")
     template = (
         "metrics/measure_list.html#measure-table" if request.htmx else "metrics/measure_list.html"
     )
-    return render(request, template, {"page": paginate(request, measures), "teams": teams[:50]})
+    scopes = [] if request.htmx else _measure_scopes_for(request.user)
+    return render(request, template, {"page": paginate(request, measures), "scopes": scopes})
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def measure_new(request: HttpRequest, team_id: int) -> HttpResponse:
-    team = _get_team_for_user(request, team_id, "record_observation")
+def measure_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    scope_object = _get_measure_scope_for_user(request, kind, pk)
     form = forms.MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        measure = actions.create_measure(team, fields=form.cleaned_data, by=request.user)
+        measure = actions.create_measure(scope_object, fields=form.cleaned_data, by=request.user)
         messages.success(request, f"Measure “{measure.name}” added.")
         return redirect(measure)
-    return render(request, "metrics/measure_form.html", {"form": form, "team": team})
+    return render(
+        request,
+        "metrics/measure_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "scope_object": scope_object,
+            "label": _scope_label(kind, scope_object),
+        },
+    )
 
 
 def _chart_context(measure: Measure) -> dict:
@@ -354,7 +424,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "measure": measure,
         "form": form,
-        "annotation_form": forms.AnnotationForm(measure=measure),
+        "annotation_form": forms.AnnotationForm(measure=measure, user=request.user),
         "can_edit": can_edit,
         **_chart_context(measure),
     }
@@ -368,7 +438,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _get_measure_for_user(request, pk, "edit_measure")
-    form = forms.AnnotationForm(request.POST, measure=measure)
+    form = forms.AnnotationForm(request.POST, measure=measure, user=request.user)
     if form.is_valid():
         actions.annotate_measure(
             measure,
@@ -392,10 +462,15 @@ def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def import_observations(request: HttpRequest, team_id: int) -> HttpResponse:
-    """All-or-nothing CSV import into the team's measures, with a per-row error report."""
-    team = _get_team_for_user(request, team_id, "record_observation")
-    measures = list(Measure.objects.filter(team=team))
+def import_observations(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """All-or-nothing CSV import into the measures of one team, site, organisation or place,
+    with a per-row error report. A row naming a measure outside that scope is an error."""
+    scope_object = _get_measure_scope_for_user(request, kind, pk)
+    measures = list(
+        Measure.objects.filter(**{kind: scope_object}).select_related(
+            "team__site", "site", "organisation", "place"
+        )
+    )
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list = []
     if request.method == "POST" and form.is_valid():
@@ -412,7 +487,14 @@ def import_observations(request: HttpRequest, team_id: int) -> HttpResponse:
     return render(
         request,
         "metrics/import.html",
-        {"form": form, "team": team, "measures": measures, "errors": errors},
+        {
+            "form": form,
+            "kind": kind,
+            "scope_object": scope_object,
+            "label": _scope_label(kind, scope_object),
+            "measures": measures,
+            "errors": errors,
+        },
         status=400 if errors else 200,
     )
 
