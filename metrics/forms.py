@@ -8,10 +8,12 @@ from pathlib import Path
 
 from django import forms
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from PIL import Image
 
 from ideas.models import Idea
-from leanhub.models import Organisation
+from kaizen.models import Board, Card
+from leanhub.models import Organisation, Team
 from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -119,6 +121,7 @@ class SavingForm(forms.ModelForm):
         model = Saving
         fields = [
             "title",
+            "card",
             "idea",
             "kind",
             "amount",
@@ -131,12 +134,25 @@ class SavingForm(forms.ModelForm):
             "evidence_file",
             "measure",
         ]
-        labels = {"idea": "Improvement it comes from", "measure": "Linked measure"}
+        labels = {
+            "card": "Kaizen card it comes from",
+            "idea": "Idea it comes from",
+            "measure": "Linked measure",
+        }
+        help_texts = {"card": "A card that works on an idea links that idea too."}
         widgets = {"start_date": DateInput}
 
     def __init__(self, *args, team, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["idea"].queryset = Idea.objects.filter(team=team).order_by("-created_at")
+        self.fields["card"].queryset = (
+            Card.objects.filter(
+                Q(board__team=team) | Q(board__in=Board.objects.filter(member_teams=team))
+            )
+            .select_related("board")
+            .order_by("-created_at", "-pk")
+        )
+        self.fields["card"].label_from_instance = lambda card: f"{card.title} ({card.board.name})"
         self.fields["measure"].queryset = Measure.objects.relevant_to(team)
         orgs = Organisation.objects.filter(sites__place=team.site.place_id).distinct()
         self.fields["invested_by"].queryset = orgs
@@ -145,6 +161,15 @@ class SavingForm(forms.ModelForm):
             self.initial.setdefault("invested_by", team.site.organisation_id)
             self.initial.setdefault("benefits", team.site.organisation_id)
         self.fields["evidence_file"].help_text = "PDF, PNG or JPEG, up to 5 MB."
+
+    def clean(self) -> dict:
+        data = super().clean()
+        card, idea = data.get("card"), data.get("idea")
+        if card and idea and card.idea_id and card.idea_id != idea.pk:
+            self.add_error(
+                "idea", "That card works on another idea: choose that idea, or leave this empty."
+            )
+        return data
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -204,12 +229,27 @@ class OutcomeForm(forms.ModelForm):
             "after_end": DateInput,
         }
 
-    def __init__(self, *args, team, **kwargs) -> None:
+    def __init__(self, *args, teams: list[Team], **kwargs) -> None:
+        """``teams``: whose outcome it may be — an idea's team, a team board's team, or the
+        member teams of a joint board the user leads; with more than one, the form asks."""
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = Measure.objects.relevant_to(team)
+        self.teams = teams
+        if len(teams) > 1:
+            self.fields["team"] = forms.ModelChoiceField(
+                queryset=Team.objects.filter(pk__in=[t.pk for t in teams]).select_related("site"),
+                label="Whose outcome is it?",
+            )
+            self.order_fields(["team"])
+        self.fields["measure"].queryset = Measure.objects.relevant_to(*teams)
 
     def clean(self) -> dict:
         data = super().clean()
+        team = data.get("team") or (self.teams[0] if len(self.teams) == 1 else None)
+        data["team"] = team
+        if team and data.get("measure") and not data["measure"].covers(team):
+            self.add_error(
+                "measure", "Choose a measure of that team, its site, organisation or place."
+            )
         b0, b1 = data.get("baseline_start"), data.get("baseline_end")
         a0, a1 = data.get("after_start"), data.get("after_end")
         if b0 and b1 and b0 > b1:

@@ -44,15 +44,18 @@ class MeasureQuerySet(models.QuerySet):
             | Q(place__in=s.place_ids | s.partnership_place_ids)
         )
 
-    def relevant_to(self, team: Team) -> MeasureQuerySet:
+    def relevant_to(self, *teams: Team) -> MeasureQuerySet:
         """Measures a team's work can be judged on: its own, and those of its site,
         organisation and place (a team's change often shows on a site-wide figure)."""
-        return self.filter(
-            Q(team=team)
-            | Q(site=team.site_id)
-            | Q(organisation=team.site.organisation_id)
-            | Q(place=team.site.place_id)
-        )
+        condition = Q(pk__in=[])
+        for team in teams:
+            condition |= (
+                Q(team=team)
+                | Q(site=team.site_id)
+                | Q(organisation=team.site.organisation_id)
+                | Q(place=team.site.place_id)
+            )
+        return self.filter(condition)
 
 
 class Measure(models.Model):
@@ -163,9 +166,15 @@ class Annotation(models.Model):
 
 
 class Outcome(models.Model):
-    """What an improvement did to a measure: a baseline period and an after period."""
+    """What an improvement — an idea, a kaizen card, or both when the card works on the idea —
+    did to a measure: a baseline period and an after period."""
 
-    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="outcomes")
+    idea = models.ForeignKey(
+        "ideas.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes"
+    )
+    card = models.ForeignKey(
+        "kaizen.Card", null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes"
+    )
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="outcomes")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="outcomes")
     baseline_start = models.DateField()
@@ -191,11 +200,20 @@ class Outcome(models.Model):
                 & Q(after_start__lte=models.F("after_end"))
                 & Q(baseline_end__lt=models.F("after_start")),
                 name="outcome_periods_in_order",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(idea__isnull=False) | Q(card__isnull=False),
+                name="outcome_has_an_improvement",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.idea} on {self.measure.name}"
+        return f"{self.improvement} on {self.measure.name}"
+
+    @property
+    def improvement(self):
+        """The card when there is one (it is the work that was done), else the idea."""
+        return self.card if self.card_id else self.idea
 
 
 class SavingQuerySet(models.QuerySet):
@@ -244,6 +262,9 @@ class Saving(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="savings")
     idea = models.ForeignKey(
         "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="savings"
+    )
+    card = models.ForeignKey(
+        "kaizen.Card", null=True, blank=True, on_delete=models.SET_NULL, related_name="savings"
     )
     title = models.CharField(max_length=140)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -315,6 +336,11 @@ class Saving(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("metrics:saving", args=[self.pk])
+
+    @property
+    def improvement(self):
+        """The card when there is one (it is the work that was done), else the idea, or None."""
+        return self.card if self.card_id else self.idea
 
     @property
     def is_locked(self) -> bool:

@@ -12,6 +12,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ideas.models import Idea
+from kaizen import queries as kaizen_queries
 from leanhub import audit, policy
 from leanhub.http import paginate, protected_file
 from leanhub.models import Organisation, Place, Site, Team
@@ -167,13 +169,13 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
             ]
 
     elif what == "outcomes":
-        qs = queries.outcomes_in(scope, period).order_by("-after_end", "-pk")
+        qs = queries.outcomes_in(scope, period).select_related("card").order_by("-after_end", "-pk")
         header = ["Improvement", "Team", "Measure", "Before", "After", "Gain %"]
         table = "outcomes"
 
         def row(o):
             return [
-                o.idea.title,
+                o.improvement.title,
                 o.team.name,
                 o.measure.name,
                 o.before_mean,
@@ -183,20 +185,21 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
 
     else:
         qs = queries.savings_in(scope, period).select_related(
-            "team", "invested_by", "benefits", "claimed_by"
+            "team", "invested_by", "benefits", "claimed_by", "idea", "card"
         )
         if what == "verified":
             qs = qs.filter(status=Saving.Status.VERIFIED)
         elif what == "awaiting":
             qs = qs.filter(status=Saving.Status.CLAIMED)
         qs = qs.order_by("-start_date", "-pk")
-        header = ["Saving", "Team", "Type", "Amount", "Recurrence", "Stage", "Status", "Start"]
-        header += ["Invested", "Benefits"]
+        header = ["Saving", "Improvement", "Team", "Type", "Amount", "Recurrence", "Stage"]
+        header += ["Status", "Start", "Invested", "Benefits"]
         table = "savings"
 
         def row(s):
             return [
                 s.title,
+                s.improvement.title if s.improvement else "",
                 s.team.name,
                 s.get_kind_display(),
                 s.amount,
@@ -507,6 +510,7 @@ def _get_saving_for_user(request: HttpRequest, pk: int, action: str = "view_savi
         Saving.objects.select_related(
             "team__site__organisation",
             "idea",
+            "card",
             "measure",
             "invested_by",
             "benefits",
@@ -582,8 +586,10 @@ def saving_new(request: HttpRequest, team_id: int) -> HttpResponse:
         already = Saving.objects.filter(team=team, submission=submission).first()
         if already is not None:
             return redirect(already)  # a second click on the same form
+    # "Claim a saving" on a card page names the card; the form still checks it is the team's.
+    initial = {"card": request.GET.get("card", "")} if request.GET.get("card", "").isdigit() else {}
     form = forms.SavingForm(
-        request.POST or None, request.FILES or None, team=team, user=request.user
+        request.POST or None, request.FILES or None, team=team, user=request.user, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         fields = {**form.cleaned_data, "submission": submission}
@@ -712,20 +718,42 @@ def saving_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Outcomes --------------------------------------------------------------------------------
 
 
+def _record_outcome(
+    request: HttpRequest, improvement, teams: list[Team], *, done_url: str
+) -> HttpResponse:
+    form = forms.OutcomeForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        measure, team = data.pop("measure"), data.pop("team")
+        actions.record_outcome(
+            improvement, team=team, measure=measure, periods=data, by=request.user
+        )
+        messages.success(request, "Outcome recorded.")
+        return redirect(done_url)
+    return render(request, "metrics/outcome_form.html", {"form": form, "improvement": improvement})
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def outcome_new(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = get_object_or_404(Idea.objects.select_related("team__site"), pk=idea_id)
     policy.require(request.user, "view_idea", idea)
     policy.require(request.user, "claim_saving", idea.team, reason="Only the team's leads can.")
-    form = forms.OutcomeForm(request.POST or None, team=idea.team)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        measure = data.pop("measure")
-        actions.record_outcome(idea, measure=measure, periods=data, by=request.user)
-        messages.success(request, "Outcome recorded.")
-        return redirect("metrics:dashboard-scope", kind="team", pk=idea.team_id)
-    return render(request, "metrics/outcome_form.html", {"form": form, "idea": idea})
+    # Leads come here from the team dashboard's list of ideas awaiting their outcome.
+    done_url = reverse("metrics:dashboard-scope", args=["team", idea.team_id])
+    return _record_outcome(request, idea, [idea.team], done_url=done_url)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def outcome_new_for_card(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The outcome of a kaizen card, for the leads of its board's team (or of a joint board's
+    member teams, who say whose outcome it is)."""
+    card = kaizen_queries.card_for_user(request.user, card_id)
+    teams = kaizen_queries.teams_claiming_for(card, request.user)
+    if not teams:
+        raise PermissionDenied("Only the leads of the card's team can record its outcome.")
+    return _record_outcome(request, card, teams, done_url=card.get_absolute_url())
 
 
 # --- Surveys ---------------------------------------------------------------------------------
