@@ -13,6 +13,7 @@ from django.utils import timezone
 from kaizen import chart, flow
 from kaizen.models import Board, BoardViewer, Card, CardMove, Column, Cycle, CycleAction
 from leanhub import policy
+from leanhub.models import Team
 
 
 def boards_for(user):
@@ -46,6 +47,29 @@ def card_for_user(user, card_id: int) -> Card:
     )
     policy.require(user, "view_card", card)
     return card
+
+
+def card_teams(card: Card) -> list[Team]:
+    """The teams whose work a card is: its board's team, or a joint board's member teams."""
+    if card.board.team_id:
+        return [card.board.team]
+    return list(card.board.member_teams.select_related("site__organisation"))
+
+
+def teams_claiming_for(card: Card, user) -> list[Team]:
+    """The card's teams for which the user records outcomes and claims savings."""
+    return [team for team in card_teams(card) if policy.can(user, "claim_saving", team)]
+
+
+def card_results(card: Card, user) -> dict:
+    """What a card achieved — its measured outcomes and the savings the user may see — and the
+    teams the user may record more for."""
+    savings = card.savings.select_related("team__site", "invested_by", "benefits")
+    return {
+        "card_outcomes": list(card.outcomes.select_related("measure", "team")),
+        "card_savings": [s for s in savings if policy.can(user, "view_saving", s)],
+        "claim_teams": teams_claiming_for(card, user),
+    }
 
 
 def may_view_board(user, board_id: int) -> bool:

@@ -244,7 +244,7 @@ def card_from_idea(request: HttpRequest, idea_id: int) -> HttpResponse:
 def _card_page(
     request: HttpRequest, card, *, edit_form=None, block_form=None, status: int = 200
 ) -> HttpResponse:
-    context = queries.card_story(card)
+    context = {**queries.card_story(card), **queries.card_results(card, request.user)}
     context.update(
         {
             "can_edit": policy.can(request.user, "edit_card", card),

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Avg, Count
 from django.utils import timezone
 
+from ideas.models import Idea
+from kaizen.models import Card
 from leanhub import audit, policy, realtime
 from leanhub.models import Team
 from metrics import csvimport, gains, queries
@@ -94,13 +96,63 @@ def annotate_measure(
 # --- Outcomes --------------------------------------------------------------------------------
 
 
+def _card_is_teams(card: Card, team: Team) -> bool:
+    """A card is a team's work when it is on the team's board or a joint board the team is on."""
+    if card.board.team_id:
+        return card.board.team_id == team.pk
+    return card.board.member_teams.filter(pk=team.pk).exists()
+
+
+def _idea_with_card(card: Card | None, idea, *, team: Team):
+    """The idea an improvement comes from once ``card`` is chosen: the card's own idea, filled
+    in when none was given. Refuses a card that is not the team's and an idea that is not the
+    card's."""
+    if card is None:
+        return idea
+    if not _card_is_teams(card, team):
+        raise PermissionDenied("That card is not on the team's board or a joint board it is on.")
+    if card.idea_id is None:
+        return idea
+    if idea is not None and idea.pk != card.idea_id:
+        raise ValueError("The card works on another idea: choose that idea, or none.")
+    return card.idea
+
+
 @transaction.atomic
-def record_outcome(idea, *, measure: Measure, periods: dict[str, date], by) -> Outcome:
-    """Record an idea's before/after periods on a measure of the same team."""
-    policy.require(by, "claim_saving", idea.team, reason="Only the team's leads record outcomes.")
+def record_outcome(
+    improvement: Idea | Card,
+    *,
+    measure: Measure,
+    periods: dict[str, date],
+    by,
+    team: Team | None = None,
+) -> Outcome:
+    """Record an improvement's before/after periods on a measure of its team, or of the team's
+    site, organisation or place. The improvement is an idea (the idea's team), or a kaizen card:
+    the team whose board it is on or, for a joint board, ``team``, one of its member teams; a
+    card's idea is recorded with it. Refuses any other measure, team or card."""
+    if isinstance(improvement, Card):
+        card = improvement
+        policy.require(by, "view_card", card)
+        if card.board.team_id:
+            if team is not None and team.pk != card.board.team_id:
+                raise PermissionDenied("A team board's card is that team's work.")
+            team = card.board.team
+        elif team is None:
+            raise ValueError("Say which of the joint board's teams the outcome belongs to.")
+        idea = _idea_with_card(card, None, team=team)
+    else:
+        if team is not None and team.pk != improvement.team_id:
+            raise PermissionDenied("An idea's outcome is its own team's.")
+        card, idea, team = None, improvement, improvement.team
+    policy.require(by, "claim_saving", team, reason="Only the team's leads record outcomes.")
     policy.require(by, "view_measure", measure)
+    if not measure.covers(team):
+        raise PermissionDenied(
+            "Choose a measure of the team, or of its site, organisation or place."
+        )
     outcome = Outcome.objects.create(
-        idea=idea, measure=measure, team=idea.team, recorded_by=by, **periods
+        idea=idea, card=card, measure=measure, team=team, recorded_by=by, **periods
     )
     refresh_outcomes(Outcome.objects.filter(pk=outcome.pk))
     outcome.refresh_from_db()
@@ -133,6 +185,7 @@ def refresh_outcomes(outcomes) -> int:
 
 SAVING_FIELDS = (
     "idea",
+    "card",
     "title",
     "kind",
     "amount",
@@ -160,8 +213,12 @@ def _payload(saving: Saving) -> dict:
 
 @transaction.atomic
 def claim_saving(team: Team, *, fields: dict[str, Any], by) -> Saving:
-    """Claim a saving for ``team``; it waits for a manager to verify it."""
+    """Claim a saving for ``team``; it waits for a manager to verify it. A card chosen as the
+    improvement must be the team's; its idea is linked too."""
     policy.require(by, "claim_saving", team, reason="Only the team's leads can claim its savings.")
+    fields = dict(fields)
+    if fields.get("card") is not None:
+        fields["idea"] = _idea_with_card(fields["card"], fields.get("idea"), team=team)
     saving = Saving(team=team, claimed_by=by, **{k: v for k, v in fields.items() if v is not None})
     saving.save()
     audit.record(by, "saving.claimed", saving, _payload(saving))
@@ -177,6 +234,12 @@ def update_saving(saving: Saving, *, fields: dict[str, Any], expected_version: i
     policy.require(by, "edit_saving", saving, reason="Only the team's leads can change a claim.")
     if saving.version != expected_version:
         raise StaleChange("This saving has changed since you opened it. Reload and try again.")
+    if "card" in fields or "idea" in fields:
+        card = fields.get("card", saving.card)
+        fields = {
+            **fields,
+            "idea": _idea_with_card(card, fields.get("idea", saving.idea), team=saving.team),
+        }
     before = _payload(saving)
     changed = {}
     for name, value in fields.items():

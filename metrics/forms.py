@@ -12,7 +12,8 @@ from django.db.models import Q
 from PIL import Image
 
 from ideas.models import Idea
-from leanhub.models import Organisation
+from kaizen.models import Board, Card
+from leanhub.models import Organisation, Team
 from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -79,11 +80,23 @@ class AnnotationForm(forms.ModelForm):
         labels = {"idea": "The improvement (PDCA change) behind it"}
         widgets = {"date": DateInput}
 
-    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+    def __init__(self, *args, measure: Measure, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        ideas = (
-            Idea.objects.filter(team=measure.team_id) if measure.team_id else Idea.objects.none()
-        )
+        ideas = Idea.objects.visible_to(user)
+        if measure.team_id:
+            ideas = ideas.filter(team=measure.team_id)
+        else:
+            # A site, organisation or place has far more ideas than a team: offer those that
+            # became changes, which is what a mark on the chart records.
+            ideas = ideas.filter(
+                status__in=[Idea.Status.ACCEPTED, Idea.Status.IN_PROGRESS, Idea.Status.IMPLEMENTED]
+            )
+            if measure.site_id:
+                ideas = ideas.filter(team__site=measure.site_id)
+            elif measure.organisation_id:
+                ideas = ideas.filter(team__site__organisation=measure.organisation_id)
+            else:
+                ideas = ideas.filter(team__site__place=measure.place_id)
         self.fields["idea"].queryset = ideas.order_by("-created_at")
 
 
@@ -108,6 +121,7 @@ class SavingForm(forms.ModelForm):
         model = Saving
         fields = [
             "title",
+            "card",
             "idea",
             "kind",
             "amount",
@@ -120,15 +134,26 @@ class SavingForm(forms.ModelForm):
             "evidence_file",
             "measure",
         ]
-        labels = {"idea": "Improvement it comes from", "measure": "Linked measure"}
+        labels = {
+            "card": "Kaizen card it comes from",
+            "idea": "Idea it comes from",
+            "measure": "Linked measure",
+        }
+        help_texts = {"card": "A card that works on an idea links that idea too."}
         widgets = {"start_date": DateInput}
 
     def __init__(self, *args, team, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["idea"].queryset = Idea.objects.filter(team=team).order_by("-created_at")
-        self.fields["measure"].queryset = Measure.objects.filter(
-            Q(team=team) | Q(site=team.site_id) | Q(organisation=team.site.organisation_id)
+        self.fields["card"].queryset = (
+            Card.objects.filter(
+                Q(board__team=team) | Q(board__in=Board.objects.filter(member_teams=team))
+            )
+            .select_related("board")
+            .order_by("-created_at", "-pk")
         )
+        self.fields["card"].label_from_instance = lambda card: f"{card.title} ({card.board.name})"
+        self.fields["measure"].queryset = Measure.objects.relevant_to(team)
         orgs = Organisation.objects.filter(sites__place=team.site.place_id).distinct()
         self.fields["invested_by"].queryset = orgs
         self.fields["benefits"].queryset = orgs
@@ -136,6 +161,15 @@ class SavingForm(forms.ModelForm):
             self.initial.setdefault("invested_by", team.site.organisation_id)
             self.initial.setdefault("benefits", team.site.organisation_id)
         self.fields["evidence_file"].help_text = "PDF, PNG or JPEG, up to 5 MB."
+
+    def clean(self) -> dict:
+        data = super().clean()
+        card, idea = data.get("card"), data.get("idea")
+        if card and idea and card.idea_id and card.idea_id != idea.pk:
+            self.add_error(
+                "idea", "That card works on another idea: choose that idea, or leave this empty."
+            )
+        return data
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -195,12 +229,27 @@ class OutcomeForm(forms.ModelForm):
             "after_end": DateInput,
         }
 
-    def __init__(self, *args, team, **kwargs) -> None:
+    def __init__(self, *args, teams: list[Team], **kwargs) -> None:
+        """``teams``: whose outcome it may be — an idea's team, a team board's team, or the
+        member teams of a joint board the user leads; with more than one, the form asks."""
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = Measure.objects.filter(team=team)
+        self.teams = teams
+        if len(teams) > 1:
+            self.fields["team"] = forms.ModelChoiceField(
+                queryset=Team.objects.filter(pk__in=[t.pk for t in teams]).select_related("site"),
+                label="Whose outcome is it?",
+            )
+            self.order_fields(["team"])
+        self.fields["measure"].queryset = Measure.objects.relevant_to(*teams)
 
     def clean(self) -> dict:
         data = super().clean()
+        team = data.get("team") or (self.teams[0] if len(self.teams) == 1 else None)
+        data["team"] = team
+        if team and data.get("measure") and not data["measure"].covers(team):
+            self.add_error(
+                "measure", "Choose a measure of that team, its site, organisation or place."
+            )
         b0, b1 = data.get("baseline_start"), data.get("baseline_end")
         a0, a1 = data.get("after_start"), data.get("after_end")
         if b0 and b1 and b0 > b1:

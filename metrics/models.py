@@ -44,6 +44,19 @@ class MeasureQuerySet(models.QuerySet):
             | Q(place__in=s.place_ids | s.partnership_place_ids)
         )
 
+    def relevant_to(self, *teams: Team) -> MeasureQuerySet:
+        """Measures a team's work can be judged on: its own, and those of its site,
+        organisation and place (a team's change often shows on a site-wide figure)."""
+        condition = Q(pk__in=[])
+        for team in teams:
+            condition |= (
+                Q(team=team)
+                | Q(site=team.site_id)
+                | Q(organisation=team.site.organisation_id)
+                | Q(place=team.site.place_id)
+            )
+        return self.filter(condition)
+
 
 class Measure(models.Model):
     """Something a team counts over time: minutes per new claim, satisfaction, backlog."""
@@ -103,6 +116,16 @@ class Measure(models.Model):
     def scope_object(self):
         return self.team or self.site or self.organisation or self.place
 
+    def covers(self, team: Team) -> bool:
+        """Whether this is one of the measures ``relevant_to(team)``."""
+        site = team.site
+        return (
+            self.team_id == team.pk
+            or self.site_id == site.pk
+            or self.organisation_id == site.organisation_id
+            or self.place_id == site.place_id
+        )
+
 
 class Observation(models.Model):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="observations")
@@ -143,9 +166,15 @@ class Annotation(models.Model):
 
 
 class Outcome(models.Model):
-    """What an improvement did to a measure: a baseline period and an after period."""
+    """What an improvement — an idea, a kaizen card, or both when the card works on the idea —
+    did to a measure: a baseline period and an after period."""
 
-    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="outcomes")
+    idea = models.ForeignKey(
+        "ideas.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes"
+    )
+    card = models.ForeignKey(
+        "kaizen.Card", null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes"
+    )
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="outcomes")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="outcomes")
     baseline_start = models.DateField()
@@ -171,11 +200,20 @@ class Outcome(models.Model):
                 & Q(after_start__lte=models.F("after_end"))
                 & Q(baseline_end__lt=models.F("after_start")),
                 name="outcome_periods_in_order",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(idea__isnull=False) | Q(card__isnull=False),
+                name="outcome_has_an_improvement",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.idea} on {self.measure.name}"
+        return f"{self.improvement} on {self.measure.name}"
+
+    @property
+    def improvement(self):
+        """The card when there is one (it is the work that was done), else the idea."""
+        return self.card if self.card_id else self.idea
 
 
 class SavingQuerySet(models.QuerySet):
@@ -224,6 +262,9 @@ class Saving(models.Model):
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="savings")
     idea = models.ForeignKey(
         "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="savings"
+    )
+    card = models.ForeignKey(
+        "kaizen.Card", null=True, blank=True, on_delete=models.SET_NULL, related_name="savings"
     )
     title = models.CharField(max_length=140)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -295,6 +336,11 @@ class Saving(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("metrics:saving", args=[self.pk])
+
+    @property
+    def improvement(self):
+        """The card when there is one (it is the work that was done), else the idea, or None."""
+        return self.card if self.card_id else self.idea
 
     @property
     def is_locked(self) -> bool:

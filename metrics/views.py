@@ -12,6 +12,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,9 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ideas.models import Idea
+from kaizen import queries as kaizen_queries
 from leanhub import audit, policy
 from leanhub.http import paginate, protected_file
-from leanhub.models import Site, Team
+from leanhub.models import Organisation, Place, Site, Team
 from metrics import actions, chart, csvimport, forms, queries, spc
 from metrics.models import (
     MINIMUM_PULSE_GROUP,
@@ -167,13 +169,13 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
             ]
 
     elif what == "outcomes":
-        qs = queries.outcomes_in(scope, period).order_by("-after_end", "-pk")
+        qs = queries.outcomes_in(scope, period).select_related("card").order_by("-after_end", "-pk")
         header = ["Improvement", "Team", "Measure", "Before", "After", "Gain %"]
         table = "outcomes"
 
         def row(o):
             return [
-                o.idea.title,
+                o.improvement.title,
                 o.team.name,
                 o.measure.name,
                 o.before_mean,
@@ -183,20 +185,21 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
 
     else:
         qs = queries.savings_in(scope, period).select_related(
-            "team", "invested_by", "benefits", "claimed_by"
+            "team", "invested_by", "benefits", "claimed_by", "idea", "card"
         )
         if what == "verified":
             qs = qs.filter(status=Saving.Status.VERIFIED)
         elif what == "awaiting":
             qs = qs.filter(status=Saving.Status.CLAIMED)
         qs = qs.order_by("-start_date", "-pk")
-        header = ["Saving", "Team", "Type", "Amount", "Recurrence", "Stage", "Status", "Start"]
-        header += ["Invested", "Benefits"]
+        header = ["Saving", "Improvement", "Team", "Type", "Amount", "Recurrence", "Stage"]
+        header += ["Status", "Start", "Invested", "Benefits"]
         table = "savings"
 
         def row(s):
             return [
                 s.title,
+                s.improvement.title if s.improvement else "",
                 s.team.name,
                 s.get_kind_display(),
                 s.amount,
@@ -277,6 +280,67 @@ def _get_measure_for_user(request: HttpRequest, pk: int, action: str = "view_mea
     return measure
 
 
+# Where measures can live, and how each is fetched with what its policy check and label need.
+MEASURE_SCOPES = {
+    "team": Team.objects.select_related("site__organisation", "site__place"),
+    "site": Site.objects.select_related("organisation", "place"),
+    "organisation": Organisation.objects.all(),
+    "place": Place.objects.all(),
+}
+
+
+def _get_measure_scope_for_user(request: HttpRequest, kind: str, pk: int):
+    """The team, site, organisation or place whose measures the user runs: 404 if they may not
+    see it, 403 if they may see it but not add or import its measures."""
+    if kind not in MEASURE_SCOPES:
+        raise Http404("No such kind of scope")
+    obj = get_object_or_404(MEASURE_SCOPES[kind], pk=pk)
+    policy.require(
+        request.user,
+        "edit_measure",
+        Measure(**{kind: obj}),
+        reason="Only those who run it add and import its measures.",
+    )
+    return obj
+
+
+def _scope_label(kind: str, obj) -> str:
+    """Labels like "New Claims (team, Carrow Jobcentre)" or "Carrow Jobcentre (site)": names
+    repeat across kinds and sites, so the kind is always said."""
+    if kind == "team":
+        return f"{obj.name} (team, {obj.site.name})"
+    return f"{obj.name} ({kind})"
+
+
+def _measure_scopes_for(user) -> list[tuple[str, object, str]]:
+    """Every scope the user may add measures to, as (kind, object, label): teams they lead or
+    manage,
+    sites and organisations they manage, places they lead the partnership of."""
+    s = policy.scope_of(user)
+    teams = Team.objects.led_by(user).select_related("site")[:50]
+    if s.is_admin:
+        sites, orgs, places = Site.objects.all(), Organisation.objects.all(), Place.objects.all()
+    else:
+        sites = (
+            Site.objects.filter(
+                Q(pk__in=s.managed_site_ids) | Q(organisation__in=s.managed_org_ids)
+            )
+            if s.managed_site_ids or s.managed_org_ids
+            else Site.objects.none()
+        )
+        orgs = Organisation.objects.filter(pk__in=s.managed_org_ids)
+        places = Place.objects.filter(pk__in=s.partnership_place_ids)
+    scopes = [("team", t) for t in teams]
+    # Skip the query where the user's scope already says there is nothing to find.
+    if s.is_admin or s.managed_site_ids or s.managed_org_ids:
+        scopes += [("site", x) for x in sites[:50]]
+    if s.is_admin or s.managed_org_ids:
+        scopes += [("organisation", x) for x in orgs[:50]]
+    if s.is_admin or s.partnership_place_ids:
+        scopes += [("place", x) for x in places[:50]]
+    return [(kind, obj, _scope_label(kind, obj)) for kind, obj in scopes]
+
+
 @require_GET
 @login_required
 def measure_list(request: HttpRequest) -> HttpResponse:
@@ -286,23 +350,32 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         .annotate(points=Count("observations"))
         .order_by("name", "pk")
     )
-    teams = Team.objects.led_by(request.user).select_related("site")
     template = (
         "metrics/measure_list.html#measure-table" if request.htmx else "metrics/measure_list.html"
     )
-    return render(request, template, {"page": paginate(request, measures), "teams": teams[:50]})
+    scopes = [] if request.htmx else _measure_scopes_for(request.user)
+    return render(request, template, {"page": paginate(request, measures), "scopes": scopes})
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def measure_new(request: HttpRequest, team_id: int) -> HttpResponse:
-    team = _get_team_for_user(request, team_id, "record_observation")
+def measure_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    scope_object = _get_measure_scope_for_user(request, kind, pk)
     form = forms.MeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        measure = actions.create_measure(team, fields=form.cleaned_data, by=request.user)
+        measure = actions.create_measure(scope_object, fields=form.cleaned_data, by=request.user)
         messages.success(request, f"Measure “{measure.name}” added.")
         return redirect(measure)
-    return render(request, "metrics/measure_form.html", {"form": form, "team": team})
+    return render(
+        request,
+        "metrics/measure_form.html",
+        {
+            "form": form,
+            "kind": kind,
+            "scope_object": scope_object,
+            "label": _scope_label(kind, scope_object),
+        },
+    )
 
 
 def _chart_context(measure: Measure) -> dict:
@@ -354,7 +427,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "measure": measure,
         "form": form,
-        "annotation_form": forms.AnnotationForm(measure=measure),
+        "annotation_form": forms.AnnotationForm(measure=measure, user=request.user),
         "can_edit": can_edit,
         **_chart_context(measure),
     }
@@ -368,7 +441,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
     measure = _get_measure_for_user(request, pk, "edit_measure")
-    form = forms.AnnotationForm(request.POST, measure=measure)
+    form = forms.AnnotationForm(request.POST, measure=measure, user=request.user)
     if form.is_valid():
         actions.annotate_measure(
             measure,
@@ -392,10 +465,15 @@ def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def import_observations(request: HttpRequest, team_id: int) -> HttpResponse:
-    """All-or-nothing CSV import into the team's measures, with a per-row error report."""
-    team = _get_team_for_user(request, team_id, "record_observation")
-    measures = list(Measure.objects.filter(team=team))
+def import_observations(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """All-or-nothing CSV import into the measures of one team, site, organisation or place,
+    with a per-row error report. A row naming a measure outside that scope is an error."""
+    scope_object = _get_measure_scope_for_user(request, kind, pk)
+    measures = list(
+        Measure.objects.filter(**{kind: scope_object}).select_related(
+            "team__site", "site", "organisation", "place"
+        )
+    )
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list = []
     if request.method == "POST" and form.is_valid():
@@ -412,7 +490,14 @@ def import_observations(request: HttpRequest, team_id: int) -> HttpResponse:
     return render(
         request,
         "metrics/import.html",
-        {"form": form, "team": team, "measures": measures, "errors": errors},
+        {
+            "form": form,
+            "kind": kind,
+            "scope_object": scope_object,
+            "label": _scope_label(kind, scope_object),
+            "measures": measures,
+            "errors": errors,
+        },
         status=400 if errors else 200,
     )
 
@@ -425,6 +510,7 @@ def _get_saving_for_user(request: HttpRequest, pk: int, action: str = "view_savi
         Saving.objects.select_related(
             "team__site__organisation",
             "idea",
+            "card",
             "measure",
             "invested_by",
             "benefits",
@@ -500,8 +586,10 @@ def saving_new(request: HttpRequest, team_id: int) -> HttpResponse:
         already = Saving.objects.filter(team=team, submission=submission).first()
         if already is not None:
             return redirect(already)  # a second click on the same form
+    # "Claim a saving" on a card page names the card; the form still checks it is the team's.
+    initial = {"card": request.GET.get("card", "")} if request.GET.get("card", "").isdigit() else {}
     form = forms.SavingForm(
-        request.POST or None, request.FILES or None, team=team, user=request.user
+        request.POST or None, request.FILES or None, team=team, user=request.user, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         fields = {**form.cleaned_data, "submission": submission}
@@ -630,20 +718,42 @@ def saving_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Outcomes --------------------------------------------------------------------------------
 
 
+def _record_outcome(
+    request: HttpRequest, improvement, teams: list[Team], *, done_url: str
+) -> HttpResponse:
+    form = forms.OutcomeForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        measure, team = data.pop("measure"), data.pop("team")
+        actions.record_outcome(
+            improvement, team=team, measure=measure, periods=data, by=request.user
+        )
+        messages.success(request, "Outcome recorded.")
+        return redirect(done_url)
+    return render(request, "metrics/outcome_form.html", {"form": form, "improvement": improvement})
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def outcome_new(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = get_object_or_404(Idea.objects.select_related("team__site"), pk=idea_id)
     policy.require(request.user, "view_idea", idea)
     policy.require(request.user, "claim_saving", idea.team, reason="Only the team's leads can.")
-    form = forms.OutcomeForm(request.POST or None, team=idea.team)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        measure = data.pop("measure")
-        actions.record_outcome(idea, measure=measure, periods=data, by=request.user)
-        messages.success(request, "Outcome recorded.")
-        return redirect("metrics:dashboard-scope", kind="team", pk=idea.team_id)
-    return render(request, "metrics/outcome_form.html", {"form": form, "idea": idea})
+    # Leads come here from the team dashboard's list of ideas awaiting their outcome.
+    done_url = reverse("metrics:dashboard-scope", args=["team", idea.team_id])
+    return _record_outcome(request, idea, [idea.team], done_url=done_url)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def outcome_new_for_card(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The outcome of a kaizen card, for the leads of its board's team (or of a joint board's
+    member teams, who say whose outcome it is)."""
+    card = kaizen_queries.card_for_user(request.user, card_id)
+    teams = kaizen_queries.teams_claiming_for(card, request.user)
+    if not teams:
+        raise PermissionDenied("Only the leads of the card's team can record its outcome.")
+    return _record_outcome(request, card, teams, done_url=card.get_absolute_url())
 
 
 # --- Surveys ---------------------------------------------------------------------------------

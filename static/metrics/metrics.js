@@ -20,15 +20,22 @@
     });
     xhr.addEventListener("load", function () {
       // Show whatever the server answered: the error report, or the page it redirected to.
-      if (xhr.responseURL && xhr.responseURL !== window.location.href) {
-        window.location.assign(xhr.responseURL);
-      } else {
-        var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
-        var main = page.querySelector("main");
-        if (main) document.querySelector("main").replaceChildren(...main.childNodes);
-        var alert = document.querySelector("main .error-summary");
-        if (alert) alert.focus();
+      // The redirect was already followed (and its "Imported …" message shown to this request),
+      // so show that page as it came rather than loading it again without the message.
+      var page = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      var main = page.querySelector("main");
+      if (!main) {
+        window.location.assign(xhr.responseURL || window.location.href);
+        return;
       }
+      document.querySelector("main").replaceChildren(...main.childNodes);
+      if (xhr.responseURL && xhr.responseURL !== window.location.href) {
+        window.history.pushState({}, "", xhr.responseURL);
+        document.title = page.title;
+        document.querySelector("main").focus();
+      }
+      var alert = document.querySelector("main .error-summary");
+      if (alert) alert.focus();
     });
     xhr.send(new FormData(form));
   });

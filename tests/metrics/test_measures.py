@@ -18,7 +18,7 @@ WEEKLY = [50, 52, 49, 51, 53, 50, 48, 52, 51, 49, 50, 52, 38, 37, 39, 36, 38, 37
 def test_a_lead_adds_a_measure_for_their_team(client, lee, team_a):
     client.force_login(lee)
     response = client.post(
-        reverse("metrics:measure-new", args=[team_a.pk]),
+        reverse("metrics:measure-new", args=["team", team_a.pk]),
         {"name": "Backlog", "unit": "claims", "improvement": "decrease", "frequency": "weekly"},
     )
     measure = Measure.objects.get()
@@ -28,13 +28,13 @@ def test_a_lead_adds_a_measure_for_their_team(client, lee, team_a):
 
 def test_staff_may_not_add_measures(client, sam, team_a):
     client.force_login(sam)
-    assert client.get(reverse("metrics:measure-new", args=[team_a.pk])).status_code == 403
+    assert client.get(reverse("metrics:measure-new", args=["team", team_a.pk])).status_code == 403
 
 
 def test_fixing_limits_on_fewer_than_twelve_points_is_refused_by_the_form(client, lee, team_a):
     client.force_login(lee)
     response = client.post(
-        reverse("metrics:measure-new", args=[team_a.pk]),
+        reverse("metrics:measure-new", args=["team", team_a.pk]),
         {"name": "Backlog", "unit": "claims", "improvement": "decrease", "frequency": "weekly",
          "fix_after_n_points": "5"},
     )  # fmt: skip
@@ -117,7 +117,9 @@ def test_a_clean_csv_imports_every_row(client, lee, team_a, measure):
     client.force_login(lee)
     csv = "measure,date,value,note\nMinutes per new claim,2026-01-05,51,\n" \
           "minutes per new claim,2026-01-12,49.5,after change\n"  # fmt: skip
-    response = client.post(reverse("metrics:import", args=[team_a.pk]), {"file": _upload(csv)})
+    response = client.post(
+        reverse("metrics:import", args=["team", team_a.pk]), {"file": _upload(csv)}
+    )
     assert response.status_code == 302
     assert list(Observation.objects.values_list("value", flat=True)) == [
         Decimal("51"),
@@ -137,7 +139,9 @@ def test_a_csv_with_bad_rows_imports_nothing_and_reports_each_row(client, lee, t
         "Minutes per new claim,2026-01-12,47\n"  # duplicate within the file
         "Minutes per new claim,2026-01-05,47\n"  # already recorded
     )
-    response = client.post(reverse("metrics:import", args=[team_a.pk]), {"file": _upload(csv)})
+    response = client.post(
+        reverse("metrics:import", args=["team", team_a.pk]), {"file": _upload(csv)}
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert Observation.objects.count() == 1
@@ -155,7 +159,8 @@ def test_a_csv_with_bad_rows_imports_nothing_and_reports_each_row(client, lee, t
 def test_a_csv_with_missing_columns_is_refused(client, lee, team_a, measure):
     client.force_login(lee)
     response = client.post(
-        reverse("metrics:import", args=[team_a.pk]), {"file": _upload("when,how many\n1,2\n")}
+        reverse("metrics:import", args=["team", team_a.pk]),
+        {"file": _upload("when,how many\n1,2\n")},
     )
     assert "Missing column(s): measure, date, value" in response.content.decode()
 
@@ -163,19 +168,21 @@ def test_a_csv_with_missing_columns_is_refused(client, lee, team_a, measure):
 def test_another_teams_measure_is_unknown_to_the_import(client, olu, team_b, measure):
     client.force_login(olu)
     csv = "measure,date,value\nMinutes per new claim,2026-01-12,48\n"
-    response = client.post(reverse("metrics:import", args=[team_b.pk]), {"file": _upload(csv)})
+    response = client.post(
+        reverse("metrics:import", args=["team", team_b.pk]), {"file": _upload(csv)}
+    )
     assert "Unknown measure" in response.content.decode()
     assert not Observation.objects.exists()
 
 
 def test_staff_may_not_import(client, sam, team_a):
     client.force_login(sam)
-    assert client.get(reverse("metrics:import", args=[team_a.pk])).status_code == 403
+    assert client.get(reverse("metrics:import", args=["team", team_a.pk])).status_code == 403
 
 
 def test_the_import_page_has_a_progress_indicator(client, lee, team_a):
     client.force_login(lee)
-    body = client.get(reverse("metrics:import", args=[team_a.pk])).content.decode()
+    body = client.get(reverse("metrics:import", args=["team", team_a.pk])).content.decode()
     assert '<progress id="import-progress"' in body and "metrics/metrics.js" in body
 
 

@@ -106,3 +106,45 @@ def test_the_team_dashboard_offers_leads_to_record_outcomes_of_implemented_ideas
     client.force_login(sam)
     body = client.get(reverse("metrics:dashboard-scope", args=["team", team_a.pk])).content
     assert reverse("metrics:outcome-new", args=[idea.pk]) not in body.decode()
+
+
+def test_a_teams_outcome_can_be_measured_on_its_sites_measure(
+    client, lee, team_a, site_a1, site_b1, sam, make_observations
+):
+    from metrics.models import Measure
+
+    footfall = Measure.objects.create(
+        name="Waiting time at the counter", unit="minutes", improvement="decrease", site=site_a1
+    )
+    elsewhere = Measure.objects.create(name="Elsewhere", unit="minutes", site=site_b1)
+    make_observations(footfall, [20] * 4 + [15] * 4, start=date(2026, 1, 5))
+    idea = Idea.objects.create(team=team_a, author=sam, title="Greeter", problem="p")
+    client.force_login(lee)
+    url = reverse("metrics:outcome-new", args=[idea.pk])
+    form = client.get(url).content.decode()
+    assert "Waiting time at the counter" in form and "Elsewhere" not in form
+    periods = {"baseline_start": "2026-01-01", "baseline_end": "2026-01-31",
+               "after_start": "2026-02-01", "after_end": "2026-02-28"}  # fmt: skip
+    refused = client.post(url, {"measure": elsewhere.pk, **periods})
+    assert refused.status_code == 200 and not Outcome.objects.exists()
+    assert client.post(url, {"measure": footfall.pk, **periods}).status_code == 302
+    outcome = Outcome.objects.get()
+    assert outcome.measure == footfall and outcome.gain_percent == Decimal("25.0")
+
+
+def test_the_action_refuses_a_measure_the_team_is_not_part_of(lee, team_a, site_a2, sam):
+    from django.core.exceptions import PermissionDenied
+
+    from metrics import actions
+    from metrics.models import Measure
+
+    # Another site of the same organisation: the lead can see it, but it does not cover the team.
+    theirs = Measure.objects.create(name="Theirs", unit="u", site=site_a2)
+    idea = Idea.objects.create(team=team_a, author=sam, title="x", problem="p")
+    with pytest.raises(PermissionDenied):
+        actions.record_outcome(
+            idea, measure=theirs, by=lee,
+            periods={"baseline_start": date(2026, 1, 1), "baseline_end": date(2026, 1, 31),
+                     "after_start": date(2026, 2, 1), "after_end": date(2026, 2, 28)},
+        )  # fmt: skip
+    assert not Outcome.objects.exists()

@@ -357,3 +357,17 @@ def test_a_double_submitted_claim_is_made_once(client, team_a, lee, org_a):
     second = client.post(reverse("metrics:saving-new", args=[team_a.pk]), data)
     assert Saving.objects.count() == 1
     assert first.url == second.url == Saving.objects.get().get_absolute_url()
+
+
+def test_the_claim_form_offers_the_measures_of_the_team_and_everything_above_it(
+    team_a, lee, site_a1, site_a2, org_a, place
+):
+    from metrics.forms import SavingForm
+    from metrics.models import Measure
+
+    for name, scope in [("Team", {"team": team_a}), ("Site", {"site": site_a1}),
+                        ("Org", {"organisation": org_a}), ("Place", {"place": place}),
+                        ("Sibling site", {"site": site_a2})]:  # fmt: skip
+        Measure.objects.create(name=name, unit="u", **scope)
+    offered = SavingForm(team=team_a, user=lee).fields["measure"].queryset
+    assert sorted(m.name for m in offered) == ["Org", "Place", "Site", "Team"]
