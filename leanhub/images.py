@@ -33,7 +33,13 @@ class ProcessedImage:
     height: int
 
 
-def process(data: bytes, *, filename: str = "photo", max_bytes: int = MAX_BYTES) -> ProcessedImage:
+def process(
+    data: bytes,
+    *,
+    filename: str = "photo",
+    max_bytes: int = MAX_BYTES,
+    display_size: tuple[int, int] = DISPLAY_SIZE,
+) -> ProcessedImage:
     """Verify and re-encode one upload, or raise ImageRefused with the reason. Every photo
     LeanHub keeps (idea photos, PDCA evidence, savings evidence) comes through here."""
     if len(data) > max_bytes:
@@ -80,7 +86,7 @@ def process(data: bytes, *, filename: str = "photo", max_bytes: int = MAX_BYTES)
         copy.save(out, fmt, **({"quality": 85, "optimize": True} if fmt == "JPEG" else {}))
         return out.getvalue(), copy.width, copy.height
 
-    display, width, height = encode(DISPLAY_SIZE)
+    display, width, height = encode(display_size)
     thumbnail, _, _ = encode(THUMB_SIZE)
     return ProcessedImage(display, thumbnail, content_type, width, height)
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 
 from django import forms
 from django.core.files.base import ContentFile
 from django.db.models import Q
-from PIL import Image
 
 from ideas.models import Idea
 from kaizen.models import Board, Card
+from leanhub import images
 from leanhub.models import Organisation, Team
 from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey
 
@@ -190,23 +189,28 @@ class SavingForm(forms.ModelForm):
                 self.evidence_content_type = content_type
                 if content_type == "application/pdf":
                     return upload
-                return _without_metadata(upload, content_type)
+                clean, self.evidence_content_type = _without_metadata(upload)
+                return clean
         raise forms.ValidationError("Upload a PDF, PNG or JPEG file.")
 
 
-def _without_metadata(upload, content_type: str) -> ContentFile:
-    """Re-encode an image from its pixels alone, so location and camera data never get stored."""
+def _without_metadata(upload) -> tuple[ContentFile, str]:
+    """Re-encode an image from its pixels alone (leanhub.images), so location and camera data
+    never get stored. Evidence keeps up to 4000 px a side: a photo of a whiteboard must stay
+    legible."""
     try:
-        with Image.open(upload) as image:
-            image.load()
-            clean = Image.frombytes(image.mode, image.size, image.tobytes())
-            if image.mode == "P" and image.getpalette():
-                clean.putpalette(image.getpalette())
-            out = io.BytesIO()
-            clean.save(out, format="PNG" if content_type == "image/png" else "JPEG", quality=90)
-    except (OSError, ValueError, Image.DecompressionBombError):
-        raise forms.ValidationError("That image could not be read. Try another file.") from None
-    return ContentFile(out.getvalue(), name=Path(upload.name).name)
+        processed = images.process(
+            upload.read(),
+            filename=Path(upload.name).name,
+            max_bytes=MAX_EVIDENCE_BYTES,
+            display_size=(4000, 4000),
+        )
+    except images.ImageRefused as refusal:
+        raise forms.ValidationError(str(refusal)) from None
+    extension = ".png" if processed.content_type == "image/png" else ".jpg"
+    return ContentFile(processed.display, name=Path(upload.name).stem + extension), (
+        processed.content_type
+    )
 
 
 class DecisionForm(forms.Form):
