@@ -133,14 +133,21 @@ def viewers_of(board_id: int) -> list:
     return list(seen.values())
 
 
-def card_story(card: Card) -> dict:
-    """A card's whole story for its page and its A3: cycles with actions and photos, moves."""
+def card_story(card: Card, *, with_measures: bool = False) -> dict:
+    """A card's whole story for its page and its A3: cycles with actions and photos, moves.
+    ``with_measures``: each cycle linked to a measure also carries ``measure_summary``."""
     cycles = list(
-        Cycle.objects.filter(card=card).prefetch_related(
+        Cycle.objects.filter(card=card)
+        .select_related("measure")
+        .prefetch_related(
             Prefetch("actions", queryset=CycleAction.objects.select_related("owner")),
             "photos",
         )
     )
+    for cycle in cycles:
+        cycle.measure_summary = (
+            measure_summary(cycle.measure) if with_measures and cycle.measure else None
+        )
     moves = list(
         CardMove.objects.filter(card=card).select_related("from_column", "to_column", "by")
     )
@@ -189,4 +196,29 @@ def flow_context(board: Board, *, now: datetime | None = None, days: int = 30) -
         "days": days,
         "cfd": cfd,
         "cfd_chart": chart.geometry(cfd, [(c.pk, c.name) for c in columns]),
+    }
+
+
+def measure_summary(measure) -> dict:
+    """Where a cycle's measure stands on its SPC chart: the latest point, the variation and
+    assurance the chart shows, or why there is not enough data. Two queries."""
+    from metrics import spc
+
+    observations = list(measure.observations.order_by("date").values_list("date", "value"))
+    rebase_at = list(measure.annotations.filter(rebase=True).values_list("date", flat=True))
+    result = spc.analyse(
+        [value for _, value in observations],
+        [day for day, _ in observations],
+        improvement=measure.improvement,
+        target=float(measure.target) if measure.target is not None else None,
+        fix_after_n_points=measure.fix_after_n_points,
+        rebase_at=rebase_at,
+        screen_outliers=measure.screen_moving_ranges,
+    )
+    return {
+        "measure": measure,
+        "result": result,
+        "latest": observations[-1] if observations else None,
+        "variation": spc.VARIATION_LABELS.get(result.variation or "", ""),
+        "assurance": spc.ASSURANCE_LABELS.get(result.assurance or "", ""),
     }

@@ -41,7 +41,15 @@ class PeriodForm(forms.Form):
 class MeasureForm(forms.ModelForm):
     class Meta:
         model = Measure
-        fields = ["name", "unit", "improvement", "target", "frequency", "fix_after_n_points"]
+        fields = [
+            "name",
+            "unit",
+            "improvement",
+            "target",
+            "frequency",
+            "fix_after_n_points",
+            "screen_moving_ranges",
+        ]
         labels = {"fix_after_n_points": "Fix the limits on the first N points"}
         help_texts = {
             "target": "Leave empty if there is no target.",

@@ -83,6 +83,12 @@ class Measure(models.Model):
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
     # Limits fixed on the first N points of each segment (Making Data Count: at least 12).
     fix_after_n_points = models.PositiveSmallIntegerField(null=True, blank=True)
+    screen_moving_ranges = models.BooleanField(
+        "Screen out unusually large moving ranges",
+        default=True,
+        help_text="Making Data Count's default: a one-off jump does not widen the limits. "
+        "Untick to use every moving range.",
+    )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
     )
@@ -156,6 +162,14 @@ class Annotation(models.Model):
     )
     idea = models.ForeignKey(
         "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set when a PDCA cycle marked its change on the chart (kept in step with the cycle's plan).
+    cycle = models.OneToOneField(
+        "kaizen.Cycle",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="annotation",
     )
 
     class Meta:

@@ -388,6 +388,7 @@ def _chart_context(measure: Measure) -> dict:
         target=float(measure.target) if measure.target is not None else None,
         fix_after_n_points=measure.fix_after_n_points,
         rebase_at=[a.date for a in annotations if a.rebase],
+        screen_outliers=measure.screen_moving_ranges,
     )
     rows = list(zip(observations, result.points, strict=True))
     return {

@@ -65,7 +65,7 @@ def test_a_partnership_lead_sees_the_board_read_only(client, pat, board_a):
 def test_huddle_mode_sets_the_wall_screen_layout(client, lee, board_a):
     client.force_login(lee)
     body = client.get(reverse("kaizen:board", args=[board_a.pk]) + "?huddle=1").content.decode()
-    assert 'class="huddle"' in body
+    assert 'class="board-page huddle"' in body
 
 
 def test_a_move_answers_htmx_with_the_two_columns_every_viewer_gets(client, lee, make_cards, col):
