@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ideas.models import Idea
+from kaizen.models import Cycle
 from leanhub.models import Organisation, Team, User
 from metrics import actions
 from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey, SurveyResponse
@@ -96,11 +97,19 @@ def seed() -> dict[str, int]:
             "occurrences_per_year": 5200,
         },
     )
-    Annotation.objects.get_or_create(
+    mark, _ = Annotation.objects.get_or_create(
         measure=minutes,
         label="Pre-filled claim form (PDCA cycle 1)",
         defaults={"date": change_day, "rebase": True, "idea": idea},
     )
+    # The board's pre-fill card runs that change: its first cycle names this measure.
+    cycle = Cycle.objects.filter(
+        card__board__team=new_claims, card__title__startswith="Pre-fill the claim form", number=1
+    ).first()
+    if cycle is not None and cycle.measure_id is None:
+        cycle.measure, cycle.change_date = minutes, change_day
+        cycle.save(update_fields=["measure", "change_date"])
+        Annotation.objects.filter(pk=mark.pk).update(cycle=cycle)
     Outcome.objects.get_or_create(
         idea=idea,
         measure=minutes,
