@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ideas.models import Idea, IdeaFollow, IdeaQuerySet
 from leanhub import policy
+from leanhub.forms import DateInput
 from leanhub.models import Organisation, Site, Team
 
 # The same expression as the GIN index in migration 0003, so PostgreSQL uses the index.
@@ -44,11 +45,9 @@ class IdeaFilter(django_filters.FilterSet):
         empty_label="Any organisation",
     )
     raised_from = django_filters.DateFilter(
-        label="Raised from", method="filter_from", widget=forms.DateInput(attrs={"type": "date"})
+        label="Raised from", method="filter_from", widget=DateInput()
     )
-    raised_to = django_filters.DateFilter(
-        label="Raised to", method="filter_to", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    raised_to = django_filters.DateFilter(label="Raised to", method="filter_to", widget=DateInput())
     mine = django_filters.BooleanFilter(
         label="Raised by me", method="filter_mine", widget=forms.CheckboxInput
     )

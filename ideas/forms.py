@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from ideas.models import Idea, IdeaComment, IdeaPhoto
 from leanhub import images
+from leanhub.forms import DateInput
 from leanhub.models import Team
 
 
@@ -174,7 +175,7 @@ class ResponseForm(forms.Form):
         label="Revisit on",
         required=False,
         help_text="When parking: the date it will be looked at again.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     duplicate_of = forms.IntegerField(
         label="Duplicate of idea number",
@@ -230,9 +231,7 @@ class AdoptForm(forms.Form):
 
 
 class RouteForm(forms.Form):
-    reply_due_on = forms.DateField(
-        label="Reply due by", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    reply_due_on = forms.DateField(label="Reply due by", widget=DateInput())
 
     def clean_reply_due_on(self) -> datetime.date:
         value = self.cleaned_data["reply_due_on"]

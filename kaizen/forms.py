@@ -7,13 +7,14 @@ from django import forms
 from ideas.vsm_models import ValueStreamStep
 from kaizen.models import Column, Cycle
 from leanhub import policy
+from leanhub.forms import DateInput
 from leanhub.models import Organisation, Site, Team
 
 
 class CardForm(forms.Form):
     title = forms.CharField(max_length=140, help_text="A short name the team will recognise.")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(required=False, widget=DateInput())
     labels = forms.CharField(
         max_length=200, required=False, help_text="Separate labels with commas."
     )
@@ -101,7 +102,7 @@ class PlanForm(forms.ModelForm):
             "root_cause": forms.Textarea(attrs={"rows": 2}),
             "hypothesis": forms.Textarea(attrs={"rows": 2}),
             "planned_actions": forms.Textarea(attrs={"rows": 3}),
-            "change_date": forms.DateInput(attrs={"type": "date"}),
+            "change_date": DateInput(),
         }
         help_texts = {
             "baseline": "Where the measure is now, e.g. “38 minutes per claim”.",
@@ -154,7 +155,7 @@ class ActionForm(forms.Form):
     owner = forms.ModelChoiceField(
         queryset=None, label="Owner", error_messages={"required": "Every action needs an owner."}
     )
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(required=False, widget=DateInput())
 
     def __init__(self, *args, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)

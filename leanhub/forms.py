@@ -9,6 +9,16 @@ from leanhub import throttle
 from leanhub.models import TeamAnnouncement
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value must be ISO (YYYY-MM-DD) whatever the site's locale:
+    a date input given "08/07/2026" shows empty, and saving the form would lose the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class ThrottledLoginForm(AuthenticationForm):
     """The sign-in form, refusing to even check a password while its account or address is locked."""
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from ideas.models import Idea
 from kaizen.models import Board, Card
 from leanhub import images
+from leanhub.forms import DateInput
 from leanhub.models import Organisation, Team
 from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey
 
@@ -21,10 +22,6 @@ EVIDENCE_TYPES = {
     b"\x89PNG": "image/png",
     b"\xff\xd8\xff": "image/jpeg",
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class PeriodForm(forms.Form):

@@ -113,3 +113,11 @@ def test_a_measure_without_enough_points_says_so(client, lee, cycle, team_a):
     _plan(client, cycle, measure=new.pk)
     page = client.get(reverse("kaizen:cycle", args=[cycle.pk])).content.decode()
     assert "Not enough data" in page
+
+
+def test_the_plan_form_shows_the_saved_date_so_saving_again_keeps_it(client, lee, cycle, minutes):
+    client.force_login(lee)
+    _plan(client, cycle, measure=minutes.pk, change_date="2026-03-30")
+    page = client.get(reverse("kaizen:cycle", args=[cycle.pk])).content.decode()
+    # A date input only understands ISO dates; "30/03/2026" would show empty and be lost.
+    assert 'type="date" name="change_date" value="2026-03-30"' in page
