@@ -122,9 +122,10 @@ def test_ideas_waiting_beyond_the_promise_are_overdue(team_a, sam, make_ideas):
     assert list(overdue) == [old]
 
 
-def test_saving_figures_split_projected_realised_verified_and_leave_out_rejected(
-    team_a, lee, make_savings
+def test_saving_figures_keep_recurring_and_one_off_apart_and_leave_out_rejected(
+    team_a, lee, make_savings, django_assert_num_queries
 ):
+    once = {"recurrence": "one_off"}
     make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("100"), stage="projected")
     make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("200"), status="verified")
     make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("400"), kind="non_cashable")
@@ -133,12 +134,47 @@ def test_saving_figures_split_projected_realised_verified_and_leave_out_rejected
         rejection_reason="No",
     )  # fmt: skip
     make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("50"), kind="time")
-    f = queries.saving_figures(queries.DashboardScope("team", team_a), queries.default_period())
-    assert f["projected"] == Decimal("100")
-    assert f["realised"] == Decimal("600")
-    assert f["verified"] == Decimal("200")
-    assert f["cashable"] == Decimal("300") and f["non_cashable"] == Decimal("400")
-    assert f["hours_realised"] == Decimal("50")
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("3000"), status="verified", **once)
+    make_savings(
+        1, team=team_a, claimed_by=lee, amount=Decimal("700"), kind="cost_avoidance",
+        stage="projected", **once,
+    )  # fmt: skip
+    make_savings(
+        1, team=team_a, claimed_by=lee, amount=Decimal("20"), kind="time", status="verified", **once
+    )
+    scope = queries.DashboardScope("team", team_a)
+    with django_assert_num_queries(1):
+        f = queries.saving_figures(scope, queries.default_period())
+    assert f == {
+        "a_year": {
+            "projected": Decimal("100"), "realised": Decimal("600"), "verified": Decimal("200"),
+            "cashable": Decimal("300"), "non_cashable": Decimal("400"),
+            "hours_projected": 0, "hours_realised": Decimal("50"), "hours_verified": 0,
+        },
+        "one_off": {
+            "projected": Decimal("700"), "realised": Decimal("3000"), "verified": Decimal("3000"),
+            "cashable": Decimal("3000"), "non_cashable": Decimal("700"),
+            "hours_projected": 0, "hours_realised": Decimal("20"), "hours_verified": Decimal("20"),
+        },
+        "awaiting": 4,
+    }  # fmt: skip
+
+
+def test_the_savings_tile_says_which_figures_are_a_year_and_which_one_off(
+    client, maya, site_a1, team_a, lee, make_savings
+):
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("12000"), status="verified")
+    make_savings(
+        1, team=team_a, claimed_by=lee, amount=Decimal("2500"), status="verified",
+        recurrence="one_off",
+    )  # fmt: skip
+    client.force_login(maya)
+    body = client.get(url("site", site_a1.pk)).content.decode()
+    verified_a_year = body.split('id="savings-verified-a-year"')[1].split("</td>")[0]
+    verified_one_off = body.split('id="savings-verified-one-off"')[1].split("</td>")[0]
+    assert "£12,000 a year" in verified_a_year
+    assert "£2,500 one-off" in verified_one_off
+    assert "£14,500" not in body  # never added together
 
 
 def test_the_place_dashboard_shows_spend_and_who_invested_for_whom(
@@ -148,13 +184,40 @@ def test_the_place_dashboard_shows_spend_and_who_invested_for_whom(
         1, team=team_a, claimed_by=lee, amount=Decimal("71000000"), invested_by=org_a,
         benefits=org_b,
     )  # fmt: skip
+    make_savings(
+        1, team=team_a, claimed_by=lee, amount=Decimal("710000"), invested_by=org_a,
+        benefits=org_b, recurrence="one_off",
+    )  # fmt: skip
     client.force_login(pat)
     body = client.get(url("place", place.pk)).content.decode()
     assert "£7,100,000,000" in body  # total spend
     assert "£14,200" in body  # per head: 7.1 bn ÷ 500,000
-    assert "£71,000,000" in body  # 1 % of spend, and the saving itself
-    assert "1.0000%" in body  # realised as % of spend
-    assert "Testshire Jobcentre</td><td>Testshire Police" in body
+    assert "£71,000,000" in body  # 1 % of spend
+    assert "Realised savings, recurring</dt><dd>£71,000,000 a year" in body
+    assert "Realised savings, one-off</dt><dd>£710,000 one-off" in body
+    assert "1.0100%" in body  # (71,000,000 a year + 710,000 one-off) ÷ 7.1 bn
+    assert 'Testshire Jobcentre</td><td>Testshire Police</td><td class="num">2</td>' in body
+    flows = client.get(
+        reverse("metrics:rows", args=["place", place.pk, "flows"]), {"format": "csv"}
+    ).content.decode()
+    assert flows.splitlines() == [
+        "Invested,Benefited,Savings,Recurring £ a year,One-off £",
+        "Testshire Jobcentre,Testshire Police,2,71000000.00,710000.00",
+    ]
+
+
+def test_the_savings_rows_say_what_each_amount_is_in(client, maya, site_a1, team_a, lee,
+                                                     make_savings):  # fmt: skip
+    make_savings(1, team=team_a, claimed_by=lee, title="Yearly", amount=Decimal("12000"))
+    make_savings(1, team=team_a, claimed_by=lee, title="Once", amount=Decimal("900"),
+                 recurrence="one_off", kind="time")  # fmt: skip
+    client.force_login(maya)
+    response = client.get(
+        reverse("metrics:rows", args=["site", site_a1.pk, "savings"]), {"format": "csv"}
+    )
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("Saving,Team,Type,Amount,Unit,Recurrence,")
+    assert {line.split(",")[4] for line in lines[1:]} == {"£ a year", "hours one-off"}
 
 
 def test_every_figure_links_to_its_rows_and_the_rows_download_as_csv(
@@ -224,7 +287,7 @@ def test_a_saving_outside_the_period_is_not_counted(team_a, lee, make_savings):
         1, team=team_a, claimed_by=lee, start_date=timezone.localdate() - timedelta(days=800)
     )
     f = queries.saving_figures(queries.DashboardScope("team", team_a), queries.default_period())
-    assert f["realised"] == 0
+    assert f["a_year"]["realised"] == 0 and f["one_off"]["realised"] == 0
     assert Saving.objects.count() == 1
 
 
