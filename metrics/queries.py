@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import (
@@ -97,15 +98,15 @@ def dashboard_group(kind: str, pk: int) -> str:
     return f"metrics.dashboard.{kind}.{pk}"
 
 
-def groups_for_team(team: Team) -> list[str]:
-    """Every dashboard a change to this team's figures shows on."""
+def dashboards_for_team(team: Team) -> list[tuple[str, int]]:
+    """Every dashboard (kind, pk) a change to this team's figures shows on."""
     site = team.site
     return [
-        dashboard_group("team", team.pk),
-        dashboard_group("site", site.pk),
-        dashboard_group("organisation", site.organisation_id),
-        dashboard_group("place", site.place_id),
-        dashboard_group("all", 0),
+        ("team", team.pk),
+        ("site", site.pk),
+        ("organisation", site.organisation_id),
+        ("place", site.place_id),
+        ("all", 0),
     ]
 
 
@@ -126,13 +127,6 @@ def get_scope_for_user(user, kind: str, pk: int) -> DashboardScope:
         raise Http404("No such dashboard")
     policy.require(user, RULES[kind], obj, reason="This dashboard is for its managers.")
     return DashboardScope(kind, obj)
-
-
-def scope_from_group_parts(kind: str, pk: int) -> DashboardScope | None:
-    if kind == "all":
-        return DashboardScope("all", None)
-    obj = MODELS[kind].objects.filter(pk=pk).first()
-    return DashboardScope(kind, obj) if obj is not None else None
 
 
 def home_scope(user) -> tuple[str, int] | None:
@@ -166,6 +160,11 @@ class Period:
     @property
     def years(self) -> Decimal:
         return Decimal(self.days) / Decimal("365.25")
+
+    @property
+    def query(self) -> str:
+        """The period as a query string, so links and refetches show exactly this period."""
+        return urlencode({"start": self.start.isoformat(), "end": self.end.isoformat()})
 
     @property
     def start_dt(self) -> datetime:

@@ -104,6 +104,17 @@ def dashboard_scope(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_GET
+@login_required
+def savings_tile(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The dashboard's savings tile alone, for the period asked for: what an open dashboard
+    refetches when it hears that a saving changed. Same permission as the dashboard."""
+    scope = queries.get_scope_for_user(request.user, kind, pk)
+    _form, period = _period(request)
+    context = {"scope": scope, "period": period, "savings": queries.saving_figures(scope, period)}
+    return render(request, "metrics/_savings_tile.html", context)
+
+
 DRILLS = {
     "ideas": "Ideas raised",
     "implemented": "Ideas implemented",

@@ -177,6 +177,72 @@ def test_the_savings_tile_says_which_figures_are_a_year_and_which_one_off(
     assert "£14,500" not in body  # never added together
 
 
+def tile_url(kind: str, pk: int) -> str:
+    return reverse("metrics:savings-tile", args=[kind, pk])
+
+
+def test_the_savings_tile_alone_shows_the_period_asked_for(
+    client, maya, site_a1, team_a, lee, make_savings
+):
+    today = timezone.localdate()
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("12000"), status="verified",
+                 start_date=today - timedelta(days=10))  # fmt: skip
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("2500"), status="verified",
+                 recurrence="one_off", start_date=today - timedelta(days=200))  # fmt: skip
+    client.force_login(maya)
+    start, end = today - timedelta(days=30), today
+    tile = client.get(tile_url("site", site_a1.pk), {"start": start, "end": end}).content.decode()
+    assert tile.startswith('<section id="savings-tile"') and "<html" not in tile
+    assert "£12,000 a year" in tile and "£0 one-off" in tile  # the one-off started before
+    # It carries its period, so the next refetch and every drill link ask for the same one.
+    assert f'name="start" value="{start:%Y-%m-%d}"' in tile
+    assert f'name="end" value="{end:%Y-%m-%d}"' in tile
+    rows = reverse("metrics:rows", args=["site", site_a1.pk, "verified"])
+    assert f"{rows}?start={start:%Y-%m-%d}&amp;end={end:%Y-%m-%d}" in tile
+    whole_year = client.get(tile_url("site", site_a1.pk)).content.decode()
+    assert "£12,000 a year" in whole_year and "£2,500 one-off" in whole_year
+
+
+def test_a_dashboard_on_any_period_is_live_and_its_tile_keeps_the_period(client, maya, site_a1):
+    client.force_login(maya)
+    body = client.get(url("site", site_a1.pk), {"start": "2026-01-01", "end": "2026-03-31"})
+    html = body.content.decode()
+    assert f'ws-connect="/ws/metrics/site/{site_a1.pk}/"' in html
+    assert '<div id="savings-changed" hidden></div>' in html
+    assert 'name="start" value="2026-01-01"' in html and 'name="end" value="2026-03-31"' in html
+
+
+@pytest.mark.parametrize(
+    ("who", "kind", "fixture", "status"),
+    [("grace", "site", "site_a1", 404), ("olu", "team", "team_a", 404),
+     ("sam", "site", "site_a1", 403), ("maya", "organisation", "org_a", 403),
+     ("dev", "all", None, 404)],
+)  # fmt: skip
+def test_the_savings_tile_is_refused_outside_the_persons_scope(
+    client, cast, request, who, kind, fixture, status
+):
+    client.force_login(cast[who])
+    pk = request.getfixturevalue(fixture).pk if fixture else 0
+    assert client.get(tile_url(kind, pk)).status_code == status
+
+
+def test_the_savings_tile_needs_sign_in_and_refuses_post(client, maya, site_a1):
+    response = client.get(tile_url("site", site_a1.pk))
+    assert response.status_code == 302 and "/login" in response.url
+    client.force_login(maya)
+    assert client.post(tile_url("site", site_a1.pk)).status_code == 405
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_the_savings_tile_query_count_is_flat(client, maya, site_a1, team_a, lee, make_savings, n,
+                                              django_assert_max_num_queries):  # fmt: skip
+    make_savings(n, team=team_a, claimed_by=lee)
+    client.force_login(maya)
+    # Session, user, site, memberships, the one savings aggregate, the notification count.
+    with django_assert_max_num_queries(6):
+        assert client.get(tile_url("site", site_a1.pk)).status_code == 200
+
+
 def test_the_place_dashboard_shows_spend_and_who_invested_for_whom(
     client, pat, place, team_a, lee, org_a, org_b, make_savings
 ):
