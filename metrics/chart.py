@@ -7,8 +7,23 @@ from datetime import date
 
 from metrics.spc import SPCResult
 
-WIDTH, HEIGHT = 720, 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
+
+@dataclass(frozen=True)
+class Frame:
+    """The drawing's size and the margins left around the plot (for axis labels, if any)."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+
+
+# The measure page's full chart, with room for both axes' labels.
+FULL = Frame(720, 320, 56, 16, 16, 40)
+# A dashboard's small chart: the same lines and dots, no axis labels.
+SMALL = Frame(240, 72, 4, 4, 6, 6)
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,9 @@ class Geometry:
     x_ticks: list[tuple[float, str]]
 
 
-def geometry(result: SPCResult, *, annotations: list[tuple[date, str]] = ()) -> Geometry | None:
+def geometry(
+    result: SPCResult, *, annotations: list[tuple[date, str]] = (), frame: Frame = FULL
+) -> Geometry | None:
     points = result.points
     if not points:
         return None
@@ -63,13 +80,14 @@ def geometry(result: SPCResult, *, annotations: list[tuple[date, str]] = ()) -> 
     pad = (hi - lo) * 0.05
     lo, hi = lo - pad, hi + pad
     n = len(points)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w = frame.width - frame.left - frame.right
+    plot_h = frame.height - frame.top - frame.bottom
 
     def x(i: float) -> float:
-        return round(LEFT + (plot_w * (i / (n - 1)) if n > 1 else plot_w / 2), 1)
+        return round(frame.left + (plot_w * (i / (n - 1)) if n > 1 else plot_w / 2), 1)
 
     def y(v: float) -> float:
-        return round(TOP + plot_h * (1 - (v - lo) / (hi - lo)), 1)
+        return round(frame.top + plot_h * (1 - (v - lo) / (hi - lo)), 1)
 
     dots = [
         Dot(
@@ -104,4 +122,6 @@ def geometry(result: SPCResult, *, annotations: list[tuple[date, str]] = ()) -> 
     x_ticks = [
         (x(p.index), f"{p.date:%d %b %y}" if p.date else str(p.index + 1)) for p in points[::step]
     ]
-    return Geometry(WIDTH, HEIGHT, path, dots, means, limits, target, markers, y_ticks, x_ticks)
+    return Geometry(
+        frame.width, frame.height, path, dots, means, limits, target, markers, y_ticks, x_ticks
+    )

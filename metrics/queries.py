@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -22,6 +23,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    When,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -29,9 +31,11 @@ from django.utils import timezone
 from ideas.models import Idea
 from leanhub import policy
 from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role, Site, Team
-from metrics import gains
+from metrics import chart, gains, spc
 from metrics.models import (
     MINIMUM_PULSE_GROUP,
+    Annotation,
+    Measure,
     Observation,
     Outcome,
     Saving,
@@ -406,7 +410,57 @@ def team_gains(scope: DashboardScope, period: Period) -> list[dict]:
 # --- Satisfaction --------------------------------------------------------------------------
 
 
-def satisfaction(scope: DashboardScope, period: Period) -> dict:
+# Surveys charted on one dashboard, those with the most responses first; the rest are a link away.
+SURVEY_CHARTS = 6
+
+
+def surveys_in(scope: DashboardScope) -> QuerySet:
+    """Surveys of the sites in scope; a team's dashboard has its own and its site's surveys."""
+    surveys = Survey.objects.filter(scope.site_q("site__"))
+    if scope.kind == "team":
+        surveys = surveys.filter(Q(team__isnull=True) | Q(team=scope.obj))
+    return surveys
+
+
+@dataclass(frozen=True)
+class SurveyTrend:
+    """One survey's measure over the dashboard period, judged as an XmR chart."""
+
+    survey: Survey  # with its measure
+    responses: int  # in the period
+    result: spc.SPCResult
+    geometry: chart.Geometry | None
+
+    @property
+    def measure(self) -> Measure:
+        return self.survey.measure
+
+    @property
+    def latest(self) -> spc.Point | None:
+        return self.result.points[-1] if self.result.points else None
+
+    @property
+    def weekly(self) -> bool:
+        return self.measure.frequency == Measure.Frequency.WEEKLY
+
+    @property
+    def variation_label(self) -> str:
+        return spc.VARIATION_LABELS.get(self.result.variation or "", "")
+
+    @property
+    def assurance_label(self) -> str:
+        return spc.ASSURANCE_LABELS.get(self.result.assurance or "", "")
+
+
+def satisfaction(scope: DashboardScope, period: Period, *, charts: int = SURVEY_CHARTS) -> dict:
+    """Customers' and staff's mean scores over the period's responses (staff only from
+    MINIMUM_PULSE_GROUP responses up), and ``trends``: an SPC summary of the ``charts`` surveys
+    with the most responses in the period, drawn from their measures' observations in the period
+    (a staff pulse's measure only has weeks of MINIMUM_PULSE_GROUP answers or more).
+
+    One GROUP BY over the period's responses; then, if any survey is in scope, the charted
+    surveys with their measures, their observations in the period and their rebase marks: at
+    most four queries however many responses or observations there are."""
     responses = SurveyResponse.objects.filter(
         scope.site_q("survey__site__"),
         created_at__gte=period.start_dt,
@@ -414,15 +468,69 @@ def satisfaction(scope: DashboardScope, period: Period) -> dict:
     )
     if scope.kind == "team":
         responses = responses.filter(Q(survey__team__isnull=True) | Q(survey__team=scope.obj))
-    figures = responses.aggregate(
-        customer_mean=Avg("score", filter=Q(survey__kind=Survey.Kind.CUSTOMER)),
-        customer_n=Count("pk", filter=Q(survey__kind=Survey.Kind.CUSTOMER)),
-        staff_mean=Avg("score", filter=Q(survey__kind=Survey.Kind.STAFF)),
-        staff_n=Count("pk", filter=Q(survey__kind=Survey.Kind.STAFF)),
+    per_survey = list(
+        responses.order_by()
+        .values("survey_id", "survey__kind", "survey__measure_id")
+        .annotate(n=Count("pk"), total=Sum("score"))
     )
+    figures: dict = {}
+    for kind in (Survey.Kind.CUSTOMER, Survey.Kind.STAFF):
+        rows = [r for r in per_survey if r["survey__kind"] == kind]
+        n = sum(r["n"] for r in rows)
+        figures[f"{kind}_n"] = n
+        figures[f"{kind}_mean"] = sum(r["total"] for r in rows) / n if n else None
     if figures["staff_n"] < MINIMUM_PULSE_GROUP:
         figures["staff_mean"] = None  # too few to keep anyone anonymous
+    figures["responded_surveys"] = len(per_survey)
+    # Only a survey that still has its measure can be charted.
+    counts = {r["survey_id"]: r["n"] for r in per_survey if r["survey__measure_id"]}
+    figures["trends"] = survey_trends(scope, period, counts=counts, charts=charts)
     return figures
+
+
+def survey_trends(
+    scope: DashboardScope, period: Period, *, counts: dict[int, int], charts: int
+) -> list[SurveyTrend]:
+    """The ``charts`` surveys in scope with the most responses (``counts`` by survey id) —
+    filled up with silent ones by title — each with its measure's SPC summary for the period."""
+    ranked = sorted(counts, key=lambda pk: -counts[pk])[:charts]
+    surveys = list(
+        surveys_in(scope)
+        .filter(measure__isnull=False)
+        .select_related("measure")
+        .annotate(responded=Case(When(pk__in=ranked, then=1), default=0))
+        .order_by("-responded", "title", "pk")[:charts]
+    )
+    if not surveys:
+        return []
+    surveys.sort(key=lambda s: (-counts.get(s.pk, 0), s.title, s.pk))
+    measure_ids = [s.measure_id for s in surveys]
+    series: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    observations = Observation.objects.filter(
+        measure_id__in=measure_ids, date__gte=period.start, date__lte=period.end
+    ).order_by("measure_id", "date")
+    for measure_id, day, value in observations.values_list("measure_id", "date", "value"):
+        series[measure_id].append((day, value))
+    rebases: dict[int, list[date]] = defaultdict(list)
+    marks = Annotation.objects.filter(
+        measure_id__in=measure_ids, rebase=True, date__gt=period.start, date__lte=period.end
+    )
+    for measure_id, day in marks.values_list("measure_id", "date"):
+        rebases[measure_id].append(day)
+    trends = []
+    for survey in surveys:
+        measure, points = survey.measure, series[survey.measure_id]
+        result = spc.analyse(
+            [value for _, value in points],
+            [day for day, _ in points],
+            improvement=measure.improvement,
+            target=float(measure.target) if measure.target is not None else None,
+            fix_after_n_points=measure.fix_after_n_points,
+            rebase_at=rebases[survey.measure_id],
+        )
+        geometry = chart.geometry(result, frame=chart.SMALL)
+        trends.append(SurveyTrend(survey, counts.get(survey.pk, 0), result, geometry))
+    return trends
 
 
 # --- Place ---------------------------------------------------------------------------------

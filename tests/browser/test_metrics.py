@@ -71,7 +71,10 @@ def test_a_verified_saving_updates_the_managers_open_dashboard_live_for_the_peri
     assert_accessible(manager)
 
 
-def test_the_place_dashboard_and_a_chart_page_are_accessible(live_url, new_page, cast, team_a):
+def test_the_place_dashboard_and_a_chart_page_are_accessible(
+    live_url, new_page, cast, team_a, site_a1
+):
+    from metrics import actions
     from metrics.models import Measure, Observation
 
     measure = Measure.objects.create(
@@ -83,10 +86,31 @@ def test_the_place_dashboard_and_a_chart_page_are_accessible(live_url, new_page,
         Observation(measure=measure, date=start + timedelta(weeks=i), value=Decimal(50 - i % 4 - (8 if i > 12 else 0)))
         for i in range(20)
     )  # fmt: skip
+    counter = actions.create_survey(
+        site_a1, kind="customer", title="Carrow counter", question="How was today?",
+        by=cast["maya"],
+    )  # fmt: skip
+    Observation.objects.bulk_create(
+        Observation(measure=counter.measure, date=date.today() - timedelta(days=20 - i),
+                    value=Decimal("3.0") + (Decimal("1.1") if i > 13 else Decimal(i % 2) / 5))
+        for i in range(21)
+    )  # fmt: skip
+    actions.create_survey(site_a1, kind="customer", title="Quiet desk", question="?",
+                          by=cast["maya"])  # fmt: skip
     partner = new_page(DESKTOP)
     sign_in(partner, live_url, "pat", PASSWORD)
     partner.get_by_role("link", name="Place dashboard").click()
     expect(partner.get_by_role("heading", name=re.compile("Public spend in"))).to_be_visible()
+    chart = partner.get_by_role("img", name=re.compile("Carrow counter: mean score each day"))
+    expect(chart).to_be_visible()
+    summary = partner.get_by_role("list", name="What the chart of Carrow counter says")
+    expect(summary).to_contain_text("Special cause variation: improvement (higher)")
+    expect(partner.get_by_text("Not enough data: no scores in this period.")).to_be_visible()
+    assert_accessible(partner)
+    partner.get_by_role("link", name=re.compile(r"Carrow counter\W+full chart")).click()
+    expect(
+        partner.get_by_role("img", name=re.compile("statistical process control"))
+    ).to_be_visible()
     assert_accessible(partner)
 
     lead = new_page(PHONE)
