@@ -132,13 +132,17 @@ def fill() -> None:
                 created + timedelta(days=rng.randrange(5, 120)) if status == "implemented" else None
             )
             yield (team, author, f"Idea {i}", "p", "", rng.choice(kinds), status, False, False,
-                   rng.randrange(1, 30), rng.randrange(10, 5000), created, created, responded, done)  # fmt: skip
+                   rng.randrange(1, 30), rng.randrange(10, 5000), created, created, responded, done,
+                   "", "", "", "", "", 0)  # fmt: skip
 
     copy(
         "ideas_idea",
         ["team_id", "author_id", "title", "problem", "proposal", "kind", "status", "hide_name",
          "shared_with_partners", "minutes_per_occurrence", "occurrences_per_year", "created_at",
-         "updated_at", "first_response_at", "implemented_at"],
+         "updated_at", "first_response_at", "implemented_at",
+         # Required text columns added since (blank, as Django's defaults would leave them).
+         "burden_name", "burden_owner", "customer_benefit", "quality_benefit", "wastes",
+         "support_count"],
         ideas(),
     )  # fmt: skip
     measures = Measure.objects.bulk_create(
