@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from metrics.spc import SPCResult
+from metrics.spc import Point, SPCResult
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,22 @@ class Dot:
     x: float
     y: float
     css: str  # spc-common, spc-improvement, spc-concern, spc-neutral, spc-none
-    label: str
+    point: Point
+
+    @property
+    def label(self) -> str:
+        # Worked out only where a chart shows it: a small chart of a year of days has no labels.
+        p = self.point
+        return f"{p.date or p.index + 1}: {p.value:g} — {p.description}"
+
+
+@dataclass(frozen=True)
+class DotPath:
+    """Every dot of one kind as a single path of zero-length strokes, which round line caps
+    draw as dots: a year of daily points stays a handful of elements on a small chart."""
+
+    css: str
+    d: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,8 @@ class Geometry:
     markers: list[Marker]
     y_ticks: list[tuple[float, str]]
     x_ticks: list[tuple[float, str]]
+    dot_paths: list[DotPath]
+    dot_size: float  # the dots' diameter: smaller as the points crowd together
 
 
 def geometry(
@@ -94,7 +111,7 @@ def geometry(
             x(p.index),
             y(p.value),
             f"spc-{p.point_type.replace('_cause', '').replace('no_limits', 'none')}",
-            f"{p.date or p.index + 1}: {p.value:g} — {p.description}",
+            p,
         )
         for p in points
     ]
@@ -122,6 +139,12 @@ def geometry(
     x_ticks = [
         (x(p.index), f"{p.date:%d %b %y}" if p.date else str(p.index + 1)) for p in points[::step]
     ]
+    by_css: dict[str, list[str]] = {}
+    for d in dots:
+        by_css.setdefault(d.css, []).append(f"M{d.x},{d.y}h0")
+    dot_paths = [DotPath(css, "".join(moves)) for css, moves in by_css.items()]
+    dot_size = round(max(1.5, min(5.0, plot_w / n)), 1)
     return Geometry(
-        frame.width, frame.height, path, dots, means, limits, target, markers, y_ticks, x_ticks
-    )
+        frame.width, frame.height, path, dots, means, limits, target, markers, y_ticks, x_ticks,
+        dot_paths, dot_size,
+    )  # fmt: skip

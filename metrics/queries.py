@@ -13,7 +13,6 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Avg,
-    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -23,7 +22,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    When,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -458,52 +456,51 @@ def satisfaction(scope: DashboardScope, period: Period, *, charts: int = SURVEY_
     with the most responses in the period, drawn from their measures' observations in the period
     (a staff pulse's measure only has weeks of MINIMUM_PULSE_GROUP answers or more).
 
-    One GROUP BY over the period's responses; then, if any survey is in scope, the charted
-    surveys with their measures, their observations in the period and their rebase marks: at
-    most four queries however many responses or observations there are."""
+    The surveys in scope; their responses in the period counted by survey; then, if any are
+    charted, those surveys with their measures, the measures' observations in the period and
+    their rebase marks: at most five queries, however many responses or observations."""
+    surveys = surveys_in(scope)
+    # (pk, kind, title, measure id) of every survey in scope: a few hundred rows at most.
+    in_scope = list(surveys.order_by().values_list("pk", "kind", "title", "measure_id"))
     responses = SurveyResponse.objects.filter(
-        scope.site_q("survey__site__"),
-        created_at__gte=period.start_dt,
-        created_at__lt=period.end_dt,
+        created_at__gte=period.start_dt, created_at__lt=period.end_dt
     )
-    if scope.kind == "team":
-        responses = responses.filter(Q(survey__team__isnull=True) | Q(survey__team=scope.obj))
-    per_survey = list(
-        responses.order_by()
-        .values("survey_id", "survey__kind", "survey__measure_id")
-        .annotate(n=Count("pk"), total=Sum("score"))
-    )
+    if scope.kind != "all":
+        # A semi-join on the scope's survey ids, not a join through survey and site: at scale
+        # PostgreSQL then aggregates the responses table alone.
+        responses = responses.filter(survey__in=surveys.values("pk"))
+    grouped = responses.order_by().values("survey_id").annotate(n=Count("pk"), total=Sum("score"))
+    per_survey = {row["survey_id"]: row for row in grouped} if in_scope else {}
     figures: dict = {}
     for kind in (Survey.Kind.CUSTOMER, Survey.Kind.STAFF):
-        rows = [r for r in per_survey if r["survey__kind"] == kind]
+        rows = [per_survey[pk] for pk, k, _, _ in in_scope if k == kind and pk in per_survey]
         n = sum(r["n"] for r in rows)
         figures[f"{kind}_n"] = n
         figures[f"{kind}_mean"] = sum(r["total"] for r in rows) / n if n else None
     if figures["staff_n"] < MINIMUM_PULSE_GROUP:
         figures["staff_mean"] = None  # too few to keep anyone anonymous
-    figures["responded_surveys"] = len(per_survey)
-    # Only a survey that still has its measure can be charted.
-    counts = {r["survey_id"]: r["n"] for r in per_survey if r["survey__measure_id"]}
-    figures["trends"] = survey_trends(scope, period, counts=counts, charts=charts)
+    figures["responded_surveys"] = sum(1 for pk, *_ in in_scope if pk in per_survey)
+    counts = {pk: per_survey[pk]["n"] if pk in per_survey else 0 for pk, *_ in in_scope}
+    # Only a survey that still has its measure can be charted: the most answered first, then
+    # the silent ones by title while places are free.
+    chartable = sorted(
+        ((pk, title) for pk, _, title, measure_id in in_scope if measure_id),
+        key=lambda row: (-counts[row[0]], row[1], row[0]),
+    )
+    chosen = [pk for pk, _ in chartable[:charts]]
+    figures["trends"] = survey_trends(chosen, period, counts=counts)
     return figures
 
 
 def survey_trends(
-    scope: DashboardScope, period: Period, *, counts: dict[int, int], charts: int
+    survey_ids: list[int], period: Period, *, counts: dict[int, int]
 ) -> list[SurveyTrend]:
-    """The ``charts`` surveys in scope with the most responses (``counts`` by survey id) —
-    filled up with silent ones by title — each with its measure's SPC summary for the period."""
-    ranked = sorted(counts, key=lambda pk: -counts[pk])[:charts]
-    surveys = list(
-        surveys_in(scope)
-        .filter(measure__isnull=False)
-        .select_related("measure")
-        .annotate(responded=Case(When(pk__in=ranked, then=1), default=0))
-        .order_by("-responded", "title", "pk")[:charts]
-    )
-    if not surveys:
+    """Each survey (in the order given) with its measure's SPC summary for the period, and its
+    number of responses from ``counts``. Three queries, none if there are no surveys."""
+    if not survey_ids:
         return []
-    surveys.sort(key=lambda s: (-counts.get(s.pk, 0), s.title, s.pk))
+    by_pk = Survey.objects.select_related("measure").in_bulk(survey_ids)
+    surveys = [by_pk[pk] for pk in survey_ids if pk in by_pk and by_pk[pk].measure_id]
     measure_ids = [s.measure_id for s in surveys]
     series: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     observations = Observation.objects.filter(

@@ -4,6 +4,7 @@ anonymous, in a fixed number of queries however many observations there are."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,6 +15,8 @@ from django.utils import timezone
 from metrics import actions, queries
 from metrics.models import Annotation, Observation, Survey, SurveyResponse
 
+# A dot of a small chart: a zero-length stroke in one of its per-kind paths.
+DOT = re.compile(r"M[\d.]+,[\d.]+h0")
 # 14 ordinary days, then 7 clearly better ones: the last point is above the upper limit.
 IMPROVING = [3.0, 3.2] * 7 + [4.0, 4.1, 4.2, 4.0, 4.1, 4.3, 4.2]
 
@@ -67,7 +70,7 @@ def test_a_survey_on_the_dashboard_shows_its_variation_latest_mean_and_a_small_c
     assert "Latest mean score: <strong>4.20</strong>" in body
     assert f'aria-labelledby="trend-{counter.pk}-title trend-{counter.pk}-desc"' in body
     assert "21 points from" in body and "Mean 3.44, process limits" in body
-    assert body.count('<circle cx="') == 21  # one dot a day, drawn in the small frame
+    assert len(DOT.findall(body)) == 21  # one dot a day, drawn in the small frame
     assert 'viewBox="0 0 240 72"' in body
 
 
@@ -79,7 +82,7 @@ def test_only_the_dashboard_periods_observations_are_charted(client, maya, site_
     start = today - timedelta(days=30)
     body = client.get(url("site", site_a1.pk), {"start": start, "end": today}).content.decode()
     assert "21 points from" in body
-    assert body.count('<circle cx="') == 21
+    assert len(DOT.findall(body)) == 21
 
 
 def test_a_rebase_mark_in_the_period_starts_new_limits_as_on_the_measure_page(
@@ -168,7 +171,7 @@ def test_the_place_partnership_lead_can_open_each_charted_surveys_measure(
 
 
 @pytest.mark.parametrize("days", [2, 300])
-def test_satisfaction_takes_four_queries_however_many_observations(
+def test_satisfaction_takes_five_queries_however_many_observations(
     site_a1, maya, days, django_assert_num_queries
 ):
     for i in range(6):
@@ -178,8 +181,9 @@ def test_satisfaction_takes_four_queries_however_many_observations(
         daily(survey, [3 + (d % 5) / 4 for d in range(days)])
         answers(survey, i + 1)
     scope = queries.DashboardScope("site", site_a1)
-    # Responses by survey; the charted surveys and their measures; observations; rebase marks.
-    with django_assert_num_queries(4):
+    # Surveys in scope; their responses counted; the charted surveys with their measures; the
+    # measures' observations; their rebase marks.
+    with django_assert_num_queries(5):
         figures = queries.satisfaction(scope, queries.default_period())
     assert all(len(t.result.points) == days for t in figures["trends"])
 
@@ -206,8 +210,23 @@ def test_a_dashboard_with_charted_surveys_keeps_a_flat_query_count(
         assert client.get(url(kind, pk)).status_code == 200
 
 
-def test_a_scope_without_surveys_costs_two_queries(site_a1, django_assert_num_queries):
+def test_a_scope_without_surveys_costs_one_query(site_a1, django_assert_num_queries):
     scope = queries.DashboardScope("site", site_a1)
-    with django_assert_num_queries(2):  # responses by survey; surveys to chart (none)
+    with django_assert_num_queries(1):  # the surveys in scope: none
         figures = queries.satisfaction(scope, queries.default_period())
     assert figures["trends"] == [] and figures["customer_mean"] is None
+
+
+def test_a_small_chart_draws_each_kind_of_dot_as_one_path():
+    from metrics import chart, spc
+
+    result = spc.analyse(IMPROVING, improvement="increase")
+    g = chart.geometry(result, frame=chart.SMALL)
+    assert (g.width, g.height) == (240, 72)
+    assert {p.css: len(DOT.findall(p.d)) for p in g.dot_paths} == {
+        "spc-concern": 14,  # a run of 7 or more below the mean, the wrong way
+        "spc-improvement": 7,
+    }
+    assert all(4 <= d.x <= 236 and 6 <= d.y <= 66 for d in g.dots)  # inside the small frame
+    crowded = chart.geometry(spc.analyse([3.0, 3.5] * 180), frame=chart.SMALL)
+    assert crowded.dot_size == 1.5 and g.dot_size == 5.0
