@@ -300,10 +300,16 @@ def test_every_figure_links_to_its_rows_and_the_rows_download_as_csv(
     assert csv.content.decode().count("\n") == 3
 
 
-def test_the_printable_report_renders(client, dev, org_a):
+def test_the_printable_report_keeps_recurring_and_one_off_savings_apart(
+    client, dev, org_a, team_a, lee, make_savings
+):
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("12000"))
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("900"), recurrence="one_off")
     client.force_login(dev)
-    response = client.get(url("organisation", org_a.pk), {"print": "1"})
-    assert "Improvement report" in response.content.decode()
+    body = client.get(url("organisation", org_a.pk), {"print": "1"}).content.decode()
+    assert "Improvement report" in body
+    realised = body.split('<th scope="row">Realised</th>')[1].split("</tr>")[0]
+    assert "£12,000 a year" in realised and "£900 one-off" in realised
 
 
 @pytest.mark.parametrize("n", [1, 40])
