@@ -318,25 +318,18 @@ def reject_saving(saving: Saving, *, reason: str, expected_version: int, by) -> 
 
 
 def _announce(saving: Saving) -> None:
-    """Push the savings tile of every dashboard showing this team, rendered for that scope."""
+    """After commit, tell every dashboard showing this team that its savings changed. What is
+    pushed is not the figures but a signal: each open page then refetches its own savings tile
+    for the period it shows (any period, not just the default one)."""
     team = saving.team if saving.team.site_id else Team.objects.get(pk=saving.team_id)
+    dashboards = queries.dashboards_for_team(team)
 
     def send() -> None:
-        period = queries.default_period()
-        for group in queries.groups_for_team(team):
-            _, kind, kind_pk = group.rsplit(".", 2)
-            scope = queries.scope_from_group_parts(kind, int(kind_pk))
-            if scope is None:
-                continue
+        for kind, pk in dashboards:
             realtime.broadcast(
-                group,
-                "metrics/_savings_tile.html",
-                {
-                    "scope": scope,
-                    "savings": queries.saving_figures(scope, period),
-                    "period": period,
-                    "oob": True,
-                },
+                queries.dashboard_group(kind, pk),
+                "metrics/_savings_changed.html",
+                {"kind": kind, "pk": pk},
             )
 
     transaction.on_commit(send)

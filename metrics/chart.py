@@ -5,10 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from metrics.spc import SPCResult
+from metrics.spc import Point, SPCResult
 
-WIDTH, HEIGHT = 720, 320
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 40
+
+@dataclass(frozen=True)
+class Frame:
+    """The drawing's size and the margins left around the plot (for axis labels, if any)."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+
+
+# The measure page's full chart, with room for both axes' labels.
+FULL = Frame(720, 320, 56, 16, 16, 40)
+# A dashboard's small chart: the same lines and dots, no axis labels.
+SMALL = Frame(240, 72, 4, 4, 6, 6)
 
 
 @dataclass(frozen=True)
@@ -16,7 +31,22 @@ class Dot:
     x: float
     y: float
     css: str  # spc-common, spc-improvement, spc-concern, spc-neutral, spc-none
-    label: str
+    point: Point
+
+    @property
+    def label(self) -> str:
+        # Worked out only where a chart shows it: a small chart of a year of days has no labels.
+        p = self.point
+        return f"{p.date or p.index + 1}: {p.value:g} — {p.description}"
+
+
+@dataclass(frozen=True)
+class DotPath:
+    """Every dot of one kind as a single path of zero-length strokes, which round line caps
+    draw as dots: a year of daily points stays a handful of elements on a small chart."""
+
+    css: str
+    d: str
 
 
 @dataclass(frozen=True)
@@ -45,9 +75,13 @@ class Geometry:
     markers: list[Marker]
     y_ticks: list[tuple[float, str]]
     x_ticks: list[tuple[float, str]]
+    dot_paths: list[DotPath]
+    dot_size: float  # the dots' diameter: smaller as the points crowd together
 
 
-def geometry(result: SPCResult, *, annotations: list[tuple[date, str]] = ()) -> Geometry | None:
+def geometry(
+    result: SPCResult, *, annotations: list[tuple[date, str]] = (), frame: Frame = FULL
+) -> Geometry | None:
     points = result.points
     if not points:
         return None
@@ -63,20 +97,21 @@ def geometry(result: SPCResult, *, annotations: list[tuple[date, str]] = ()) -> 
     pad = (hi - lo) * 0.05
     lo, hi = lo - pad, hi + pad
     n = len(points)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    plot_w = frame.width - frame.left - frame.right
+    plot_h = frame.height - frame.top - frame.bottom
 
     def x(i: float) -> float:
-        return round(LEFT + (plot_w * (i / (n - 1)) if n > 1 else plot_w / 2), 1)
+        return round(frame.left + (plot_w * (i / (n - 1)) if n > 1 else plot_w / 2), 1)
 
     def y(v: float) -> float:
-        return round(TOP + plot_h * (1 - (v - lo) / (hi - lo)), 1)
+        return round(frame.top + plot_h * (1 - (v - lo) / (hi - lo)), 1)
 
     dots = [
         Dot(
             x(p.index),
             y(p.value),
             f"spc-{p.point_type.replace('_cause', '').replace('no_limits', 'none')}",
-            f"{p.date or p.index + 1}: {p.value:g} — {p.description}",
+            p,
         )
         for p in points
     ]
@@ -104,4 +139,12 @@ def geometry(result: SPCResult, *, annotations: list[tuple[date, str]] = ()) -> 
     x_ticks = [
         (x(p.index), f"{p.date:%d %b %y}" if p.date else str(p.index + 1)) for p in points[::step]
     ]
-    return Geometry(WIDTH, HEIGHT, path, dots, means, limits, target, markers, y_ticks, x_ticks)
+    by_css: dict[str, list[str]] = {}
+    for d in dots:
+        by_css.setdefault(d.css, []).append(f"M{d.x},{d.y}h0")
+    dot_paths = [DotPath(css, "".join(moves)) for css, moves in by_css.items()]
+    dot_size = round(max(1.5, min(5.0, plot_w / n)), 1)
+    return Geometry(
+        frame.width, frame.height, path, dots, means, limits, target, markers, y_ticks, x_ticks,
+        dot_paths, dot_size,
+    )  # fmt: skip

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import (
@@ -28,9 +29,11 @@ from django.utils import timezone
 from ideas.models import Idea
 from leanhub import policy
 from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role, Site, Team
-from metrics import gains
+from metrics import chart, gains, spc
 from metrics.models import (
     MINIMUM_PULSE_GROUP,
+    Annotation,
+    Measure,
     Observation,
     Outcome,
     Saving,
@@ -97,15 +100,15 @@ def dashboard_group(kind: str, pk: int) -> str:
     return f"metrics.dashboard.{kind}.{pk}"
 
 
-def groups_for_team(team: Team) -> list[str]:
-    """Every dashboard a change to this team's figures shows on."""
+def dashboards_for_team(team: Team) -> list[tuple[str, int]]:
+    """Every dashboard (kind, pk) a change to this team's figures shows on."""
     site = team.site
     return [
-        dashboard_group("team", team.pk),
-        dashboard_group("site", site.pk),
-        dashboard_group("organisation", site.organisation_id),
-        dashboard_group("place", site.place_id),
-        dashboard_group("all", 0),
+        ("team", team.pk),
+        ("site", site.pk),
+        ("organisation", site.organisation_id),
+        ("place", site.place_id),
+        ("all", 0),
     ]
 
 
@@ -126,13 +129,6 @@ def get_scope_for_user(user, kind: str, pk: int) -> DashboardScope:
         raise Http404("No such dashboard")
     policy.require(user, RULES[kind], obj, reason="This dashboard is for its managers.")
     return DashboardScope(kind, obj)
-
-
-def scope_from_group_parts(kind: str, pk: int) -> DashboardScope | None:
-    if kind == "all":
-        return DashboardScope("all", None)
-    obj = MODELS[kind].objects.filter(pk=pk).first()
-    return DashboardScope(kind, obj) if obj is not None else None
 
 
 def home_scope(user) -> tuple[str, int] | None:
@@ -166,6 +162,11 @@ class Period:
     @property
     def years(self) -> Decimal:
         return Decimal(self.days) / Decimal("365.25")
+
+    @property
+    def query(self) -> str:
+        """The period as a query string, so links and refetches show exactly this period."""
+        return urlencode({"start": self.start.isoformat(), "end": self.end.isoformat()})
 
     @property
     def start_dt(self) -> datetime:
@@ -326,24 +327,43 @@ def savings_in(scope: DashboardScope, period: Period) -> QuerySet:
     )
 
 
+# Recurring savings are entered as a year's worth (their full-year effect) and one-off savings
+# once, so the two are never added together: every total comes in both.
+RECURRENCES = {"a_year": Saving.Recurrence.RECURRING, "one_off": Saving.Recurrence.ONE_OFF}
+
+
 def saving_figures(scope: DashboardScope, period: Period) -> dict:
-    """Money and hours, projected vs realised vs verified, cashable vs non-cashable. Rejected
-    claims count nowhere."""
+    """Money and hours, projected vs realised vs verified, cashable vs non-cashable, each split
+    into recurring (``a_year``: the full-year effect) and one-off (``one_off``) savings starting
+    in the period: ``{"a_year": {"projected": £, ...}, "one_off": {...}, "awaiting": n}``.
+    One aggregate query. Rejected claims count nowhere."""
     live = ~Q(status=Saving.Status.REJECTED)
     money = live & ~Q(kind=Saving.Kind.TIME)
     time_ = live & Q(kind=Saving.Kind.TIME)
-    figures = savings_in(scope, period).aggregate(
-        projected=Sum("amount", filter=money & Q(stage=Saving.Stage.PROJECTED)),
-        realised=Sum("amount", filter=money & Q(stage=Saving.Stage.REALISED)),
-        verified=Sum("amount", filter=money & Q(status=Saving.Status.VERIFIED)),
-        cashable=Sum("amount", filter=money & Q(kind=Saving.Kind.CASHABLE)),
-        non_cashable=Sum("amount", filter=money & ~Q(kind=Saving.Kind.CASHABLE)),
-        hours_projected=Sum("amount", filter=time_ & Q(stage=Saving.Stage.PROJECTED)),
-        hours_realised=Sum("amount", filter=time_ & Q(stage=Saving.Stage.REALISED)),
-        hours_verified=Sum("amount", filter=time_ & Q(status=Saving.Status.VERIFIED)),
-        awaiting=Count("pk", filter=Q(status=Saving.Status.CLAIMED)),
+    projected, realised = Q(stage=Saving.Stage.PROJECTED), Q(stage=Saving.Stage.REALISED)
+    verified = Q(status=Saving.Status.VERIFIED)
+    totals = {
+        "projected": money & projected,
+        "realised": money & realised,
+        "verified": money & verified,
+        "cashable": money & Q(kind=Saving.Kind.CASHABLE),
+        "non_cashable": money & ~Q(kind=Saving.Kind.CASHABLE),
+        "hours_projected": time_ & projected,
+        "hours_realised": time_ & realised,
+        "hours_verified": time_ & verified,
+    }
+    sums = {
+        f"{name}_{key}": Sum("amount", filter=q & Q(recurrence=recurrence))
+        for name, q in totals.items()
+        for key, recurrence in RECURRENCES.items()
+    }
+    row = savings_in(scope, period).aggregate(
+        **sums, awaiting=Count("pk", filter=Q(status=Saving.Status.CLAIMED))
     )
-    return {k: (v if v is not None else Decimal("0")) for k, v in figures.items()}
+    figures: dict = {"awaiting": row["awaiting"]}
+    for key in RECURRENCES:
+        figures[key] = {name: row[f"{name}_{key}"] or Decimal("0") for name in totals}
+    return figures
 
 
 # --- Outcomes ------------------------------------------------------------------------------
@@ -388,23 +408,126 @@ def team_gains(scope: DashboardScope, period: Period) -> list[dict]:
 # --- Satisfaction --------------------------------------------------------------------------
 
 
-def satisfaction(scope: DashboardScope, period: Period) -> dict:
-    responses = SurveyResponse.objects.filter(
-        scope.site_q("survey__site__"),
-        created_at__gte=period.start_dt,
-        created_at__lt=period.end_dt,
-    )
+# Surveys charted on one dashboard, those with the most responses first; the rest are a link away.
+SURVEY_CHARTS = 6
+
+
+def surveys_in(scope: DashboardScope) -> QuerySet:
+    """Surveys of the sites in scope; a team's dashboard has its own and its site's surveys."""
+    surveys = Survey.objects.filter(scope.site_q("site__"))
     if scope.kind == "team":
-        responses = responses.filter(Q(survey__team__isnull=True) | Q(survey__team=scope.obj))
-    figures = responses.aggregate(
-        customer_mean=Avg("score", filter=Q(survey__kind=Survey.Kind.CUSTOMER)),
-        customer_n=Count("pk", filter=Q(survey__kind=Survey.Kind.CUSTOMER)),
-        staff_mean=Avg("score", filter=Q(survey__kind=Survey.Kind.STAFF)),
-        staff_n=Count("pk", filter=Q(survey__kind=Survey.Kind.STAFF)),
+        surveys = surveys.filter(Q(team__isnull=True) | Q(team=scope.obj))
+    return surveys
+
+
+@dataclass(frozen=True)
+class SurveyTrend:
+    """One survey's measure over the dashboard period, judged as an XmR chart."""
+
+    survey: Survey  # with its measure
+    responses: int  # in the period
+    result: spc.SPCResult
+    geometry: chart.Geometry | None
+
+    @property
+    def measure(self) -> Measure:
+        return self.survey.measure
+
+    @property
+    def latest(self) -> spc.Point | None:
+        return self.result.points[-1] if self.result.points else None
+
+    @property
+    def weekly(self) -> bool:
+        return self.measure.frequency == Measure.Frequency.WEEKLY
+
+    @property
+    def variation_label(self) -> str:
+        return spc.VARIATION_LABELS.get(self.result.variation or "", "")
+
+    @property
+    def assurance_label(self) -> str:
+        return spc.ASSURANCE_LABELS.get(self.result.assurance or "", "")
+
+
+def satisfaction(scope: DashboardScope, period: Period, *, charts: int = SURVEY_CHARTS) -> dict:
+    """Customers' and staff's mean scores over the period's responses (staff only from
+    MINIMUM_PULSE_GROUP responses up), and ``trends``: an SPC summary of the ``charts`` surveys
+    with the most responses in the period, drawn from their measures' observations in the period
+    (a staff pulse's measure only has weeks of MINIMUM_PULSE_GROUP answers or more).
+
+    The surveys in scope; their responses in the period counted by survey; then, if any are
+    charted, those surveys with their measures, the measures' observations in the period and
+    their rebase marks: at most five queries, however many responses or observations."""
+    surveys = surveys_in(scope)
+    # (pk, kind, title, measure id) of every survey in scope: a few hundred rows at most.
+    in_scope = list(surveys.order_by().values_list("pk", "kind", "title", "measure_id"))
+    responses = SurveyResponse.objects.filter(
+        created_at__gte=period.start_dt, created_at__lt=period.end_dt
     )
+    if scope.kind != "all":
+        # A semi-join on the scope's survey ids, not a join through survey and site: at scale
+        # PostgreSQL then aggregates the responses table alone.
+        responses = responses.filter(survey__in=surveys.values("pk"))
+    grouped = responses.order_by().values("survey_id").annotate(n=Count("pk"), total=Sum("score"))
+    per_survey = {row["survey_id"]: row for row in grouped} if in_scope else {}
+    figures: dict = {}
+    for kind in (Survey.Kind.CUSTOMER, Survey.Kind.STAFF):
+        rows = [per_survey[pk] for pk, k, _, _ in in_scope if k == kind and pk in per_survey]
+        n = sum(r["n"] for r in rows)
+        figures[f"{kind}_n"] = n
+        figures[f"{kind}_mean"] = sum(r["total"] for r in rows) / n if n else None
     if figures["staff_n"] < MINIMUM_PULSE_GROUP:
         figures["staff_mean"] = None  # too few to keep anyone anonymous
+    figures["responded_surveys"] = sum(1 for pk, *_ in in_scope if pk in per_survey)
+    counts = {pk: per_survey[pk]["n"] if pk in per_survey else 0 for pk, *_ in in_scope}
+    # Only a survey that still has its measure can be charted: the most answered first, then
+    # the silent ones by title while places are free.
+    chartable = sorted(
+        ((pk, title) for pk, _, title, measure_id in in_scope if measure_id),
+        key=lambda row: (-counts[row[0]], row[1], row[0]),
+    )
+    chosen = [pk for pk, _ in chartable[:charts]]
+    figures["trends"] = survey_trends(chosen, period, counts=counts)
     return figures
+
+
+def survey_trends(
+    survey_ids: list[int], period: Period, *, counts: dict[int, int]
+) -> list[SurveyTrend]:
+    """Each survey (in the order given) with its measure's SPC summary for the period, and its
+    number of responses from ``counts``. Three queries, none if there are no surveys."""
+    if not survey_ids:
+        return []
+    by_pk = Survey.objects.select_related("measure").in_bulk(survey_ids)
+    surveys = [by_pk[pk] for pk in survey_ids if pk in by_pk and by_pk[pk].measure_id]
+    measure_ids = [s.measure_id for s in surveys]
+    series: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    observations = Observation.objects.filter(
+        measure_id__in=measure_ids, date__gte=period.start, date__lte=period.end
+    ).order_by("measure_id", "date")
+    for measure_id, day, value in observations.values_list("measure_id", "date", "value"):
+        series[measure_id].append((day, value))
+    rebases: dict[int, list[date]] = defaultdict(list)
+    marks = Annotation.objects.filter(
+        measure_id__in=measure_ids, rebase=True, date__gt=period.start, date__lte=period.end
+    )
+    for measure_id, day in marks.values_list("measure_id", "date"):
+        rebases[measure_id].append(day)
+    trends = []
+    for survey in surveys:
+        measure, points = survey.measure, series[survey.measure_id]
+        result = spc.analyse(
+            [value for _, value in points],
+            [day for day, _ in points],
+            improvement=measure.improvement,
+            target=float(measure.target) if measure.target is not None else None,
+            fix_after_n_points=measure.fix_after_n_points,
+            rebase_at=rebases[survey.measure_id],
+        )
+        geometry = chart.geometry(result, frame=chart.SMALL)
+        trends.append(SurveyTrend(survey, counts.get(survey.pk, 0), result, geometry))
+    return trends
 
 
 # --- Place ---------------------------------------------------------------------------------
@@ -412,28 +535,35 @@ def satisfaction(scope: DashboardScope, period: Period) -> dict:
 
 def place_figures(place: Place, period: Period, totals: dict | None = None) -> dict:
     """Spend, savings against spend, and invest/benefit flows. ``totals`` are the place's
-    :func:`saving_figures` when the caller has them already (saves a scan)."""
+    :func:`saving_figures` when the caller has them already (saves a scan).
+
+    Savings against the year's spend are the full-year effect of recurring realised savings plus
+    one-off realised savings, both of savings starting in the period."""
     lines = list(PlaceSpendLine.objects.filter(place=place).select_related("organisation"))
     scope = DashboardScope("place", place)
     money = ~Q(status=Saving.Status.REJECTED) & ~Q(kind=Saving.Kind.TIME)
     savings = savings_in(scope, period).filter(money)
     if totals is None:
         totals = saving_figures(scope, period)
+    a_year = Sum("amount", filter=Q(recurrence=Saving.Recurrence.RECURRING), default=0)
+    one_off = Sum("amount", filter=Q(recurrence=Saving.Recurrence.ONE_OFF), default=0)
     flows = list(
         savings.values("invested_by__name", "benefits__name")
-        .annotate(total=Sum("amount"), count=Count("pk"))
-        .order_by("-total")
+        .annotate(a_year=a_year, one_off=one_off, count=Count("pk"))
+        .order_by("-a_year", "-one_off", "invested_by__name", "benefits__name")
     )
+    for flow in flows:  # pence on every database (SQLite does not scale summed decimals)
+        flow["a_year"], flow["one_off"] = _pence(flow["a_year"]), _pence(flow["one_off"])
     spend = place.annual_public_spend
-    realised = totals["realised"] or Decimal("0")
+    realised = totals["a_year"]["realised"] + totals["one_off"]["realised"]
     return {
         "place": place,
         "spend_lines": lines,
         "spend": spend,
         "per_head": place.spend_per_head,
         "one_percent": place.one_percent_of_spend,
-        "realised": realised,
-        "verified": totals["verified"] or Decimal("0"),
+        "realised_a_year": totals["a_year"]["realised"],
+        "realised_one_off": totals["one_off"]["realised"],
         "realised_percent_of_spend": (realised / spend * 100) if spend else None,
         "flows": flows,
     }
@@ -460,6 +590,10 @@ def dashboard(scope: DashboardScope, period: Period) -> dict:
     if scope.kind == "place":
         context["place"] = place_figures(scope.obj, period, context["savings"])
     return context
+
+
+def _pence(amount) -> Decimal:
+    return Decimal(amount).quantize(Decimal("0.01"))
 
 
 def _ratio(a, b) -> Decimal | None:

@@ -130,6 +130,11 @@ class SPCResult:
         return bool(self.segments) and self.segments[-1].has_limits
 
     @property
+    def latest_segment(self) -> Segment | None:
+        """The segment the latest point is judged in (templates cannot index from the end)."""
+        return self.segments[-1] if self.segments else None
+
+    @property
     def message(self) -> str:
         """Why there is no chart to judge, in words for the page."""
         if not self.points:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("dashboard/<str:kind>/<int:pk>/", views.dashboard_scope, name="dashboard-scope"),
     path("dashboard/<str:kind>/<int:pk>/rows/<str:what>/", views.rows, name="rows"),
+    path("dashboard/<str:kind>/<int:pk>/savings/", views.savings_tile, name="savings-tile"),
     path("measures/", views.measure_list, name="measures"),
     path("measures/new/<str:kind>/<int:pk>/", views.measure_new, name="measure-new"),
     path("measures/<int:pk>/", views.measure_detail, name="measure"),

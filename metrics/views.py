@@ -49,6 +49,12 @@ def _csv(filename: str, header: list[str], rows) -> HttpResponse:
     return response
 
 
+def _unit(saving: Saving) -> str:
+    """What a saving's amount is in, so a spreadsheet never adds a year's figure to a one-off."""
+    per = "a year" if saving.recurrence == Saving.Recurrence.RECURRING else "one-off"
+    return f"{'hours' if saving.kind == Saving.Kind.TIME else '£'} {per}"
+
+
 def _get_team_for_user(request: HttpRequest, team_id: int, action: str) -> Team:
     team = get_object_or_404(
         Team.objects.select_related("site__organisation", "site__place"), pk=team_id
@@ -98,6 +104,17 @@ def dashboard_scope(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     elif request.htmx:
         template = "metrics/dashboard.html#dashboard-body"
     return render(request, template, context)
+
+
+@require_GET
+@login_required
+def savings_tile(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The dashboard's savings tile alone, for the period asked for: what an open dashboard
+    refetches when it hears that a saving changed. Same permission as the dashboard."""
+    scope = queries.get_scope_for_user(request.user, kind, pk)
+    _form, period = _period(request)
+    context = {"scope": scope, "period": period, "savings": queries.saving_figures(scope, period)}
+    return render(request, "metrics/_savings_tile.html", context)
 
 
 DRILLS = {
@@ -192,8 +209,8 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
         elif what == "awaiting":
             qs = qs.filter(status=Saving.Status.CLAIMED)
         qs = qs.order_by("-start_date", "-pk")
-        header = ["Saving", "Improvement", "Team", "Type", "Amount", "Recurrence", "Stage"]
-        header += ["Status", "Start", "Invested", "Benefits"]
+        header = ["Saving", "Improvement", "Team", "Type", "Amount", "Unit", "Recurrence"]
+        header += ["Stage", "Status", "Start", "Invested", "Benefits"]
         table = "savings"
 
         def row(s):
@@ -203,6 +220,7 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
                 s.team.name,
                 s.get_kind_display(),
                 s.amount,
+                _unit(s),
                 s.get_recurrence_display(),
                 s.get_stage_display(),
                 s.get_status_display(),
@@ -246,9 +264,9 @@ def _summary_rows(request, scope, period, what: str, form) -> HttpResponse:
             header = ["Organisation", "£ a year"]
             data = [[line.organisation.name, line.amount] for line in place["spend_lines"]]
         else:
-            header = ["Invested", "Benefited", "Savings", "£"]
+            header = ["Invested", "Benefited", "Savings", "Recurring £ a year", "One-off £"]
             data = [
-                [f["invested_by__name"], f["benefits__name"], f["count"], f["total"]]
+                [f["invested_by__name"], f["benefits__name"], f["count"], f["a_year"], f["one_off"]]
                 for f in place["flows"]
             ]
     if request.GET.get("format") == "csv":
@@ -541,6 +559,8 @@ def saving_list(request: HttpRequest) -> HttpResponse:
                 "Team",
                 "Type",
                 "Amount",
+                "Unit",
+                "Recurrence",
                 "Stage",
                 "Status",
                 "Start",
@@ -553,6 +573,8 @@ def saving_list(request: HttpRequest) -> HttpResponse:
                     s.team.name,
                     s.get_kind_display(),
                     s.amount,
+                    _unit(s),
+                    s.get_recurrence_display(),
                     s.get_stage_display(),
                     s.get_status_display(),
                     s.start_date,

@@ -122,9 +122,10 @@ def test_ideas_waiting_beyond_the_promise_are_overdue(team_a, sam, make_ideas):
     assert list(overdue) == [old]
 
 
-def test_saving_figures_split_projected_realised_verified_and_leave_out_rejected(
-    team_a, lee, make_savings
+def test_saving_figures_keep_recurring_and_one_off_apart_and_leave_out_rejected(
+    team_a, lee, make_savings, django_assert_num_queries
 ):
+    once = {"recurrence": "one_off"}
     make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("100"), stage="projected")
     make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("200"), status="verified")
     make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("400"), kind="non_cashable")
@@ -133,12 +134,113 @@ def test_saving_figures_split_projected_realised_verified_and_leave_out_rejected
         rejection_reason="No",
     )  # fmt: skip
     make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("50"), kind="time")
-    f = queries.saving_figures(queries.DashboardScope("team", team_a), queries.default_period())
-    assert f["projected"] == Decimal("100")
-    assert f["realised"] == Decimal("600")
-    assert f["verified"] == Decimal("200")
-    assert f["cashable"] == Decimal("300") and f["non_cashable"] == Decimal("400")
-    assert f["hours_realised"] == Decimal("50")
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("3000"), status="verified", **once)
+    make_savings(
+        1, team=team_a, claimed_by=lee, amount=Decimal("700"), kind="cost_avoidance",
+        stage="projected", **once,
+    )  # fmt: skip
+    make_savings(
+        1, team=team_a, claimed_by=lee, amount=Decimal("20"), kind="time", status="verified", **once
+    )
+    scope = queries.DashboardScope("team", team_a)
+    with django_assert_num_queries(1):
+        f = queries.saving_figures(scope, queries.default_period())
+    assert f == {
+        "a_year": {
+            "projected": Decimal("100"), "realised": Decimal("600"), "verified": Decimal("200"),
+            "cashable": Decimal("300"), "non_cashable": Decimal("400"),
+            "hours_projected": 0, "hours_realised": Decimal("50"), "hours_verified": 0,
+        },
+        "one_off": {
+            "projected": Decimal("700"), "realised": Decimal("3000"), "verified": Decimal("3000"),
+            "cashable": Decimal("3000"), "non_cashable": Decimal("700"),
+            "hours_projected": 0, "hours_realised": Decimal("20"), "hours_verified": Decimal("20"),
+        },
+        "awaiting": 4,
+    }  # fmt: skip
+
+
+def test_the_savings_tile_says_which_figures_are_a_year_and_which_one_off(
+    client, maya, site_a1, team_a, lee, make_savings
+):
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("12000"), status="verified")
+    make_savings(
+        1, team=team_a, claimed_by=lee, amount=Decimal("2500"), status="verified",
+        recurrence="one_off",
+    )  # fmt: skip
+    client.force_login(maya)
+    body = client.get(url("site", site_a1.pk)).content.decode()
+    verified_a_year = body.split('id="savings-verified-a-year"')[1].split("</td>")[0]
+    verified_one_off = body.split('id="savings-verified-one-off"')[1].split("</td>")[0]
+    assert "£12,000 a year" in verified_a_year
+    assert "£2,500 one-off" in verified_one_off
+    assert "£14,500" not in body  # never added together
+
+
+def tile_url(kind: str, pk: int) -> str:
+    return reverse("metrics:savings-tile", args=[kind, pk])
+
+
+def test_the_savings_tile_alone_shows_the_period_asked_for(
+    client, maya, site_a1, team_a, lee, make_savings
+):
+    today = timezone.localdate()
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("12000"), status="verified",
+                 start_date=today - timedelta(days=10))  # fmt: skip
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("2500"), status="verified",
+                 recurrence="one_off", start_date=today - timedelta(days=200))  # fmt: skip
+    client.force_login(maya)
+    start, end = today - timedelta(days=30), today
+    tile = client.get(tile_url("site", site_a1.pk), {"start": start, "end": end}).content.decode()
+    assert tile.startswith('<section id="savings-tile"') and "<html" not in tile
+    assert "£12,000 a year" in tile and "£0 one-off" in tile  # the one-off started before
+    # It carries its period, so the next refetch and every drill link ask for the same one.
+    assert f'name="start" value="{start:%Y-%m-%d}"' in tile
+    assert f'name="end" value="{end:%Y-%m-%d}"' in tile
+    rows = reverse("metrics:rows", args=["site", site_a1.pk, "verified"])
+    assert f"{rows}?start={start:%Y-%m-%d}&amp;end={end:%Y-%m-%d}" in tile
+    whole_year = client.get(tile_url("site", site_a1.pk)).content.decode()
+    assert "£12,000 a year" in whole_year and "£2,500 one-off" in whole_year
+
+
+def test_a_dashboard_on_any_period_is_live_and_its_tile_keeps_the_period(client, maya, site_a1):
+    client.force_login(maya)
+    body = client.get(url("site", site_a1.pk), {"start": "2026-01-01", "end": "2026-03-31"})
+    html = body.content.decode()
+    assert f'ws-connect="/ws/metrics/site/{site_a1.pk}/"' in html
+    assert '<div id="savings-changed" hidden></div>' in html
+    assert 'name="start" value="2026-01-01"' in html and 'name="end" value="2026-03-31"' in html
+
+
+@pytest.mark.parametrize(
+    ("who", "kind", "fixture", "status"),
+    [("grace", "site", "site_a1", 404), ("olu", "team", "team_a", 404),
+     ("sam", "site", "site_a1", 403), ("maya", "organisation", "org_a", 403),
+     ("dev", "all", None, 404)],
+)  # fmt: skip
+def test_the_savings_tile_is_refused_outside_the_persons_scope(
+    client, cast, request, who, kind, fixture, status
+):
+    client.force_login(cast[who])
+    pk = request.getfixturevalue(fixture).pk if fixture else 0
+    assert client.get(tile_url(kind, pk)).status_code == status
+
+
+def test_the_savings_tile_needs_sign_in_and_refuses_post(client, maya, site_a1):
+    response = client.get(tile_url("site", site_a1.pk))
+    assert response.status_code == 302 and "/login" in response.url
+    client.force_login(maya)
+    assert client.post(tile_url("site", site_a1.pk)).status_code == 405
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_the_savings_tile_query_count_is_flat(client, maya, site_a1, team_a, lee, make_savings, n,
+                                              django_assert_max_num_queries):  # fmt: skip
+    make_savings(n, team=team_a, claimed_by=lee)
+    client.force_login(maya)
+    # Session, user, site, memberships, the one savings aggregate, the notification count.
+    with django_assert_max_num_queries(6):
+        assert client.get(tile_url("site", site_a1.pk)).status_code == 200
 
 
 def test_the_place_dashboard_shows_spend_and_who_invested_for_whom(
@@ -148,13 +250,40 @@ def test_the_place_dashboard_shows_spend_and_who_invested_for_whom(
         1, team=team_a, claimed_by=lee, amount=Decimal("71000000"), invested_by=org_a,
         benefits=org_b,
     )  # fmt: skip
+    make_savings(
+        1, team=team_a, claimed_by=lee, amount=Decimal("710000"), invested_by=org_a,
+        benefits=org_b, recurrence="one_off",
+    )  # fmt: skip
     client.force_login(pat)
     body = client.get(url("place", place.pk)).content.decode()
     assert "£7,100,000,000" in body  # total spend
     assert "£14,200" in body  # per head: 7.1 bn ÷ 500,000
-    assert "£71,000,000" in body  # 1 % of spend, and the saving itself
-    assert "1.0000%" in body  # realised as % of spend
-    assert "Testshire Jobcentre</td><td>Testshire Police" in body
+    assert "£71,000,000" in body  # 1 % of spend
+    assert "Realised savings, recurring</dt><dd>£71,000,000 a year" in body
+    assert "Realised savings, one-off</dt><dd>£710,000 one-off" in body
+    assert "1.0100%" in body  # (71,000,000 a year + 710,000 one-off) ÷ 7.1 bn
+    assert 'Testshire Jobcentre</td><td>Testshire Police</td><td class="num">2</td>' in body
+    flows = client.get(
+        reverse("metrics:rows", args=["place", place.pk, "flows"]), {"format": "csv"}
+    ).content.decode()
+    assert flows.splitlines() == [
+        "Invested,Benefited,Savings,Recurring £ a year,One-off £",
+        "Testshire Jobcentre,Testshire Police,2,71000000.00,710000.00",
+    ]
+
+
+def test_the_savings_rows_say_what_each_amount_is_in(client, maya, site_a1, team_a, lee,
+                                                     make_savings):  # fmt: skip
+    make_savings(1, team=team_a, claimed_by=lee, title="Yearly", amount=Decimal("12000"))
+    make_savings(1, team=team_a, claimed_by=lee, title="Once", amount=Decimal("900"),
+                 recurrence="one_off", kind="time")  # fmt: skip
+    client.force_login(maya)
+    response = client.get(
+        reverse("metrics:rows", args=["site", site_a1.pk, "savings"]), {"format": "csv"}
+    )
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("Saving,Improvement,Team,Type,Amount,Unit,Recurrence,")
+    assert {line.split(",")[5] for line in lines[1:]} == {"£ a year", "hours one-off"}
 
 
 def test_every_figure_links_to_its_rows_and_the_rows_download_as_csv(
@@ -171,10 +300,16 @@ def test_every_figure_links_to_its_rows_and_the_rows_download_as_csv(
     assert csv.content.decode().count("\n") == 3
 
 
-def test_the_printable_report_renders(client, dev, org_a):
+def test_the_printable_report_keeps_recurring_and_one_off_savings_apart(
+    client, dev, org_a, team_a, lee, make_savings
+):
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("12000"))
+    make_savings(1, team=team_a, claimed_by=lee, amount=Decimal("900"), recurrence="one_off")
     client.force_login(dev)
-    response = client.get(url("organisation", org_a.pk), {"print": "1"})
-    assert "Improvement report" in response.content.decode()
+    body = client.get(url("organisation", org_a.pk), {"print": "1"}).content.decode()
+    assert "Improvement report" in body
+    realised = body.split('<th scope="row">Realised</th>')[1].split("</tr>")[0]
+    assert "£12,000 a year" in realised and "£900 one-off" in realised
 
 
 @pytest.mark.parametrize("n", [1, 40])
@@ -224,7 +359,7 @@ def test_a_saving_outside_the_period_is_not_counted(team_a, lee, make_savings):
         1, team=team_a, claimed_by=lee, start_date=timezone.localdate() - timedelta(days=800)
     )
     f = queries.saving_figures(queries.DashboardScope("team", team_a), queries.default_period())
-    assert f["realised"] == 0
+    assert f["a_year"]["realised"] == 0 and f["one_off"]["realised"] == 0
     assert Saving.objects.count() == 1
 
 

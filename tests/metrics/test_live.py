@@ -1,12 +1,15 @@
-"""Live dashboards: sockets join only dashboards the policy lets them see, and receive the
-savings tile after a verification commits."""
+"""Live dashboards: sockets join only dashboards the policy lets them see, and hear that their
+savings changed once a verification commits (never for a change that rolled back)."""
 
 from __future__ import annotations
 
 import pytest
+from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 
 from leanhub.asgi import application
 from metrics import actions
@@ -28,16 +31,43 @@ async def _socket(path: str, user=None) -> WebsocketCommunicator:
     return WebsocketCommunicator(application, path, headers=headers)
 
 
-async def test_the_managers_dashboard_tile_updates_when_a_saving_is_verified(
+async def test_the_managers_dashboard_hears_of_a_verified_saving_only_after_commit(
     maya, dev, claimed, site_a1
 ):
     socket = await _socket(f"/ws/metrics/site/{site_a1.pk}/", maya)
     connected, _ = await socket.connect()
     assert connected
-    await database_sync_to_async(actions.verify_saving)(claimed, expected_version=1, by=dev)
+
+    def verify_and_listen_before_commit() -> bool:
+        with transaction.atomic():
+            actions.verify_saving(claimed, expected_version=1, by=dev)
+            return async_to_sync(socket.receive_nothing)(timeout=0.3)
+
+    # Off the shared sync thread: the consumer needs that thread to relay a message, so a
+    # broadcast sent before commit would otherwise wait unseen until this returned.
+    nothing_before_commit = await database_sync_to_async(
+        verify_and_listen_before_commit, thread_sensitive=False
+    )()
+    assert nothing_before_commit
     html = await socket.receive_from(timeout=5)
-    assert 'id="savings-tile"' in html and 'hx-swap-oob="true"' in html
-    assert "£12,000" in html
+    assert 'id="savings-changed"' in html and 'hx-swap-oob="true"' in html
+    tile_url = reverse("metrics:savings-tile", args=["site", site_a1.pk])
+    assert f'hx-get="{tile_url}"' in html and 'hx-trigger="load"' in html
+    await socket.disconnect()
+
+
+async def test_nothing_is_heard_when_the_change_rolls_back(maya, dev, claimed, site_a1):
+    socket = await _socket(f"/ws/metrics/site/{site_a1.pk}/", maya)
+    connected, _ = await socket.connect()
+    assert connected
+
+    def verify_then_roll_back() -> None:
+        with transaction.atomic():
+            actions.verify_saving(claimed, expected_version=1, by=dev)
+            transaction.set_rollback(True)
+
+    await database_sync_to_async(verify_then_roll_back)()
+    assert await socket.receive_nothing(timeout=0.5)
     await socket.disconnect()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -62,6 +63,8 @@ def test_the_chart_page_draws_an_accessible_svg_with_the_data_as_a_table(
     body = client.get(measure.get_absolute_url()).content.decode()
     assert '<svg viewBox="0 0 720 320" role="img"' in body
     assert '<title id="chart-title">' in body and '<desc id="chart-desc">' in body
+    desc = body.split('<desc id="chart-desc">')[1].split("</desc>")[0]
+    assert re.search(r"Mean \d+\.\d\d, process limits \d+\.\d\d to \d+\.\d\d\.", desc)
     assert "style=" not in body
     assert body.count('class="spc-mean"') == 2  # rebased at the annotation: two segments
     assert "New triage" in body

@@ -135,17 +135,18 @@ def test_it_refuses_a_change_by_staff(claimed, sam):
         actions.update_saving(claimed, fields={"amount": Decimal("1")}, expected_version=1, by=sam)
 
 
-def test_verifying_pushes_the_savings_tile_to_every_dashboard_of_the_team(
+def test_verifying_tells_every_dashboard_of_the_team_to_refetch_its_savings_tile(
     claimed, maya, team_a, django_capture_on_commit_callbacks
 ):
     site = team_a.site
-    groups = [
-        f"metrics.dashboard.team.{team_a.pk}",
-        f"metrics.dashboard.site.{site.pk}",
-        f"metrics.dashboard.organisation.{site.organisation_id}",
-        f"metrics.dashboard.place.{site.place_id}",
-        "metrics.dashboard.all.0",
+    dashboards = [
+        ("team", team_a.pk),
+        ("site", site.pk),
+        ("organisation", site.organisation_id),
+        ("place", site.place_id),
+        ("all", 0),
     ]
+    groups = [f"metrics.dashboard.{kind}.{pk}" for kind, pk in dashboards]
     listener = GroupListener(*groups)
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -153,11 +154,13 @@ def test_verifying_pushes_the_savings_tile_to_every_dashboard_of_the_team(
         messages = {group: listener.receive(group) for group in groups}
     finally:
         listener.close()
-    for group in groups:
-        message = messages[group]
-        assert 'id="savings-tile"' in message["html"]
-        assert 'hx-swap-oob="true"' in message["html"]
-        assert "£12,000" in message["html"]
+    for (kind, pk), group in zip(dashboards, groups, strict=True):
+        html = messages[group]["html"]
+        assert 'id="savings-changed"' in html and 'hx-swap-oob="true"' in html
+        # Each page refetches its own tile, for the period the tile carries.
+        tile_url = reverse("metrics:savings-tile", args=[kind, pk])
+        assert f'hx-get="{tile_url}"' in html
+        assert 'hx-include="#savings-tile"' in html and 'hx-trigger="load"' in html
 
 
 def test_nothing_is_announced_when_the_decision_is_refused(
