@@ -572,8 +572,37 @@ def place_figures(place: Place, period: Period, totals: dict | None = None) -> d
 # --- Everything on one dashboard -----------------------------------------------------------
 
 
+def adoptions_in(scope: DashboardScope, period: Period) -> QuerySet:
+    """Copies other teams made, in the period, of ideas that came from this scope: how good
+    ideas spread. (Copies made inside the same team do not count.)"""
+    return Idea.objects.filter(
+        scope.team_q("adopted_from__team__"),
+        adopted_from__isnull=False,
+        created_at__gte=period.start_dt,
+        created_at__lt=period.end_dt,
+    ).exclude(team=F("adopted_from__team"))
+
+
+def spread_figures(scope: DashboardScope, period: Period, *, top: int = 5) -> dict:
+    """How many times this scope's ideas were adopted elsewhere in the period, by how many
+    teams, and the ideas adopted most: two queries."""
+    adoptions = adoptions_in(scope, period)
+    counts = adoptions.aggregate(
+        copies=Count("pk"),
+        teams=Count("team", distinct=True),
+        ideas=Count("adopted_from", distinct=True),
+    )
+    most = list(
+        adoptions.values("adopted_from", "adopted_from__title", "adopted_from__team__name")
+        .annotate(copies=Count("pk"))
+        .order_by("-copies", "adopted_from__title")[:top]
+    )
+    return {**counts, "most": most}
+
+
 def dashboard(scope: DashboardScope, period: Period) -> dict:
     context = {
+        "spread": spread_figures(scope, period),
         "scope": scope,
         "period": period,
         "ideas": idea_figures(scope, period),

@@ -123,6 +123,8 @@ DRILLS = {
     "overdue": "Ideas waiting beyond the first-response promise",
     "stop-doing": "Stop doing (red tape) ideas",
     "savings": "Savings",
+    "projected": "Projected savings",
+    "realised": "Realised savings",
     "verified": "Verified savings",
     "awaiting": "Savings awaiting verification",
     "outcomes": "Outcomes",
@@ -130,6 +132,7 @@ DRILLS = {
     "spend": "Public spend by organisation",
     "flows": "Who invested and who benefited",
     "stalled": "Kaizen cards that have stopped moving",
+    "spread": "Ideas from here adopted by other teams",
 }
 
 
@@ -167,6 +170,25 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
             ]
 
         table = "ideas"
+    elif what == "spread":
+        qs = (
+            queries.adoptions_in(scope, period)
+            .filter(policy.idea_q(request.user))
+            .select_related("team__site", "adopted_from__team")
+            .order_by("-created_at", "-pk")
+        )
+        header = ["Idea", "From team", "Adopted by", "Adopted on", "Status there"]
+        table = "spread"
+
+        def row(i):
+            return [
+                i.adopted_from.title,
+                i.adopted_from.team.name,
+                f"{i.team.name}, {i.team.site.name}",
+                f"{i.created_at:%Y-%m-%d}",
+                i.get_status_display(),
+            ]
+
     elif what == "stalled":
         qs = (
             queries.stalled_cards(scope)
@@ -208,6 +230,11 @@ def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
             qs = qs.filter(status=Saving.Status.VERIFIED)
         elif what == "awaiting":
             qs = qs.filter(status=Saving.Status.CLAIMED)
+        elif what in ("projected", "realised"):
+            # As the dashboard counts them: rejected claims count nowhere.
+            qs = qs.filter(stage=what).exclude(status=Saving.Status.REJECTED)
+        if request.GET.get("recurrence") in Saving.Recurrence.values:
+            qs = qs.filter(recurrence=request.GET["recurrence"])
         qs = qs.order_by("-start_date", "-pk")
         header = ["Saving", "Improvement", "Team", "Type", "Amount", "Unit", "Recurrence"]
         header += ["Stage", "Status", "Start", "Invested", "Benefits"]
