@@ -3,22 +3,21 @@ status and money, and announces to live dashboards after commit."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Avg, Count
+from django.db.models import Avg
 from django.utils import timezone
 
 from ideas.models import Idea
 from kaizen.models import Card
 from leanhub import audit, policy, realtime
 from leanhub.models import Team
-from metrics import csvimport, gains, queries
+from metrics import csvimport, gains, pulses, queries
 from metrics.models import (
-    MINIMUM_PULSE_GROUP,
     Annotation,
     Measure,
     Observation,
@@ -363,27 +362,25 @@ def create_survey(site, *, kind: str, title: str, question: str, team=None, by) 
 def submit_response(
     survey: Survey, *, score: int, comment: str = "", client: str = "", voter: str = ""
 ) -> SurveyResponse:
-    """Keep one response and refresh the survey's measure: customers' mean score for the day;
-    a staff pulse's mean for the week, and only once the week has at least
-    MINIMUM_PULSE_GROUP responses, so no one's answer can be read off the chart."""
+    """Keep one response and refresh the survey's measure. Customers: the day's mean score, at
+    once. Staff pulses: nothing is shown while a week is open (a running mean would give away
+    each answer); the answer that opens a new week closes the weeks before it
+    (:mod:`metrics.pulses`), as does the daily ``close_pulse_weeks`` job."""
     response = SurveyResponse.objects.create(
         survey=survey, score=score, comment=comment, client=client, voter=voter
     )
     if not survey.measure_id:
         return response
-    today = timezone.localdate()
     if survey.kind == Survey.Kind.STAFF:
-        start = today - timedelta(days=today.weekday())
-        responses = SurveyResponse.objects.filter(survey=survey, created_at__date__gte=start)
-    else:
-        start = today
-        responses = SurveyResponse.objects.filter(survey=survey, created_at__date=today)
-    figures = responses.aggregate(mean=Avg("score"), n=Count("pk"))
-    if survey.kind == Survey.Kind.STAFF and figures["n"] < MINIMUM_PULSE_GROUP:
+        pulses.close_weeks(surveys=[survey.pk], weeks_back=2)
         return response
+    today = timezone.localdate()
+    figures = SurveyResponse.objects.filter(survey=survey, created_at__date=today).aggregate(
+        mean=Avg("score")
+    )
     Observation.objects.update_or_create(
         measure_id=survey.measure_id,
-        date=start,
+        date=today,
         defaults={"value": Decimal(str(round(figures["mean"], 4)))},
     )
     return response

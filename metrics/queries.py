@@ -31,7 +31,6 @@ from leanhub import policy
 from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role, Site, Team
 from metrics import chart, gains, spc
 from metrics.models import (
-    MINIMUM_PULSE_GROUP,
     Annotation,
     Measure,
     Observation,
@@ -451,8 +450,8 @@ class SurveyTrend:
 
 
 def satisfaction(scope: DashboardScope, period: Period, *, charts: int = SURVEY_CHARTS) -> dict:
-    """Customers' and staff's mean scores over the period's responses (staff only from
-    MINIMUM_PULSE_GROUP responses up), and ``trends``: an SPC summary of the ``charts`` surveys
+    """Customers' mean score over the period's responses, staff's mean of the weekly pulse
+    figures in the period (finished weeks of MINIMUM_PULSE_GROUP answers or more), and ``trends``: an SPC summary of the ``charts`` surveys
     with the most responses in the period, drawn from their measures' observations in the period
     (a staff pulse's measure only has weeks of MINIMUM_PULSE_GROUP answers or more).
 
@@ -477,8 +476,17 @@ def satisfaction(scope: DashboardScope, period: Period, *, charts: int = SURVEY_
         n = sum(r["n"] for r in rows)
         figures[f"{kind}_n"] = n
         figures[f"{kind}_mean"] = sum(r["total"] for r in rows) / n if n else None
-    if figures["staff_n"] < MINIMUM_PULSE_GROUP:
-        figures["staff_mean"] = None  # too few to keep anyone anonymous
+    # Staff: the weekly means the pulses' measures hold — finished weeks of five or more
+    # answers only — never a running mean of answers, which would give each one away.
+    staff_measures = [m for _, k, _, m in in_scope if k == Survey.Kind.STAFF and m]
+    weekly = (
+        Observation.objects.filter(
+            measure_id__in=staff_measures, date__gte=period.start, date__lte=period.end
+        ).aggregate(mean=Avg("value"), weeks=Count("pk"))
+        if staff_measures
+        else {"mean": None, "weeks": 0}
+    )
+    figures["staff_mean"], figures["staff_weeks"] = weekly["mean"], weekly["weeks"]
     figures["responded_surveys"] = sum(1 for pk, *_ in in_scope if pk in per_survey)
     counts = {pk: per_survey[pk]["n"] if pk in per_survey else 0 for pk, *_ in in_scope}
     # Only a survey that still has its measure can be charted: the most answered first, then
@@ -524,6 +532,7 @@ def survey_trends(
             target=float(measure.target) if measure.target is not None else None,
             fix_after_n_points=measure.fix_after_n_points,
             rebase_at=rebases[survey.measure_id],
+            screen_outliers=measure.screen_moving_ranges,
         )
         geometry = chart.geometry(result, frame=chart.SMALL)
         trends.append(SurveyTrend(survey, counts.get(survey.pk, 0), result, geometry))

@@ -25,7 +25,7 @@ from kaizen import queries as kaizen_queries
 from leanhub import audit, policy
 from leanhub.http import paginate, protected_file
 from leanhub.models import Organisation, Place, Site, Team
-from metrics import actions, chart, csvimport, forms, queries, spc
+from metrics import actions, chart, csvimport, forms, pulses, queries, spc
 from metrics.models import (
     MINIMUM_PULSE_GROUP,
     Measure,
@@ -857,18 +857,19 @@ def survey_new(request: HttpRequest, site_id: int) -> HttpResponse:
 def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _get_survey_for_user(request, pk)
     responses = survey.responses.all()
-    figures = responses.aggregate(n=Count("pk"))
-    shown = survey.kind == Survey.Kind.CUSTOMER or figures["n"] >= MINIMUM_PULSE_GROUP
-    by_score = (
-        list(responses.values("score").annotate(n=Count("pk")).order_by("-score")) if shown else []
-    )
+    count = responses.count()
+    if survey.kind == Survey.Kind.STAFF:
+        # Only finished weeks of five or more answers: nothing anyone can single out.
+        responses = responses.filter(pulses.shown_q(pulses.finished_weeks(responses)))
+    by_score = list(responses.values("score").annotate(n=Count("pk")).order_by("-score"))
+    shown = bool(by_score)
     comments = list(responses.exclude(comment="")[:20]) if shown else []
     return render(
         request,
         "metrics/survey_detail.html",
         {
             "survey": survey,
-            "count": figures["n"],
+            "count": count,
             "shown": shown,
             "by_score": by_score,
             "comments": comments,

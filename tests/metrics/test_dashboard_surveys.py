@@ -5,14 +5,14 @@ anonymous, in a fixed number of queries however many observations there are."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from metrics import actions, queries
+from metrics import actions, pulses, queries
 from metrics.models import Annotation, Observation, Survey, SurveyResponse
 
 # A dot of a small chart: a zero-length stroke in one of its per-kind paths.
@@ -111,17 +111,29 @@ def test_too_few_points_say_there_is_not_enough_data(client, maya, site_a1, coun
     assert f"trend-{quiet.pk}-title" not in body  # nothing to draw
 
 
-def test_a_staff_pulse_shows_no_score_until_a_week_has_five_answers(client, lee, team_a, pulse):
-    for score in [5, 4, 3, 2]:
-        actions.submit_response(pulse, score=score, voter=f"v{score}")
+def test_a_staff_pulse_shows_no_score_until_a_finished_week_has_five_answers(
+    client, lee, team_a, pulse
+):
+    today = timezone.localdate()
+    last_wednesday = timezone.make_aware(
+        datetime.combine(today - timedelta(days=today.weekday() + 5), time(11))
+    )
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(survey=pulse, score=s, voter=f"v{s}", created_at=last_wednesday)
+        for s in [5, 4, 3, 2]
+    )
+    pulses.close_weeks()
     client.force_login(lee)
     body = client.get(url("team", team_a.pk)).content.decode()
     assert "New Claims pulse" in body and "4 responses in this period" in body
     assert "Not enough data: no scores in this period." in body
     assert "Latest mean score" not in body
-    actions.submit_response(pulse, score=1, voter="v1")
+    assert "Too few answers to show" in body
+    SurveyResponse.objects.create(survey=pulse, score=1, voter="v1", created_at=last_wednesday)
+    pulses.close_weeks()
     body = client.get(url("team", team_a.pk)).content.decode()
     assert 'Latest mean score: <strong>3.00</strong> <span class="meta">(week beginning' in body
+    assert '3.00 <span class="meta">(1 week; 5 answers in all)' in body
 
 
 def test_a_team_dashboard_charts_its_own_and_its_sites_surveys_only(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from metrics import actions
+from metrics import actions, pulses
 from metrics.models import Observation, Survey, SurveyResponse
 from metrics.views import RESPONSES_PER_CLIENT
 
@@ -111,16 +115,30 @@ def test_a_pulse_is_refused_to_people_outside_the_team(client, pulse, wendy):
     assert client.get(pulse.get_public_url()).status_code == 403
 
 
-def test_pulse_results_are_hidden_below_five_responses(client, pulse, maya):
+def _last_week(n: int, pulse, score: int = 2, first: int = 0) -> None:
+    """``n`` answers on last Wednesday: a finished week."""
+    today = timezone.localdate()
+    wednesday = today - timedelta(days=today.weekday() + 5)
+    at = timezone.make_aware(datetime.combine(wednesday, time(11)))
     SurveyResponse.objects.bulk_create(
-        SurveyResponse(survey=pulse, score=2, voter=f"v{i}") for i in range(4)
+        SurveyResponse(survey=pulse, score=score, voter=f"w{first + i}", created_at=at)
+        for i in range(n)
     )
+
+
+def test_pulse_results_wait_for_a_finished_week_of_five(client, pulse, maya):
     client.force_login(maya)
+    SurveyResponse.objects.bulk_create(  # five this week: the week is still open
+        SurveyResponse(survey=pulse, score=5, voter=f"v{i}") for i in range(5)
+    )
+    _last_week(4, pulse)
     body = client.get(pulse.get_absolute_url()).content.decode()
-    assert "Results are shown once at least 5" in body and "Responses by score" not in body
-    SurveyResponse.objects.create(survey=pulse, score=3, voter="v5")
+    assert "only for weeks that are over" in body and "Responses by score" not in body
+    _last_week(1, pulse, score=3, first=4)
     body = client.get(pulse.get_absolute_url()).content.decode()
     assert "Responses by score" in body
+    by_score = client.get(pulse.get_absolute_url()).context["by_score"]
+    assert by_score == [{"score": 3, "n": 1}, {"score": 2, "n": 4}]  # this week's 5s not yet
 
 
 @pytest.mark.parametrize("n", [1, 30])
@@ -132,14 +150,33 @@ def test_survey_list_query_count_is_flat(client, maya, site_a1, n, django_assert
         assert client.get(reverse("metrics:surveys")).status_code == 200
 
 
-def test_a_pulse_feeds_its_chart_only_once_a_week_has_five_answers(pulse):
-    for score in [5, 4, 3, 2]:
+def test_a_pulse_feeds_its_chart_only_once_a_week_is_over_with_five_answers(pulse):
+    for score in [5, 4, 3, 2, 1]:
         actions.submit_response(pulse, score=score, voter=f"v{score}")
+    # A running figure would give each answer away: nothing while the week is open.
     assert not Observation.objects.filter(measure=pulse.measure).exists()
-    actions.submit_response(pulse, score=1, voter="v1")
+    _last_week(4, pulse, score=4)
+    assert pulses.close_weeks() == 0  # four answers are too few
+    _last_week(1, pulse, score=2, first=4)
+    assert pulses.close_weeks() == 1
     observation = Observation.objects.get(measure=pulse.measure)
-    assert observation.value == 3
-    assert observation.date.weekday() == 0  # the week, not the day, so no one stands out
+    assert observation.value == Decimal("3.6")
+    assert observation.date.weekday() == 0 and observation.date < timezone.localdate()
+    assert pulses.close_weeks() == 0  # run again: nothing more
+
+
+def test_the_first_answer_of_a_week_closes_the_week_before(pulse):
+    _last_week(5, pulse, score=4)
+    actions.submit_response(pulse, score=1, voter="new-week")
+    assert Observation.objects.get(measure=pulse.measure).value == 4
+
+
+def test_the_daily_command_closes_finished_weeks(pulse):
+    from django.core.management import call_command
+
+    _last_week(6, pulse, score=5)
+    call_command("close_pulse_weeks", stdout=io.StringIO())
+    assert Observation.objects.filter(measure=pulse.measure).count() == 1
 
 
 def test_the_new_survey_page_is_for_the_sites_managers(client, sam, olu, maya, site_a1):

@@ -1,0 +1,100 @@
+"""Staff pulses stay anonymous: results are read only from finished weeks with at least
+MINIMUM_PULSE_GROUP answers.
+
+Showing a running figure would let anyone who watches it work out one person's score (the mean
+before and after their answer). So a pulse's week is counted only once it is over, as a group
+of at least five, and the pulse's measure gets that week's mean then — never before.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from metrics.models import MINIMUM_PULSE_GROUP, Observation, Survey, SurveyResponse
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def finished_weeks(responses: QuerySet, *, today: date | None = None) -> list[dict]:
+    """The finished weeks of ``responses`` (staff pulse answers) with at least
+    MINIMUM_PULSE_GROUP answers each: one row per survey and week, with n and the mean."""
+    this_week = week_start(today or timezone.localdate())
+    return list(
+        responses.filter(created_at__lt=_midnight(this_week))
+        .annotate(week=TruncWeek("created_at"))
+        .order_by()
+        .values("survey_id", "week")
+        .annotate(n=Count("pk"), mean=Avg("score"))
+        .filter(n__gte=MINIMUM_PULSE_GROUP)
+        .order_by("survey_id", "week")
+    )
+
+
+def shown_q(weeks: list[dict]) -> Q:
+    """The answers inside ``weeks`` (rows of :func:`finished_weeks`): all that may be shown."""
+    q = Q(pk__in=[])
+    for row in weeks:
+        start = _as_date(row["week"])
+        q |= Q(
+            survey_id=row["survey_id"],
+            created_at__gte=_midnight(start),
+            created_at__lt=_midnight(start + timedelta(days=7)),
+        )
+    return q
+
+
+def close_weeks(*, surveys=None, today: date | None = None, weeks_back: int = 8) -> int:
+    """Give each staff pulse's measure the mean of every finished week (within ``weeks_back``)
+    that reached MINIMUM_PULSE_GROUP answers and has no figure yet. Idempotent: run it daily,
+    and on a pulse's first answer of a new week. Returns the number of figures written."""
+    today = today or timezone.localdate()
+    since = week_start(today) - timedelta(weeks=weeks_back)
+    responses = SurveyResponse.objects.filter(
+        survey__kind=Survey.Kind.STAFF,
+        survey__measure__isnull=False,
+        created_at__gte=_midnight(since),
+    )
+    if surveys is not None:
+        responses = responses.filter(survey__in=surveys)
+    weeks = finished_weeks(responses, today=today)
+    if not weeks:
+        return 0
+    measure_of = dict(
+        Survey.objects.filter(pk__in={w["survey_id"] for w in weeks}).values_list(
+            "pk", "measure_id"
+        )
+    )
+    have = set(
+        Observation.objects.filter(
+            measure_id__in=set(measure_of.values()), date__gte=since
+        ).values_list("measure_id", "date")
+    )
+    new = [
+        Observation(
+            measure_id=measure_of[w["survey_id"]],
+            date=_as_date(w["week"]),
+            value=Decimal(str(round(w["mean"], 4))),
+            note=f"{w['n']} answers",
+        )
+        for w in weeks
+        if (measure_of[w["survey_id"]], _as_date(w["week"])) not in have
+    ]
+    Observation.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
