@@ -7,11 +7,12 @@ from pathlib import Path
 
 from django import forms
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q
 
 from ideas.models import Idea
 from kaizen.models import Board, Card
-from leanhub import images
+from leanhub import documents, images
 from leanhub.forms import DateInput
 from leanhub.models import Organisation, Team
 from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey
@@ -191,12 +192,23 @@ class SavingForm(forms.ModelForm):
         upload.seek(0)
         for magic, content_type in EVIDENCE_TYPES.items():
             if head.startswith(magic):
-                self.evidence_content_type = content_type
                 if content_type == "application/pdf":
-                    return upload
-                clean, self.evidence_content_type = _without_metadata(upload)
+                    clean = _pdf_without_metadata(upload)
+                    self.evidence_content_type = content_type
+                else:
+                    clean, self.evidence_content_type = _without_metadata(upload)
                 return clean
         raise forms.ValidationError("Upload a PDF, PNG or JPEG file.")
+
+
+def _pdf_without_metadata(upload: UploadedFile) -> ContentFile:
+    """Rewrite a PDF from its pages alone (leanhub.documents), so its author, software, dates,
+    XMP and scripts never get stored."""
+    try:
+        clean = documents.clean_pdf(upload.read(), max_bytes=MAX_EVIDENCE_BYTES)
+    except documents.DocumentRefused as refusal:
+        raise forms.ValidationError(str(refusal)) from None
+    return ContentFile(clean, name=Path(upload.name).stem + ".pdf")
 
 
 def _without_metadata(upload) -> tuple[ContentFile, str]:
