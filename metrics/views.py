@@ -478,11 +478,14 @@ def import_observations(request: HttpRequest, kind: str, pk: int) -> HttpRespons
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list = []
     if request.method == "POST" and form.is_valid():
-        by_name = {m.name.strip().lower(): m.pk for m in measures}
         existing = set(
             Observation.objects.filter(measure__in=measures).values_list("measure_id", "date")
         )
-        parsed = csvimport.parse(form.cleaned_data["file"], measures=by_name, existing=existing)
+        parsed = csvimport.parse(
+            form.cleaned_data["file"],
+            measures=[(m.name, m.pk) for m in measures],
+            existing=existing,
+        )
         if parsed.ok:
             n = actions.import_observations(parsed.rows, measures=measures, by=request.user)
             messages.success(request, f"Imported {n} observations.")
