@@ -8,13 +8,14 @@ from pathlib import Path
 from django import forms
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from ideas.models import Idea
 from kaizen.models import Board, Card
 from leanhub import documents, images
 from leanhub.forms import DateInput
 from leanhub.models import Organisation, Team
+from metrics import csvimport
 from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -53,6 +54,24 @@ class MeasureForm(forms.ModelForm):
             "target": "Leave empty if there is no target.",
             "fix_after_n_points": "At least 12. Leave empty to use every point.",
         }
+
+    def __init__(self, *args, siblings: QuerySet[Measure], **kwargs) -> None:
+        """``siblings``: the measures already in the team, site, organisation or place."""
+        super().__init__(*args, **kwargs)
+        self.siblings = siblings
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        key = csvimport.measure_key(name)
+        # Compared in Python, not with iexact: SQLite folds the case of ASCII letters only.
+        others = self.siblings.exclude(pk=self.instance.pk).values_list("name", flat=True)
+        for other in others:
+            if csvimport.measure_key(other) == key:
+                raise forms.ValidationError(
+                    f"There is already a measure called “{other}” here. Choose another name: "
+                    "imported figures find their measure by its name."
+                )
+        return name
 
     def clean_fix_after_n_points(self) -> int | None:
         n = self.cleaned_data.get("fix_after_n_points")

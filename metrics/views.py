@@ -361,7 +361,9 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def measure_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     scope_object = _get_measure_scope_for_user(request, kind, pk)
-    form = forms.MeasureForm(request.POST or None)
+    form = forms.MeasureForm(
+        request.POST or None, siblings=Measure.objects.filter(**{kind: scope_object})
+    )
     if request.method == "POST" and form.is_valid():
         measure = actions.create_measure(scope_object, fields=form.cleaned_data, by=request.user)
         messages.success(request, f"Measure “{measure.name}” added.")

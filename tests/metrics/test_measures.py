@@ -200,6 +200,33 @@ def test_rows_naming_a_measure_whose_name_two_share_import_nothing(client, lee, 
     assert not measure.observations.exists() and not twin.observations.exists()
 
 
+def test_a_second_measure_of_the_same_name_in_a_scope_is_refused_by_the_form(
+    client, lee, team_a, measure
+):
+    client.force_login(lee)
+    response = client.post(
+        reverse("metrics:measure-new", args=["team", team_a.pk]),
+        {"name": " MINUTES per  new claim", "unit": "minutes", "improvement": "decrease",
+         "frequency": "weekly"},
+    )  # fmt: skip
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "There is already a measure called “Minutes per new claim” here." in body
+    assert 'value=" MINUTES per  new claim"' in body  # what was typed is kept
+    assert Measure.objects.count() == 1
+
+
+def test_the_same_name_is_free_in_another_scope_and_spacing_is_tidied(
+    client, lee, maya, team_a, site_a1, measure
+):
+    client.force_login(maya)
+    data = {"name": "  Minutes  per new claim ", "unit": "minutes", "improvement": "decrease",
+            "frequency": "weekly"}  # fmt: skip
+    response = client.post(reverse("metrics:measure-new", args=["site", site_a1.pk]), data)
+    assert response.status_code == 302
+    assert Measure.objects.get(site=site_a1).name == "Minutes per new claim"
+
+
 def test_another_teams_measure_is_unknown_to_the_import(client, olu, team_b, measure):
     client.force_login(olu)
     csv = "measure,date,value\nMinutes per new claim,2026-01-12,48\n"
