@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 REQUIRED = ("measure", "date", "value")
 MAX_ROWS = 50_000
+# What Observation.value and Observation.note hold (a test keeps these in step with the model):
+# a row that does not fit is refused, never rounded or cut short.
+MAX_DIGITS = 14
+DECIMAL_PLACES = 4
+MAX_NOTE = 200
 
 
 @dataclass(frozen=True)
@@ -32,64 +39,140 @@ class ParseResult:
         return not self.errors and bool(self.rows)
 
 
+def measure_key(name: str) -> str:
+    """How a file's measure name is matched to a measure: case and spacing do not count."""
+    return " ".join(name.split()).casefold()
+
+
 def parse(
     text: str,
     *,
-    measures: dict[str, int],
+    measures: Iterable[tuple[str, int]],
     existing: set[tuple[int, date]],
 ) -> ParseResult:
     """Check every row of ``text`` (columns: measure, date as YYYY-MM-DD, value, optional note).
 
-    ``measures`` maps lower-cased measure names to ids the importer may write to; ``existing``
-    holds the (measure id, date) pairs already recorded. Returns the rows, or a per-row list of
-    errors (line numbers as a spreadsheet shows them, the header being line 1).
+    ``measures`` holds the (name, id) of each measure the importer may write to; a name that two
+    of them share (ignoring case and spacing) cannot say which one a row means, so such rows are
+    errors. ``existing`` holds the (measure id, date) pairs already recorded. Returns the rows,
+    or a per-row list of errors, numbered by line as a spreadsheet numbers its rows (the header
+    is line 1 unless blank lines come before it). A value or note that would not fit the
+    database is an error, never rounded or cut short.
     """
+    ids_by_key: dict[str, list[int]] = defaultdict(list)
+    for name, measure_id in measures:
+        ids_by_key[measure_key(name)].append(measure_id)
+
     result = ParseResult()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [h for h in REQUIRED if h not in headers]
-    if missing:
-        result.errors.append((1, f"Missing column(s): {', '.join(missing)}."))
-        return result
-    reader.fieldnames = headers
-    seen: dict[tuple[int, date], int] = {}
-    for line, raw in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
-            result.errors.append((line, f"More than {MAX_ROWS:,} rows: split the file."))
-            break
-        if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
-            continue
-        problems = []
-        name = (raw.get("measure") or "").strip()
-        measure_id = measures.get(name.lower())
-        if measure_id is None:
-            problems.append(f"unknown measure “{name}”" if name else "no measure given")
-        try:
-            day = date.fromisoformat((raw.get("date") or "").strip())
-        except ValueError:
-            day = None
-            problems.append(f"“{raw.get('date') or ''}” is not a date (use YYYY-MM-DD)")
-        try:
-            value = Decimal((raw.get("value") or "").strip().replace(",", ""))
-            if not value.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            value = None
-            problems.append(f"“{raw.get('value') or ''}” is not a number")
-        if measure_id is not None and day is not None:
-            key = (measure_id, day)
-            if key in existing:
-                problems.append(f"{day} is already recorded for “{name}”")
-            elif key in seen:
-                problems.append(f"{day} for “{name}” repeats line {seen[key]}")
-            else:
-                seen[key] = line
-        if problems:
-            result.errors.append((line, "; ".join(problems).capitalize() + "."))
-        elif not result.errors:
-            result.rows.append(Row(line, measure_id, day, value, (raw.get("note") or "")[:200]))
+    # csv.reader, not DictReader: DictReader skips blank lines without counting them, and the
+    # line numbers must match the rows a spreadsheet shows.
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    lines = enumerate(reader, start=1)
+    try:
+        header_line, header = next(((n, f) for n, f in lines if _filled(f)), (1, []))
+        headers = [h.strip().lower() for h in header]
+        missing = [h for h in REQUIRED if h not in headers]
+        if missing:
+            message = f"Missing column(s): {', '.join(missing)}. The first line must name them."
+            result.errors.append((header_line, message))
+            return result
+        repeated = sorted({h for h in headers if h and headers.count(h) > 1})
+        if repeated:
+            result.errors.append((header_line, f"Column(s) named twice: {', '.join(repeated)}."))
+            return result
+        seen: dict[tuple[int, date], int] = {}
+        checked = 0
+        for line, fields in lines:
+            if not _filled(fields):
+                continue
+            checked += 1
+            if checked > MAX_ROWS:
+                result.errors.append((line, f"More than {MAX_ROWS:,} rows: split the file."))
+                break
+            problems: list[str] = []
+            if _filled(fields[len(headers) :]):
+                problems.append(
+                    f"{len(fields)} values for {len(headers)} columns "
+                    "(a number written with commas needs quotes)"
+                )
+            raw = dict(zip(headers, fields, strict=False))
+            name = raw.get("measure", "").strip()
+            measure_id = _measure(name, ids_by_key, problems)
+            day = _date(raw.get("date", ""), problems)
+            value = _value(raw.get("value", ""), problems)
+            note = raw.get("note", "").strip()
+            if len(note) > MAX_NOTE:
+                problems.append(f"the note is {len(note)} characters long; at most {MAX_NOTE} fit")
+            if measure_id is not None and day is not None:
+                key = (measure_id, day)
+                if key in existing:
+                    problems.append(f"{day} is already recorded for “{name}”")
+                elif key in seen:
+                    problems.append(f"{day} for “{name}” repeats line {seen[key]}")
+                else:
+                    seen[key] = line
+            if problems:
+                message = "; ".join(problems)
+                # Upper-case the first letter only: the rest quotes the file, names as written.
+                result.errors.append((line, message[0].upper() + message[1:] + "."))
+            elif not result.errors:
+                result.rows.append(Row(line, measure_id, day, value, note))
+    except csv.Error as error:  # e.g. a quote never closed, swallowing the rest of the file
+        message = f"The file stops being valid CSV here: is a quote left open? ({error})"
+        result.errors.append((reader.line_num, message))
     if result.errors:
         result.rows.clear()
     elif not result.rows:
         result.errors.append((1, "The file has no rows to import."))
     return result
+
+
+def _filled(fields: list[str]) -> bool:
+    return any(f.strip() for f in fields)
+
+
+def _measure(name: str, ids_by_key: dict[str, list[int]], problems: list[str]) -> int | None:
+    ids = ids_by_key.get(measure_key(name), [])
+    if not name:
+        problems.append("no measure given")
+    elif not ids:
+        problems.append(f"unknown measure “{name}”")
+    elif len(ids) > 1:
+        problems.append(
+            f"“{name}” is the name of {len(ids)} measures here: rename one of them, "
+            "then import again"
+        )
+    return ids[0] if len(ids) == 1 else None
+
+
+def _date(raw: str, problems: list[str]) -> date | None:
+    text = raw.strip()
+    if not text:
+        problems.append("no date given")
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"“{text}” is not a date (use YYYY-MM-DD)")
+        return None
+
+
+def _value(raw: str, problems: list[str]) -> Decimal | None:
+    text = raw.strip()
+    if not text:
+        problems.append("no value given")
+        return None
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        problems.append(f"“{text}” is not a number")
+        return None
+    if abs(value) >= Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES):
+        problems.append(f"“{text}” is too large")
+        return None
+    if value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)):
+        problems.append(f"“{text}” has more than {DECIMAL_PLACES} decimal places")
+        return None
+    return value

@@ -7,13 +7,15 @@ from pathlib import Path
 
 from django import forms
 from django.core.files.base import ContentFile
-from django.db.models import Q
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q, QuerySet
 
 from ideas.models import Idea
 from kaizen.models import Board, Card
-from leanhub import images
+from leanhub import documents, images
 from leanhub.forms import DateInput
 from leanhub.models import Organisation, Team
+from metrics import csvimport
 from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -52,6 +54,24 @@ class MeasureForm(forms.ModelForm):
             "target": "Leave empty if there is no target.",
             "fix_after_n_points": "At least 12. Leave empty to use every point.",
         }
+
+    def __init__(self, *args, siblings: QuerySet[Measure], **kwargs) -> None:
+        """``siblings``: the measures already in the team, site, organisation or place."""
+        super().__init__(*args, **kwargs)
+        self.siblings = siblings
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        key = csvimport.measure_key(name)
+        # Compared in Python, not with iexact: SQLite folds the case of ASCII letters only.
+        others = self.siblings.exclude(pk=self.instance.pk).values_list("name", flat=True)
+        for other in others:
+            if csvimport.measure_key(other) == key:
+                raise forms.ValidationError(
+                    f"There is already a measure called “{other}” here. Choose another name: "
+                    "imported figures find their measure by its name."
+                )
+        return name
 
     def clean_fix_after_n_points(self) -> int | None:
         n = self.cleaned_data.get("fix_after_n_points")
@@ -191,12 +211,23 @@ class SavingForm(forms.ModelForm):
         upload.seek(0)
         for magic, content_type in EVIDENCE_TYPES.items():
             if head.startswith(magic):
-                self.evidence_content_type = content_type
                 if content_type == "application/pdf":
-                    return upload
-                clean, self.evidence_content_type = _without_metadata(upload)
+                    clean = _pdf_without_metadata(upload)
+                    self.evidence_content_type = content_type
+                else:
+                    clean, self.evidence_content_type = _without_metadata(upload)
                 return clean
         raise forms.ValidationError("Upload a PDF, PNG or JPEG file.")
+
+
+def _pdf_without_metadata(upload: UploadedFile) -> ContentFile:
+    """Rewrite a PDF from its pages alone (leanhub.documents), so its author, software, dates,
+    XMP and scripts never get stored."""
+    try:
+        clean = documents.clean_pdf(upload.read(), max_bytes=MAX_EVIDENCE_BYTES)
+    except documents.DocumentRefused as refusal:
+        raise forms.ValidationError(str(refusal)) from None
+    return ContentFile(clean, name=Path(upload.name).stem + ".pdf")
 
 
 def _without_metadata(upload) -> tuple[ContentFile, str]:

@@ -406,7 +406,9 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def measure_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     scope_object = _get_measure_scope_for_user(request, kind, pk)
-    form = forms.MeasureForm(request.POST or None)
+    form = forms.MeasureForm(
+        request.POST or None, siblings=Measure.objects.filter(**{kind: scope_object})
+    )
     if request.method == "POST" and form.is_valid():
         measure = actions.create_measure(scope_object, fields=form.cleaned_data, by=request.user)
         messages.success(request, f"Measure “{measure.name}” added.")
@@ -523,11 +525,14 @@ def import_observations(request: HttpRequest, kind: str, pk: int) -> HttpRespons
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list = []
     if request.method == "POST" and form.is_valid():
-        by_name = {m.name.strip().lower(): m.pk for m in measures}
         existing = set(
             Observation.objects.filter(measure__in=measures).values_list("measure_id", "date")
         )
-        parsed = csvimport.parse(form.cleaned_data["file"], measures=by_name, existing=existing)
+        parsed = csvimport.parse(
+            form.cleaned_data["file"],
+            measures=[(m.name, m.pk) for m in measures],
+            existing=existing,
+        )
         if parsed.ok:
             n = actions.import_observations(parsed.rows, measures=measures, by=request.user)
             messages.success(request, f"Imported {n} observations.")

@@ -112,8 +112,7 @@ def test_a_csv_naming_a_measure_outside_the_chosen_scope_imports_nothing(
     )
     body = response.content.decode()
     assert response.status_code == 400
-    # (csvimport capitalises the whole message, so the name's case is not compared)
-    assert "<td>3</td><td>unknown measure “minutes per new claim”.</td>" in body.lower()
+    assert "<td>3</td><td>Unknown measure “Minutes per new claim”.</td>" in body
     assert "<td>2</td>" not in body
     assert not Observation.objects.exists()
     assert not site_measure.observations.exists()

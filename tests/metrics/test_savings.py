@@ -3,17 +3,22 @@ claimant; verified savings locked; every change audited and announced."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.urls import reverse
+from pypdf import PdfReader
 
 from leanhub.models import AuditEvent
 from metrics import actions
 from metrics.models import Saving
 from tests.channels_helpers import GroupListener
+from tests.pdf_helpers import encrypted_pdf, pdf_with_everything
 
 
 def test_a_lead_claims_a_saving_for_their_team(
@@ -374,3 +379,63 @@ def test_the_claim_form_offers_the_measures_of_the_team_and_everything_above_it(
         Measure.objects.create(name=name, unit="u", **scope)
     offered = SavingForm(team=team_a, user=lee).fields["measure"].queryset
     assert sorted(m.name for m in offered) == ["Org", "Place", "Site", "Team"]
+
+
+def _claim_with_evidence(client, team, org, upload):
+    return client.post(
+        reverse("metrics:saving-new", args=[team.pk]),
+        {"title": "x", "kind": "cashable", "amount": "10", "recurrence": "one_off",
+         "start_date": "2026-02-01", "stage": "projected", "invested_by": org.pk,
+         "benefits": org.pk, "evidence": "e", "evidence_file": upload},
+    )  # fmt: skip
+
+
+def test_evidence_pdfs_are_stored_without_their_metadata(
+    client, team_a, lee, org_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    upload = pdf_with_everything(pages=2)
+    assert PdfReader(io.BytesIO(upload)).metadata["/Author"] == "Alice Private"
+    client.force_login(lee)
+    response = _claim_with_evidence(
+        client, team_a, org_a, SimpleUploadedFile("rework log.pdf", upload, "application/pdf")
+    )
+    saving = Saving.objects.get()
+    assert response.status_code == 302
+    assert saving.evidence_content_type == "application/pdf"
+    assert saving.evidence_file.name.endswith(".pdf")
+    stored = Path(saving.evidence_file.path).read_bytes()
+    assert b"Alice Private" not in stored and b"/JavaScript" not in stored
+    reader = PdfReader(io.BytesIO(stored))
+    assert reader.metadata is None and "/Metadata" not in reader.trailer["/Root"]
+    assert [page.extract_text() for page in reader.pages] == [
+        "Rework fell on page 1",
+        "Rework fell on page 2",
+    ]
+    response = client.get(reverse("metrics:saving-evidence", args=[saving.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == stored
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (b"%PDF-1.7\nnot really a pdf", "That PDF could not be read"),
+        (
+            encrypted_pdf(user_password="pw"),
+            "Remove the password from the PDF and upload it again.",
+        ),
+    ],
+)
+def test_a_pdf_that_cannot_be_read_is_refused_with_a_field_error(
+    client, team_a, lee, org_a, upload, message
+):
+    client.force_login(lee)
+    response = _claim_with_evidence(
+        client, team_a, org_a, SimpleUploadedFile("e.pdf", upload, "application/pdf")
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert message in body
+    assert 'value="x"' in body  # what was typed is kept
+    assert not Saving.objects.exists()
