@@ -37,6 +37,21 @@
     });
   }
 
+  // A new column arrives by websocket to be inserted before the finishing column. A page that
+  // loaded (or resynced) just after the column was added has it already: never add it twice.
+  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fragment = event.detail.fragment;
+    if (!fragment || !fragment.querySelectorAll) { return; }
+    var incoming = fragment.querySelectorAll("[id^='column-']");
+    for (var i = 0; i < incoming.length; i++) {
+      var existing = document.getElementById(incoming[i].id);
+      if (existing && existing !== event.detail.target && !event.detail.target.contains(existing)) {
+        event.detail.shouldSwap = false;
+        return;
+      }
+    }
+  });
+
   // Columns arrive by websocket and the board by htmx: wire whatever new lists appear.
   document.addEventListener("DOMContentLoaded", function () { wire(document.body); });
   document.addEventListener("htmx:load", function (event) {

@@ -40,3 +40,36 @@ def test_a_column_the_lead_adds_appears_on_a_colleagues_board_before_done(
         "data-sortable", "1"
     )
     assert_accessible(colleague)
+
+
+def test_a_new_column_already_on_the_page_is_not_added_twice(live_url, new_page, team_a, lee):
+    """A page loaded just after a column was added has it; the late broadcast must not
+    insert it a second time."""
+    board = actions.ensure_team_board(team_a)
+    actions.configure_board(
+        board,
+        names={c.pk: c.name for c in board.columns.all()},
+        wip_limits={},
+        stale_after_days=board.stale_after_days,
+        new_column="Standardise",
+        by=lee,
+    )
+    page = new_page(DESKTOP)
+    sign_in(page, live_url, "lee", PASSWORD)
+    page.goto(f"{live_url}{board.get_absolute_url()}")
+    expect(page.locator(f"#board-viewers-{board.pk}")).to_contain_text("Lee")
+    page.wait_for_load_state("networkidle")
+    added = board.columns.get(name="Standardise")
+    done = board.columns.get(kind="done")
+    # The broadcast as it would have arrived, late: the same fragment, swapped the way the
+    # websocket extension swaps what the socket brings (out of band).
+    from django.template.loader import render_to_string
+
+    from kaizen import queries
+
+    context = queries.columns_context(board.pk, [added.pk])
+    context.update({"added": context["touched"], "touched": [], "before": done.pk})
+    html = render_to_string(actions.COLUMN_TEMPLATE, context)
+    page.evaluate("html => htmx.swap(document.body, html, {swapStyle: 'none'})", html)
+    expect(page.locator(f"section#column-{added.pk}")).to_have_count(1)
+    expect(page.locator(".columns > section h2")).to_have_count(7)
