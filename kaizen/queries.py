@@ -206,15 +206,7 @@ def measure_summary(measure) -> dict:
 
     observations = list(measure.observations.order_by("date").values_list("date", "value"))
     rebase_at = list(measure.annotations.filter(rebase=True).values_list("date", flat=True))
-    result = spc.analyse(
-        [value for _, value in observations],
-        [day for day, _ in observations],
-        improvement=measure.improvement,
-        target=float(measure.target) if measure.target is not None else None,
-        fix_after_n_points=measure.fix_after_n_points,
-        rebase_at=rebase_at,
-        screen_outliers=measure.screen_moving_ranges,
-    )
+    result = measure.analyse(observations, rebase_at=rebase_at)
     return {
         "measure": measure,
         "result": result,

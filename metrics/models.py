@@ -122,6 +122,21 @@ class Measure(models.Model):
     def scope_object(self):
         return self.team or self.site or self.organisation or self.place
 
+    def analyse(self, points, *, rebase_at=()):
+        """The SPC reading (metrics.spc.analyse) of ``points`` — (date, value) pairs of this
+        measure — with this measure's direction, target, fixed limits and screening."""
+        from metrics import spc
+
+        return spc.analyse(
+            [value for _, value in points],
+            [day for day, _ in points],
+            improvement=self.improvement,
+            target=float(self.target) if self.target is not None else None,
+            fix_after_n_points=self.fix_after_n_points,
+            rebase_at=rebase_at,
+            screen_outliers=self.screen_moving_ranges,
+        )
+
     def covers(self, team: Team) -> bool:
         """Whether this is one of the measures ``relevant_to(team)``."""
         site = team.site

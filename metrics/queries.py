@@ -525,15 +525,7 @@ def survey_trends(
     trends = []
     for survey in surveys:
         measure, points = survey.measure, series[survey.measure_id]
-        result = spc.analyse(
-            [value for _, value in points],
-            [day for day, _ in points],
-            improvement=measure.improvement,
-            target=float(measure.target) if measure.target is not None else None,
-            fix_after_n_points=measure.fix_after_n_points,
-            rebase_at=rebases[survey.measure_id],
-            screen_outliers=measure.screen_moving_ranges,
-        )
+        result = measure.analyse(points, rebase_at=rebases[survey.measure_id])
         geometry = chart.geometry(result, frame=chart.SMALL)
         trends.append(SurveyTrend(survey, counts.get(survey.pk, 0), result, geometry))
     return trends

@@ -428,14 +428,9 @@ def measure_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def _chart_context(measure: Measure) -> dict:
     observations = list(measure.observations.order_by("date"))
     annotations = list(measure.annotations.select_related("idea"))
-    result = spc.analyse(
-        [o.value for o in observations],
-        [o.date for o in observations],
-        improvement=measure.improvement,
-        target=float(measure.target) if measure.target is not None else None,
-        fix_after_n_points=measure.fix_after_n_points,
+    result = measure.analyse(
+        [(o.date, o.value) for o in observations],
         rebase_at=[a.date for a in annotations if a.rebase],
-        screen_outliers=measure.screen_moving_ranges,
     )
     rows = list(zip(observations, result.points, strict=True))
     return {
