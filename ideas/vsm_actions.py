@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 
 from ideas.models import Idea
 from ideas.vsm_models import KaizenBurst, ValueStreamMap, ValueStreamStep
@@ -74,15 +73,23 @@ def update_map(m: ValueStreamMap, *, values: dict, by) -> ValueStreamMap:
 def add_step(
     m: ValueStreamMap, *, values: dict, by, expected_steps: int | None = None
 ) -> ValueStreamStep | None:
-    """Append a step. ``expected_steps`` is how many steps the form saw: when the map already has
-    more, this is a repeated submission and nothing is added (returns None)."""
+    """Append a step. ``expected_steps`` is how many steps the form saw: when the map has grown
+    since and its last step has the same name, this is a repeated submission (a double click, a
+    resend) and nothing is added (returns None). A step a colleague added or removed meanwhile
+    does not stop this one: several people may edit a map at once."""
     policy.require(by, "edit_vsm", m, reason=EDIT_REASON)
     m = _lock(m)
-    count = m.steps.count()
-    if expected_steps is not None and count != expected_steps:
+    last = m.steps.order_by("-position", "-pk").only("name", "position").first()
+    if (
+        expected_steps is not None
+        and last is not None
+        and last.name == values.get("name")
+        and m.steps.count() > expected_steps
+    ):
         return None
-    top = m.steps.aggregate(top=Max("position"))["top"]
-    step = ValueStreamStep.objects.create(map=m, position=0 if top is None else top + 1, **values)
+    step = ValueStreamStep.objects.create(
+        map=m, position=0 if last is None else last.position + 1, **values
+    )
     m.save(update_fields=["updated_at"])
     return step
 
