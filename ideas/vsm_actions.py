@@ -1,6 +1,7 @@
 """State changes of value-stream maps. Object first, the rest keyword-only, the acting user as
-``by``. Each is atomic and asks the policy first. Edits are made by one person at a time at the
-map; they reach other viewers on their next load (no live socket for maps yet)."""
+``by``. Each is atomic and asks the policy first. An edit that changes what a map's page shows
+tells everyone viewing the map after commit: one broadcast of the map's figures, drawing and
+table, rendered once from committed rows (see ``_announce``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.db import transaction
 
 from ideas.models import Idea
 from ideas.vsm_models import KaizenBurst, ValueStreamMap, ValueStreamStep
-from leanhub import audit, policy
+from leanhub import audit, policy, realtime
 from leanhub.models import Team
 
 EDIT_REASON = "Only people who work in this team, its leads and managers can change its maps."
@@ -34,6 +35,26 @@ MAP_COPY_FIELDS = [
         "submission_token",
     )
 ]
+
+
+LIVE_TEMPLATE = "ideas/vsm/_live_oob.html"
+
+
+def map_group(map_id: int) -> str:
+    return f"ideas.map.{map_id}"
+
+
+def _announce(map_id: int) -> None:
+    """After commit, send the map's figures, drawing and table to everyone viewing it. Rendered
+    then, from committed rows, so a viewer never sees a change that was rolled back."""
+    from ideas import vsm_queries
+
+    def send() -> None:
+        context = vsm_queries.live_context(map_id)
+        if context is not None:
+            realtime.broadcast(map_group(map_id), LIVE_TEMPLATE, context)
+
+    transaction.on_commit(send)
 
 
 def _lock(m: ValueStreamMap) -> ValueStreamMap:
@@ -66,6 +87,7 @@ def update_map(m: ValueStreamMap, *, values: dict, by) -> ValueStreamMap:
     for name, value in values.items():
         setattr(m, name, value)
     m.save()
+    _announce(m.pk)
     return m
 
 
@@ -91,6 +113,7 @@ def add_step(
         map=m, position=0 if last is None else last.position + 1, **values
     )
     m.save(update_fields=["updated_at"])
+    _announce(m.pk)
     return step
 
 
@@ -102,6 +125,7 @@ def update_step(step: ValueStreamStep, *, values: dict, by) -> ValueStreamStep:
         setattr(step, name, value)
     step.save()
     m.save(update_fields=["updated_at"])
+    _announce(m.pk)
     return step
 
 
@@ -122,10 +146,13 @@ def move_step(step: ValueStreamStep, *, offset: int, by) -> None:
     steps = list(m.steps.order_by("position", "pk"))
     index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
     target = index + offset
-    if 0 <= target < len(steps):
+    moved = 0 <= target < len(steps)
+    if moved:
         steps[index], steps[target] = steps[target], steps[index]
     _renumber(steps)
     m.save(update_fields=["updated_at"])
+    if moved:
+        _announce(m.pk)
 
 
 @transaction.atomic
@@ -136,6 +163,7 @@ def delete_step(step: ValueStreamStep, *, by) -> None:
     step.delete()
     _renumber(list(m.steps.order_by("position", "pk")))
     m.save(update_fields=["updated_at"])
+    _announce(m.pk)
 
 
 @transaction.atomic
@@ -197,6 +225,7 @@ def link_idea_to_step(step: ValueStreamStep, *, idea: Idea, by) -> KaizenBurst:
     )
     if created:
         audit.record(by, "vsm.idea_linked", step.map, {"step": step.pk, "idea": idea.pk})
+        _announce(step.map_id)
     return burst
 
 
