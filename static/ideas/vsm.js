@@ -24,7 +24,10 @@
     }
   }
 
-  document.addEventListener("htmx:afterSettle", function (event) {
+  // On the swap itself, not after it settles: the settle comes a moment later (later still
+  // while a live update is being swapped in), and a key pressed in between would otherwise
+  // have its focus pulled away.
+  document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (target && /^step-\d+$/.test(target.id || "") && target.querySelector("form")) {
       // An edit form swapped into one step: start at its first field.
