@@ -442,45 +442,86 @@ def route_burden(idea: Idea, *, reply_due_on: datetime.date, by) -> Idea:
     return idea
 
 
-def remind_leads(*, today: datetime.date | None = None) -> int:
-    """Tell each team lead how many of their team's ideas are past the first-response target
-    and how many parked ideas are due for another look. Meant to run once a day (see the
-    ``remind_idea_leads`` command); returns how many leads were told. Nothing is changed on
-    the ideas themselves."""
+REVISIT_NOTE = "Back for review: the revisit date came"
+
+
+def return_parked_ideas(*, today: datetime.date | None = None) -> int:
+    """Send every parked idea whose revisit date has come back to review (parked → under
+    review): an event with no actor on its timeline, an audit event, and a notification to the
+    team's leads and the idea's followers. Meant to run once a day (the ``remind_idea_leads``
+    command runs it); a second run the same day finds nothing parked and changes nothing.
+    Returns how many ideas came back."""
     today = today or timezone.localdate()
+    due = list(
+        Idea.objects.filter(status=S.PARKED, parked_until__lte=today)
+        .order_by("parked_until", "pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(_return_parked_idea(pk, today=today) for pk in due)
+
+
+@transaction.atomic
+def _return_parked_idea(idea_id: int, *, today: datetime.date) -> bool:
+    # Locked and checked again: a lead may have responded since the list was read.
+    idea = (
+        Idea.objects.select_for_update()
+        .filter(pk=idea_id, status=S.PARKED, parked_until__lte=today)
+        .first()
+    )
+    if idea is None:
+        return False
+    to = S.UNDER_REVIEW
+    if to not in TRANSITIONS[S.PARKED]:
+        raise TransitionRefused("A parked idea cannot go back for review.")
+    revisit_on = idea.parked_until
+    idea.status = to
+    idea.parked_until = None
+    idea.save(update_fields=["status", "parked_until", "updated_at"])
+    IdeaEvent.objects.create(
+        idea=idea, actor=None, from_status=S.PARKED, to_status=to, note=REVISIT_NOTE
+    )
+    audit.record(
+        None,
+        "idea.status_changed",
+        idea,
+        {"from": S.PARKED, "to": to, "note": REVISIT_NOTE, "revisit_on": revisit_on.isoformat()},
+    )
+    leads = User.objects.filter(memberships__team_id=idea.team_id, memberships__role=Role.LEAD)
+    followers = User.objects.filter(idea_follows__idea=idea)
+    notify(
+        [*leads, *followers],
+        message=f"“{idea.title}” is back for review: its revisit date came.",
+        url=idea.get_absolute_url(),
+    )
+    return True
+
+
+def remind_leads() -> int:
+    """Tell each team lead how many of their team's ideas are past the first-response target.
+    Meant to run once a day (see the ``remind_idea_leads`` command); returns how many leads
+    were told. Nothing is changed on the ideas themselves. (Parked ideas are not counted here:
+    the same job sends them back for review when their date comes, and tells the leads then.)"""
     overdue = dict(
         Idea.objects.overdue(Organisation.objects.only("pk", "first_response_days"))
         .order_by()
         .values_list("team_id")
         .annotate(n=Count("pk"))
     )
-    due = dict(
-        Idea.objects.filter(status=S.PARKED, parked_until__lte=today)
-        .order_by()
-        .values_list("team_id")
-        .annotate(n=Count("pk"))
-    )
-    teams = set(overdue) | set(due)
-    if not teams:
+    if not overdue:
         return 0
     told = 0
     url = reverse("ideas:list")
-    for membership in Membership.objects.filter(role=Role.LEAD, team_id__in=teams).select_related(
+    for membership in Membership.objects.filter(role=Role.LEAD, team_id__in=overdue).select_related(
         "user", "team"
     ):
-        parts = []
-        if overdue.get(membership.team_id):
-            n = overdue[membership.team_id]
-            parts.append(f"{n} idea{'s' if n != 1 else ''} waiting past the response target")
-        if due.get(membership.team_id):
-            n = due[membership.team_id]
-            parts.append(f"{n} parked idea{'s' if n != 1 else ''} due for another look")
+        n = overdue[membership.team_id]
         notify(
             [membership.user],
-            message=f"{membership.team.name}: {' and '.join(parts)}.",
-            url=f"{url}?team={membership.team_id}&overdue=on"
-            if overdue.get(membership.team_id)
-            else f"{url}?team={membership.team_id}&status=parked",
+            message=(
+                f"{membership.team.name}: {n} idea{'s' if n != 1 else ''} waiting past the "
+                "response target."
+            ),
+            url=f"{url}?team={membership.team_id}&overdue=on",
         )
         told += 1
     return told

@@ -1,16 +1,16 @@
 """State changes of value-stream maps. Object first, the rest keyword-only, the acting user as
-``by``. Each is atomic and asks the policy first. Edits are made by one person at a time at the
-map; they reach other viewers on their next load (no live socket for maps yet)."""
+``by``. Each is atomic and asks the policy first. An edit that changes what a map's page shows
+tells everyone viewing the map after commit: one broadcast of the map's figures, drawing and
+table, rendered once from committed rows (see ``_announce``)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 
 from ideas.models import Idea
 from ideas.vsm_models import KaizenBurst, ValueStreamMap, ValueStreamStep
-from leanhub import audit, policy
+from leanhub import audit, policy, realtime
 from leanhub.models import Team
 
 EDIT_REASON = "Only people who work in this team, its leads and managers can change its maps."
@@ -35,6 +35,26 @@ MAP_COPY_FIELDS = [
         "submission_token",
     )
 ]
+
+
+LIVE_TEMPLATE = "ideas/vsm/_live_oob.html"
+
+
+def map_group(map_id: int) -> str:
+    return f"ideas.map.{map_id}"
+
+
+def _announce(map_id: int) -> None:
+    """After commit, send the map's figures, drawing and table to everyone viewing it. Rendered
+    then, from committed rows, so a viewer never sees a change that was rolled back."""
+    from ideas import vsm_queries
+
+    def send() -> None:
+        context = vsm_queries.live_context(map_id)
+        if context is not None:
+            realtime.broadcast(map_group(map_id), LIVE_TEMPLATE, context)
+
+    transaction.on_commit(send)
 
 
 def _lock(m: ValueStreamMap) -> ValueStreamMap:
@@ -67,6 +87,7 @@ def update_map(m: ValueStreamMap, *, values: dict, by) -> ValueStreamMap:
     for name, value in values.items():
         setattr(m, name, value)
     m.save()
+    _announce(m.pk)
     return m
 
 
@@ -74,16 +95,25 @@ def update_map(m: ValueStreamMap, *, values: dict, by) -> ValueStreamMap:
 def add_step(
     m: ValueStreamMap, *, values: dict, by, expected_steps: int | None = None
 ) -> ValueStreamStep | None:
-    """Append a step. ``expected_steps`` is how many steps the form saw: when the map already has
-    more, this is a repeated submission and nothing is added (returns None)."""
+    """Append a step. ``expected_steps`` is how many steps the form saw: when the map has grown
+    since and its last step has the same name, this is a repeated submission (a double click, a
+    resend) and nothing is added (returns None). A step a colleague added or removed meanwhile
+    does not stop this one: several people may edit a map at once."""
     policy.require(by, "edit_vsm", m, reason=EDIT_REASON)
     m = _lock(m)
-    count = m.steps.count()
-    if expected_steps is not None and count != expected_steps:
+    last = m.steps.order_by("-position", "-pk").only("name", "position").first()
+    if (
+        expected_steps is not None
+        and last is not None
+        and last.name == values.get("name")
+        and m.steps.count() > expected_steps
+    ):
         return None
-    top = m.steps.aggregate(top=Max("position"))["top"]
-    step = ValueStreamStep.objects.create(map=m, position=0 if top is None else top + 1, **values)
+    step = ValueStreamStep.objects.create(
+        map=m, position=0 if last is None else last.position + 1, **values
+    )
     m.save(update_fields=["updated_at"])
+    _announce(m.pk)
     return step
 
 
@@ -95,6 +125,7 @@ def update_step(step: ValueStreamStep, *, values: dict, by) -> ValueStreamStep:
         setattr(step, name, value)
     step.save()
     m.save(update_fields=["updated_at"])
+    _announce(m.pk)
     return step
 
 
@@ -115,10 +146,13 @@ def move_step(step: ValueStreamStep, *, offset: int, by) -> None:
     steps = list(m.steps.order_by("position", "pk"))
     index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
     target = index + offset
-    if 0 <= target < len(steps):
+    moved = 0 <= target < len(steps)
+    if moved:
         steps[index], steps[target] = steps[target], steps[index]
     _renumber(steps)
     m.save(update_fields=["updated_at"])
+    if moved:
+        _announce(m.pk)
 
 
 @transaction.atomic
@@ -129,6 +163,7 @@ def delete_step(step: ValueStreamStep, *, by) -> None:
     step.delete()
     _renumber(list(m.steps.order_by("position", "pk")))
     m.save(update_fields=["updated_at"])
+    _announce(m.pk)
 
 
 @transaction.atomic
@@ -190,6 +225,7 @@ def link_idea_to_step(step: ValueStreamStep, *, idea: Idea, by) -> KaizenBurst:
     )
     if created:
         audit.record(by, "vsm.idea_linked", step.map, {"step": step.pk, "idea": idea.pk})
+        _announce(step.map_id)
     return burst
 
 

@@ -33,6 +33,25 @@ def get_map_for_user(user, map_id: int, action: str = "view_vsm") -> ValueStream
     return m
 
 
+def may_view_map(user, map_id: int) -> bool:
+    """Whether ``user`` may watch the map live: the same rule as viewing its page."""
+    m = ValueStreamMap.objects.select_related("team__site__organisation").filter(pk=map_id).first()
+    return m is not None and policy.can(user, "view_vsm", m)
+
+
+def live_context(map_id: int) -> dict | None:
+    """What every viewer of the map is sent after an edit (figures, drawing, table), read from
+    committed rows; None when the map is gone."""
+    m = (
+        ValueStreamMap.objects.select_related("team__site__organisation", "current")
+        .filter(pk=map_id)
+        .first()
+    )
+    if m is None:
+        return None
+    return {"map": m, "ws": workspace(m)}
+
+
 def steps_of(m: ValueStreamMap) -> list[ValueStreamStep]:
     """Steps in order with their kaizen bursts and ideas (two queries), each carrying its own
     URLs in ``step.urls`` — reversed once per map, not once per step, as a 60-step map has

@@ -2,6 +2,8 @@
 
 One URL serves the whole page or, for htmx, the ``workspace`` partial (figures, drawing, table
 and step editor together), so an edit refreshes everything that depends on it in one swap.
+Everyone else viewing the map gets its figures, drawing and table over the map's socket once the
+edit commits (the actions broadcast them; see ideas/vsm_actions.py and templates/ideas/vsm/_live.html).
 """
 
 from __future__ import annotations

@@ -12,10 +12,14 @@
     if (socketElement && openedBefore.has(socketElement)) {
       htmx.trigger(document.body, "resync");
     }
-    if (socketElement) { openedBefore.add(socketElement); }
+    if (socketElement) {
+      openedBefore.add(socketElement);
+      socketElement.dataset.live = "connected";
+    }
     document.documentElement.dataset.live = "connected";
   });
-  document.body.addEventListener("htmx:wsClose", function () {
+  document.body.addEventListener("htmx:wsClose", function (event) {
+    if (event.target && event.target.dataset) { event.target.dataset.live = "reconnecting"; }
     document.documentElement.dataset.live = "reconnecting";
   });
 
@@ -25,5 +29,10 @@
     if (summary) { summary.focus(); }
   }
   document.addEventListener("DOMContentLoaded", function () { focusErrors(document); });
-  document.body.addEventListener("htmx:afterSwap", function (event) { focusErrors(event.detail.target); });
+  // Not when a live region refetched itself after a reconnect: the person did not ask for it.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var config = event.detail.requestConfig;
+    if (config && config.triggeringEvent && config.triggeringEvent.type === "resync") { return; }
+    focusErrors(event.detail.target);
+  });
 })();

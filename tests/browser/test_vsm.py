@@ -1,5 +1,5 @@
 """Value-stream maps in a real browser: build a map with the keyboard alone, draft a future
-state, shorten a wait, and read what changes."""
+state, shorten a wait, and read what changes; a colleague watching the map sees each edit live."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import re
 
 from playwright.sync_api import expect
 
-from ideas.vsm_models import ValueStreamMap
-from tests.browser.conftest import DESKTOP, assert_accessible, sign_in
+from ideas.vsm_models import ValueStreamMap, ValueStreamStep
+from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
 from tests.conftest import PASSWORD
+from tests.ideas.vsm_conftest import add_steps, make_map
 
 
 def _type_into(page, field, text: str) -> None:
@@ -60,6 +61,9 @@ def test_a_five_step_map_is_built_with_the_keyboard_cloned_and_compared(live_url
         page.keyboard.type("2")  # hours
         page.keyboard.press("Enter")
         expect(page.locator(".vsm-steps > li")).to_have_count(i)
+    # The swap settles with the focus back on the step name; only then move on, or a key
+    # pressed in between lands wherever that focus goes.
+    expect(page.locator("#add_name")).to_be_focused()
     expect(page.locator(".vsm-table tbody tr")).to_have_count(5)
     expect(page.locator(".vsm-figure[data-figure='steps'] .vsm-value")).to_have_text("5")
     # 5 × 2 h waits + 5 × 10 min = 650 min; a working day is 7 h.
@@ -107,3 +111,61 @@ def test_a_five_step_map_is_built_with_the_keyboard_cloned_and_compared(live_url
     expect(lead_row).to_contain_text("−18.5 %")
     expect(lead_row).to_contain_text("(better)")
     assert_accessible(page)
+
+
+def _open_map(new_page, live_url, m, who: str, viewport):
+    page = new_page(viewport)
+    sign_in(page, live_url, who, PASSWORD)
+    page.goto(f"{live_url}{m.get_absolute_url()}")
+    # Once the map's own socket is open, edits reach this page.
+    expect(page.locator(".vsm-socket[data-live='connected']")).to_be_attached()
+    return page
+
+
+def test_a_colleague_watching_the_map_sees_an_edit_without_reloading(
+    live_url, new_page, sam, wendy, team_a
+):
+    m = make_map(team_a, sam)
+    first, *_ = add_steps(m, 3)
+    editor = _open_map(new_page, live_url, m, "sam", DESKTOP)
+    # Wendy works in another team of the site: she reads the map on her phone.
+    watcher = _open_map(new_page, live_url, m, "wendy", PHONE)
+    process = ".vsm-figure[data-figure='process_time'] .vsm-value"
+    expect(watcher.locator(process)).to_have_text("30 min")
+    assert_accessible(watcher)
+    watcher.evaluate("window.stillTheSamePage = true")
+    watcher.locator("#figure-lead_time").focus()
+
+    editor.locator(f"#edit-{first.pk}").click()
+    _type_into(editor, editor.locator(f"#edit{first.pk}_name"), "Triage")
+    _type_into(editor, editor.locator(f"#edit{first.pk}_cycle"), "90")
+    editor.get_by_role("button", name="Save step").click()
+    expect(editor.locator(process)).to_have_text("110 min")
+
+    expect(watcher.locator(process)).to_have_text("110 min")
+    expect(watcher.locator(".vsm-table tbody th").first).to_have_text("Triage")
+    expect(watcher.locator("#vsm-status")).to_contain_text("process time 110 min")
+    assert watcher.evaluate("window.stillTheSamePage") is True
+    # The figure she was reading keeps her focus when it is replaced under her.
+    expect(watcher.locator("#figure-lead_time")).to_be_focused()
+    assert_accessible(watcher)
+    assert_accessible(editor)
+
+
+def test_a_page_that_missed_an_edit_catches_up_when_its_socket_comes_back(
+    live_url, new_page, sam, wendy, team_a
+):
+    m = make_map(team_a, sam)
+    first, *_ = add_steps(m, 3)
+    watcher = _open_map(new_page, live_url, m, "wendy", PHONE)
+    process = ".vsm-figure[data-figure='process_time'] .vsm-value"
+    expect(watcher.locator(process)).to_have_text("30 min")
+    # Changed while this page's socket was down: no message reached it.
+    ValueStreamStep.objects.filter(pk=first.pk).update(cycle_s=90 * 60)
+    watcher.locator("#vsm-canvas").focus()
+    # What app.js does when a socket that had been open reconnects.
+    watcher.evaluate("htmx.trigger(document.body, 'resync')")
+    expect(watcher.locator(process)).to_have_text("110 min")
+    expect(watcher.locator(f"#vsm-live-{m.pk}")).to_have_count(1)
+    expect(watcher.locator("#vsm-canvas")).to_be_focused()  # the refetch did not move her
+    assert_accessible(watcher)

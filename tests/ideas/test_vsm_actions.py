@@ -174,3 +174,18 @@ def test_only_the_team_may_delete_its_map(client, cast, vsm_map):
     client.force_login(cast["priya"])
     assert client.post(reverse("ideas:vsm-delete", args=[vsm_map.pk])).status_code == 404
     assert ValueStreamMap.objects.filter(pk=vsm_map.pk).exists()
+
+
+def test_a_step_a_colleague_added_or_removed_meanwhile_does_not_swallow_ones_own(cast, vsm_map):
+    # Both add forms were shown with three steps; each person's step is added.
+    vsm_actions.add_step(vsm_map, values={"name": "Pay"}, by=cast["lee"], expected_steps=3)
+    added = vsm_actions.add_step(
+        vsm_map, values={"name": "Tell the claimant"}, by=cast["sam"], expected_steps=3
+    )
+    assert added is not None
+    vsm_actions.delete_step(vsm_map.steps.get(name="Pay"), by=cast["lee"])
+    assert vsm_actions.add_step(vsm_map, values={"name": "Close"}, by=cast["sam"], expected_steps=5)
+    assert list(vsm_map.steps.order_by("position").values_list("name", flat=True))[3:] == [
+        "Tell the claimant",
+        "Close",
+    ]

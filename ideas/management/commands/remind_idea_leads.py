@@ -7,10 +7,15 @@ from ideas import actions
 
 class Command(BaseCommand):
     help = (
-        "Tell team leads about ideas past their organisation's first-response target and "
-        "parked ideas due for another look. Run once a day."
+        "The ideas' daily job: send parked ideas whose revisit date has come back for review, "
+        "then tell team leads about ideas past their organisation's first-response target. "
+        "Run once a day; a second run the same day changes nothing more."
     )
 
     def handle(self, *args, **options) -> None:
+        returned = actions.return_parked_ideas()
+        self.stdout.write(
+            f"Brought {returned} parked idea{'s' if returned != 1 else ''} back for review."
+        )
         told = actions.remind_leads()
         self.stdout.write(f"Reminded {told} team lead{'s' if told != 1 else ''}.")
