@@ -23,6 +23,7 @@ DROPPED_KEYS = ("/Metadata", "/PieceInfo", "/AA")
 # A link may jump to a page or open a web address; any other action (JavaScript, launching a
 # program, submitting a form, importing data) is dropped, leaving the link inert.
 SAFE_ACTIONS = {"/GoTo", "/URI"}
+SAFE_URI_SCHEMES = ("http://", "https://", "mailto:")
 
 
 class DocumentRefused(ValueError):
@@ -116,6 +117,12 @@ def _strip(pages: list[PdfObject]) -> None:
 def _is_unsafe_action(value: PdfObject | None) -> bool:
     action = value.get_object() if value is not None else None
     # A dictionary without /S under /A is something else (a measurement's number format).
-    return (
-        isinstance(action, DictionaryObject) and "/S" in action and action["/S"] not in SAFE_ACTIONS
-    )
+    if not (isinstance(action, DictionaryObject) and "/S" in action):
+        return False
+    if action["/S"] not in SAFE_ACTIONS:
+        return True
+    # A web link may only go to a web page or an e-mail address, never run a script.
+    if action["/S"] == "/URI":
+        uri = str(action.get("/URI", "")).strip().lower()
+        return not uri.startswith(SAFE_URI_SCHEMES)
+    return False

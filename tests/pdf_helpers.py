@@ -80,7 +80,7 @@ def plain_pdf(*texts: str) -> bytes:
 
 def pdf_with_everything(pages: int = 2) -> bytes:
     """A PDF carrying author and title, an XMP stream, scripts that run on open and on a page,
-    and two links (one a web address, one a script)."""
+    and three links (a web address, a script, and a script dressed as an address)."""
     writer = PdfWriter()
     for n in range(1, pages + 1):
         text_page(writer, f"Rework fell on page {n}")
@@ -116,8 +116,19 @@ def pdf_with_everything(pages: int = 2) -> bytes:
             _name("/Next"): _js("app.alert('chained');"),
         }
     )
+    script_uri = DictionaryObject(
+        {
+            _name("/Type"): _name("/Action"),
+            _name("/S"): _name("/URI"),
+            _name("/URI"): TextStringObject("JavaScript:app.alert('uri')"),
+        }
+    )
     first[_name("/Annots")] = ArrayObject(
-        [_link(writer, web), _link(writer, _js("app.alert('link');"))]
+        [
+            _link(writer, web),
+            _link(writer, _js("app.alert('link');")),
+            _link(writer, script_uri),
+        ]
     )
     out = io.BytesIO()
     writer.write(out)

@@ -43,10 +43,11 @@ def test_a_web_link_survives_and_a_script_link_goes_inert():
     reader = PdfReader(io.BytesIO(documents.clean_pdf(pdf_with_everything())))
     page = reader.pages[0]
     assert "/AA" not in page and "/Metadata" not in page
-    web, script = (annot.get_object() for annot in page["/Annots"])
+    web, script, script_uri = (annot.get_object() for annot in page["/Annots"])
     assert web["/A"]["/URI"] == "https://example.org/rework"
     assert "/Next" not in web["/A"]
     assert "/A" not in script
+    assert "/A" not in script_uri  # a javascript: address is a script, not a web page
 
 
 def test_a_pdf_without_metadata_comes_back_as_a_pdf_of_the_same_pages():
