@@ -29,6 +29,7 @@
         return;
       }
       document.querySelector("main").replaceChildren(...main.childNodes);
+      if (window.htmx) htmx.process(document.querySelector("main"));
       if (xhr.responseURL && xhr.responseURL !== window.location.href) {
         window.history.pushState({}, "", xhr.responseURL);
         document.title = page.title;
@@ -40,11 +41,3 @@
     xhr.send(new FormData(form));
   });
 })();
-
-// Mark a dashboard whose live socket is open, so people (and tests) can tell the tiles are live.
-document.addEventListener("htmx:wsOpen", function (event) {
-  if (event.target && event.target.id === "dashboard-body") event.target.dataset.live = "connected";
-});
-document.addEventListener("htmx:wsClose", function (event) {
-  if (event.target && event.target.id === "dashboard-body") event.target.dataset.live = "reconnecting";
-});
