@@ -5,7 +5,7 @@ Idempotent: run it again and nothing is duplicated."""
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -14,7 +14,7 @@ from django.utils import timezone
 from ideas.models import Idea
 from kaizen.models import Cycle
 from leanhub.models import Organisation, Team, User
-from metrics import actions
+from metrics import actions, pulses
 from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey, SurveyResponse
 
 JCP = "Eskdale Jobcentre Plus district"
@@ -263,16 +263,55 @@ def seed() -> dict[str, int]:
             by=people["maya"],
         )
     if not pulse.responses.exists():
-        SurveyResponse.objects.bulk_create(
-            SurveyResponse(survey=pulse, score=s, voter=f"demo-{i}")
-            for i, s in enumerate([4, 4, 3, 5, 4, 3])
-        )
+        # Twelve finished weeks of 5–8 answers each (mood lifting as the changes land), and a
+        # few answers this week that stay hidden until the week is over.
+        monday = pulses.week_start(today)
+        rows = []
+        for back in range(12, 0, -1):
+            wednesday = timezone.make_aware(
+                timezone.datetime.combine(monday - timedelta(weeks=back, days=-2), time(12))
+            )
+            mean = 3.2 + (12 - back) * 0.08
+            rows += [
+                SurveyResponse(
+                    survey=pulse,
+                    score=min(5, max(1, round(rng.gauss(mean, 0.7)))),
+                    voter=f"demo-{back}-{k}",
+                    created_at=wednesday + timedelta(minutes=7 * k),
+                )
+                for k in range(rng.randint(5, 8))
+            ]
+        rows += [
+            SurveyResponse(survey=pulse, score=s, voter=f"demo-now-{i}")
+            for i, s in enumerate([4, 4, 3])
+        ]
+        SurveyResponse.objects.bulk_create(rows)
+        pulses.close_weeks(surveys=[pulse.pk], weeks_back=13)
+    _spread(new_claims, idea, people)
     return {
         "measures": Measure.objects.count(),
         "observations": Observation.objects.count(),
         "savings": Saving.objects.count(),
         "survey responses": SurveyResponse.objects.count(),
     }
+
+
+def _spread(new_claims: Team, idea: Idea, people: dict) -> None:
+    """Another Jobcentre team adopts New Claims' pre-filled form: the idea spreads."""
+    other = (
+        Team.objects.filter(site__organisation=new_claims.site.organisation)
+        .exclude(pk=new_claims.pk)
+        .order_by("pk")
+        .first()
+    )
+    if other is None or Idea.objects.filter(adopted_from=idea, team=other).exists():
+        return
+    lead = User.objects.filter(memberships__team=other, memberships__role="lead").first()
+    by = lead or people.get("dev")
+    if by is not None and idea.status == Idea.Status.IMPLEMENTED:
+        from ideas.actions import adopt_idea
+
+        adopt_idea(idea, team=other, by=by)
 
 
 def _responses(survey: Survey, *, days: int, per_day: int, rng, mean_before, mean_after) -> None:
