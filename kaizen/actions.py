@@ -61,18 +61,27 @@ def board_group(board_id: int) -> str:
     return f"kaizen.board.{board_id}"
 
 
-def _announce(board_id: int, column_ids: Iterable[int]) -> None:
-    """After commit, send the touched columns — rendered from committed rows — to every viewer."""
+def _announce(board_id: int, column_ids: Iterable[int], *, column_choices: bool = False) -> None:
+    """After commit, send the touched columns — rendered from committed rows — to every viewer.
+    ``column_choices``: the columns' names changed, so the "Add a card" column list goes too."""
     from kaizen import queries
 
     ids = sorted(set(column_ids))
 
     def send() -> None:
-        realtime.broadcast(
-            board_group(board_id), COLUMN_TEMPLATE, queries.columns_context(board_id, ids)
-        )
+        context = queries.columns_context(board_id, ids)
+        if column_choices:
+            context["column_select"] = _column_select(context["board"])
+        realtime.broadcast(board_group(board_id), COLUMN_TEMPLATE, context)
 
     transaction.on_commit(send)
+
+
+def _column_select(board: Board) -> str:
+    """The "Add a card" form's column list, to be swapped in by id on every open board."""
+    from kaizen.forms import NewCardForm
+
+    return NewCardForm(board=board)["column"].as_widget(attrs={"hx-swap-oob": "true"})
 
 
 def _bump(card: Card, expected_version: int | None) -> None:
@@ -210,7 +219,7 @@ def configure_board(
     if added is not None and last is not None:
         _announce_new_column(board.pk, added.pk, before=last.pk, changed=changed)
     elif changed:
-        _announce(board.pk, changed)
+        _announce(board.pk, changed, column_choices=bool(renamed))
     return board
 
 
@@ -227,6 +236,7 @@ def _announce_new_column(board_id: int, column_id: int, *, before: int, changed:
         context["added"] = [c for c in context["touched"] if c.pk == column_id]
         context["touched"] = [c for c in context["touched"] if c.pk != column_id]
         context["before"] = before
+        context["column_select"] = _column_select(context["board"])
         realtime.broadcast(board_group(board_id), COLUMN_TEMPLATE, context)
 
     transaction.on_commit(send)

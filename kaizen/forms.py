@@ -35,6 +35,9 @@ class NewCardForm(CardForm):
     def __init__(self, *args, board, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["column"].queryset = board.columns.all()
+        # Its own id: open boards get this list anew by id when columns change, and a card's
+        # "Move to…" form has a column list too.
+        self.fields["column"].widget.attrs["id"] = "new-card-column"
 
 
 class EditCardForm(CardForm):

@@ -42,6 +42,12 @@
   document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
     var fragment = event.detail.fragment;
     if (!fragment || !fragment.querySelectorAll) { return; }
+    // The "Add a card" column list comes anew when columns change: keep what was chosen.
+    if (event.detail.target.tagName === "SELECT") {
+      var list = fragment.querySelector("select");
+      if (list) { list.value = event.detail.target.value; }
+      return;
+    }
     var incoming = fragment.querySelectorAll("[id^='column-']");
     for (var i = 0; i < incoming.length; i++) {
       var existing = document.getElementById(incoming[i].id);

@@ -19,6 +19,10 @@ def test_a_column_the_lead_adds_appears_on_a_colleagues_board_before_done(
     # Once the viewers list names sam, sam's socket is live; let the resync that follows land.
     expect(colleague.locator(f"#board-viewers-{board.pk}")).to_contain_text("Sam")
     colleague.wait_for_load_state("networkidle")
+    # Sam has started a card for "Do" and has not saved it yet.
+    colleague.get_by_text("Add a card").click()
+    do = board.columns.get(name="Do")
+    colleague.get_by_label("Column").select_option(str(do.pk))
 
     lead = new_page(DESKTOP)
     sign_in(lead, live_url, "lee", PASSWORD)
@@ -34,6 +38,10 @@ def test_a_column_the_lead_adds_appears_on_a_colleagues_board_before_done(
     expect(headings).to_have_count(7)
     names = [text.split("\n")[0].strip() for text in headings.all_inner_texts()]
     assert names == ["To try", "Plan it", "Do", "Check", "Act", "Standardise", "Done"]
+    # The "Add a card" list offers the new names, and Sam's choice is kept.
+    choices = colleague.locator("#new-card-column option")
+    expect(choices).to_have_text(["To try", "Plan it", "Do", "Check", "Act", "Standardise", "Done"])
+    expect(colleague.get_by_label("Column")).to_have_value(str(do.pk))
     # The new column's list is wired for dragging like the others.
     added = board.columns.get(name="Standardise")
     expect(colleague.locator(f"#column-{added.pk} ol.cards")).to_have_attribute(

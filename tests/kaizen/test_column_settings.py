@@ -121,3 +121,40 @@ def test_a_new_column_is_sent_once_whatever_else_changed(
     added = board_a.columns.get(name="Wait")
     assert html.count("<section ") == sections
     assert html.count(f'id="column-{added.pk}"') == 1 and 'hx-swap-oob="beforebegin:' in html
+
+
+def test_renaming_or_adding_columns_sends_the_add_a_card_column_list_anew(
+    board_a, col, lee, listen, django_capture_on_commit_callbacks
+):
+    listener = listen(board_a.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.configure_board(
+            board_a,
+            wip_limits={},
+            stale_after_days=board_a.stale_after_days,
+            names={col("Plan").pk: "Plan it"},
+            by=lee,
+        )
+        actions.configure_board(
+            board_a, wip_limits={}, stale_after_days=board_a.stale_after_days,
+            new_column="Standardise", by=lee,
+        )  # fmt: skip
+        actions.configure_board(
+            board_a, wip_limits={col("Do").pk: 3}, stale_after_days=board_a.stale_after_days,
+            by=lee,
+        )  # fmt: skip
+    renamed, added, limited = listener.messages()
+    for html in (renamed, added):
+        select = html[html.index('<select name="column"') :]
+        select = select[: select.index("</select>")]
+        assert 'id="new-card-column"' in select and 'hx-swap-oob="true"' in select
+    assert ">Plan it</option>" in renamed and ">Standardise</option>" in added
+    assert '<select name="column"' not in limited  # a new limit leaves the names alone
+
+
+def test_the_board_page_names_its_add_a_card_column_list_apart_from_move_forms(
+    client, lee, board_a
+):
+    client.force_login(lee)
+    page = client.get(board_a.get_absolute_url()).content.decode()
+    assert '<label for="new-card-column">' in page and 'id="new-card-column"' in page
