@@ -488,11 +488,18 @@ def _return_parked_idea(idea_id: int, *, today: datetime.date) -> bool:
     )
     leads = User.objects.filter(memberships__team_id=idea.team_id, memberships__role=Role.LEAD)
     followers = User.objects.filter(idea_follows__idea=idea)
-    notify(
-        [*leads, *followers],
-        message=f"“{idea.title}” is back for review: its revisit date came.",
-        url=idea.get_absolute_url(),
-    )
+    people = list({u.pk: u for u in [*leads, *followers]}.values())
+    message = f"“{idea.title}” is back for review: its revisit date came."
+    url = idea.get_absolute_url()
+    notify(people, message=message, url=url)
+    # By e-mail too, as for any other change of status.
+    mails = [
+        (f"LeanHub: {message}"[:200], f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email])
+        for u in people
+        if u.email
+    ]
+    if mails:
+        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
     return True
 
 

@@ -115,3 +115,17 @@ def test_the_timeline_shows_the_return_as_leanhubs_own_step(client, cast, park):
     page = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
     assert "LeanHub: <strong>Under review</strong>" in page
     assert "Back for review: the revisit date came" in page
+
+
+def test_the_leads_and_followers_hear_of_the_return_by_email_once_each(
+    cast, park, mailoutbox, django_capture_on_commit_callbacks
+):
+    idea = park("Text reminders", days_from_today=-1)
+    IdeaFollow.objects.create(idea=idea, user=cast["sam"])
+    IdeaFollow.objects.create(idea=idea, user=cast["lee"])  # a lead who also follows it
+    with django_capture_on_commit_callbacks(execute=True):
+        _daily_job()
+    recipients = sorted(address for mail in mailoutbox for address in mail.to)
+    assert recipients == ["lee@example.org", "sam@example.org"]
+    assert all("back for review" in mail.subject for mail in mailoutbox)
+    assert idea.get_absolute_url() in mailoutbox[0].body
