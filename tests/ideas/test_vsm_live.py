@@ -203,3 +203,19 @@ def test_the_page_listens_on_the_maps_socket_and_resyncs_its_live_part(client, c
     assert f'ws-connect="/ws/maps/{vsm_map.pk}/"' in body
     assert f'id="vsm-live-{vsm_map.pk}"' in body and 'hx-trigger="resync from:body"' in body
     assert f'hx-select="#vsm-live-{vsm_map.pk}"' in body
+
+
+def test_renaming_the_map_reaches_every_viewer_in_its_header(
+    cast, vsm_map, listen, django_capture_on_commit_callbacks
+):
+    listener = listen(vsm_map.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        vsm_actions.update_map(
+            vsm_map, values={"name": "New claims, from first call", "customer": "Claimants"},
+            by=cast["sam"],
+        )  # fmt: skip
+    (html,) = listener.messages()
+    header = html[html.index(f'<div id="vsm-header-{vsm_map.pk}"') :]
+    header = header[: header.index("</div>")]
+    assert 'hx-swap-oob="true"' in header
+    assert "<h1>New claims, from first call</h1>" in header and "for Claimants" in header
