@@ -151,3 +151,20 @@ def assert_accessible(page) -> None:
         if v["impact"] in {"serious", "critical"}
     ]
     assert not bad, f"Accessibility violations on {page.url}:\n" + "\n".join(bad)
+
+
+def off_the_browser_thread(fn, *args, **kwargs):
+    """Run an action in its own thread: its after-commit broadcast needs a thread without the
+    browser driver's event loop, as in a real request."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def run():
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()

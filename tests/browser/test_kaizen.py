@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from playwright.sync_api import expect
 
 from kaizen import actions
 from kaizen.models import Card
-from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    assert_accessible,
+    off_the_browser_thread,
+    sign_in,
+)
 from tests.conftest import PASSWORD
-
-
-def _off_the_browser_thread(fn, *args, **kwargs):
-    """Run an action in its own thread: its after-commit broadcast needs a thread without the
-    browser driver's event loop, as in a real request."""
-
-    def run():
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 @pytest.fixture
@@ -34,10 +24,10 @@ def huddle(live_url, lee, sam, team_a):
     """New Claims' board with two cards in Plan, and lee's and sam's pages open on it."""
     board = actions.ensure_team_board(team_a)
     columns = {c.name: c for c in board.columns.all()}
-    first = _off_the_browser_thread(
+    first = off_the_browser_thread(
         actions.create_card, board, title="Pre-fill the claim form", column=columns["Plan"], by=lee
     )
-    second = _off_the_browser_thread(
+    second = off_the_browser_thread(
         actions.create_card, board, title="Text reminders", column=columns["Plan"], by=lee
     )
     return board, columns, first, second
@@ -111,7 +101,7 @@ def test_a_stale_move_is_refused_and_the_current_board_shown(live_url, new_page,
     lead.locator(f"#card-{first.pk} .card__move").click()
     expect(lead.locator(f"#move-{first.pk}-column")).to_be_focused()
     # Meanwhile someone else moves the card.
-    _off_the_browser_thread(
+    off_the_browser_thread(
         actions.move_card,
         first,
         to=columns["Check"],
@@ -133,8 +123,8 @@ def test_a_stale_move_is_refused_and_the_current_board_shown(live_url, new_page,
 
 def test_the_a3_page_is_accessible(live_url, new_page, huddle, lee):
     _, _, first, _ = huddle
-    cycle = _off_the_browser_thread(actions.start_cycle, first, by=lee)
-    _off_the_browser_thread(
+    cycle = off_the_browser_thread(actions.start_cycle, first, by=lee)
+    off_the_browser_thread(
         actions.update_cycle,
         cycle,
         problem="Claims wait nine days",
