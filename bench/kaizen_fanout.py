@@ -5,7 +5,7 @@ Two ASGI server processes (uvicorn) share the Redis channel layer and a PostgreS
 the board's "Move to…" form and drag and drop make) and times, for each viewer, from sending
 the request to receiving the column fragment with the card's new version. Prints p50/p95/max.
 
-    .venv/bin/python bench/kaizen_fanout.py [--viewers 100] [--moves 30] [--layer pubsub|queue]
+    .venv/bin/python bench/kaizen_fanout.py [--viewers 100] [--moves 30] [--layer queue|pubsub]
 
 Needs PostgreSQL on 127.0.0.1:5432 (database leanhub_kaizen_bench, created and migrated here)
 and Redis on 127.0.0.1:6379. Starts and stops its own server processes.
@@ -273,9 +273,9 @@ def main() -> None:
     parser.add_argument("--moves", type=int, default=30)
     parser.add_argument(
         "--layer",
-        choices=["pubsub", "queue"],
-        default="pubsub",
-        help="REDIS_CHANNEL_LAYER: pubsub (the default) or queue (channels-redis's lists)",
+        choices=["queue", "pubsub"],
+        default="queue",
+        help="REDIS_CHANNEL_LAYER: queue (the default, channels-redis's lists) or pubsub",
     )
     args = parser.parse_args()
     ENV["REDIS_CHANNEL_LAYER"] = args.layer

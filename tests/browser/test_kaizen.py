@@ -72,15 +72,30 @@ def test_the_same_move_by_keyboard_only(live_url, new_page, huddle):
     lead = _open_board(new_page, live_url, board, "lee", PHONE)
     colleague = _open_board(new_page, live_url, board, "sam", DESKTOP)
 
-    lead.locator(f"#card-{second.pk} .card__move").focus()
-    lead.keyboard.press("Enter")  # the form loads into the card, focus on its first field
-    expect(lead.locator(f"#move-{second.pk}-column")).to_be_focused()
-    lead.keyboard.press("ArrowDown")  # Plan → Do
-    lead.keyboard.press("Tab")
-    lead.keyboard.press("Control+A")
-    lead.keyboard.type("1")
-    lead.keyboard.press("Tab")
-    lead.keyboard.press("Enter")
+    # Every step is a key press on the element that has focus; each is sent to that element, so
+    # the keys land where a person's would even though two pages are open in one browser.
+    opener = lead.locator(f"#card-{second.pk} .card__move")
+    opener.focus()
+    opener.press("Enter")  # the form loads into the card, focus on its first field
+    column = lead.locator(f"#move-{second.pk}-column")
+    # The page's focus is on the form's first field (whichever page the browser has in front).
+    lead.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id",
+        arg=f"move-{second.pk}-column",
+    )
+    lead.wait_for_load_state("networkidle")  # the form has settled and is wired up
+    column.press("ArrowDown")  # Plan → Do
+    column.press("Tab")
+    position = lead.locator(f"#move-{second.pk}-position")
+    position.press("ControlOrMeta+a")
+    position.press("1")
+    position.press("Tab")
+    move_url = f"/kaizen/cards/{second.pk}/move/"
+    with lead.expect_response(
+        lambda r: r.url.endswith(move_url) and r.request.method == "POST"
+    ) as answer:
+        lead.locator(f"#move-{second.pk} button").press("Enter")
+    assert answer.value.status == 200
 
     expect(lead.locator(f"#column-{columns['Do'].pk} #card-{second.pk}")).to_be_attached()
     expect(colleague.locator(f"#column-{columns['Do'].pk} #card-{second.pk}")).to_be_visible()

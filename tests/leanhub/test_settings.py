@@ -81,16 +81,16 @@ def test_database_url_switches_to_postgresql():
     assert s["name"] == "leanhub_prod"
 
 
-def test_redis_url_switches_to_the_redis_pubsub_channel_layer():
+def test_redis_url_switches_to_the_redis_channel_layer():
     s = _settings(DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3")
-    assert s["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
-    assert s["hosts"] == ["redis://127.0.0.1:6379/3"]
-
-
-def test_the_queue_based_redis_layer_can_be_chosen():
-    s = _settings(DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3", REDIS_CHANNEL_LAYER="queue")
     assert s["layer"] == "channels_redis.core.RedisChannelLayer"
     assert s["hosts"][0]["address"] == "redis://127.0.0.1:6379/3"
+
+
+def test_the_pubsub_redis_layer_can_be_chosen():
+    s = _settings(DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/3", REDIS_CHANNEL_LAYER="pubsub")
+    assert s["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert s["hosts"] == ["redis://127.0.0.1:6379/3"]
 
 
 def test_media_root_and_allowed_hosts_come_from_the_environment(tmp_path):
