@@ -69,8 +69,9 @@ def test_a_card_dragged_by_the_lead_moves_on_a_colleagues_phone(live_url, new_pa
 
 def test_the_same_move_by_keyboard_only(live_url, new_page, huddle):
     board, columns, _, second = huddle
-    lead = _open_board(new_page, live_url, board, "lee", PHONE)
+    # The page that types opens last, so it is the one the browser has in front.
     colleague = _open_board(new_page, live_url, board, "sam", DESKTOP)
+    lead = _open_board(new_page, live_url, board, "lee", PHONE)
 
     # Every step is a key press on the element that has focus; each is sent to that element, so
     # the keys land where a person's would even though two pages are open in one browser.
