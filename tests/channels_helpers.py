@@ -54,3 +54,26 @@ class GroupListener:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
         self.loop.close()  # the Redis layers flush their connections on close
+
+
+def _session_cookie(user) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+async def socket_for(path: str, user=None):
+    """A websocket to ``path`` on the project's ASGI app, signed in as ``user`` (or anonymous),
+    from the project's own origin."""
+    from channels.db import database_sync_to_async
+    from channels.testing import WebsocketCommunicator
+
+    from leanhub.asgi import application
+
+    headers = [(b"origin", b"http://localhost")]
+    if user is not None:
+        cookie = await database_sync_to_async(_session_cookie)(user)
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    return WebsocketCommunicator(application, path, headers=headers)

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.core.exceptions import PermissionDenied
-from django.test import Client
 from django.urls import reverse
 
 from ideas import vsm_actions, vsm_queries
 from ideas.models import Idea
-from leanhub.asgi import application
-from tests.channels_helpers import GroupListener
+from tests.channels_helpers import GroupListener, socket_for
 from tests.ideas.vsm_conftest import step_post
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -52,19 +49,8 @@ def _first_step(m):
 # --- The socket ---------------------------------------------------------------------------
 
 
-def _cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-async def _socket(m, user=None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://localhost")]
-    if user is not None:
-        headers.append(
-            (b"cookie", f"sessionid={await database_sync_to_async(_cookie)(user)}".encode())
-        )
-    return WebsocketCommunicator(application, f"/ws/maps/{m.pk}/", headers=headers)
+async def _socket(m, user=None):
+    return await socket_for(f"/ws/maps/{m.pk}/", user)
 
 
 @pytest.mark.asyncio

@@ -91,3 +91,12 @@ def listen():
     yield start
     for listener in listeners:
         listener.close()
+
+
+def settings_data(board, **changes) -> dict:
+    """The board settings form as a lead would post it unchanged, with ``changes`` applied."""
+    data = {f"wip_{c.pk}": c.wip_limit or "" for c in board.columns.all()}
+    data.update({f"name_{c.pk}": c.name for c in board.columns.all()})
+    data.update({"stale_after_days": board.stale_after_days, "new_column": ""})
+    data.update(changes)
+    return data

@@ -8,25 +8,18 @@ from django.urls import reverse
 
 from kaizen import actions
 from leanhub.models import AuditEvent
+from tests.kaizen.conftest import settings_data
 
 
 def _names(board) -> list[str]:
     return list(board.columns.order_by("position", "pk").values_list("name", flat=True))
 
 
-def _settings_data(board, **changes) -> dict:
-    data = {f"wip_{c.pk}": c.wip_limit or "" for c in board.columns.all()}
-    data.update({f"name_{c.pk}": c.name for c in board.columns.all()})
-    data.update({"stale_after_days": board.stale_after_days, "new_column": ""})
-    data.update(changes)
-    return data
-
-
 def test_a_lead_swaps_two_column_names_in_one_save(client, lee, board_a, col):
     client.force_login(lee)
     url = reverse("kaizen:board-settings", args=[board_a.pk])
     swap = {f"name_{col('Plan').pk}": "Do", f"name_{col('Do').pk}": "Plan"}
-    assert client.post(url, _settings_data(board_a, **swap)).status_code == 302
+    assert client.post(url, settings_data(board_a, **swap)).status_code == 302
     assert _names(board_a) == ["To try", "Do", "Plan", "Check", "Act", "Done"]
     renames = AuditEvent.objects.filter(verb="column.renamed").order_by("pk")
     assert [e.payload for e in renames] == [
@@ -40,7 +33,7 @@ def test_two_columns_given_one_name_get_a_field_error_and_nothing_changes(
 ):
     client.force_login(lee)
     url = reverse("kaizen:board-settings", args=[board_a.pk])
-    data = _settings_data(
+    data = settings_data(
         board_a,
         **{f"name_{col('Do').pk}": "Review", f"name_{col('Check').pk}": "review"},
         **{f"wip_{col('Do').pk}": "2"},

@@ -5,29 +5,16 @@ from __future__ import annotations
 
 import pytest
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from kaizen import actions
 from kaizen.models import BoardViewer
-from leanhub.asgi import application
+from tests.channels_helpers import socket_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 
-def _cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-async def _socket(board, user=None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://localhost")]
-    if user is not None:
-        headers.append(
-            (b"cookie", f"sessionid={await database_sync_to_async(_cookie)(user)}".encode())
-        )
-    return WebsocketCommunicator(application, f"/ws/boards/{board.pk}/", headers=headers)
+async def _socket(board, user=None):
+    return await socket_for(f"/ws/boards/{board.pk}/", user)
 
 
 async def _receive_until(socket, marker: str) -> str:

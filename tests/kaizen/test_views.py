@@ -6,6 +6,7 @@ from django.urls import reverse
 from kaizen import actions
 from kaizen.models import Card
 from leanhub.models import AuditEvent
+from tests.kaizen.conftest import settings_data
 
 from .conftest import order_of
 
@@ -285,18 +286,10 @@ def test_a_lead_sets_wip_limits_and_the_stale_threshold(client, lee, board_a, co
     assert bad.status_code == 400 and 'class="field-error"' in bad.content.decode()
 
 
-def _settings_data(board, **changes) -> dict:
-    data = {f"wip_{c.pk}": c.wip_limit or "" for c in board.columns.all()}
-    data.update({f"name_{c.pk}": c.name for c in board.columns.all()})
-    data.update({"stale_after_days": board.stale_after_days, "new_column": ""})
-    data.update(changes)
-    return data
-
-
 def test_a_lead_renames_a_column_and_adds_one_before_the_last(client, lee, board_a, col):
     client.force_login(lee)
     url = reverse("kaizen:board-settings", args=[board_a.pk])
-    data = _settings_data(
+    data = settings_data(
         board_a, **{f"name_{col('To try').pk}": "Ideas to try", "new_column": "Standardise"}
     )
     assert client.post(url, data).status_code == 302
@@ -309,9 +302,9 @@ def test_a_lead_renames_a_column_and_adds_one_before_the_last(client, lee, board
 def test_column_names_must_be_present_and_distinct(client, lee, board_a, col):
     client.force_login(lee)
     url = reverse("kaizen:board-settings", args=[board_a.pk])
-    blank = client.post(url, _settings_data(board_a, **{f"name_{col('Plan').pk}": " "}))
+    blank = client.post(url, settings_data(board_a, **{f"name_{col('Plan').pk}": " "}))
     assert blank.status_code == 400 and "A column needs a name" in blank.content.decode()
-    twice = client.post(url, _settings_data(board_a, new_column="plan"))
+    twice = client.post(url, settings_data(board_a, new_column="plan"))
     assert twice.status_code == 400 and "already a column with that name" in twice.content.decode()
     assert board_a.columns.count() == 6
 

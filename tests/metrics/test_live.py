@@ -6,35 +6,19 @@ from __future__ import annotations
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
-from leanhub.asgi import application
 from metrics import actions
+from tests.channels_helpers import socket_for
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-def _cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-async def _socket(path: str, user=None) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://localhost")]
-    if user is not None:
-        cookie = await database_sync_to_async(_cookie)(user)
-        headers.append((b"cookie", f"sessionid={cookie}".encode()))
-    return WebsocketCommunicator(application, path, headers=headers)
 
 
 async def test_the_managers_dashboard_hears_of_a_verified_saving_only_after_commit(
     maya, dev, claimed, site_a1
 ):
-    socket = await _socket(f"/ws/metrics/site/{site_a1.pk}/", maya)
+    socket = await socket_for(f"/ws/metrics/site/{site_a1.pk}/", maya)
     connected, _ = await socket.connect()
     assert connected
 
@@ -57,7 +41,7 @@ async def test_the_managers_dashboard_hears_of_a_verified_saving_only_after_comm
 
 
 async def test_nothing_is_heard_when_the_change_rolls_back(maya, dev, claimed, site_a1):
-    socket = await _socket(f"/ws/metrics/site/{site_a1.pk}/", maya)
+    socket = await socket_for(f"/ws/metrics/site/{site_a1.pk}/", maya)
     connected, _ = await socket.connect()
     assert connected
 
@@ -77,12 +61,12 @@ async def test_nothing_is_heard_when_the_change_rolls_back(maya, dev, claimed, s
 ])  # fmt: skip
 async def test_a_socket_for_someone_elses_dashboard_is_refused(request, cast, who, kind, fixture):
     obj = request.getfixturevalue(fixture) if fixture else None
-    socket = await _socket(f"/ws/metrics/{kind}/{obj.pk if obj else 0}/", cast[who])
+    socket = await socket_for(f"/ws/metrics/{kind}/{obj.pk if obj else 0}/", cast[who])
     connected, code = await socket.connect()
     assert not connected and code == 4403
 
 
 async def test_an_anonymous_dashboard_socket_is_refused(site_a1):
-    socket = await _socket(f"/ws/metrics/site/{site_a1.pk}/")
+    socket = await socket_for(f"/ws/metrics/site/{site_a1.pk}/")
     connected, code = await socket.connect()
     assert not connected and code == 4401
