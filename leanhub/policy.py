@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from leanhub.models import Membership, Organisation, Place, Role, Site, Team
 
@@ -249,6 +251,21 @@ def require(user, action: str, obj: object = None, *, reason: str = "") -> None:
     if view_action is None or not can(user, view_action, obj):
         raise Http404("Not found")
     raise PermissionDenied(reason or "You do not have permission to do that.")
+
+
+M = TypeVar("M", bound=Model)
+
+
+def get_for_user(user, queryset: QuerySet[M] | type[M], *, action: str, **lookup: object) -> M:
+    """The one object ``lookup`` names, if ``user`` may do ``action`` to it.
+
+    Every app's ``get_<thing>_for_user(user, pk, *, action=...)`` is built on this, so an object
+    outside a person's reach answers 404 everywhere (its existence is not leaked), and one that
+    can be seen but not acted on answers 403 with a reason.
+    """
+    obj = get_object_or_404(queryset, **lookup)
+    require(user, action, obj)
+    return obj
 
 
 def _team_of(obj) -> Team:
