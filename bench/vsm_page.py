@@ -47,7 +47,7 @@ def main() -> None:
 
     from decimal import Decimal
 
-    from ideas.vsm_models import ValueStreamMap, ValueStreamStep
+    from ideas.maps.models import ValueStreamMap, ValueStreamStep
     from leanhub.models import Membership, Organisation, Place, Role, Site, Team, User
 
     place, _ = Place.objects.get_or_create(
@@ -94,10 +94,10 @@ def main() -> None:
     client = Client()
     client.force_login(user)
     cases = [
-        ("page", reverse("ideas:vsm-detail", args=[m.pk]), {}),
-        ("htmx workspace", reverse("ideas:vsm-detail", args=[m.pk]), {"HTTP_HX_REQUEST": "true"}),
-        ("svg download", reverse("ideas:vsm-svg", args=[m.pk]), {}),
-        ("png download", reverse("ideas:vsm-png", args=[m.pk]), {}),
+        ("page", reverse("maps:detail", args=[m.pk]), {}),
+        ("htmx workspace", reverse("maps:detail", args=[m.pk]), {"HTTP_HX_REQUEST": "true"}),
+        ("svg download", reverse("maps:svg", args=[m.pk]), {}),
+        ("png download", reverse("maps:png", args=[m.pk]), {}),
     ]
     print(
         f"{args.steps}-step map, {args.runs} runs each (after 3 warm-up runs), SQLite: "

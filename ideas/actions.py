@@ -106,12 +106,12 @@ def _store_photo(
 
 
 def _pin_to_step(idea: Idea, *, step_id: int, by) -> None:
-    from ideas import vsm_actions
-    from ideas.vsm_models import ValueStreamStep
+    from ideas.maps import actions as map_actions
+    from ideas.maps.models import ValueStreamStep
 
     step = ValueStreamStep.objects.select_related("map__team__site").filter(pk=step_id).first()
     if step is not None and policy.can(by, "edit_vsm", step.map):
-        vsm_actions.link_idea_to_step(step, idea=idea, by=by)
+        map_actions.link_idea_to_step(step, idea=idea, by=by)
 
 
 def submit_idea(

@@ -324,5 +324,7 @@ class IdeaEvent(models.Model):
         return f"{self.idea}: {self.from_status or '—'} → {self.to_status}"
 
 
-# Value-stream maps live in their own module of this app.
-from ideas.vsm_models import *  # noqa: E402, F403
+# Value-stream maps live in their own package, ideas/maps/, but their models are this app's
+# (tables ideas_valuestreammap and so on). Importing them here registers them while the app's
+# models load; nothing else imports them through this module: use ideas.maps.models.
+from ideas.maps.models import KaizenBurst, ValueStreamMap, ValueStreamStep  # noqa: E402, F401

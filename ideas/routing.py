@@ -1,9 +1,7 @@
+"""The ideas app's websockets (collected by leanhub/live_routes.py): a value-stream map's."""
+
 from __future__ import annotations
 
-from django.urls import path
+from ideas.maps import routing as maps_routing
 
-from ideas import consumers
-
-websocket_urlpatterns = [
-    path("ws/maps/<int:map_id>/", consumers.MapConsumer.as_asgi()),
-]
+websocket_urlpatterns = [*maps_routing.websocket_urlpatterns]

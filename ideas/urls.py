@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ideas import views, vsm_urls
+from ideas import views
 
 app_name = "ideas"
 
@@ -25,5 +25,4 @@ urlpatterns = [
     path("<int:idea_id>/adopt/", views.idea_adopt, name="adopt"),
     path("<int:idea_id>/route/", views.idea_route, name="route"),
     path("<int:idea_id>/photos/<int:photo_id>/<str:size>/", views.idea_photo, name="photo"),
-    *vsm_urls.urlpatterns,
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from ideas.vsm_models import ValueStreamStep
+from ideas.maps.models import ValueStreamStep
 from kaizen.models import Column, Cycle
 from leanhub import policy
 from leanhub.forms import DateInput

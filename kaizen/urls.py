@@ -29,4 +29,5 @@ urlpatterns = [
     path("cycles/<int:cycle_id>/decide/", views.cycle_decide, name="cycle-decide"),
     path("actions/<int:action_id>/done/", views.cycle_action_done, name="cycle-action-done"),
     path("photos/<int:photo_id>/", views.photo_file, name="photo"),
+    path("maps/<int:map_id>/cards/", views.map_cards, name="map-cards"),
 ]

@@ -10,9 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ideas.maps.queries import get_map_for_user
 from ideas.models import Idea
 from kaizen import actions, forms, photos, queries
-from kaizen.models import Card, Column, Cycle, CycleAction, CyclePhoto
+from kaizen.models import Board, Card, Column, Cycle, CycleAction, CyclePhoto
 from leanhub import policy
 from leanhub.http import protected_file
 from leanhub.models import Team, User
@@ -531,3 +532,33 @@ def cycle_decide(request: HttpRequest, cycle_id: int) -> HttpResponse:
     else:
         messages.success(request, "Decision recorded.")
     return redirect(cycle.card)
+
+
+# --- The kaizen cards on a value-stream map's steps -----------------------------------------
+
+
+@require_GET
+@login_required
+def map_cards(request: HttpRequest, map_id: int) -> HttpResponse:
+    """The kaizen cards that improve each step of a value-stream map, for the map's page (which
+    is the ideas app's, so it cannot read cards itself). For htmx: one list per step that has
+    cards, each swapped out of band into that step's ``step-cards-<id>`` box. Otherwise: a page of
+    its own, where the map page's fallback link leads.
+
+    Seen by whoever may see the map (404 otherwise); lists only the cards on boards the person
+    may see. Three queries whatever the number of steps and cards.
+    """
+    m = get_map_for_user(request.user, map_id)
+    steps = list(m.steps.order_by("position", "pk").only("pk", "name", "map_id"))
+    cards = Card.objects.filter(
+        vsm_step__map=m, board__in=Board.objects.visible_to(request.user)
+    ).only("pk", "title", "vsm_step_id")
+    by_step: dict[int, list[Card]] = {}
+    for card in cards:
+        by_step.setdefault(card.vsm_step_id, []).append(card)
+    for step in steps:
+        step.card_list = by_step.get(step.pk, [])
+    context = {"map": m, "steps": [step for step in steps if step.card_list]}
+    if request.htmx:
+        return render(request, "kaizen/_map_cards.html", context)
+    return render(request, "kaizen/map_cards.html", context)

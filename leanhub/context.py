@@ -28,14 +28,14 @@ def nav_items(user) -> list[dict]:
             _link("Raise an idea", "ideas:new"),
             _link("Ideas", "ideas:list"),
             _link("Team board", "kaizen:my-board"),
-            _link("Value-stream maps", "ideas:vsm-list"),
+            _link("Value-stream maps", "maps:list"),
         ]
     elif role == Role.LEAD:
         items = [
             _link("Team board", "kaizen:my-board"),
             _link("Raise an idea", "ideas:new"),
             _link("Ideas", "ideas:list"),
-            _link("Value-stream maps", "ideas:vsm-list"),
+            _link("Value-stream maps", "maps:list"),
             _link("Team dashboard", "metrics:dashboard"),
             _link("Savings", "metrics:savings"),
         ]
@@ -52,7 +52,7 @@ def nav_items(user) -> list[dict]:
             _link("Savings", "metrics:savings"),
             _link("Boards", "kaizen:boards"),
             _link("Ideas", "ideas:list"),
-            _link("Value-stream maps", "ideas:vsm-list"),
+            _link("Value-stream maps", "maps:list"),
             _link("Measures", "metrics:measures"),
             _link("Surveys", "metrics:surveys"),
         ]

@@ -52,6 +52,9 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/count/", views.notification_count, name="notification-count"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
+    # Value-stream maps have their own namespace under the ideas paths they always had; before
+    # ideas/ so that include never sees them.
+    path("ideas/maps/", include("ideas.maps.urls")),
     path("ideas/", include("ideas.urls")),
     path("kaizen/", include("kaizen.urls")),
     path("metrics/", include("metrics.urls")),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from ideas.maps.models import ValueStreamMap
 from ideas.models import Idea
-from ideas.vsm_models import ValueStreamMap
-from tests.ideas.vsm_conftest import add_steps, make_map
+from tests.ideas.maps.conftest import add_steps, make_map
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ideas import vsm_io, vsm_queries
-from ideas.vsm_models import ValueStreamMap
+from ideas.maps import json_format, queries
+from ideas.maps.models import ValueStreamMap
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if m is None:
             raise CommandError(f"No value-stream map with id {map_id}.")
         text = json.dumps(
-            vsm_io.export_map(m, vsm_queries.steps_of(m)), indent=2, ensure_ascii=False
+            json_format.export_map(m, queries.steps_of(m)), indent=2, ensure_ascii=False
         )
         if output:
             with open(output, "w", encoding="utf-8") as f:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ideas import vsm_io
+from ideas.maps import json_format
 from leanhub.models import Team, User
 
 
@@ -43,9 +43,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file at {file}.")
         try:
-            data = vsm_io.read_json(path.read_bytes())
-            m = vsm_io.import_map(data, team=team_obj, by=person)
-        except vsm_io.ImportRefused as refused:
+            data = json_format.read_json(path.read_bytes())
+            m = json_format.import_map(data, team=team_obj, by=person)
+        except json_format.ImportRefused as refused:
             raise CommandError("Nothing imported:\n" + "\n".join(refused.problems)) from None
         self.stdout.write(
             self.style.SUCCESS(f"Imported map {m.pk}: {m.name} ({m.steps.count()} steps).")

@@ -6,8 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ideas import vsm, vsm_queries
-from ideas.vsm_models import ValueStreamMap
+from ideas.maps import calc, queries
+from ideas.maps.models import ValueStreamMap
 
 
 class Command(BaseCommand):
@@ -22,8 +22,8 @@ class Command(BaseCommand):
         if m is None:
             raise CommandError(f"No value-stream map with id {map_id}.")
         try:
-            result = vsm.compute(m.as_input(vsm_queries.steps_of(m)))
-        except vsm.InvalidInput as bad:
+            result = calc.compute(m.as_input(queries.steps_of(m)))
+        except calc.InvalidInput as bad:
             raise CommandError(
                 "The map cannot be worked out:\n"
                 + "\n".join(f"{k}: {v}" for k, v in bad.errors.items())

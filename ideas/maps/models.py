@@ -1,0 +1,207 @@
+"""Value-stream maps: the processes staff work in, current and future state.
+
+Times are stored in seconds; the unit a person typed is kept beside each so the form shows it
+back the way it was entered. The arithmetic lives in :mod:`ideas.maps.calc` (no ORM there).
+
+These models belong to the ``ideas`` app (tables ``ideas_valuestreammap`` and so on): Django
+gives a model the app whose package contains its module, and ``ideas/models.py`` imports this
+module so they are registered while that app's models load.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ideas.maps import calc
+from leanhub.models import Team
+
+UNIT_CHOICES = [(k, v) for k, v in calc.UNIT_LABELS.items()]
+
+
+class ValueStreamMapQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ValueStreamMapQuerySet:
+        from leanhub import policy
+
+        return self.filter(policy.team_q(user, "view", prefix="team__"))
+
+
+class ValueStreamMap(models.Model):
+    class Period(models.TextChoices):
+        DAY = "day", "a day"
+        WEEK = "week", "a week"
+        MONTH = "month", "a month"
+
+    class State(models.TextChoices):
+        CURRENT = "current", "Current state"
+        FUTURE = "future", "Future state"
+
+    class DayConvention(models.TextChoices):
+        WORKING = "working", "Working days (a day is the available working time)"
+        CALENDAR = "calendar", "Calendar days (a day is 24 hours)"
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="value_stream_maps")
+    name = models.CharField(max_length=140)
+    process = models.CharField(
+        "Process", max_length=200, help_text="From what trigger to what outcome."
+    )
+    customer = models.CharField(max_length=140, help_text="Who receives what the process makes.")
+    supplier = models.CharField(max_length=140, blank=True, help_text="Who or what starts it.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.CURRENT)
+    # A future state remembers the current state it was drawn from.
+    current = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="futures"
+    )
+    is_target = models.BooleanField(default=False)
+    demand = models.DecimalField("Customer demand", max_digits=12, decimal_places=2)
+    demand_period = models.CharField(max_length=5, choices=Period.choices, default=Period.WEEK)
+    days_per_period = models.DecimalField(
+        "Working days in that period", max_digits=5, decimal_places=2, default=5
+    )
+    shifts_per_day = models.DecimalField(max_digits=4, decimal_places=2, default=1)
+    shift_s = models.FloatField("Shift length", default=7.5 * 3600)
+    shift_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="h")
+    breaks_s = models.FloatField("Breaks per shift", default=30 * 60)
+    breaks_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
+    day_convention = models.CharField(
+        max_length=10, choices=DayConvention.choices, default=DayConvention.WORKING
+    )
+    # [{"name": "Left", "demand": 12000}, ...] in the same period as ``demand``.
+    variants = models.JSONField(default=list, blank=True)
+    information_flows = models.TextField(
+        blank=True, help_text="How work is told what to do next: schedules, systems, phone calls."
+    )
+    end_wait_s = models.FloatField("Wait after the last step", null=True, blank=True)
+    end_wait_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="h")
+    end_wait_quantity = models.FloatField(null=True, blank=True)
+    end_wait_variants = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The form's one-time token: a double-submitted "create" or "clone" returns the first map.
+    submission_token = models.CharField(max_length=40, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ValueStreamMapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["team", "name", "pk"]
+        indexes = [
+            models.Index(fields=["team", "state", "name"], name="vsm_team_state_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(demand__gt=0), name="vsm_demand_positive"),
+            models.UniqueConstraint(
+                fields=["current"], condition=Q(is_target=True), name="vsm_one_target_per_map"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("maps:detail", args=[self.pk])
+
+    @property
+    def variant_dict(self) -> dict[str, float]:
+        return {v["name"]: float(v["demand"]) for v in self.variants}
+
+    def as_input(self, steps: list[ValueStreamStep]) -> calc.MapInput:
+        return calc.MapInput(
+            demand=float(self.demand),
+            demand_period=self.demand_period,
+            days_per_period=float(self.days_per_period),
+            shifts_per_day=float(self.shifts_per_day),
+            shift_s=self.shift_s,
+            breaks_s=self.breaks_s,
+            day_convention=self.day_convention,
+            variants=self.variant_dict,
+            steps=tuple(s.as_input() for s in steps),
+            wait_after=calc.Wait(
+                time_s=self.end_wait_s,
+                time_unit=self.end_wait_unit,
+                quantity=self.end_wait_quantity,
+                variant_quantities={k: float(v) for k, v in self.end_wait_variants.items()},
+            ),
+        )
+
+
+class ValueStreamStep(models.Model):
+    """One process box, with the wait in front of it. Office and manufacturing fields alike."""
+
+    map = models.ForeignKey(ValueStreamMap, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveIntegerField()
+    name = models.CharField(max_length=120)
+    performed_by = models.CharField(
+        max_length=120, blank=True, help_text="Role or team; a change between steps is a hand-off."
+    )
+    cycle_s = models.FloatField("Process time", null=True, blank=True)
+    cycle_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
+    lead_s = models.FloatField("Lead time of the step", null=True, blank=True)
+    lead_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
+    changeover_s = models.FloatField("Changeover time", null=True, blank=True)
+    changeover_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
+    uptime_pct = models.FloatField("Uptime %", null=True, blank=True)
+    operators = models.FloatField("People", null=True, blank=True)
+    pct_ca = models.FloatField("% complete and accurate", null=True, blank=True)
+    batch_size = models.FloatField(null=True, blank=True)
+    system_used = models.CharField("System or form used", max_length=140, blank=True)
+    notes = models.TextField(blank=True)
+    rework = models.CharField(
+        "Rework loop", max_length=200, blank=True, help_text="What gets sent back, and to where."
+    )
+    wait_s = models.FloatField("Wait before this step", null=True, blank=True)
+    wait_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="h")
+    wait_quantity = models.FloatField("Queue before this step", null=True, blank=True)
+    wait_variants = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["map", "position", "pk"]
+        indexes = [models.Index(fields=["map", "position"], name="vsm_step_order_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_input(self) -> calc.Step:
+        return calc.Step(
+            name=self.name,
+            cycle_s=self.cycle_s,
+            lead_s=self.lead_s,
+            lead_unit=self.lead_unit,
+            changeover_s=self.changeover_s,
+            uptime_pct=self.uptime_pct,
+            operators=self.operators,
+            pct_ca=self.pct_ca,
+            batch_size=self.batch_size,
+            performed_by=self.performed_by,
+            wait_before=calc.Wait(
+                time_s=self.wait_s,
+                time_unit=self.wait_unit,
+                quantity=self.wait_quantity,
+                variant_quantities={k: float(v) for k, v in self.wait_variants.items()},
+            ),
+        )
+
+
+class KaizenBurst(models.Model):
+    """An improvement idea pinned to a step: drawn as a burst on the map, linked to the idea."""
+
+    step = models.ForeignKey(ValueStreamStep, on_delete=models.CASCADE, related_name="bursts")
+    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="vsm_bursts")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["step", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["step", "idea"], name="vsm_burst_once_per_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea} on {self.step}"

@@ -1,0 +1,254 @@
+"""Reads for value-stream maps: the list, one map (or step) if a person may see it, one map's
+workspace (steps, bursts, figures, drawing), and the current-versus-future comparison. Each is a
+fixed number of queries whatever the size.
+
+Kaizen cards that improve a step are kaizen's to show: the map page loads them from kaizen as a
+fragment (``kaizen:map-cards``), as ``ideas`` never reads the apps above it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+
+from ideas.maps import calc
+from ideas.maps import drawing as draw
+from ideas.maps.models import KaizenBurst, ValueStreamMap, ValueStreamStep
+from leanhub import policy
+
+
+def maps_visible_to(user) -> QuerySet[ValueStreamMap]:
+    return (
+        ValueStreamMap.objects.visible_to(user)
+        .select_related("team__site__organisation", "current")
+        .annotate(step_count=Count("steps"))
+        .order_by("team__site__name", "team__name", "current_id", "state", "name", "pk")
+    )
+
+
+def get_map_for_user(user, map_id: int, *, action: str = "view_vsm") -> ValueStreamMap:
+    """The map if ``user`` may do ``action`` to it (``view_vsm`` or ``edit_vsm``): 404 when they
+    cannot see it, 403 with a reason when they can see it but not change it. Its team, site,
+    organisation and current state come joined, for the policy and the page."""
+    return policy.get_for_user(
+        user,
+        ValueStreamMap.objects.select_related("team__site__organisation", "current"),
+        action=action,
+        pk=map_id,
+    )
+
+
+def get_step_for_user(
+    user, map_id: int, step_id: int, *, action: str = "view_vsm"
+) -> ValueStreamStep:
+    """The step ``step_id`` of the map ``map_id``, if ``user`` may do ``action`` to the map (as
+    :func:`get_map_for_user`); 404 when the step is not on that map. ``step.map`` is the map
+    fetched here, so the policy's joins are not read again."""
+    m = get_map_for_user(user, map_id, action=action)
+    step = get_object_or_404(ValueStreamStep, pk=step_id, map=m)
+    step.map = m
+    return step
+
+
+def may_view_map(user, map_id: int) -> bool:
+    """Whether ``user`` may watch the map live: the same rule as viewing its page."""
+    m = ValueStreamMap.objects.select_related("team__site__organisation").filter(pk=map_id).first()
+    return m is not None and policy.can(user, "view_vsm", m)
+
+
+def live_context(map_id: int) -> dict | None:
+    """What every viewer of the map is sent after an edit (figures, drawing, table), read from
+    committed rows; None when the map is gone."""
+    m = (
+        ValueStreamMap.objects.select_related("team__site__organisation", "current")
+        .filter(pk=map_id)
+        .first()
+    )
+    if m is None:
+        return None
+    return {"map": m, "ws": workspace(m)}
+
+
+def steps_of(m: ValueStreamMap) -> list[ValueStreamStep]:
+    """Steps in order with their kaizen bursts and ideas (two queries), each carrying its own
+    URLs in ``step.urls`` — reversed once per map, not once per step, as a 60-step map has
+    hundreds of links."""
+    steps = list(
+        m.steps.order_by("position", "pk").prefetch_related(
+            # A plain list: a related manager per step costs more than the rest of the page.
+            Prefetch(
+                "bursts", queryset=KaizenBurst.objects.select_related("idea"), to_attr="burst_list"
+            ),
+        )
+    )
+    sentinel = 987654321
+    patterns = {
+        name: reverse(f"maps:step-{name}", args=[m.pk, sentinel])
+        for name in ("edit", "move", "delete")
+    }
+    idea_pattern = _idea_url_pattern(sentinel)
+    for s in steps:
+        # Strings, not ints: the template engine localises every number it prints, and a
+        # 60-step page prints step ids hundreds of times.
+        s.key = str(s.pk)
+        s.urls = {name: url.replace(str(sentinel), str(s.pk)) for name, url in patterns.items()}
+        s.urls["bursts"] = [
+            (b.idea.title, idea_pattern.replace(str(sentinel), str(b.idea_id)))
+            for b in s.burst_list
+        ]
+    return steps
+
+
+def _idea_url_pattern(sentinel: int) -> str:
+    return reverse("ideas:detail", args=[sentinel])
+
+
+def _data_lines(s: ValueStreamStep, r: calc.StepResult) -> tuple[str, ...]:
+    lines = []
+    if s.cycle_s is not None:
+        lines.append(f"P/T {calc.fmt_duration(s.cycle_s)}")
+    if s.lead_s is not None:
+        typed_days = s.lead_unit == "d"
+        lines.append(
+            f"L/T {calc.fmt_num(s.lead_s / calc.CALENDAR_DAY_S, 2)} d"
+            if typed_days
+            else f"L/T {calc.fmt_duration(r.lead_s)}"
+        )
+    if s.pct_ca is not None:
+        lines.append(f"%C&A {calc.fmt_num(s.pct_ca)} %")
+    if s.operators is not None:
+        lines.append(f"People {calc.fmt_num(s.operators)}")
+    if s.uptime_pct is not None:
+        lines.append(f"Uptime {calc.fmt_num(s.uptime_pct)} %")
+    if s.changeover_s is not None:
+        lines.append(f"C/O {calc.fmt_duration(s.changeover_s)}")
+    if s.batch_size is not None:
+        lines.append(f"Batch {calc.fmt_num(s.batch_size)}")
+    if s.performed_by:
+        lines.append(s.performed_by)
+    if s.rework:
+        lines.append(f"↺ Rework: {s.rework}")
+    return tuple(lines)
+
+
+def demand_text(m: ValueStreamMap) -> str:
+    return f"Demand {calc.fmt_num(float(m.demand))} {m.get_demand_period_display()}"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One step as the table shows it: figures already formatted for people."""
+
+    step: ValueStreamStep
+    r: calc.StepResult
+    number: str
+    wait: str
+    process: str
+    lead: str
+    effective: str
+    capacity: str
+    pct_ca: str
+
+
+def _row(step: ValueStreamStep, r: calc.StepResult, m: ValueStreamMap, day_length_s: float) -> Row:
+    working = m.day_convention == "working"
+    w = r.wait_before
+    if w.is_empty:
+        wait = "—"
+    elif w.days_of_demand is not None:
+        wait = f"{calc.fmt_num(w.days_of_demand, 2)} days of demand"
+    else:
+        wait = calc.fmt_lead(w.seconds, day_length_s, working=working)
+    return Row(
+        step=step,
+        r=r,
+        number=str(r.index + 1),
+        wait=wait,
+        process=calc.fmt_duration(r.process_s),
+        lead=calc.fmt_lead(r.lead_s, day_length_s, working=working),
+        effective="—" if r.effective_ct_s is None else calc.fmt_duration(r.effective_ct_s),
+        capacity="—" if r.capacity_per_day is None else calc.fmt_num(r.capacity_per_day, 1),
+        pct_ca="—" if r.pct_ca is None else f"{calc.fmt_num(r.pct_ca)} %",
+    )
+
+
+@dataclass
+class Workspace:
+    map: ValueStreamMap
+    steps: list[ValueStreamStep]
+    result: calc.Result | None
+    errors: dict[str, str]
+    drawing: draw.Drawing | None
+    rows: list[Row]
+
+    @property
+    def fig(self) -> dict[str, calc.Figure]:
+        return {f.key: f for f in self.result.figures} if self.result else {}
+
+    @property
+    def wait_after(self) -> str:
+        if not self.result or self.result.wait_after.is_empty:
+            return "—"
+        w = self.result.wait_after
+        if w.days_of_demand is not None:
+            return f"{calc.fmt_num(w.days_of_demand, 2)} days of demand"
+        return calc.fmt_lead(
+            w.seconds, self.result.day_length_s, working=self.map.day_convention == "working"
+        )
+
+    @property
+    def svg(self) -> str:
+        return draw.to_svg(self.drawing, id_prefix=f"vsm-{self.map.pk}") if self.drawing else ""
+
+
+def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> Workspace:
+    """Everything the map page shows: figures, drawing and table rows, or what is wrong."""
+    steps = steps_of(m) if steps is None else steps
+    try:
+        result = calc.compute(m.as_input(steps))
+    except calc.InvalidInput as bad:
+        return Workspace(m, steps, None, bad.errors, None, [])
+    draw_steps = [
+        draw.DrawStep(
+            name=s.name,
+            data_lines=_data_lines(s, r),
+            bursts=tuple(s.urls["bursts"]),
+        )
+        for s, r in zip(steps, result.steps, strict=True)
+    ]
+    drawing = draw.build(
+        name=m.name,
+        customer=m.customer,
+        supplier=m.supplier,
+        steps=draw_steps,
+        result=result,
+        demand_text=demand_text(m),
+        information_flows=m.information_flows,
+    )
+    rows = [_row(s, r, m, result.day_length_s) for s, r in zip(steps, result.steps, strict=True)]
+    return Workspace(m, steps, result, {}, drawing, rows)
+
+
+def family_of(m: ValueStreamMap) -> tuple[ValueStreamMap, list[ValueStreamMap]]:
+    """The current state and its futures (target first), one query for the futures."""
+    current = m.current if m.state == ValueStreamMap.State.FUTURE and m.current_id else m
+    futures = list(
+        ValueStreamMap.objects.filter(current=current).order_by("-is_target", "created_at", "pk")
+    )
+    return current, futures
+
+
+@dataclass
+class Comparison:
+    current: Workspace
+    future: Workspace
+    deltas: list[calc.Delta]
+
+
+def compare(current: ValueStreamMap, future: ValueStreamMap) -> Comparison:
+    a, b = workspace(current), workspace(future)
+    deltas = calc.compare(a.result, b.result) if a.result and b.result else []
+    return Comparison(a, b, deltas)

@@ -1,0 +1,149 @@
+"""A card can name the value-stream map step it improves; the map shows the card under that
+step. The map page is the ideas app's, so kaizen serves the cards as a fragment it loads."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from kaizen import actions
+from kaizen.models import Card
+from tests.ideas.maps.conftest import add_steps, make_map
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _map(team, user, name="New claim"):
+    m = make_map(team, user, name=name)
+    (step,) = add_steps(m, 1)
+    return m, step
+
+
+def cards_url(m) -> str:
+    return reverse("kaizen:map-cards", args=[m.pk])
+
+
+@pytest.fixture
+def step(team_a, lee):
+    return _map(team_a, lee)[1]
+
+
+@pytest.fixture
+def linked_card(make_cards, col, step):
+    (card,) = make_cards(1, col("Plan"))
+    Card.objects.filter(pk=card.pk).update(vsm_step=step)
+    card.refresh_from_db()
+    return card
+
+
+def test_a_lead_links_a_card_to_a_step_and_the_map_shows_it(client, lee, make_cards, col, step):
+    (card,) = make_cards(1, col("Plan"))
+    client.force_login(lee)
+    page = client.get(reverse("kaizen:card", args=[card.pk])).content.decode()
+    assert f"New claim: {step.name}" in page  # offered in the edit form
+    response = client.post(
+        reverse("kaizen:card", args=[card.pk]),
+        {"title": card.title, "version": card.version, "vsm_step": step.pk},
+    )
+    assert response.status_code == 302
+    card.refresh_from_db()
+    assert card.vsm_step == step
+
+    page = client.get(reverse("kaizen:card", args=[card.pk])).content.decode()
+    assert "Improves the step" in page and step.map.get_absolute_url() in page
+    # The map page asks kaizen for its steps' cards as it loads, with a link for no script...
+    map_page = client.get(step.map.get_absolute_url()).content.decode()
+    url = cards_url(step.map)
+    assert f'hx-get="{url}" hx-trigger="load"' in map_page and f'href="{url}"' in map_page
+    assert f'<div id="step-cards-{step.pk}"></div>' in map_page
+    # ...and the card comes back in the box of the step it improves, swapped in by id.
+    fragment = client.get(url, **HTMX).content.decode()
+    assert f'<div id="step-cards-{step.pk}" hx-swap-oob="true">' in fragment
+    assert f'Kaizen card: <a href="{reverse("kaizen:card", args=[card.pk])}">{card.title}</a>' in (
+        fragment
+    )
+
+
+def test_a_step_of_another_teams_map_is_refused(lee, olu, team_b, make_cards, col):
+    (card,) = make_cards(1, col("Plan"))
+    _, other_step = _map(team_b, olu, name="Crime report")
+    with pytest.raises(ValidationError, match="not working on this board"):
+        actions.edit_card(
+            card, expected_version=card.version, title=card.title, vsm_step=other_step, by=lee
+        )
+    assert Card.objects.get(pk=card.pk).vsm_step is None
+
+
+# --- The cards fragment ---------------------------------------------------------------------
+
+
+def test_anonymous_people_are_sent_to_sign_in_for_a_maps_cards(client, step, linked_card):
+    response = client.get(cards_url(step.map), **HTMX)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_maps_cards_are_404_to_people_who_may_not_see_the_map(client, cast, step, linked_card):
+    for outsider in ("priya", "nobody"):
+        client.force_login(cast[outsider])
+        assert client.get(cards_url(step.map), **HTMX).status_code == 404
+        assert client.get(cards_url(step.map)).status_code == 404
+
+
+def test_anyone_who_may_read_the_map_sees_its_cards(client, cast, step, linked_card):
+    # Wendy works in another team of the site: she reads New Claims' map and board.
+    client.force_login(cast["wendy"])
+    fragment = client.get(cards_url(step.map), **HTMX).content.decode()
+    assert linked_card.get_absolute_url() in fragment and "<html" not in fragment
+
+
+def test_the_cards_fragment_refuses_a_post(client, cast, step):
+    client.force_login(cast["sam"])
+    assert client.post(cards_url(step.map)).status_code == 405
+
+
+def test_without_script_the_link_leads_to_a_page_of_the_maps_cards(client, cast, step, linked_card):
+    client.force_login(cast["sam"])
+    response = client.get(cards_url(step.map))
+    body = response.content.decode()
+    assert response.status_code == 200 and "<html" in body
+    assert f"<h2>{step.name}</h2>" in body and linked_card.get_absolute_url() in body
+    assert f'href="{step.map.get_absolute_url()}"' in body  # back to the map
+    assert "hx-swap-oob" not in body
+
+
+def test_a_card_on_a_board_the_person_cannot_see_is_left_out(
+    client, cast, step, linked_card, board_b
+):
+    hidden = actions.create_card(
+        board_b, title="Not yours", column=board_b.columns.first(), by=cast["olu"]
+    )
+    Card.objects.filter(pk=hidden.pk).update(vsm_step=step)
+    client.force_login(cast["sam"])
+    fragment = client.get(cards_url(step.map), **HTMX).content.decode()
+    assert linked_card.get_absolute_url() in fragment
+    assert "Not yours" not in fragment and hidden.get_absolute_url() not in fragment
+
+
+def test_a_map_without_cards_answers_nothing_to_swap(client, cast, step):
+    client.force_login(cast["sam"])
+    fragment = client.get(cards_url(step.map), **HTMX).content.decode()
+    assert "step-cards" not in fragment
+    page = client.get(cards_url(step.map)).content.decode()
+    assert "No kaizen card improves a step of this map yet." in page
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_a_maps_cards_query_count_is_flat_across_steps_and_cards(
+    client, cast, team_a, lee, make_cards, col, n, django_assert_max_num_queries
+):
+    m = make_map(team_a, lee)
+    steps = add_steps(m, n)
+    for step, card in zip(steps, make_cards(n, col("Plan")), strict=True):
+        Card.objects.filter(pk=card.pk).update(vsm_step=step)
+    client.force_login(cast["sam"])
+    with django_assert_max_num_queries(7):
+        fragment = client.get(cards_url(m), **HTMX).content.decode()
+    assert fragment.count("hx-swap-oob") == n
+    with django_assert_max_num_queries(7):
+        assert client.get(cards_url(m)).status_code == 200
