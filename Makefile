@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check-migrations browser-deps clean
+.PHONY: run test lint typecheck lint-imports check-migrations browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,10 +34,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+typecheck: $(STAMP)
+	DEBUG=1 $(BIN)/mypy
+
+# The one-way app dependencies (leanhub <- ideas <- kaizen <- metrics); tests/test_architecture.py
+# runs the same check inside the test suite.
+lint-imports: $(STAMP)
+	$(BIN)/lint-imports
+
 check-migrations: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: $(STAMP) browser-deps lint check-migrations
+test: $(STAMP) browser-deps lint typecheck check-migrations
 	@bash scripts/test.sh
 
 clean:

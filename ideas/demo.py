@@ -233,7 +233,7 @@ def _write_history(idea: Idea, spec: DemoIdea, people: dict, raised: datetime.da
     """The idea's timeline as it would have happened: a response every few days."""
     responder = people.get(spec.responder)
     at = raised
-    previous = S.NEW
+    previous: str = S.NEW
     for step, status in enumerate(spec.path):
         at = at + datetime.timedelta(days=2 + step * 3, hours=2)
         IdeaEvent.objects.create(

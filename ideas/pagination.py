@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -10,6 +13,7 @@ class CappedPaginator(Paginator):
     """Counts at most ``cap`` rows (a LIMITed subquery), so the cost of a page does not grow
     with the table. ``capped`` says whether there are more than ``cap``."""
 
+    object_list: QuerySet[Any]
     cap = 2000
     capped = False
 

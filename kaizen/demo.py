@@ -5,6 +5,7 @@ board the agencies work together. Idempotent: cards are found by title on their 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -97,7 +98,7 @@ BOARDS = {
     ),
 }
 
-JOINT = {
+JOINT: dict[str, Any] = {
     "name": "Eskdale: one front door for people moving into work",
     "teams": [
         ("Eskdale Jobcentre Plus district", "Carrow Jobcentre", "New Claims"),
@@ -133,11 +134,11 @@ def seed() -> dict[str, int]:
         board = ensure_team_board(team)
         Column.objects.filter(board=board, name="Do").update(wip_limit=3)
         made += _cards(board, cards, people, lead, now)
-    teams = [
+    found = [
         Team.objects.filter(site__organisation__name=o, site__name=s, name=t).first()
         for o, s, t in JOINT["teams"]
     ]
-    teams = [t for t in teams if t]
+    teams = [t for t in found if t]
     if teams:
         board, created = Board.objects.get_or_create(name=JOINT["name"], team=None)
         if created:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from statistics import median
+from typing import TypedDict
 
 DONE = "done"
 BACKLOG = "backlog"
@@ -34,6 +35,14 @@ class Transition:
     at: datetime
 
 
+class FlowSummary(TypedDict):
+    finished: int
+    in_progress: int
+    waiting: int
+    median_lead_days: float | None
+    median_cycle_days: float | None
+
+
 def _days(delta: timedelta) -> float:
     return round(delta.total_seconds() / 86400, 1)
 
@@ -48,7 +57,7 @@ def cycle_time(card: CardFacts) -> float | None:
     return _days(card.done_at - card.started_at)
 
 
-def summarise(cards: Iterable[CardFacts], kinds: dict[int, str], *, now: datetime) -> dict:
+def summarise(cards: Iterable[CardFacts], kinds: dict[int, str], *, now: datetime) -> FlowSummary:
     """Median lead and cycle time of finished cards, and how many cards are in each state."""
     cards = list(cards)
     leads = [t for t in (lead_time(c) for c in cards) if t is not None]

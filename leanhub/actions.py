@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 
 from leanhub import audit, policy
-from leanhub.models import TeamAnnouncement, User
+from leanhub.models import Team, TeamAnnouncement, User
 from leanhub.notifications import notify
 
 
 @transaction.atomic
-def post_team_announcement(team, *, message: str, by: User) -> TeamAnnouncement:
+def post_team_announcement(team: Team, *, message: str, by: User) -> TeamAnnouncement:
     """Post a note to the whole team; every member is notified live. Leads and managers only."""
     policy.require(
         by, "announce_to_team", team, reason="Only a lead or manager of this team can post to it."

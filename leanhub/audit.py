@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 
-from leanhub.models import AuditEvent
+from leanhub.models import AuditEvent, User
 
 
 def record(
-    actor, verb: str, target: models.Model | None = None, payload: dict[str, Any] | None = None
+    actor: User | AnonymousUser | None,
+    verb: str,
+    target: models.Model | None = None,
+    payload: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write one audit event. ``payload`` must be small and JSON-serialisable (ids, amounts, notes)."""
     return AuditEvent.objects.create(
@@ -24,7 +29,7 @@ def record(
     )
 
 
-def events_for(target: models.Model):
+def events_for(target: models.Model) -> QuerySet[AuditEvent]:
     """The audit events about one object, newest first."""
     return AuditEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)

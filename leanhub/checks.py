@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
@@ -22,7 +26,9 @@ def _secret_key_missing() -> bool:
 # A deployment check (`check --deploy`): offline commands such as makemigrations must still run
 # without the key; the server entry points refuse to start without it.
 @checks.register(checks.Tags.security, deploy=True)
-def secret_key_is_set(app_configs, **kwargs) -> list[checks.CheckMessage]:
+def secret_key_is_set(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[checks.CheckMessage]:
     if _secret_key_missing():
         return [checks.Error(STARTUP_REFUSAL, id="leanhub.E001")]
     return []

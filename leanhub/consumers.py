@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from leanhub import realtime
+
+if TYPE_CHECKING:
+    from leanhub.models import User
 
 # Close codes in the application range so the client can tell "not allowed" from a drop.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 
 
-class FragmentConsumer(AsyncWebsocketConsumer):
+# channels ships no type information, so its base class is Any to mypy.
+class FragmentConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     """Base for every live socket: subclasses say which groups a user may join."""
 
-    async def groups_for(self, user) -> list[str] | None:
+    async def groups_for(self, user: User) -> list[str] | None:
         """The groups to join, or None to refuse. Runs the policy; no other logic here."""
         raise NotImplementedError
 
@@ -39,12 +45,12 @@ class FragmentConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """Clients never write through the socket; writes are POSTs. Ignore anything sent."""
 
-    async def fragment_push(self, event: dict) -> None:
+    async def fragment_push(self, event: dict[str, Any]) -> None:
         await self.send(text_data=event["html"])
 
 
 class PersonalConsumer(FragmentConsumer):
     """Each signed-in person's own feed: the notification count, and anything else for them alone."""
 
-    async def groups_for(self, user) -> list[str] | None:
+    async def groups_for(self, user: User) -> list[str] | None:
         return [realtime.user_group(user.pk)]

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from leanhub import policy
-from leanhub.models import Notification, Role
+from leanhub.models import Notification, Role, User
 
 
-def _link(label: str, name: str, *args) -> dict | None:
+class NavItem(TypedDict):
+    label: str
+    url: str
+
+
+def _link(label: str, name: str, *args: object) -> NavItem | None:
     try:
         return {"label": label, "url": reverse(name, args=args)}
     except NoReverseMatch:
         return None
 
 
-def nav_items(user) -> list[dict]:
+def nav_items(user: User | AnonymousUser) -> list[NavItem]:
     """Navigation ordered by what the role does first: staff raise ideas, leads run their board,
     managers read their dashboard and verify savings, partnership leads watch their place.
     The LeanHub name at the top leads home."""
     scope = policy.scope_of(user)
     role = scope.primary_role
-    items: list[dict | None]
+    items: list[NavItem | None]
     if role == Role.STAFF:
         items = [
             _link("Raise an idea", "ideas:new"),
@@ -63,7 +71,7 @@ def nav_items(user) -> list[dict]:
     if scope.is_admin:
         items.append(_link("Administration", "admin:index"))
     seen: set[str] = set()
-    unique = []
+    unique: list[NavItem] = []
     for item in items:
         if item and item["url"] not in seen:
             seen.add(item["url"])
@@ -71,7 +79,7 @@ def nav_items(user) -> list[dict]:
     return unique
 
 
-def navigation(request: HttpRequest) -> dict:
+def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 
@@ -186,15 +187,16 @@ def seed() -> dict[str, int]:
         user.full_name = person.full_name
         user.is_staff = user.is_superuser = person.role == Role.ADMIN
         user.save()
-        kind, _, key = person.scope.partition(":")
-        scope = {
+        scope_kind, _, key = person.scope.partition(":")
+        # The lookup naming the membership's one scope (keyword arguments for get_or_create).
+        scopes: dict[str, dict[str, Any]] = {
             "team": {"team": teams.get(key)},
             "site": {"site": sites.get(key)},
             "org": {"organisation": orgs.get(key)},
             "place": {"place": place},
             "admin": {"place": place},
-        }[kind]
-        Membership.objects.get_or_create(user=user, role=person.role, **scope)
+        }
+        Membership.objects.get_or_create(user=user, role=person.role, **scopes[scope_kind])
 
     return {
         "organisations": len(orgs),

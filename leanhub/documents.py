@@ -91,7 +91,7 @@ def _strip(pages: list[PdfObject]) -> None:
     seen: set[int] = set()
     stack = list(pages)
     while stack:
-        obj = stack.pop()
+        obj: PdfObject | None = stack.pop()
         if isinstance(obj, IndirectObject):
             obj = obj.get_object()
         if id(obj) in seen or not isinstance(obj, (DictionaryObject, ArrayObject)):
@@ -119,10 +119,12 @@ def _is_unsafe_action(value: PdfObject | None) -> bool:
     # A dictionary without /S under /A is something else (a measurement's number format).
     if not (isinstance(action, DictionaryObject) and "/S" in action):
         return False
-    if action["/S"] not in SAFE_ACTIONS:
+    # A name (a str to Python), or whatever a malformed file put there.
+    kind: object = action["/S"]
+    if kind not in SAFE_ACTIONS:
         return True
     # A web link may only go to a web page or an e-mail address, never run a script.
-    if action["/S"] == "/URI":
+    if kind == "/URI":
         uri = str(action.get("/URI", "")).strip().lower()
         return not uri.startswith(SAFE_URI_SCHEMES)
     return False

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 
 # Only our own scripts, styles and images; websockets back to the same host.
@@ -38,7 +40,14 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
-def paginate(request: HttpRequest, queryset, *, per_page: int = 25) -> Page:
+T = TypeVar("T")
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any, T] | Sequence[T], *, per_page: int = 25
+) -> Page[T]:
+    """The page of ``queryset`` (or a list) that ``?page=`` asks for: the first page for a missing
+    or malformed number, the last for one past the end."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 

@@ -47,6 +47,7 @@ def process(
             f"{filename} is {len(data) / 1024 / 1024:.1f} MB; photos can be at most "
             f"{max_bytes // 1024 // 1024} MB."
         )
+    image: Image.Image
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

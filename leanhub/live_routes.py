@@ -5,8 +5,9 @@ from __future__ import annotations
 from importlib import import_module
 
 from django.conf import settings
+from django.urls import URLPattern, URLResolver
 
-websocket_urlpatterns: list = []
+websocket_urlpatterns: list[URLPattern | URLResolver] = []
 for app in settings.INSTALLED_APPS:
     if app in {"leanhub", "ideas", "kaizen", "metrics"}:
         try:

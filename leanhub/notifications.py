@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from leanhub import realtime
-from leanhub.models import Notification
+from leanhub.models import Notification, User
 
 
-def unread_count(user) -> int:
+def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user).unread().count()
 
 
@@ -24,7 +25,9 @@ def _push_count(user_id: int) -> None:
     )
 
 
-def notify(recipients: Iterable, *, message: str, url: str = "", actor=None) -> list[Notification]:
+def notify(
+    recipients: Iterable[User], *, message: str, url: str = "", actor: User | None = None
+) -> list[Notification]:
     """Tell each recipient (except the actor) something happened; counts update live on commit."""
     actor_id = getattr(actor, "pk", None)
     rows = [
@@ -34,12 +37,12 @@ def notify(recipients: Iterable, *, message: str, url: str = "", actor=None) -> 
     ]
     created = Notification.objects.bulk_create(rows)
     for row in rows:
-        transaction.on_commit(lambda uid=row.recipient_id: _push_count(uid))
+        transaction.on_commit(partial(_push_count, row.recipient_id))
     return created
 
 
 @transaction.atomic
-def mark_all_read(*, by) -> int:
+def mark_all_read(*, by: User) -> int:
     """Mark every unread notification of ``by`` as read; push the new (zero) count."""
     changed = Notification.objects.filter(recipient=by).unread().update(read_at=timezone.now())
     transaction.on_commit(lambda: _push_count(by.pk))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,14 +81,15 @@ class Geometry:
 
 
 def geometry(
-    result: SPCResult, *, annotations: list[tuple[date, str]] = (), frame: Frame = FULL
+    result: SPCResult, *, annotations: Sequence[tuple[date, str]] = (), frame: Frame = FULL
 ) -> Geometry | None:
     points = result.points
     if not points:
         return None
     values = [p.value for p in points]
     for seg in result.segments:
-        if seg.has_limits:
+        # A segment has both limits or neither (seg.has_limits).
+        if seg.lower_limit is not None and seg.upper_limit is not None:
             values += [seg.lower_limit, seg.upper_limit]
     if result.target is not None:
         values.append(float(result.target))
@@ -122,7 +124,7 @@ def geometry(
             continue
         x1, x2 = x(seg.start), x(seg.end - 1)
         means.append(Line(x1, y(seg.mean), x2, y(seg.mean)))
-        if seg.has_limits:
+        if seg.lower_limit is not None and seg.upper_limit is not None:
             limits.append(Line(x1, y(seg.upper_limit), x2, y(seg.upper_limit)))
             limits.append(Line(x1, y(seg.lower_limit), x2, y(seg.lower_limit)))
     target = None

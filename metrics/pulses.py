@@ -8,14 +8,26 @@ of at least five, and the pulse's measure gets that week's mean then — never b
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypedDict, cast
 
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from metrics.models import MINIMUM_PULSE_GROUP, Observation, Survey, SurveyResponse
+
+
+class PulseWeek(TypedDict):
+    """One finished week of one staff pulse: the week's start (as the database truncates it),
+    how many answered, and their mean score."""
+
+    survey_id: int
+    week: date
+    n: int
+    mean: float
 
 
 def week_start(day: date) -> date:
@@ -26,11 +38,13 @@ def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def finished_weeks(responses: QuerySet, *, today: date | None = None) -> list[dict]:
+def finished_weeks(
+    responses: QuerySet[SurveyResponse], *, today: date | None = None
+) -> list[PulseWeek]:
     """The finished weeks of ``responses`` (staff pulse answers) with at least
     MINIMUM_PULSE_GROUP answers each: one row per survey and week, with n and the mean."""
     this_week = week_start(today or timezone.localdate())
-    return list(
+    rows = (
         responses.filter(created_at__lt=_midnight(this_week))
         .annotate(week=TruncWeek("created_at"))
         .order_by()
@@ -39,9 +53,11 @@ def finished_weeks(responses: QuerySet, *, today: date | None = None) -> list[di
         .filter(n__gte=MINIMUM_PULSE_GROUP)
         .order_by("survey_id", "week")
     )
+    # values() rows are plain dicts to the type checker; these have exactly PulseWeek's keys.
+    return cast(list[PulseWeek], list(rows))
 
 
-def shown_q(weeks: list[dict]) -> Q:
+def shown_q(weeks: list[PulseWeek]) -> Q:
     """The answers inside ``weeks`` (rows of :func:`finished_weeks`): all that may be shown."""
     q = Q(pk__in=[])
     for row in weeks:
@@ -54,7 +70,9 @@ def shown_q(weeks: list[dict]) -> Q:
     return q
 
 
-def close_weeks(*, surveys=None, today: date | None = None, weeks_back: int = 8) -> int:
+def close_weeks(
+    *, surveys: Iterable[Survey | int] | None = None, today: date | None = None, weeks_back: int = 8
+) -> int:
     """Give each staff pulse's measure the mean of every finished week (within ``weeks_back``)
     that reached MINIMUM_PULSE_GROUP answers and has no figure yet. Idempotent: run it daily,
     and on a pulse's first answer of a new week. Returns the number of figures written."""
@@ -94,7 +112,7 @@ def close_weeks(*, surveys=None, today: date | None = None, weeks_back: int = 8)
     return len(new)
 
 
-def _as_date(value) -> date:
+def _as_date(value: date) -> date:
     if isinstance(value, datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value

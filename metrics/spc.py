@@ -28,7 +28,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Literal, TypedDict
 
 LIMIT = 2.66
 TWO_SIGMA = 2 * LIMIT / 3
@@ -238,10 +238,23 @@ def _mean(xs: Sequence[float]) -> float:
     return math.fsum(xs) / len(xs)
 
 
+class _Lines(TypedDict):
+    """A segment's bounds and lines, as keyword arguments for :class:`Segment`."""
+
+    start: int
+    end: int
+    mean: float | None
+    mean_moving_range: float | None
+    lower_limit: float | None
+    upper_limit: float | None
+    lower_two_sigma: float | None
+    upper_two_sigma: float | None
+
+
 def _limits(ys: list[float], start: int, end: int, fix_after: int | None, screen: bool) -> Segment:
     basis = ys[:fix_after] if fix_after else ys
     fixed_on = len(basis) if fix_after and len(ys) > fix_after else None
-    empty = {
+    empty: _Lines = {
         "start": start,
         "end": end,
         "mean": None,
@@ -287,16 +300,17 @@ def _judge(
     ys: list[float], ds: list[date | None], seg: Segment, number: int, improvement: int
 ) -> list[Point]:
     idx = range(seg.start, seg.end)
-    if not seg.has_limits:
+    mean, lower, upper = seg.mean, seg.lower_limit, seg.upper_limit
+    lower_two, upper_two = seg.lower_two_sigma, seg.upper_two_sigma
+    # Without limits (not seg.has_limits) there is nothing to judge against; _limits sets either
+    # all of these lines or none but the mean.
+    if mean is None or lower is None or upper is None or lower_two is None or upper_two is None:
         return [Point(i, ys[i], ds[i], number, "no_limits", 0) for i in idx]
     y = ys[seg.start : seg.end]
     n = len(y)
-    side = [_sign(v - seg.mean) for v in y]
-    outside = [v > seg.upper_limit or v < seg.lower_limit for v in y]
-    close = [
-        not o and (v > seg.upper_two_sigma or v < seg.lower_two_sigma)
-        for v, o in zip(y, outside, strict=True)
-    ]
+    side = [_sign(v - mean) for v in y]
+    outside = [v > upper or v < lower for v in y]
+    close = [not o and (v > upper_two or v < lower_two) for v, o in zip(y, outside, strict=True)]
 
     # A trend: 7 points each strictly above (or below) the one before. Every point of it counts.
     trend = [0] * n
@@ -366,11 +380,13 @@ def _variation(last: Point) -> str:
 
 
 def _assurance(seg: Segment, improvement: str, target: float | None) -> str | None:
-    if target is None or improvement == "neutral" or not seg.has_limits:
+    lower, upper = seg.lower_limit, seg.upper_limit
+    # A segment has both limits or neither (seg.has_limits).
+    if target is None or improvement == "neutral" or lower is None or upper is None:
         return None
-    if target > seg.upper_limit:
+    if target > upper:
         return "fail" if improvement == "increase" else "pass"
-    if target < seg.lower_limit:
+    if target < lower:
         return "pass" if improvement == "increase" else "fail"
     return "hit_and_miss"
 

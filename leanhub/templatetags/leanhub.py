@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 
 register = template.Library()
 
+# Filters take whatever a template hands them (Decimal, int, str, None) and answer "—" for
+# anything that is not a number, hence Any.
+
 
 @register.filter
-def money(value) -> str:
+def money(value: Any) -> str:
     """£ with thousands separators; whole pounds from £1,000 up, pence below."""
     if value is None or value == "":
         return "—"
@@ -27,7 +31,7 @@ def money(value) -> str:
 
 
 @register.filter
-def percent_of(part, whole) -> str:
+def percent_of(part: Any, whole: Any) -> str:
     try:
         part, whole = Decimal(part), Decimal(whole)
     except (InvalidOperation, TypeError, ValueError):

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from leanhub import demo
@@ -9,7 +12,7 @@ from leanhub.models import Organisation
 class Command(BaseCommand):
     help = "Create (or refresh) the Eskdale demo place, its agencies, teams and demo people."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--if-empty",
             action="store_true",
@@ -19,7 +22,9 @@ class Command(BaseCommand):
             "--quiet-logins", action="store_true", help="Do not print the demo logins."
         )
 
-    def handle(self, *args, if_empty: bool = False, quiet_logins: bool = False, **options) -> None:
+    def handle(
+        self, *args: Any, if_empty: bool = False, quiet_logins: bool = False, **options: Any
+    ) -> None:
         if if_empty and Organisation.objects.exists():
             self.stdout.write("The database already has data; demo data left as it is.")
         else:
