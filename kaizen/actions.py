@@ -542,8 +542,6 @@ PLAN_FIELDS = (
     "hypothesis",
     "baseline",
     "target",
-    "measure",
-    "change_date",
     "planned_actions",
 )
 CHECK_FIELDS = ("result", "evidence")
@@ -561,44 +559,11 @@ def update_cycle(cycle: Cycle, *, by, **fields) -> Cycle:
     unknown = set(fields) - set(PLAN_FIELDS) - set(CHECK_FIELDS)
     if unknown:
         raise ValueError(f"Not a plan or check field: {sorted(unknown)}")
-    measure = fields.get("measure")
-    if measure is not None:
-        from kaizen.queries import card_teams
-        from metrics.models import Measure
-
-        allowed = Measure.objects.visible_to(by).relevant_to(*card_teams(cycle.card))
-        if not allowed.filter(pk=measure.pk).exists():
-            raise ValidationError({"measure": "Choose a measure of the card's own teams."})
     for name, value in fields.items():
         setattr(cycle, name, value)
     cycle.save(update_fields=list(fields))
-    if {"measure", "change_date"} & set(fields):
-        _mark_change_on_chart(cycle)
     audit.record(by, "cycle.updated", cycle.card, {"cycle": cycle.number, "fields": sorted(fields)})
     return cycle
-
-
-def _mark_change_on_chart(cycle: Cycle) -> None:
-    """Keep the cycle's mark on its measure's SPC chart in step with the plan: one annotation
-    on the day the change went live, moved or removed when the plan changes. Limits are not
-    rebased automatically; whoever runs the measure decides that on the chart."""
-    from metrics.models import Annotation
-
-    if cycle.measure_id is None or cycle.change_date is None:
-        Annotation.objects.filter(cycle=cycle).delete()
-        return
-    card = cycle.card
-    label = f"{card.title} (PDCA cycle {cycle.number})"
-    mark = {
-        "measure_id": cycle.measure_id,
-        "date": cycle.change_date,
-        "label": label[:120],
-        "idea_id": card.idea_id,
-    }
-    # A rebase chosen later by whoever runs the measure survives edits to the plan.
-    Annotation.objects.update_or_create(
-        cycle=cycle, defaults=mark, create_defaults={**mark, "rebase": False}
-    )
 
 
 @transaction.atomic

@@ -96,8 +96,6 @@ class PlanForm(forms.ModelForm):
             "hypothesis",
             "baseline",
             "target",
-            "measure",
-            "change_date",
             "planned_actions",
         ]
         widgets = {
@@ -105,29 +103,16 @@ class PlanForm(forms.ModelForm):
             "root_cause": forms.Textarea(attrs={"rows": 2}),
             "hypothesis": forms.Textarea(attrs={"rows": 2}),
             "planned_actions": forms.Textarea(attrs={"rows": 3}),
-            "change_date": DateInput(),
         }
         help_texts = {
             "baseline": "Where the measure is now, e.g. “38 minutes per claim”.",
-            "measure": "Optional: the team's measure this cycle should move. Its SPC chart "
-            "then shows the change.",
         }
 
-    def __init__(self, *args, measures=None, **kwargs) -> None:
-        """``measures``: those the cycle may be linked to (the card's teams' measures the
-        person can see)."""
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance and not self.is_bound:
             self.initial["whys_text"] = "\n".join(self.instance.whys or [])
-        self.fields["measure"].queryset = measures
-        self.fields["measure"].empty_label = "No measure linked"
         self.order_fields(["problem", "whys_text"])
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if data.get("change_date") and not data.get("measure"):
-            self.add_error("measure", "Choose the measure whose chart should show the change.")
-        return data
 
     def clean_whys_text(self) -> list[str]:
         whys = [

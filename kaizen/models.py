@@ -218,21 +218,6 @@ class Cycle(models.Model):
     hypothesis = models.TextField(blank=True, help_text="If we … then …")
     baseline = models.CharField(max_length=120, blank=True)
     target = models.CharField(max_length=120, blank=True)
-    # The measure the cycle should move; its SPC chart is marked on the day the change went live.
-    measure = models.ForeignKey(
-        "metrics.Measure",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="cycles",
-        verbose_name="Measure it should move",
-    )
-    change_date = models.DateField(
-        "The change went live on",
-        null=True,
-        blank=True,
-        help_text="Marked on the measure's chart, so before and after can be told apart.",
-    )
     planned_actions = models.TextField(blank=True)
     # Check
     result = models.TextField("Result against the target", blank=True)

@@ -133,21 +133,15 @@ def viewers_of(board_id: int) -> list:
     return list(seen.values())
 
 
-def card_story(card: Card, *, with_measures: bool = False) -> dict:
+def card_story(card: Card) -> dict:
     """A card's whole story for its page and its A3: cycles with actions and photos, moves.
-    ``with_measures``: each cycle linked to a measure also carries ``measure_summary``."""
+    (Where a cycle's measure stands is metrics' to show: the pages load its fragment.)"""
     cycles = list(
-        Cycle.objects.filter(card=card)
-        .select_related("measure")
-        .prefetch_related(
+        Cycle.objects.filter(card=card).prefetch_related(
             Prefetch("actions", queryset=CycleAction.objects.select_related("owner")),
             "photos",
         )
     )
-    for cycle in cycles:
-        cycle.measure_summary = (
-            measure_summary(cycle.measure) if with_measures and cycle.measure else None
-        )
     moves = list(
         CardMove.objects.filter(card=card).select_related("from_column", "to_column", "by")
     )
@@ -196,21 +190,4 @@ def flow_context(board: Board, *, now: datetime | None = None, days: int = 30) -
         "days": days,
         "cfd": cfd,
         "cfd_chart": chart.geometry(cfd, [(c.pk, c.name) for c in columns]),
-    }
-
-
-def measure_summary(measure) -> dict:
-    """Where a cycle's measure stands on its SPC chart: the latest point, the variation and
-    assurance the chart shows, or why there is not enough data. Two queries."""
-    from metrics import spc
-
-    observations = list(measure.observations.order_by("date").values_list("date", "value"))
-    rebase_at = list(measure.annotations.filter(rebase=True).values_list("date", flat=True))
-    result = measure.analyse(observations, rebase_at=rebase_at)
-    return {
-        "measure": measure,
-        "result": result,
-        "latest": observations[-1] if observations else None,
-        "variation": spc.VARIATION_LABELS.get(result.variation or "", ""),
-        "assurance": spc.ASSURANCE_LABELS.get(result.assurance or "", ""),
     }

@@ -313,7 +313,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
 @login_required
 def card_a3(request: HttpRequest, card_id: int) -> HttpResponse:
     card = queries.card_for_user(request.user, card_id)
-    return render(request, "kaizen/card_a3.html", queries.card_story(card, with_measures=True))
+    return render(request, "kaizen/card_a3.html", queries.card_story(card))
 
 
 @require_http_methods(["GET", "POST"])
@@ -364,7 +364,7 @@ def board_flow(request: HttpRequest, board_id: int) -> HttpResponse:
 
 
 def _cycle_for_user(request: HttpRequest, cycle_id: int) -> Cycle:
-    cycle = get_object_or_404(Cycle.objects.select_related("card", "measure"), pk=cycle_id)
+    cycle = get_object_or_404(Cycle.objects.select_related("card"), pk=cycle_id)
     cycle.card = queries.card_for_user(request.user, cycle.card_id)
     return cycle
 
@@ -382,13 +382,12 @@ def _cycle_page(
     request: HttpRequest, cycle: Cycle, status: int = 200, **forms_given
 ) -> HttpResponse:
     card = cycle.card
-    context = queries.card_story(card, with_measures=True)
+    context = queries.card_story(card)
     context.update(
         {
             "cycle": next((c for c in context["cycles"] if c.pk == cycle.pk), cycle),
             "can_edit": policy.can(request.user, "edit_card", card),
-            "plan_form": forms_given.get("plan_form")
-            or forms.PlanForm(instance=cycle, measures=_measures_for(request, card)),
+            "plan_form": forms_given.get("plan_form") or forms.PlanForm(instance=cycle),
             "check_form": forms_given.get("check_form") or forms.CheckForm(instance=cycle),
             "action_form": forms_given.get("action_form")
             or forms.ActionForm(people=_people_for(card)),
@@ -425,25 +424,11 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def cycle_plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle_for_user(request, cycle_id)
     policy.require(request.user, "edit_card", cycle.card)
-    form = forms.PlanForm(
-        request.POST,
-        instance=Cycle.objects.get(pk=cycle.pk),
-        measures=_measures_for(request, cycle.card),
-    )
+    form = forms.PlanForm(request.POST, instance=Cycle.objects.get(pk=cycle.pk))
     if not form.is_valid():
         return _cycle_page(request, cycle, status=400, plan_form=form)
     actions.update_cycle(cycle, by=request.user, **form.values())
     return redirect("kaizen:cycle", cycle.pk)
-
-
-def _measures_for(request: HttpRequest, card: Card):
-    from metrics.models import Measure
-
-    return (
-        Measure.objects.visible_to(request.user)
-        .relevant_to(*queries.card_teams(card))
-        .order_by("name", "pk")
-    )
 
 
 @require_POST

@@ -7,18 +7,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Avg
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ideas.models import Idea
-from kaizen.models import Card
+from kaizen.models import Card, Cycle
 from leanhub import audit, policy, realtime
 from leanhub.models import Team
 from metrics import csvimport, gains, pulses, queries
 from metrics.models import (
     Annotation,
+    CycleMeasure,
     Measure,
     Observation,
     Outcome,
@@ -384,3 +388,78 @@ def submit_response(
         defaults={"value": Decimal(str(round(figures["mean"], 4)))},
     )
     return response
+
+
+# --- The measure a PDCA cycle should move ----------------------------------------------------
+
+
+@transaction.atomic
+def link_cycle_to_measure(
+    cycle: Cycle,
+    *,
+    measure: Measure | None,
+    change_date: date | None,
+    by: AbstractBaseUser | AnonymousUser,
+) -> CycleMeasure | None:
+    """Name the measure ``cycle`` should move and the day its change went live; no measure and
+    no day unlinks it. Returns the link, or None once unlinked.
+
+    Refuses whoever may not edit the cycle's plan (the card's owners and the board's leads), and
+    with a ValidationError on ``measure``: a day without a measure, or a measure that is not one
+    of the card's teams' (``queries.measures_for_cycle``) that ``by`` can see. Keeps the cycle's
+    mark on the measure's SPC chart in step and writes the audit trail. Announces nothing: no
+    page showing a cycle or a chart is live.
+    """
+    card = cycle.card
+    policy.require(
+        by,
+        "edit_card",
+        card,
+        reason=_("Only the card's owners and the board's leads run its cycles."),
+    )
+    if measure is None and change_date is not None:
+        raise ValidationError(
+            {"measure": _("Choose the measure whose chart should show the change.")}
+        )
+    if measure is not None and not queries.measures_for_cycle(by, card).filter(pk=measure.pk):
+        raise ValidationError({"measure": _("Choose a measure of the card's own teams.")})
+    link: CycleMeasure | None
+    if measure is None:
+        CycleMeasure.objects.filter(cycle=cycle).delete()
+        link = None
+    else:
+        link, _created = CycleMeasure.objects.update_or_create(
+            cycle=cycle, defaults={"measure": measure, "change_date": change_date}
+        )
+    _mark_change_on_chart(cycle, link)
+    audit.record(
+        by,
+        "cycle.measure_changed",
+        card,
+        {
+            "cycle": cycle.number,
+            "measure": measure.pk if measure else None,
+            "change_date": change_date.isoformat() if change_date else None,
+        },
+    )
+    return link
+
+
+def _mark_change_on_chart(cycle: Cycle, link: CycleMeasure | None) -> None:
+    """One annotation on the measure's chart on the day the cycle's change went live, moved or
+    removed with the link. Limits are not rebased automatically: whoever runs the measure decides
+    that on the chart, and a rebase they chose survives a new day or measure."""
+    if link is None or link.measure_id is None or link.change_date is None:
+        Annotation.objects.filter(cycle=cycle).delete()
+        return
+    card = cycle.card
+    label = _("%(title)s (PDCA cycle %(number)s)") % {"title": card.title, "number": cycle.number}
+    mark = {
+        "measure_id": link.measure_id,
+        "date": link.change_date,
+        "label": label[:120],
+        "idea_id": card.idea_id,
+    }
+    Annotation.objects.update_or_create(
+        cycle=cycle, defaults=mark, create_defaults={**mark, "rebase": False}
+    )

@@ -15,7 +15,16 @@ from ideas.models import Idea
 from kaizen.models import Cycle
 from leanhub.models import Organisation, Team, User
 from metrics import actions, pulses
-from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey, SurveyResponse
+from metrics.models import (
+    Annotation,
+    CycleMeasure,
+    Measure,
+    Observation,
+    Outcome,
+    Saving,
+    Survey,
+    SurveyResponse,
+)
 
 JCP = "Eskdale Jobcentre Plus district"
 POL = "Eskdale Police"
@@ -106,9 +115,8 @@ def seed() -> dict[str, int]:
     cycle = Cycle.objects.filter(
         card__board__team=new_claims, card__title__startswith="Pre-fill the claim form", number=1
     ).first()
-    if cycle is not None and cycle.measure_id is None:
-        cycle.measure, cycle.change_date = minutes, change_day
-        cycle.save(update_fields=["measure", "change_date"])
+    if cycle is not None and not CycleMeasure.objects.filter(cycle=cycle).exists():
+        CycleMeasure.objects.create(cycle=cycle, measure=minutes, change_date=change_day)
         Annotation.objects.filter(pk=mark.pk).update(cycle=cycle)
     Outcome.objects.get_or_create(
         idea=idea,

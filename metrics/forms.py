@@ -9,6 +9,7 @@ from django import forms
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
 from kaizen.models import Board, Card
@@ -16,7 +17,15 @@ from leanhub import documents, images
 from leanhub.forms import DateInput
 from leanhub.models import Organisation, Team
 from metrics import csvimport
-from metrics.models import Annotation, Measure, Observation, Outcome, Saving, Survey
+from metrics.models import (
+    Annotation,
+    CycleMeasure,
+    Measure,
+    Observation,
+    Outcome,
+    Saving,
+    Survey,
+)
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
 EVIDENCE_TYPES = {
@@ -319,3 +328,31 @@ class ResponseForm(forms.Form):
     )
     # A field people never see or fill in: bots that fill every field give themselves away.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class CycleMeasureForm(forms.ModelForm):
+    """The measure a PDCA cycle should move and the day its change went live: no day without
+    a measure, and only a measure from ``measures``."""
+
+    class Meta:
+        model = CycleMeasure
+        fields = ["measure", "change_date"]
+        widgets = {"change_date": DateInput}
+        help_texts = {
+            "measure": _(
+                "Optional: the team's measure this cycle should move. Its SPC chart then shows "
+                "the change."
+            ),
+        }
+
+    def __init__(self, *args, measures: QuerySet[Measure], **kwargs) -> None:
+        """``measures``: those the cycle may be linked to (``queries.measures_for_cycle``)."""
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = measures
+        self.fields["measure"].empty_label = _("No measure linked")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("change_date") and not data.get("measure"):
+            self.add_error("measure", _("Choose the measure whose chart should show the change."))
+        return data

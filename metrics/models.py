@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from leanhub.models import Organisation, Place, Site, Team
 
@@ -459,3 +460,38 @@ class SurveyResponse(models.Model):
 
 MINIMUM_PULSE_GROUP = 5
 ZERO = Decimal("0")
+
+
+class CycleMeasure(models.Model):
+    """The measure a PDCA cycle should move and the day its change went live.
+
+    It lives here, not on the cycle, so that kaizen knows nothing of measures. The day is marked on
+    the measure's SPC chart (an ``Annotation`` with this cycle), so before and after can be told
+    apart; ``metrics.actions.link_cycle_to_measure`` keeps the two in step. A deleted measure
+    leaves the day behind, as the cycle's own field did before this model held it.
+    """
+
+    cycle = models.OneToOneField(
+        "kaizen.Cycle", on_delete=models.CASCADE, related_name="measure_link"
+    )
+    measure = models.ForeignKey(
+        Measure,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cycle_links",
+        verbose_name=_("Measure it should move"),
+    )
+    change_date = models.DateField(
+        _("The change went live on"),
+        null=True,
+        blank=True,
+        help_text=_("Marked on the measure's chart, so before and after can be told apart."),
+    )
+
+    class Meta:
+        verbose_name = _("measure of a PDCA cycle")
+        verbose_name_plural = _("measures of PDCA cycles")
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} → {self.measure_id} ({self.change_date})"

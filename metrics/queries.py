@@ -9,6 +9,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -27,11 +29,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from ideas.models import Idea
+from kaizen.models import Card, Cycle
+from kaizen.queries import card_teams
 from leanhub import policy
 from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role, Site, Team
 from metrics import chart, gains, spc
 from metrics.models import (
     Annotation,
+    CycleMeasure,
     Measure,
     Observation,
     Outcome,
@@ -640,3 +645,32 @@ def _days(d: timedelta | None) -> Decimal | None:
 
 def _hours(minutes) -> Decimal:
     return (Decimal(minutes or 0) / 60).quantize(Decimal("1"))
+
+
+# --- The measure a PDCA cycle should move ----------------------------------------------------
+
+
+def measures_for_cycle(user: AbstractBaseUser | AnonymousUser, card: Card) -> QuerySet[Measure]:
+    """The measures a cycle on ``card`` may be linked to: those of the card's teams (and of their
+    sites, organisations and places) that ``user`` can see."""
+    return Measure.objects.visible_to(user).relevant_to(*card_teams(card)).order_by("name", "pk")
+
+
+def cycle_measure_link(cycle: Cycle) -> CycleMeasure | None:
+    """The cycle's link to its measure (the measure joined), or None if it has none."""
+    return CycleMeasure.objects.select_related("measure").filter(cycle=cycle).first()
+
+
+def measure_summary(measure: Measure) -> dict:
+    """Where a measure stands on its SPC chart: the latest point, the variation and assurance
+    the chart shows, or why there is not enough data. Two queries."""
+    observations = list(measure.observations.order_by("date").values_list("date", "value"))
+    rebase_at = list(measure.annotations.filter(rebase=True).values_list("date", flat=True))
+    result = measure.analyse(observations, rebase_at=rebase_at)
+    return {
+        "measure": measure,
+        "result": result,
+        "latest": observations[-1] if observations else None,
+        "variation": spc.VARIATION_LABELS.get(result.variation or "", ""),
+        "assurance": spc.ASSURANCE_LABELS.get(result.assurance or "", ""),
+    }

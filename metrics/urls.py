@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from metrics import views
+from metrics import views, views_cycle
 
 app_name = "metrics"
 
@@ -29,4 +29,14 @@ urlpatterns = [
     path("surveys/<int:pk>/", views.survey_detail, name="survey"),
     path("surveys/<int:pk>/qr.<str:fmt>", views.survey_qr, name="survey-qr"),
     path("s/<str:token>/", views.respond, name="respond"),
+]
+
+# The measure a PDCA cycle should move: fragments the cycle page and the A3 load.
+urlpatterns += [
+    path("cycles/<int:cycle_id>/measure/", views_cycle.cycle_measure, name="cycle-measure"),
+    path(
+        "cycles/<int:cycle_id>/measure/summary/",
+        views_cycle.cycle_measure_summary,
+        name="cycle-measure-summary",
+    ),
 ]

@@ -22,7 +22,7 @@ def test_a_lead_links_a_cycle_to_a_measure_and_its_chart_shows_the_change(
     live_url, new_page, cast, team_a
 ):
     from kaizen import actions
-    from metrics.models import Annotation, Measure, Observation
+    from metrics.models import Annotation, CycleMeasure, Measure, Observation
 
     board = off_the_browser_thread(actions.ensure_team_board, team_a)
     card = off_the_browser_thread(
@@ -43,17 +43,36 @@ def test_a_lead_links_a_cycle_to_a_measure_and_its_chart_shows_the_change(
     sign_in(page, live_url, "lee", PASSWORD)
     page.goto(f"{live_url}/kaizen/cycles/{cycle.pk}/")
     assert_accessible(page)
+    # A plan being typed is not lost when the measure is saved: only the measure's part reloads.
+    page.get_by_label("Problem statement").fill("Claims take too long")
     page.get_by_label("Measure it should move").select_option(label=str(measure))
     page.get_by_label("The change went live on").fill("2026-03-30")
-    page.get_by_role("button", name="Save the plan").click()
+    page.get_by_role("button", name="Save the measure").click()
 
     check = page.locator("section.pdca--check")
+    expect(check).to_contain_text("Measure saved.")
     expect(check).to_contain_text("Special cause variation: improvement (lower)")
     expect(check).to_contain_text("The change went live on 30 Mar 2026")
     # The date survives the round trip: the form shows it again, ready to be saved again.
     expect(page.get_by_label("The change went live on")).to_have_value("2026-03-30")
+    expect(page.get_by_label("Problem statement")).to_have_value("Claims take too long")
     assert_accessible(page)
+    assert CycleMeasure.objects.filter(cycle=cycle, measure=measure).exists()
     assert Annotation.objects.filter(cycle=cycle, measure=measure).exists()
+
+    # A date without a measure is refused where it was typed, keeping the date.
+    page.get_by_label("Measure it should move").select_option(label="No measure linked")
+    page.get_by_label("The change went live on").fill("2026-04-06")
+    page.get_by_role("button", name="Save the measure").click()
+    expect(check).to_contain_text("Choose the measure whose chart should show the change.")
+    expect(page.get_by_label("The change went live on")).to_have_value("2026-04-06")
+    assert_accessible(page)
+
+    page.goto(f"{live_url}/kaizen/cards/{card.pk}/a3/")
+    expect(page.locator(".a3__box").filter(has_text="Check")).to_contain_text(
+        "Special cause variation: improvement (lower)"
+    )
+    assert_accessible(page)
 
     page.goto(f"{live_url}{measure.get_absolute_url()}")
     expect(page.locator("main")).to_contain_text("Pre-fill the claim form (PDCA cycle 1)")
