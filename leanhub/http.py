@@ -1,8 +1,10 @@
-"""HTTP helpers shared by every app: security headers, pagination, protected file responses."""
+"""HTTP helpers shared by every app: security headers, pagination, protected file responses,
+CSV downloads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import csv
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,4 +62,25 @@ def protected_file(path: Path, *, content_type: str, filename: str | None = None
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def csv_safe(cell: object) -> object:
+    """A text cell starting with = + - or @ quoted, so a spreadsheet shows it rather than runs it
+    as a formula; any other cell as it is."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@"):
+        return "'" + cell
+    return cell
+
+
+def csv_response(
+    filename: str, header: Iterable[object], rows: Iterable[Iterable[object]]
+) -> HttpResponse:
+    """A CSV download: ``header``, then each of ``rows`` with every cell :func:`csv_safe`."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe(cell) for cell in row])
     return response

@@ -560,3 +560,94 @@ def _answer_pulse(s: Scope, survey) -> bool:
     if survey.team_id:
         return survey.team_id in s.member_team_ids
     return survey.site.organisation_id in s.org_ids
+
+
+# --- Metrics list filters ---
+# The list form of the metrics rules above, term for term, so a list never offers a measure,
+# saving or survey whose own page would answer 404, nor hides one the page would show.
+# tests/metrics/test_list_filters.py holds each filter to its rule for every member of the cast.
+
+
+def _ids_q(lookup: str, ids: frozenset[int]) -> Q:
+    # An empty id set selects nothing without a query, rather than an ``IN ()`` SQL cannot say.
+    return Q(**{lookup: ids}) if ids else NOTHING
+
+
+def _site_view_q(s: Scope, prefix: str) -> Q:
+    """Sites (reached through ``prefix``) of ``view_site``: the user's organisations' sites, and
+    every site in a place they lead the partnership of."""
+    return _ids_q(f"{prefix}organisation__in", s.org_ids) | _ids_q(
+        f"{prefix}place__in", s.partnership_place_ids
+    )
+
+
+def measure_q(user, *, prefix: str = "") -> Q:
+    """Measures a user may see (``view_measure``): those of teams and sites they may see, of
+    their organisations, and of places they work in or lead the partnership of."""
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return NOTHING
+    if s.is_admin:
+        return Q()
+    return (
+        team_q(user, "view", prefix=f"{prefix}team__")
+        | _site_view_q(s, f"{prefix}site__")
+        | _ids_q(f"{prefix}organisation__in", s.org_ids)
+        | _ids_q(f"{prefix}place__in", s.place_ids | s.partnership_place_ids)
+    )
+
+
+def measure_scope_q(user, kind: str) -> Q:
+    """Teams, sites, organisations or places (``kind``) whose measures a user runs — adds,
+    imports and records (``edit_measure`` on a measure there): teams they lead or manage, sites
+    and organisations they manage, places they lead the partnership of."""
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return NOTHING
+    if s.is_admin:
+        return Q()
+    if kind == "team":
+        return team_q(user, "lead")
+    if kind == "site":
+        return _ids_q("pk__in", s.managed_site_ids) | _ids_q("organisation__in", s.managed_org_ids)
+    if kind == "organisation":
+        return _ids_q("pk__in", s.managed_org_ids)
+    if kind == "place":
+        return _ids_q("pk__in", s.partnership_place_ids)
+    raise ValueError(f"Measures do not live on a {kind!r}")
+
+
+def saving_q(user, *, prefix: str = "") -> Q:
+    """Savings a user may see (``view_saving``): those of teams they may see, and those their
+    organisations invested in or benefit from."""
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return NOTHING
+    if s.is_admin:
+        return Q()
+    return (
+        team_q(user, "view", prefix=f"{prefix}team__")
+        | _ids_q(f"{prefix}invested_by__in", s.org_ids)
+        | _ids_q(f"{prefix}benefits__in", s.org_ids)
+    )
+
+
+def survey_q(user, *, prefix: str = "") -> Q:
+    """Surveys a user may see (``view_survey``): those of the sites they may see."""
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return NOTHING
+    if s.is_admin:
+        return Q()
+    return _site_view_q(s, f"{prefix}site__")
+
+
+def survey_site_q(user) -> Q:
+    """Sites a user may add a survey to (``manage_survey`` on a survey of the whole site): the
+    sites they manage, directly or through their organisation."""
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return NOTHING
+    if s.is_admin:
+        return Q()
+    return _ids_q("pk__in", s.managed_site_ids) | _ids_q("organisation__in", s.managed_org_ids)

@@ -3,16 +3,20 @@ status and money, and announces to live dashboards after commit."""
 
 from __future__ import annotations
 
-from datetime import date
+import hashlib
+import hmac
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from ideas.models import Idea
@@ -463,3 +467,69 @@ def _mark_change_on_chart(cycle: Cycle, link: CycleMeasure | None) -> None:
     Annotation.objects.update_or_create(
         cycle=cycle, defaults=mark, create_defaults={**mark, "rebase": False}
     )
+
+
+# --- Answering a survey ------------------------------------------------------------------------
+
+# Flood protection for the public form: at most this many answers per client per window.
+RESPONSES_PER_CLIENT = 5
+RESPONSE_WINDOW = timedelta(minutes=10)
+
+
+class AnswerRefused(Exception):
+    """The answer was not kept; the message says why, for the person answering."""
+
+
+class SurveyClosed(AnswerRefused):
+    pass
+
+
+class TooManyAnswers(AnswerRefused):
+    pass
+
+
+class AlreadyAnswered(AnswerRefused):
+    pass
+
+
+def _keyed(value: str) -> str:
+    """A keyed hash: the same input always gives the same key, which tells nothing without the
+    server's secret."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def answer_survey(
+    survey: Survey, *, score: int, comment: str = "", client_address: str, by=None
+) -> SurveyResponse:
+    """Keep one answer from the public survey page (:func:`submit_response`).
+
+    The client's address is kept only as a keyed hash, enough to refuse a flood
+    (:class:`TooManyAnswers` after ``RESPONSES_PER_CLIENT`` answers in ``RESPONSE_WINDOW``). A
+    staff pulse is answered by the people it is for (``by``; the policy's ``answer_pulse``), once a
+    week each: what is kept is a keyed hash of person, pulse and week, never the person
+    (:class:`AlreadyAnswered` for a second vote). Refuses a closed survey (:class:`SurveyClosed`).
+    """
+    if not survey.is_open:
+        raise SurveyClosed(gettext("This survey is closed."))
+    voter = ""
+    if survey.kind == Survey.Kind.STAFF:
+        policy.require(by, "answer_pulse", survey, reason=gettext("This pulse is for the team."))
+        year, week, _day = timezone.localdate().isocalendar()
+        voter = _keyed(f"pulse:{survey.pk}:{by.pk}:{year}-{week}")
+    client = _keyed(f"client:{client_address}")
+    since = timezone.now() - RESPONSE_WINDOW
+    if SurveyResponse.objects.filter(client=client, created_at__gte=since).count() >= (
+        RESPONSES_PER_CLIENT
+    ):
+        raise TooManyAnswers(
+            gettext("Too many answers have come from this device just now. Try again later.")
+        )
+    if voter and SurveyResponse.objects.filter(survey=survey, voter=voter).exists():
+        raise AlreadyAnswered(gettext("You have already answered this week."))
+    try:
+        return submit_response(survey, score=score, comment=comment, client=client, voter=voter)
+    except IntegrityError:
+        if not voter:
+            raise
+        # A second click that overtook the check above: the database keeps one vote a week.
+        raise AlreadyAnswered(gettext("You have already answered this week.")) from None

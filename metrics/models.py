@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leanhub import policy
 from leanhub.models import Organisation, Place, Site, Team
 
 SCOPES = ("team", "site", "organisation", "place")
@@ -30,20 +31,8 @@ def _one_scope_constraint(name: str) -> models.CheckConstraint:
 
 class MeasureQuerySet(models.QuerySet):
     def visible_to(self, user) -> MeasureQuerySet:
-        from leanhub import policy
-
-        s = policy.scope_of(user)
-        if not s.is_authenticated:
-            return self.none()
-        if s.is_admin:
-            return self
-        return self.filter(
-            policy.team_q(user, "view", prefix="team__")
-            | Q(site__organisation__in=s.org_ids)
-            | Q(site__place__in=s.partnership_place_ids)
-            | Q(organisation__in=s.org_ids)
-            | Q(place__in=s.place_ids | s.partnership_place_ids)
-        )
+        """Measures whose page the user may open (the policy's ``view_measure`` rule)."""
+        return self.filter(policy.measure_q(user))
 
     def relevant_to(self, *teams: Team) -> MeasureQuerySet:
         """Measures a team's work can be judged on: its own, and those of its site,
@@ -249,19 +238,9 @@ class Outcome(models.Model):
 class SavingQuerySet(models.QuerySet):
     def visible_to(self, user) -> SavingQuerySet:
         """Savings of teams the user may see, and savings their organisations invested in or
-        benefit from; partnership leads see every saving touching their place."""
-        from leanhub import policy
-
-        s = policy.scope_of(user)
-        if not s.is_authenticated:
-            return self.none()
-        if s.is_admin:
-            return self
-        return self.filter(
-            policy.team_q(user, "view", prefix="team__")
-            | Q(invested_by__in=s.org_ids)
-            | Q(benefits__in=s.org_ids)
-        )
+        benefit from; partnership leads see every saving touching their place (the policy's
+        ``view_saving`` rule)."""
+        return self.filter(policy.saving_q(user))
 
     def realised(self) -> SavingQuerySet:
         return self.filter(stage=Saving.Stage.REALISED)
@@ -388,6 +367,12 @@ class Saving(models.Model):
         return f"£{self.amount:,.0f}{per}"
 
 
+class SurveyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SurveyQuerySet:
+        """Surveys whose page the user may open (the policy's ``view_survey`` rule)."""
+        return self.filter(policy.survey_q(user))
+
+
 class Survey(models.Model):
     """A customer survey for a site or service (public link, no login), or a staff pulse."""
 
@@ -408,6 +393,8 @@ class Survey(models.Model):
     )
     is_open = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SurveyQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

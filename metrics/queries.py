@@ -1,5 +1,7 @@
-"""Reads across models for the dashboards: every figure aggregated in SQL, in a bounded number
-of queries whatever the size of the data, and each traceable to the rows behind it."""
+"""Reads of the metrics app: one measure, saving or survey for a person (404 when they cannot see
+it, 403 when they may not act on it), and the dashboards' figures — every one aggregated in SQL,
+in a bounded number of queries whatever the size of the data, and each traceable to the rows
+behind it."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from django.db.models import (
     Sum,
 )
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ideas.models import Idea
@@ -44,6 +47,99 @@ from metrics.models import (
     Survey,
     SurveyResponse,
 )
+
+# --- One object, if this person may see it ---------------------------------------------------
+
+
+def get_measure_for_user(user, measure_id: int, *, action: str = "view_measure") -> Measure:
+    """The measure, with its team's site and its other scopes joined for the policy and label."""
+    return policy.get_for_user(
+        user,
+        Measure.objects.select_related("team__site", "site", "organisation", "place"),
+        action=action,
+        pk=measure_id,
+    )
+
+
+def get_saving_for_user(user, saving_id: int, *, action: str = "view_saving") -> Saving:
+    """The saving, with everything its page names joined."""
+    return policy.get_for_user(
+        user,
+        Saving.objects.select_related(
+            "team__site__organisation",
+            "idea",
+            "card",
+            "measure",
+            "invested_by",
+            "benefits",
+            "claimed_by",
+            "decided_by",
+        ),
+        action=action,
+        pk=saving_id,
+    )
+
+
+def get_survey_for_user(user, survey_id: int, *, action: str = "view_survey") -> Survey:
+    """The survey, with its site's organisation, its team's site and its measure joined."""
+    return policy.get_for_user(
+        user,
+        Survey.objects.select_related("site__organisation", "team__site", "measure"),
+        action=action,
+        pk=survey_id,
+    )
+
+
+# Where measures can live, and how each is fetched with what its policy check and label need.
+MEASURE_SCOPES: dict[str, QuerySet] = {
+    "team": Team.objects.select_related("site__organisation", "site__place"),
+    "site": Site.objects.select_related("organisation", "place"),
+    "organisation": Organisation.objects.all(),
+    "place": Place.objects.all(),
+}
+
+
+def get_measure_scope_for_user(user, kind: str, pk: int) -> Team | Site | Organisation | Place:
+    """The team, site, organisation or place whose measures ``user`` runs: 404 if they may not
+    see it, 403 if they may see it but not add or import its measures."""
+    if kind not in MEASURE_SCOPES:
+        raise Http404("No such kind of scope")
+    obj = get_object_or_404(MEASURE_SCOPES[kind], pk=pk)
+    policy.require(
+        user,
+        "edit_measure",
+        Measure(**{kind: obj}),
+        reason="Only those who run it add and import its measures.",
+    )
+    return obj
+
+
+def scope_label(kind: str, obj: Team | Site | Organisation | Place) -> str:
+    """Labels like "New Claims (team, Carrow Jobcentre)" or "Carrow Jobcentre (site)": names
+    repeat across kinds and sites, so the kind is always said."""
+    if kind == "team":
+        return f"{obj.name} (team, {obj.site.name})"
+    return f"{obj.name} ({kind})"
+
+
+def measure_scopes_for(user, *, limit: int = 50) -> list[tuple[str, object, str]]:
+    """Every scope ``user`` may add measures to, as (kind, object, label): teams they lead or
+    manage, sites and organisations they manage, places they lead the partnership of — at most
+    ``limit`` of each kind. A kind the user runs none of costs no query."""
+    listed = {
+        "team": Team.objects.select_related("site"),  # the label names the team's site
+        "site": Site.objects.all(),
+        "organisation": Organisation.objects.all(),
+        "place": Place.objects.all(),
+    }
+    scopes: list[tuple[str, object, str]] = []
+    for kind, queryset in listed.items():
+        found = queryset.filter(policy.measure_scope_q(user, kind))[:limit]
+        scopes += [(kind, obj, scope_label(kind, obj)) for obj in found]
+    return scopes
+
+
+# --- Dashboards ----------------------------------------------------------------------------
 
 KINDS = ("team", "site", "organisation", "place", "all")
 MODELS = {"team": Team, "site": Site, "organisation": Organisation, "place": Place}
@@ -193,6 +289,14 @@ def ideas_in(scope: DashboardScope, period: Period) -> QuerySet:
     return Idea.objects.filter(
         scope.team_q("team__"), created_at__gte=period.start_dt, created_at__lt=period.end_dt
     )
+
+
+def awaiting_outcome(team: Team, *, limit: int = 10) -> QuerySet:
+    """The team's implemented ideas still waiting for their measured outcome, latest first: a
+    list for the team's leads on its dashboard."""
+    return Idea.objects.filter(team=team, status=Idea.Status.IMPLEMENTED, outcomes=None).order_by(
+        "-implemented_at"
+    )[:limit]
 
 
 def people_in(scope: DashboardScope) -> QuerySet:

@@ -43,3 +43,41 @@ def test_a_period_that_ends_before_it_starts_is_explained(client, maya, site_a1)
     ).content.decode()
     assert 'class="error-summary"' in page
     assert "The end date must be on or after the start date." in page
+
+
+def test_every_rows_link_on_a_dashboard_names_a_declared_figure(client, pat, ada, place):
+    import re
+
+    from metrics.drills import DRILLS
+
+    named = set()
+    for who, kind, pk in ((pat, "place", place.pk), (ada, "all", 0)):
+        client.force_login(who)
+        body = client.get(reverse("metrics:dashboard-scope", args=[kind, pk])).content.decode()
+        named |= set(re.findall(r"/rows/([\w-]+)/", body))
+    assert named and named <= set(DRILLS)
+
+
+def test_each_figures_csv_file_has_the_columns_it_declares(client, pat, place, org_a, org_b):
+    from metrics.drills import DRILLS
+
+    client.force_login(pat)
+    for what, drill in DRILLS.items():
+        url = reverse("metrics:rows", args=["place", place.pk, what])
+        header = client.get(url, {"format": "csv"}).content.decode().splitlines()[0]
+        assert header == ",".join(str(h) for h in drill.header), what
+        assert client.get(url).status_code == 200, what
+
+
+def test_a_figure_no_dashboard_has_is_not_found(client, maya, site_a1):
+    client.force_login(maya)
+    response = client.get(reverse("metrics:rows", args=["site", site_a1.pk, "nonsense"]))
+    assert response.status_code == 404
+
+
+def test_a_summary_table_answers_htmx_with_the_table_alone(client, pat, place, org_a):
+    client.force_login(pat)
+    url = reverse("metrics:rows", args=["place", place.pk, "spend"])
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert partial.lstrip().startswith('<div id="rows-table">')
+    assert "Testshire Jobcentre" in partial

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from metrics import actions, pulses
+from metrics.actions import RESPONSES_PER_CLIENT
 from metrics.models import Observation, Survey, SurveyResponse
-from metrics.views import RESPONSES_PER_CLIENT
 
 
 @pytest.fixture
@@ -189,3 +189,50 @@ def test_the_new_survey_page_is_for_the_sites_managers(client, sam, olu, maya, s
     response = client.post(url, {"kind": "customer", "title": "Counter", "question": "How?"})
     survey = Survey.objects.get()
     assert response.status_code == 302 and survey.measure.site == site_a1
+
+
+def test_the_survey_list_shows_the_surveys_one_may_see(client, survey, maya, grace):
+    client.force_login(maya)
+    assert "Carrow counter" in client.get(reverse("metrics:surveys")).content.decode()
+    client.force_login(grace)
+    assert "Carrow counter" not in client.get(reverse("metrics:surveys")).content.decode()
+
+
+def test_an_answer_keeps_a_keyed_hash_of_the_address_not_the_address(survey):
+    actions.answer_survey(survey, score=4, client_address="192.0.2.7")
+    kept = SurveyResponse.objects.get()
+    assert kept.client and "192.0.2.7" not in kept.client and kept.voter == ""
+
+
+def test_answering_a_closed_survey_is_refused(survey):
+    survey.is_open = False
+    survey.save()
+    with pytest.raises(actions.SurveyClosed):
+        actions.answer_survey(survey, score=4, client_address="192.0.2.7")
+    assert not SurveyResponse.objects.exists()
+
+
+def test_a_flood_of_answers_is_refused_by_the_action(survey):
+    for _ in range(RESPONSES_PER_CLIENT):
+        actions.answer_survey(survey, score=5, client_address="192.0.2.7")
+    with pytest.raises(actions.TooManyAnswers):
+        actions.answer_survey(survey, score=5, client_address="192.0.2.7")
+    actions.answer_survey(survey, score=5, client_address="192.0.2.8")
+    assert SurveyResponse.objects.count() == RESPONSES_PER_CLIENT + 1
+
+
+def test_a_pulse_takes_one_vote_a_week_and_never_the_voters_id(pulse, sam):
+    actions.answer_survey(pulse, score=4, client_address="192.0.2.7", by=sam)
+    with pytest.raises(actions.AlreadyAnswered):
+        actions.answer_survey(pulse, score=2, client_address="192.0.2.9", by=sam)
+    kept = SurveyResponse.objects.get()
+    # A keyed hash of person, pulse and week: nothing in it names the person.
+    assert len(kept.voter) == 64 and sam.username not in kept.voter
+
+
+def test_a_pulse_answer_from_outside_the_team_is_refused_by_the_action(pulse, wendy):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        actions.answer_survey(pulse, score=4, client_address="192.0.2.7", by=wendy)
+    assert not SurveyResponse.objects.exists()

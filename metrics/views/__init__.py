@@ -1,0 +1,3 @@
+"""The metrics app's pages, one module per concern: ``dashboards`` (and the rows behind each
+figure), ``measures`` (with their charts, imports and outcomes), ``savings`` (the ledger and its
+verification) and ``surveys`` (including the public answer page)."""

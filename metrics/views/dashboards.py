@@ -1,0 +1,89 @@
+"""Dashboards for a team, site, organisation, place or everything; the savings tile a live
+dashboard refetches; the rows behind each figure, as a page or a CSV file."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from leanhub import policy
+from leanhub.http import csv_response, paginate
+from metrics import drills, forms, queries
+
+
+def _period(request: HttpRequest) -> tuple[forms.PeriodForm, queries.Period]:
+    """The period asked for (the last year unless the form names another), and its form."""
+    form = forms.PeriodForm(request.GET or None)
+    period = queries.default_period()
+    if form.is_bound and form.is_valid():
+        period = queries.Period(
+            form.cleaned_data.get("start") or period.start,
+            form.cleaned_data.get("end") or period.end,
+        )
+    return form, period
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Send each person to the dashboard of their own scope."""
+    home = queries.home_scope(request.user)
+    if home is None:
+        raise Http404("You have no dashboard yet")
+    return redirect("metrics:dashboard-scope", kind=home[0], pk=home[1])
+
+
+@require_GET
+@login_required
+def dashboard_scope(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    scope = queries.get_scope_for_user(request.user, kind, pk)
+    form, period = _period(request)
+    context = {**queries.dashboard(scope, period), "form": form, "query": request.GET.urlencode()}
+    if kind == "team" and policy.can(request.user, "claim_saving", scope.obj):
+        context["awaiting_outcome"] = queries.awaiting_outcome(scope.obj)
+    template = "metrics/dashboard.html"
+    if request.GET.get("print"):
+        template = "metrics/report.html"
+    elif request.htmx:
+        template = "metrics/dashboard.html#dashboard-body"
+    return render(request, template, context)
+
+
+@require_GET
+@login_required
+def savings_tile(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The dashboard's savings tile alone, for the period asked for: what an open dashboard
+    refetches when it hears that a saving changed. Same permission as the dashboard."""
+    scope = queries.get_scope_for_user(request.user, kind, pk)
+    _form, period = _period(request)
+    context = {"scope": scope, "period": period, "savings": queries.saving_figures(scope, period)}
+    return render(request, "metrics/_savings_tile.html", context)
+
+
+@require_GET
+@login_required
+def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
+    """The rows behind a dashboard figure (declared in :mod:`metrics.drills`), as a page or a
+    CSV file."""
+    drill = drills.get(what)
+    scope = queries.get_scope_for_user(request.user, kind, pk)
+    drill.require(request.user, scope)
+    form, period = _period(request)
+    found = drill.rows_for(scope, period, request.user, request.GET)
+    if request.GET.get("format") == "csv":
+        filename = f"{scope.kind}-{scope.pk}-{what}.csv"
+        return csv_response(filename, drill.header, drill.cells(found))
+    template = "metrics/rows.html#rows-table" if request.htmx else "metrics/rows.html"
+    context = {
+        "scope": scope,
+        "what": what,
+        "title": drill.title,
+        "table": drill.table,
+        "header": drill.header,
+        "page": paginate(request, drill.on_page(found), per_page=drill.per_page),
+        "form": form,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, template, context)
