@@ -8,7 +8,7 @@ not act), with what its pages need already joined.
 from __future__ import annotations
 
 from leanhub import policy
-from leanhub.models import Team
+from leanhub.models import Place, Team
 
 
 def get_team_for_user(user, team_id: int, *, action: str = "view_team") -> Team:
@@ -19,3 +19,8 @@ def get_team_for_user(user, team_id: int, *, action: str = "view_team") -> Team:
         action=action,
         pk=team_id,
     )
+
+
+def get_place_for_user(user, slug: str, *, action: str = "view_place") -> Place:
+    """The place its address names (places are addressed by slug, not number)."""
+    return policy.get_for_user(user, Place.objects.all(), action=action, slug=slug)
