@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import (
     Case,
@@ -24,10 +25,12 @@ from django.db.models import (
 
 from ideas.models import Idea, IdeaComment, IdeaFollow, IdeaPhoto, IdeaSupport
 from leanhub import policy
-from leanhub.models import Organisation
+from leanhub.models import Organisation, User
 
 
-def get_idea_for_user(user, idea_id: int, *, action: str = "view_idea") -> Idea:
+def get_idea_for_user(
+    user: User | AnonymousUser, idea_id: int, *, action: str = "view_idea"
+) -> Idea:
     """The idea if ``user`` may do ``action`` to it: 404 when they cannot see it, 403 when they
     can see it but may not act. Joined with what its page shows (team, author, the idea it was
     merged into or adopted from)."""

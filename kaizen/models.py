@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from leanhub.models import Organisation, Team
+from leanhub.models import Organisation, Team, User
 
 DEFAULT_COLUMNS: list[tuple[str, str]] = [
     ("To try", "backlog"),
@@ -100,7 +101,7 @@ class Column(models.Model):
 
 
 class CardQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CardQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> CardQuerySet:
         """Cards of the boards the user may see (the policy's rule, as a filter)."""
         from leanhub import policy
 
@@ -209,7 +210,7 @@ class BoardViewer(models.Model):
 
 
 class CycleQuerySet(models.QuerySet):
-    def visible_to(self, user) -> CycleQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> CycleQuerySet:
         """PDCA cycles on the cards the user may see (the policy's rule, as a filter)."""
         from leanhub import policy
 

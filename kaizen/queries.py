@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -14,14 +15,16 @@ from django.utils import timezone
 from kaizen import chart, flow
 from kaizen.models import Board, BoardViewer, Card, CardMove, Column, Cycle, CycleAction
 from leanhub import policy
-from leanhub.models import Team
+from leanhub.models import Team, User
 
 
 def boards_for(user):
     return Board.objects.visible_to(user).select_related("team__site")
 
 
-def get_board_for_user(user, board_id: int, *, action: str = "view_board") -> Board:
+def get_board_for_user(
+    user: User | AnonymousUser, board_id: int, *, action: str = "view_board"
+) -> Board:
     """The board if ``user`` may do ``action`` to it (404 when they cannot see it, 403 when
     they can see it but may not act), with the member lists the policy asks about."""
     return policy.get_for_user(
@@ -38,7 +41,9 @@ def get_board_for_user(user, board_id: int, *, action: str = "view_board") -> Bo
 _CARD_JOINS = ("board__team__site__organisation", "column", "idea", "created_by", "vsm_step__map")
 
 
-def get_card_for_user(user, card_id: int, *, action: str = "view_card") -> Card:
+def get_card_for_user(
+    user: User | AnonymousUser, card_id: int, *, action: str = "view_card"
+) -> Card:
     """The card if ``user`` may do ``action`` to it (404 unseen, 403 seen but not allowed). A
     joint board's member lists and the card's owners are only read when the policy needs them
     (not for a team board's lead)."""
@@ -47,7 +52,9 @@ def get_card_for_user(user, card_id: int, *, action: str = "view_card") -> Card:
     )
 
 
-def get_cycle_for_user(user, cycle_id: int, *, action: str = "view_cycle") -> Cycle:
+def get_cycle_for_user(
+    user: User | AnonymousUser, cycle_id: int, *, action: str = "view_cycle"
+) -> Cycle:
     """The PDCA cycle if ``user`` may do ``action`` to it: the rules of its card, and its card
     joined as :func:`get_card_for_user` joins it."""
     return policy.get_for_user(
@@ -86,7 +93,7 @@ def card_results(card: Card, user) -> dict:
     }
 
 
-def may_view_board(user, board_id: int) -> bool:
+def may_view_board(user: User | AnonymousUser, board_id: int) -> bool:
     """Whether ``user`` may watch the board live: the board page's own fetch, as a yes or no."""
     try:
         get_board_for_user(user, board_id)
