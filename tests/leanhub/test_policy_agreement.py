@@ -5,6 +5,9 @@ The world below spreads objects over both organisations of Testshire and a third
 another place, so each filter is tried on own and other teams, own and other organisations,
 partner-shared and unshared ideas, anonymous ideas, joint boards reached in each of their three
 ways, measures at every scope, savings in every stage and status, and surveys of site and team.
+
+Below that: what an idea's page lists of the cards working on it, and every page's fetch
+(``get_<thing>_for_user``) answering by the same rule.
 """
 
 from __future__ import annotations
@@ -14,12 +17,17 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
 from ideas.models import Idea, ValueStreamMap
+from ideas.queries import get_idea_for_user
 from kaizen import actions as kaizen_actions
 from kaizen.models import Board, Card, Cycle
+from kaizen.queries import get_board_for_user, get_card_for_user, get_cycle_for_user
 from leanhub import policy
 from leanhub.models import Organisation, Site, Team
+from leanhub.queries import get_place_for_user, get_team_for_user
 from metrics.models import Measure, Saving, Survey
 
 # What lists each kind, and the action its page asks the policy for.
@@ -66,8 +74,19 @@ KIND_PARAMS = [
 
 
 @pytest.fixture
-def world(cast, place, other_place, org_a, org_b, site_a1, site_b1, team_a, team_a_coaches,
-          team_a2, team_b):  # fmt: skip
+def world(
+    cast,
+    place,
+    other_place,
+    org_a,
+    org_b,
+    site_a1,
+    site_b1,
+    team_a,
+    team_a_coaches,
+    team_a2,
+    team_b,
+):
     """Objects of every kind across both organisations, and a third organisation elsewhere."""
     sam, lee, olu, ada = cast["sam"], cast["lee"], cast["olu"], cast["ada"]
     org_c = Organisation.objects.create(
@@ -232,3 +251,55 @@ def test_an_idea_page_lists_only_the_cards_its_reader_may_open(client, cast, tea
     assert page.status_code == 200
     assert card.get_absolute_url() not in page.content.decode()
     assert client.get(card.get_absolute_url()).status_code == 404
+
+
+# Each page's fetch: (fetch, its key, an action; who may do it, who cannot see the object). wendy
+# sees all of these (she works beside New Claims, in Testshire) and may do none of the actions.
+FETCHES = {
+    "team": (get_team_for_user, lambda t: t["team"].pk, "lead_team", "lee", "priya"),
+    "place": (
+        get_place_for_user,
+        lambda t: t["place"].slug,
+        "view_place_dashboard",
+        "pat",
+        "nobody",
+    ),
+    "idea": (get_idea_for_user, lambda t: t["idea"].pk, "respond_to_idea", "lee", "priya"),
+    "board": (get_board_for_user, lambda t: t["board"].pk, "lead_board", "lee", "priya"),
+    "card": (get_card_for_user, lambda t: t["card"].pk, "edit_card", "lee", "priya"),
+    "cycle": (get_cycle_for_user, lambda t: t["cycle"].pk, "edit_cycle", "lee", "priya"),
+}
+
+
+@pytest.fixture
+def thread(cast, place, team_a) -> dict:
+    """One of each on New Claims' side of the thread: idea, board, card, cycle."""
+    idea = Idea.objects.create(team=team_a, author=cast["sam"], title="Mine", problem="Slow")
+    board = kaizen_actions.ensure_team_board(team_a)
+    card = Card.objects.create(
+        board=board, column=board.columns.first(), title="Ours", created_by=cast["lee"]
+    )
+    cycle = Cycle.objects.create(card=card, number=1)
+    return {
+        "team": team_a,
+        "place": place,
+        "idea": idea,
+        "board": board,
+        "card": card,
+        "cycle": cycle,
+    }
+
+
+@pytest.mark.parametrize("kind", FETCHES)
+def test_every_page_fetches_by_one_rule(cast, thread, kind):
+    """The object for those who may act; 403 for those who see it but may not; 404 (nothing
+    leaked) for those who cannot see it, whatever they asked to do."""
+    fetch, key_of, action, doer, outsider = FETCHES[kind]
+    key = key_of(thread)
+    assert fetch(cast[doer], key, action=action) == thread[kind]
+    assert fetch(cast["wendy"], key) == thread[kind]
+    with pytest.raises(PermissionDenied):
+        fetch(cast["wendy"], key, action=action)
+    for asked in (f"view_{kind}", action):
+        with pytest.raises(Http404):
+            fetch(cast[outsider], key, action=asked)
