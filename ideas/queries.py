@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import (
     Case,
@@ -24,7 +25,23 @@ from django.db.models import (
 
 from ideas.models import Idea, IdeaComment, IdeaFollow, IdeaPhoto, IdeaSupport
 from leanhub import policy
-from leanhub.models import Organisation
+from leanhub.models import Organisation, User
+
+
+def get_idea_for_user(
+    user: User | AnonymousUser, idea_id: int, *, action: str = "view_idea"
+) -> Idea:
+    """The idea if ``user`` may do ``action`` to it: 404 when they cannot see it, 403 when they
+    can see it but may not act. Joined with what its page shows (team, author, the idea it was
+    merged into or adopted from)."""
+    return policy.get_for_user(
+        user,
+        Idea.objects.select_related(
+            "team__site__organisation", "author", "merged_into", "adopted_from__team__site"
+        ),
+        action=action,
+        pk=idea_id,
+    )
 
 
 def organisations_for_overdue(user) -> list[Organisation]:
@@ -149,7 +166,9 @@ def thread_for(idea: Idea, user) -> Thread:
         support_count=IdeaSupport.objects.filter(idea=idea).count(),
         supported=IdeaSupport.objects.filter(idea=idea, user=user).exists(),
         following=IdeaFollow.objects.filter(idea=idea, user=user).exists(),
-        cards=list(idea.cards.select_related("column", "board")),
+        # Only cards on boards the reader may open: a partner-shared idea's card is on a board
+        # the partner cannot see.
+        cards=list(idea.cards.visible_to(user).select_related("column", "board")),
         outcomes=list(idea.outcomes.select_related("measure")),
         savings=[
             saving

@@ -19,17 +19,6 @@ from ideas.pagination import paginate_capped
 from leanhub import policy
 from leanhub.http import paginate, protected_file
 
-
-def _get_idea_for_user(request: HttpRequest, idea_id: int) -> Idea:
-    """The idea if the user may see it, else 404 (its existence is not leaked)."""
-    return get_object_or_404(
-        Idea.objects.visible_to(request.user).select_related(
-            "team__site__organisation", "author", "merged_into", "adopted_from__team__site"
-        ),
-        pk=idea_id,
-    )
-
-
 # --- Raise ------------------------------------------------------------------------------------
 
 
@@ -242,14 +231,14 @@ def _detail_context(request: HttpRequest, idea: Idea, **forms) -> dict:
 @require_GET
 @login_required
 def idea_detail(request: HttpRequest, idea_id: int) -> HttpResponse:
-    idea = _get_idea_for_user(request, idea_id)
+    idea = queries.get_idea_for_user(request.user, idea_id)
     return render(request, "ideas/idea_detail.html", _detail_context(request, idea))
 
 
 @require_POST
 @login_required
 def idea_respond(request: HttpRequest, idea_id: int) -> HttpResponse:
-    idea = _get_idea_for_user(request, idea_id)
+    idea = queries.get_idea_for_user(request.user, idea_id)
     policy.require(
         request.user,
         "respond_to_idea",
@@ -292,7 +281,7 @@ def idea_respond(request: HttpRequest, idea_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def idea_support(request: HttpRequest, idea_id: int) -> HttpResponse:
-    idea = _get_idea_for_user(request, idea_id)
+    idea = queries.get_idea_for_user(request.user, idea_id)
     actions.set_support(idea, on=request.POST.get("on") == "1", by=request.user)
     if request.htmx:
         return render(request, "ideas/idea_detail.html#engage", _detail_context(request, idea))
@@ -302,7 +291,7 @@ def idea_support(request: HttpRequest, idea_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def idea_follow(request: HttpRequest, idea_id: int) -> HttpResponse:
-    idea = _get_idea_for_user(request, idea_id)
+    idea = queries.get_idea_for_user(request.user, idea_id)
     actions.set_follow(idea, on=request.POST.get("on") == "1", by=request.user)
     if request.htmx:
         return render(request, "ideas/idea_detail.html#engage", _detail_context(request, idea))
@@ -312,7 +301,7 @@ def idea_follow(request: HttpRequest, idea_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def comment_add(request: HttpRequest, idea_id: int) -> HttpResponse:
-    idea = _get_idea_for_user(request, idea_id)
+    idea = queries.get_idea_for_user(request.user, idea_id)
     form = CommentForm(request.POST)
     if form.is_valid():
         actions.add_comment(idea, body=form.cleaned_data["body"], by=request.user)
@@ -325,7 +314,7 @@ def comment_add(request: HttpRequest, idea_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def comment_edit(request: HttpRequest, idea_id: int, comment_id: int) -> HttpResponse:
-    idea = _get_idea_for_user(request, idea_id)
+    idea = queries.get_idea_for_user(request.user, idea_id)
     comment = get_object_or_404(
         IdeaComment.objects.select_related("author"), idea=idea, pk=comment_id
     )
@@ -345,7 +334,7 @@ def comment_edit(request: HttpRequest, idea_id: int, comment_id: int) -> HttpRes
 @require_POST
 @login_required
 def idea_adopt(request: HttpRequest, idea_id: int) -> HttpResponse:
-    idea = _get_idea_for_user(request, idea_id)
+    idea = queries.get_idea_for_user(request.user, idea_id)
     form = AdoptForm(request.POST, user=request.user, exclude_team_id=idea.team_id)
     if form.is_valid():
         try:
@@ -363,7 +352,7 @@ def idea_adopt(request: HttpRequest, idea_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def idea_route(request: HttpRequest, idea_id: int) -> HttpResponse:
-    idea = _get_idea_for_user(request, idea_id)
+    idea = queries.get_idea_for_user(request.user, idea_id)
     policy.require(
         request.user,
         "respond_to_idea",
@@ -392,7 +381,7 @@ def idea_photo(request: HttpRequest, idea_id: int, photo_id: int, size: str) -> 
     """A photo, only to people who may see its idea, with the type it was verified as."""
     if size not in ("thumb", "display"):
         raise Http404("No such size")
-    idea = _get_idea_for_user(request, idea_id)
+    idea = queries.get_idea_for_user(request.user, idea_id)
     photo = get_object_or_404(IdeaPhoto, idea=idea, pk=photo_id)
     return protected_file(
         photo.path(size),

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from leanhub.models import Organisation, Team
+from leanhub.models import Organisation, Team, User
 
 DEFAULT_COLUMNS: list[tuple[str, str]] = [
     ("To try", "backlog"),
@@ -100,6 +101,13 @@ class Column(models.Model):
 
 
 class CardQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> CardQuerySet:
+        """Cards of the boards the user may see (the policy's rule, as a filter)."""
+        from leanhub import policy
+
+        # As for boards: ids first, so joint-board memberships cannot repeat a row.
+        return self.filter(pk__in=Card.objects.filter(policy.card_q(user)).values("pk"))
+
     def for_board(self) -> CardQuerySet:
         """Everything a card tile shows, in a fixed number of queries."""
         return self.select_related("idea", "column").prefetch_related("owners")
@@ -201,6 +209,14 @@ class BoardViewer(models.Model):
         indexes = [models.Index(fields=["board", "user"], name="viewer_board_user_idx")]
 
 
+class CycleQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> CycleQuerySet:
+        """PDCA cycles on the cards the user may see (the policy's rule, as a filter)."""
+        from leanhub import policy
+
+        return self.filter(pk__in=Cycle.objects.filter(policy.cycle_q(user)).values("pk"))
+
+
 class Cycle(models.Model):
     """One turn of Plan–Do–Check–Act on a card. A card may run several."""
 
@@ -228,6 +244,8 @@ class Cycle(models.Model):
     learning = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CycleQuerySet.as_manager()
 
     class Meta:
         ordering = ["card", "number"]

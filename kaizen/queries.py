@@ -7,46 +7,62 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils import timezone
 
 from kaizen import chart, flow
 from kaizen.models import Board, BoardViewer, Card, CardMove, Column, Cycle, CycleAction
 from leanhub import policy
-from leanhub.models import Team
+from leanhub.models import Team, User
 
 
 def boards_for(user):
     return Board.objects.visible_to(user).select_related("team__site")
 
 
-def board_for_user(user, board_id: int) -> Board:
-    """The board if the user may see it (404 otherwise), with what the policy asks about."""
-    from django.shortcuts import get_object_or_404
-
-    board = get_object_or_404(
+def get_board_for_user(
+    user: User | AnonymousUser, board_id: int, *, action: str = "view_board"
+) -> Board:
+    """The board if ``user`` may do ``action`` to it (404 when they cannot see it, 403 when
+    they can see it but may not act), with the member lists the policy asks about."""
+    return policy.get_for_user(
+        user,
         Board.objects.select_related("team__site__organisation").prefetch_related(
             "members", "member_teams__site", "member_organisations"
         ),
+        action=action,
         pk=board_id,
     )
-    policy.require(user, "view_board", board)
-    return board
 
 
-def card_for_user(user, card_id: int) -> Card:
-    """The card if the user may see it (404 otherwise). A joint board's member lists and the
-    card's owners are only read when the policy needs them (not for a team board's lead)."""
-    from django.shortcuts import get_object_or_404
+# What a card's pages and the policy read about a card, joined in its one query.
+_CARD_JOINS = ("board__team__site__organisation", "column", "idea", "created_by", "vsm_step__map")
 
-    card = get_object_or_404(
-        Card.objects.select_related(
-            "board__team__site__organisation", "column", "idea", "created_by", "vsm_step__map"
-        ),
-        pk=card_id,
+
+def get_card_for_user(
+    user: User | AnonymousUser, card_id: int, *, action: str = "view_card"
+) -> Card:
+    """The card if ``user`` may do ``action`` to it (404 unseen, 403 seen but not allowed). A
+    joint board's member lists and the card's owners are only read when the policy needs them
+    (not for a team board's lead)."""
+    return policy.get_for_user(
+        user, Card.objects.select_related(*_CARD_JOINS), action=action, pk=card_id
     )
-    policy.require(user, "view_card", card)
-    return card
+
+
+def get_cycle_for_user(
+    user: User | AnonymousUser, cycle_id: int, *, action: str = "view_cycle"
+) -> Cycle:
+    """The PDCA cycle if ``user`` may do ``action`` to it: the rules of its card, and its card
+    joined as :func:`get_card_for_user` joins it."""
+    return policy.get_for_user(
+        user,
+        Cycle.objects.select_related(*(f"card__{join}" for join in _CARD_JOINS)),
+        action=action,
+        pk=cycle_id,
+    )
 
 
 def card_teams(card: Card) -> list[Team]:
@@ -72,14 +88,13 @@ def card_results(card: Card, user) -> dict:
     }
 
 
-def may_view_board(user, board_id: int) -> bool:
-    board = (
-        Board.objects.select_related("team__site")
-        .prefetch_related("members", "member_teams__site", "member_organisations")
-        .filter(pk=board_id)
-        .first()
-    )
-    return board is not None and policy.can(user, "view_board", board)
+def may_view_board(user: User | AnonymousUser, board_id: int) -> bool:
+    """Whether ``user`` may watch the board live: the board page's own fetch, as a yes or no."""
+    try:
+        get_board_for_user(user, board_id)
+    except Http404:
+        return False
+    return True
 
 
 def _decorate(columns: list[Column], cards: list[Card], board: Board, now: datetime) -> None:

@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ideas.maps.queries import get_map_for_user
-from ideas.models import Idea
+from ideas.queries import get_idea_for_user
 from kaizen import actions, forms, photos, queries
 from kaizen.models import Board, Card, Column, Cycle, CycleAction, CyclePhoto
 from leanhub import policy
 from leanhub.http import protected_file
 from leanhub.models import Team, User
+from leanhub.queries import get_team_for_user
 
 BOARD_PAGE = "kaizen/board.html"
 
@@ -103,21 +104,20 @@ def board_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def team_board(request: HttpRequest, team_id: int) -> HttpResponse:
-    team = get_object_or_404(Team.objects.select_related("site"), pk=team_id)
-    policy.require(request.user, "view_team", team)
+    team = get_team_for_user(request.user, team_id)
     return redirect(actions.ensure_team_board(team))
 
 
 @require_GET
 @login_required
 def board(request: HttpRequest, board_id: int) -> HttpResponse:
-    return _board_response(request, queries.board_for_user(request.user, board_id))
+    return _board_response(request, queries.get_board_for_user(request.user, board_id))
 
 
 @require_POST
 @login_required
 def new_card(request: HttpRequest, board_id: int) -> HttpResponse:
-    board = queries.board_for_user(request.user, board_id)
+    board = queries.get_board_for_user(request.user, board_id)
     policy.require(
         request.user, "work_on_board", board, reason="Only people working this board add cards."
     )
@@ -149,7 +149,7 @@ def new_card(request: HttpRequest, board_id: int) -> HttpResponse:
 def move_card(request: HttpRequest, card_id: int) -> HttpResponse:
     """The one move endpoint, for the "Move to…" form and for drag and drop alike. GET gives
     the form (loaded into the card on demand, so the live fragments stay small)."""
-    card = queries.card_for_user(request.user, card_id)
+    card = queries.get_card_for_user(request.user, card_id)
     policy.require(
         request.user,
         "edit_card",
@@ -206,7 +206,7 @@ def move_card(request: HttpRequest, card_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def block_card(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = queries.card_for_user(request.user, card_id)
+    card = queries.get_card_for_user(request.user, card_id)
     policy.require(
         request.user,
         "edit_card",
@@ -223,7 +223,7 @@ def block_card(request: HttpRequest, card_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def unblock_card(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = queries.card_for_user(request.user, card_id)
+    card = queries.get_card_for_user(request.user, card_id)
     actions.unblock_card(card, by=request.user)
     return redirect(card)
 
@@ -231,8 +231,7 @@ def unblock_card(request: HttpRequest, card_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def card_from_idea(request: HttpRequest, idea_id: int) -> HttpResponse:
-    idea = get_object_or_404(Idea.objects.select_related("team__site"), pk=idea_id)
-    policy.require(request.user, "view_idea", idea)
+    idea = get_idea_for_user(request.user, idea_id)
     try:
         card = actions.create_card_from_idea(idea, by=request.user)
     except ValidationError as error:
@@ -271,7 +270,7 @@ def _card_page(
 @login_required
 def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
     """The card and its cycles; POST edits what the card says (refused if it changed meanwhile)."""
-    card = queries.card_for_user(request.user, card_id)
+    card = queries.get_card_for_user(request.user, card_id)
     if request.method == "GET":
         return _card_page(request, card)
     policy.require(
@@ -300,7 +299,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
             None,
             "This card changed while you were editing it — here is the current card; your text is kept below.",
         )
-        card = queries.card_for_user(request.user, card_id)
+        card = queries.get_card_for_user(request.user, card_id)
         return _card_page(request, card, edit_form=form, status=409)
     except ValidationError as refusal:
         form.add_error("vsm_step", refusal.message)
@@ -312,7 +311,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def card_a3(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = queries.card_for_user(request.user, card_id)
+    card = queries.get_card_for_user(request.user, card_id)
     return render(request, "kaizen/card_a3.html", queries.card_story(card))
 
 
@@ -320,7 +319,7 @@ def card_a3(request: HttpRequest, card_id: int) -> HttpResponse:
 @login_required
 def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
     """WIP limits per column and the stale threshold: the board's leads only."""
-    board = queries.board_for_user(request.user, board_id)
+    board = queries.get_board_for_user(request.user, board_id)
     policy.require(
         request.user, "lead_board", board, reason="Only the board's leads set its limits."
     )
@@ -351,7 +350,7 @@ def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
 def board_flow(request: HttpRequest, board_id: int) -> HttpResponse:
     """Lead and cycle times, ageing and stale work, and the cumulative flow diagram over the
     window chosen (30, 90 or 180 days)."""
-    board = queries.board_for_user(request.user, board_id)
+    board = queries.get_board_for_user(request.user, board_id)
     days = forms.FlowWindowForm(request.GET or None).days_to_show()
     context = queries.flow_context(board, days=days)
     # Shown unbound: a window typed into the address that is not on offer is not an error to
@@ -361,12 +360,6 @@ def board_flow(request: HttpRequest, board_id: int) -> HttpResponse:
 
 
 # --- PDCA -----------------------------------------------------------------------------------
-
-
-def _cycle_for_user(request: HttpRequest, cycle_id: int) -> Cycle:
-    cycle = get_object_or_404(Cycle.objects.select_related("card"), pk=cycle_id)
-    cycle.card = queries.card_for_user(request.user, cycle.card_id)
-    return cycle
 
 
 def _people_for(card):
@@ -408,7 +401,7 @@ def _cycle_page(
 @require_POST
 @login_required
 def new_cycle(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = queries.card_for_user(request.user, card_id)
+    card = queries.get_card_for_user(request.user, card_id)
     cycle = actions.start_cycle(card, by=request.user)
     return redirect("kaizen:cycle", cycle.pk)
 
@@ -416,14 +409,13 @@ def new_cycle(request: HttpRequest, card_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    return _cycle_page(request, _cycle_for_user(request, cycle_id))
+    return _cycle_page(request, queries.get_cycle_for_user(request.user, cycle_id))
 
 
 @require_POST
 @login_required
 def cycle_plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _cycle_for_user(request, cycle_id)
-    policy.require(request.user, "edit_card", cycle.card)
+    cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
     form = forms.PlanForm(request.POST, instance=Cycle.objects.get(pk=cycle.pk))
     if not form.is_valid():
         return _cycle_page(request, cycle, status=400, plan_form=form)
@@ -434,8 +426,7 @@ def cycle_plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def cycle_check(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _cycle_for_user(request, cycle_id)
-    policy.require(request.user, "edit_card", cycle.card)
+    cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
     form = forms.CheckForm(request.POST, instance=Cycle.objects.get(pk=cycle.pk))
     if not form.is_valid():
         return _cycle_page(request, cycle, status=400, check_form=form)
@@ -451,8 +442,7 @@ def cycle_check(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def cycle_action(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _cycle_for_user(request, cycle_id)
-    policy.require(request.user, "edit_card", cycle.card)
+    cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
     form = forms.ActionForm(request.POST, people=_people_for(cycle.card))
     if not form.is_valid():
         return _cycle_page(request, cycle, status=400, action_form=form)
@@ -464,7 +454,7 @@ def cycle_action(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 def cycle_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
     action = get_object_or_404(CycleAction, pk=action_id)
-    cycle = _cycle_for_user(request, action.cycle_id)
+    cycle = queries.get_cycle_for_user(request.user, action.cycle_id)
     action.cycle = cycle
     actions.set_action_done(action, done=request.POST.get("done") == "1", by=request.user)
     return redirect("kaizen:cycle", cycle.pk)
@@ -473,8 +463,7 @@ def cycle_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def cycle_photo(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _cycle_for_user(request, cycle_id)
-    policy.require(request.user, "edit_card", cycle.card)
+    cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
     form = forms.PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -494,15 +483,14 @@ def cycle_photo(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
     photo = get_object_or_404(CyclePhoto, pk=photo_id)
-    _cycle_for_user(request, photo.cycle_id)
+    queries.get_cycle_for_user(request.user, photo.cycle_id)
     return protected_file(photos.path_of(photo.file), content_type=photo.content_type)
 
 
 @require_POST
 @login_required
 def cycle_decide(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _cycle_for_user(request, cycle_id)
-    policy.require(request.user, "edit_card", cycle.card)
+    cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         return _cycle_page(request, cycle, status=400, decision_form=form)

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from leanhub.models import Membership, Organisation, Place, Role, Site, Team
+from leanhub.models import Membership, Organisation, Place, Role, Site, Team, User
 
 
 @dataclass(frozen=True)
@@ -394,6 +395,16 @@ def board_q(user, *, prefix: str = "") -> Q:
     )
 
 
+def card_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
+    """Cards a user may see: exactly the cards of the boards :func:`board_q` selects."""
+    return board_q(user, prefix=f"{prefix}board__")
+
+
+def cycle_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
+    """PDCA cycles a user may see: exactly the cycles of the cards :func:`card_q` selects."""
+    return card_q(user, prefix=f"{prefix}card__")
+
+
 def _board_of(obj):
     return obj.board if hasattr(obj, "column_id") else obj
 
@@ -460,6 +471,19 @@ def _edit_card(s: Scope, card) -> bool:
         return False
     owner_ids = {u.pk for u in card.owners.all()}
     return s.user_id in owner_ids or s.user_id == card.created_by_id
+
+
+@rule("view_cycle")
+def _view_cycle(s: Scope, cycle: Any) -> bool:
+    """A PDCA cycle (``kaizen.models.Cycle``, which this module cannot import) is part of its
+    card: seen by whoever sees the card."""
+    return _view_card(s, cycle.card)
+
+
+@rule("edit_cycle", seen_by="view_cycle")
+def _edit_cycle(s: Scope, cycle: Any) -> bool:
+    """Plan, check, act and add evidence: whoever may edit the card."""
+    return _edit_card(s, cycle.card)
 
 
 # --- ideas rules ---

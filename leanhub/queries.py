@@ -7,11 +7,15 @@ not act), with what its pages need already joined.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+
 from leanhub import policy
-from leanhub.models import Team
+from leanhub.models import Place, Team, User
 
 
-def get_team_for_user(user, team_id: int, *, action: str = "view_team") -> Team:
+def get_team_for_user(
+    user: User | AnonymousUser, team_id: int, *, action: str = "view_team"
+) -> Team:
     """The team, with its site, organisation and place joined for the policy and the page."""
     return policy.get_for_user(
         user,
@@ -19,3 +23,10 @@ def get_team_for_user(user, team_id: int, *, action: str = "view_team") -> Team:
         action=action,
         pk=team_id,
     )
+
+
+def get_place_for_user(
+    user: User | AnonymousUser, slug: str, *, action: str = "view_place"
+) -> Place:
+    """The place its address names (places are addressed by slug, not number)."""
+    return policy.get_for_user(user, Place.objects.all(), action=action, slug=slug)

@@ -4,10 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from leanhub import actions, notifications, policy
+from leanhub import actions, notifications, policy, queries
 from leanhub.forms import TeamAnnouncementForm
 from leanhub.http import paginate
 from leanhub.models import (
@@ -21,14 +21,6 @@ from leanhub.models import (
     TeamAnnouncement,
     User,
 )
-
-
-def _get_team_for_user(request: HttpRequest, team_id: int, action: str = "view_team") -> Team:
-    team = get_object_or_404(
-        Team.objects.select_related("site__organisation", "site__place"), pk=team_id
-    )
-    policy.require(request.user, action, team)
-    return team
 
 
 def _place_summary(place: Place) -> dict:
@@ -76,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
-    team = _get_team_for_user(request, team_id)
+    team = queries.get_team_for_user(request.user, team_id)
     form = TeamAnnouncementForm()
     if request.method == "POST":
         policy.require(
@@ -114,8 +106,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    place = get_object_or_404(Place, slug=slug)
-    policy.require(request.user, "view_place", place)
+    place = queries.get_place_for_user(request.user, slug)
     return render(request, "leanhub/place_detail.html", _place_summary(place))
 
 

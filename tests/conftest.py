@@ -7,7 +7,8 @@ Testshire (place)
 └── Testshire Police (org B)
     └── Carrow Station (site B1): Crime Recording (priya staff, olu lead)
 Managers: maya (site A1), dev (org A), grace (org B). pat leads the place partnership.
-ada administers. nobody has no membership at all.
+ada administers. nobody has no membership at all. ivy was on New Claims; her account is switched
+off (inactive), so she reaches nothing.
 """
 
 from __future__ import annotations
@@ -183,9 +184,18 @@ def nobody(db) -> User:
 
 
 @pytest.fixture
+def ivy(team_a) -> User:
+    user = _person("ivy", Role.STAFF, team=team_a)
+    user.is_active = False
+    user.save()
+    return user
+
+
+@pytest.fixture
 def cast(
-    sam, lee, wendy, maya, dev, priya, olu, grace, pat, ada, nobody, team_a2
+    sam, lee, wendy, maya, dev, priya, olu, grace, pat, ada, nobody, ivy, team_a2
 ) -> dict[str, User]:
     return {
-        u.username: u for u in (sam, lee, wendy, maya, dev, priya, olu, grace, pat, ada, nobody)
+        u.username: u
+        for u in (sam, lee, wendy, maya, dev, priya, olu, grace, pat, ada, nobody, ivy)
     }

@@ -16,33 +16,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from kaizen.models import Card, Cycle
+from kaizen import queries as kaizen_queries
+from kaizen.models import Cycle
 from leanhub import policy
 from metrics import actions, forms, queries
 from metrics.models import CycleMeasure
 
 PAGE = "metrics/cycle_measure.html"
 FRAGMENT = "metrics/_cycle_measure.html"
-
-
-def _get_cycle_for_user(
-    user: AbstractBaseUser | AnonymousUser, cycle_id: int, *, action: str = "view_card"
-) -> Cycle:
-    """The cycle if ``user`` may do ``action`` to its card: 404 when they cannot see the card,
-    403 when they can but may not act. The card comes with what the policy asks about.
-
-    The policy's card rules take a card, so the card is fetched through its cycle.
-    (kaizen.queries.get_cycle_for_user is to replace this.)
-    """
-    card = policy.get_for_user(
-        user,
-        Card.objects.select_related("board__team__site__organisation"),
-        action=action,
-        cycles__pk=cycle_id,
-    )
-    cycle = Cycle.objects.get(pk=cycle_id)
-    cycle.card = card
-    return cycle
 
 
 def _form(
@@ -91,11 +72,11 @@ def cycle_measure(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Where the cycle's measure stands on its SPC chart and, for whoever may edit the cycle's
     plan, the form to choose the measure and the day the change went live. A saved choice
     re-renders the fragment (a page redirects to the cycle); a refused one keeps what was typed."""
-    action = "edit_card" if request.method == "POST" else "view_card"
-    cycle = _get_cycle_for_user(request.user, cycle_id, action=action)
+    action = "edit_cycle" if request.method == "POST" else "view_cycle"
+    cycle = kaizen_queries.get_cycle_for_user(request.user, cycle_id, action=action)
     link = queries.cycle_measure_link(cycle)
     if request.method == "GET":
-        can_edit = policy.can(request.user, "edit_card", cycle.card)
+        can_edit = policy.can(request.user, "edit_cycle", cycle)
         return _render(
             request, cycle, link, form=_form(cycle, link, request.user) if can_edit else None
         )
@@ -122,5 +103,5 @@ def cycle_measure(request: HttpRequest, cycle_id: int) -> HttpResponse:
 @login_required
 def cycle_measure_summary(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Where the cycle's measure stands, without the form: for the A3, which is printed."""
-    cycle = _get_cycle_for_user(request.user, cycle_id)
+    cycle = kaizen_queries.get_cycle_for_user(request.user, cycle_id)
     return _render(request, cycle, queries.cycle_measure_link(cycle))

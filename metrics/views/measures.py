@@ -211,7 +211,7 @@ def outcome_new(request: HttpRequest, idea_id: int) -> HttpResponse:
 def outcome_new_for_card(request: HttpRequest, card_id: int) -> HttpResponse:
     """The outcome of a kaizen card, for the leads of its board's team (or of a joint board's
     member teams, who say whose outcome it is)."""
-    card = kaizen_queries.card_for_user(request.user, card_id)
+    card = kaizen_queries.get_card_for_user(request.user, card_id)
     teams = kaizen_queries.teams_claiming_for(card, request.user)
     if not teams:
         raise PermissionDenied(_("Only the leads of the card's team can record its outcome."))
