@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from leanhub.models import (
     AuditEvent,
@@ -79,7 +80,7 @@ class TeamAdmin(admin.ModelAdmin):
     list_select_related = ["site__organisation"]
     autocomplete_fields = ["site"]
 
-    @admin.display(description="Organisation", ordering="site__organisation__name")
+    @admin.display(description=_("Organisation"), ordering="site__organisation__name")
     def organisation_name(self, team: Team) -> str:
         return team.site.organisation.name
 
