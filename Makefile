@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck lint-imports check-migrations browser-deps clean
+.PHONY: run test lint typecheck lint-imports check-migrations messages browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) messages
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --if-empty
 	@echo ""
@@ -42,10 +42,14 @@ typecheck: $(STAMP)
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
 
+# Compiles the translation catalogues (locale/*/LC_MESSAGES/*.po -> .mo) with GNU gettext.
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=$(VENV)
+
 check-migrations: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: $(STAMP) browser-deps lint typecheck check-migrations
+test: $(STAMP) browser-deps lint typecheck check-migrations messages
 	@bash scripts/test.sh
 
 clean:

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from ideas.models import Idea, IdeaComment, IdeaEvent, IdeaFollow, IdeaPhoto, IdeaSupport
 from leanhub import audit, images, policy
@@ -57,13 +58,18 @@ def _tell(idea: Idea, *, to_author: str, to_followers: str, by, anonymous: bool 
     notify(author, message=to_author, url=url, actor=actor)
     notify(followers, message=to_followers, url=url, actor=actor)
     mails = [
-        (f"LeanHub: {message}"[:200], f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email])
+        (_subject(message), f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email])
         for message, people in ((to_author, author), (to_followers, followers))
         for u in people
         if u.email
     ]
     if mails:
         transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+
+
+def _subject(message: str) -> str:
+    """An e-mail subject line saying what happened, at most 200 characters."""
+    return (gettext("LeanHub: %(message)s") % {"message": message})[:200]
 
 
 @dataclass
@@ -130,14 +136,19 @@ def submit_idea(
     as a kaizen burst when the submitter may edit the map (otherwise it is raised unpinned).
     """
     policy.require(
-        by, "raise_idea_for_team", data.team, reason="You can raise ideas only for your own teams."
+        by,
+        "raise_idea_for_team",
+        data.team,
+        reason=gettext("You can raise ideas only for your own teams."),
     )
     if token is not None:
         existing = Idea.objects.filter(submission_token=token).first()
         if existing is not None:
             return existing, False
     if len(photos) > IdeaPhoto.MAX_PER_IDEA:
-        raise ValidationError(f"Attach at most {IdeaPhoto.MAX_PER_IDEA} photos.")
+        raise ValidationError(
+            gettext("Attach at most %(limit)s photos.") % {"limit": IdeaPhoto.MAX_PER_IDEA}
+        )
     try:
         with images.removed_on_failure() as written, transaction.atomic():
             idea = Idea.objects.create(
@@ -173,7 +184,8 @@ def submit_idea(
             if leads:
                 notify(
                     leads,
-                    message=f"New idea for {data.team.name}: “{idea.title}”",
+                    message=gettext("New idea for %(team)s: “%(title)s”")
+                    % {"team": data.team.name, "title": idea.title},
                     url=idea.get_absolute_url(),
                     actor=None if data.hide_name else by,
                 )
@@ -202,26 +214,28 @@ def change_status(
         by,
         "respond_to_idea",
         idea,
-        reason="Only the team's leads and managers can respond to this idea.",
+        reason=gettext("Only the team's leads and managers can respond to this idea."),
     )
     idea = Idea.objects.select_for_update().select_related("team__site", "author").get(pk=idea.pk)
     if to not in TRANSITIONS[idea.status]:
         raise TransitionRefused(
-            f"An idea that is {idea.get_status_display().lower()} cannot be marked "
-            f"{S(to).label.lower()}."
+            gettext("An idea that is %(current)s cannot be marked %(to)s.")
+            % {"current": idea.get_status_display().lower(), "to": S(to).label.lower()}
         )
     if to == S.DECLINED and not note.strip():
         raise TransitionRefused(
-            "Say why the idea is declined: the person who raised it will read it."
+            gettext("Say why the idea is declined: the person who raised it will read it.")
         )
     if to == S.PARKED and (revisit_on is None or revisit_on <= timezone.localdate()):
-        raise TransitionRefused("Give a date in the future when the idea will be looked at again.")
+        raise TransitionRefused(
+            gettext("Give a date in the future when the idea will be looked at again.")
+        )
     if to == S.DUPLICATE:
         if duplicate_of is None or duplicate_of.pk == idea.pk:
-            raise TransitionRefused("Choose the other idea this one duplicates.")
+            raise TransitionRefused(gettext("Choose the other idea this one duplicates."))
         policy.require(by, "view_idea", duplicate_of)
         if duplicate_of.merged_into_id == idea.pk:
-            raise TransitionRefused("That idea is already merged into this one.")
+            raise TransitionRefused(gettext("That idea is already merged into this one."))
     from_status = idea.status
     idea.status = to
     if idea.first_response_at is None:
@@ -250,16 +264,23 @@ def change_status(
         idea=idea, actor=by, from_status=from_status, to_status=to, note=note.strip()
     )
     audit.record(by, "idea.status_changed", idea, payload)
-    extra = ""
+    status = S(to).label.lower()
     if to == S.PARKED:
-        extra = f" until {revisit_on:%-d %b %Y}"
+        status = gettext("%(status)s until %(date)s") % {
+            "status": status,
+            "date": f"{revisit_on:%-d %b %Y}",
+        }
     elif to == S.DUPLICATE:
-        extra = f" of “{duplicate_of.title}”"
-    status = f"{S(to).label.lower()}{extra}"
+        status = gettext("%(status)s of “%(title)s”") % {
+            "status": status,
+            "title": duplicate_of.title,
+        }
     _tell(
         idea,
-        to_author=f"Your idea “{idea.title}” is now {status}.",
-        to_followers=f"An idea you follow, “{idea.title}”, is now {status}.",
+        to_author=gettext("Your idea “%(title)s” is now %(status)s.")
+        % {"title": idea.title, "status": status},
+        to_followers=gettext("An idea you follow, “%(title)s”, is now %(status)s.")
+        % {"title": idea.title, "status": status},
         by=by,
     )
     return event
@@ -295,7 +316,8 @@ def set_support(idea: Idea, *, on: bool, by) -> int:
         if created and idea.author_id != by.pk:
             notify(
                 [idea.author],
-                message=f"{by.display_name} supports your idea “{idea.title}”.",
+                message=gettext("%(name)s supports your idea “%(title)s”.")
+                % {"name": by.display_name, "title": idea.title},
                 url=idea.get_absolute_url(),
                 actor=by,
             )
@@ -321,16 +343,18 @@ def add_comment(idea: Idea, *, body: str, by) -> IdeaComment:
     """Comment on an idea; the commenter starts following it; submitter and followers hear."""
     policy.require(by, "engage_with_idea", idea)
     if not body.strip():
-        raise ValidationError("Write a comment first.")
+        raise ValidationError(gettext("Write a comment first."))
     comment = IdeaComment.objects.create(idea=idea, author=by, body=body.strip())
     IdeaFollow.objects.get_or_create(idea=idea, user=by)
     # A submitter who hid their name stays hidden when they comment on their own idea.
     hidden = idea.hide_name and by.pk == idea.author_id
-    who = "The person who raised it" if hidden else by.display_name
+    who = gettext("The person who raised it") if hidden else by.display_name
     _tell(
         idea,
-        to_author=f"{who} commented on your idea “{idea.title}”.",
-        to_followers=f"{who} commented on “{idea.title}”.",
+        to_author=gettext("%(name)s commented on your idea “%(title)s”.")
+        % {"name": who, "title": idea.title},
+        to_followers=gettext("%(name)s commented on “%(title)s”.")
+        % {"name": who, "title": idea.title},
         by=by,
         anonymous=hidden,
     )
@@ -342,14 +366,19 @@ def edit_comment(comment: IdeaComment, *, body: str, by) -> IdeaComment:
     """Change one's own comment within the edit window; refused afterwards or for others."""
     policy.require(by, "engage_with_idea", comment.idea)
     if comment.author_id != by.pk:
-        raise PermissionDenied("You can edit only your own comments.")
+        raise PermissionDenied(gettext("You can edit only your own comments."))
     if not comment.can_be_edited_by(by):
+        minutes = int(IdeaComment.EDIT_WINDOW.total_seconds() // 60)
         raise PermissionDenied(
-            f"Comments can be edited for {int(IdeaComment.EDIT_WINDOW.total_seconds() // 60)} "
-            "minutes after posting."
+            ngettext(
+                "Comments can be edited for %(minutes)s minute after posting.",
+                "Comments can be edited for %(minutes)s minutes after posting.",
+                minutes,
+            )
+            % {"minutes": minutes}
         )
     if not body.strip():
-        raise ValidationError("A comment cannot be empty.")
+        raise ValidationError(gettext("A comment cannot be empty."))
     comment.body = body.strip()
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "edited_at"])
@@ -363,14 +392,19 @@ def adopt_idea(idea: Idea, *, team: Team, by) -> Idea:
     policy.require(by, "view_idea", idea)
     idea = Idea.objects.select_for_update().select_related("team__site", "author").get(pk=idea.pk)
     policy.require(
-        by, "raise_idea_for_team", team, reason="You can adopt ideas only for your own teams."
+        by,
+        "raise_idea_for_team",
+        team,
+        reason=gettext("You can adopt ideas only for your own teams."),
     )
     if idea.status != S.IMPLEMENTED:
-        raise TransitionRefused("Only an idea that has been implemented can be adopted.")
+        raise TransitionRefused(gettext("Only an idea that has been implemented can be adopted."))
     if team.pk == idea.team_id:
-        raise TransitionRefused("This idea came from that team already.")
+        raise TransitionRefused(gettext("This idea came from that team already."))
     if Idea.objects.filter(adopted_from=idea, team=team).exists():
-        raise TransitionRefused(f"{team.name} has already adopted this idea.")
+        raise TransitionRefused(
+            gettext("%(team)s has already adopted this idea.") % {"team": team.name}
+        )
     copy = Idea.objects.create(
         team=team,
         author=by,
@@ -396,14 +430,16 @@ def adopt_idea(idea: Idea, *, team: Team, by) -> Idea:
         actor=by,
         from_status=S.NEW,
         to_status=S.ACCEPTED,
-        note=f"Adopted from {idea.team}",
+        note=gettext("Adopted from %(team)s") % {"team": idea.team},
     )
     IdeaFollow.objects.create(idea=copy, user=by)
     audit.record(by, "idea.adopted", copy, {"from_idea": idea.pk, "team": team.pk})
     _tell(
         idea,
-        to_author=f"{team.name} is adopting your idea “{idea.title}”.",
-        to_followers=f"{team.name} is adopting “{idea.title}”.",
+        to_author=gettext("%(team)s is adopting your idea “%(title)s”.")
+        % {"team": team.name, "title": idea.title},
+        to_followers=gettext("%(team)s is adopting “%(title)s”.")
+        % {"team": team.name, "title": idea.title},
         by=by,
     )
     return copy
@@ -414,12 +450,17 @@ def route_burden(idea: Idea, *, reply_due_on: datetime.date, by) -> Idea:
     """Send a "stop doing" burden owned outside the team to its owner's queue, with the date a
     reply is due. Leads and managers of the idea's team only."""
     policy.require(
-        by, "respond_to_idea", idea, reason="Only the team's leads and managers can route burdens."
+        by,
+        "respond_to_idea",
+        idea,
+        reason=gettext("Only the team's leads and managers can route burdens."),
     )
     if idea.kind != Idea.Kind.STOP_DOING or idea.burden_owner in ("", Idea.BurdenOwner.TEAM):
-        raise TransitionRefused("Only red tape owned outside the team can be routed to its owner.")
+        raise TransitionRefused(
+            gettext("Only red tape owned outside the team can be routed to its owner.")
+        )
     if reply_due_on <= timezone.localdate():
-        raise TransitionRefused("The reply date must be in the future.")
+        raise TransitionRefused(gettext("The reply date must be in the future."))
     idea.routed_at = timezone.now()
     idea.reply_due_on = reply_due_on
     idea.save(update_fields=["routed_at", "reply_due_on", "updated_at"])
@@ -429,20 +470,23 @@ def route_burden(idea: Idea, *, reply_due_on: datetime.date, by) -> Idea:
         idea,
         {"owner": idea.burden_owner, "reply_due_on": reply_due_on.isoformat()},
     )
-    sent = (
-        f"was sent to {idea.get_burden_owner_display().lower()} for a reply by "
-        f"{reply_due_on:%-d %b %Y}."
-    )
+    sent = {
+        "title": idea.title,
+        "owner": idea.get_burden_owner_display().lower(),
+        "date": f"{reply_due_on:%-d %b %Y}",
+    }
     _tell(
         idea,
-        to_author=f"Your idea “{idea.title}” {sent}",
-        to_followers=f"“{idea.title}” {sent}",
+        to_author=gettext("Your idea “%(title)s” was sent to %(owner)s for a reply by %(date)s.")
+        % sent,
+        to_followers=gettext("“%(title)s” was sent to %(owner)s for a reply by %(date)s.") % sent,
         by=by,
     )
     return idea
 
 
-REVISIT_NOTE = "Back for review: the revisit date came"
+# Written on the timeline in the language LeanHub runs its daily jobs in.
+REVISIT_NOTE = gettext_noop("Back for review: the revisit date came")
 
 
 def return_parked_ideas(*, today: datetime.date | None = None) -> int:
@@ -472,29 +516,30 @@ def _return_parked_idea(idea_id: int, *, today: datetime.date) -> bool:
         return False
     to = S.UNDER_REVIEW
     if to not in TRANSITIONS[S.PARKED]:
-        raise TransitionRefused("A parked idea cannot go back for review.")
+        raise TransitionRefused(gettext("A parked idea cannot go back for review."))
     revisit_on = idea.parked_until
     idea.status = to
     idea.parked_until = None
     idea.save(update_fields=["status", "parked_until", "updated_at"])
-    IdeaEvent.objects.create(
-        idea=idea, actor=None, from_status=S.PARKED, to_status=to, note=REVISIT_NOTE
-    )
+    note = gettext(REVISIT_NOTE)
+    IdeaEvent.objects.create(idea=idea, actor=None, from_status=S.PARKED, to_status=to, note=note)
     audit.record(
         None,
         "idea.status_changed",
         idea,
-        {"from": S.PARKED, "to": to, "note": REVISIT_NOTE, "revisit_on": revisit_on.isoformat()},
+        {"from": S.PARKED, "to": to, "note": note, "revisit_on": revisit_on.isoformat()},
     )
     leads = User.objects.filter(memberships__team_id=idea.team_id, memberships__role=Role.LEAD)
     followers = User.objects.filter(idea_follows__idea=idea)
     people = list({u.pk: u for u in [*leads, *followers]}.values())
-    message = f"“{idea.title}” is back for review: its revisit date came."
+    message = gettext("“%(title)s” is back for review: its revisit date came.") % {
+        "title": idea.title
+    }
     url = idea.get_absolute_url()
     notify(people, message=message, url=url)
     # By e-mail too, as for any other change of status.
     mails = [
-        (f"LeanHub: {message}"[:200], f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email])
+        (_subject(message), f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email])
         for u in people
         if u.email
     ]
@@ -524,10 +569,12 @@ def remind_leads() -> int:
         n = overdue[membership.team_id]
         notify(
             [membership.user],
-            message=(
-                f"{membership.team.name}: {n} idea{'s' if n != 1 else ''} waiting past the "
-                "response target."
-            ),
+            message=ngettext(
+                "%(team)s: %(count)s idea waiting past the response target.",
+                "%(team)s: %(count)s ideas waiting past the response target.",
+                n,
+            )
+            % {"team": membership.team.name, "count": n},
             url=f"{url}?team={membership.team_id}&overdue=on",
         )
         told += 1

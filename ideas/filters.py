@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea, IdeaFollow, IdeaQuerySet
 from leanhub import policy
@@ -29,42 +30,57 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 
 
 class IdeaFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="filter_text")
-    status = django_filters.ChoiceFilter(choices=Idea.Status.choices, empty_label="Any status")
-    kind = django_filters.ChoiceFilter(choices=Idea.Kind.choices, empty_label="Any kind")
-    waste = django_filters.ChoiceFilter(
-        choices=Idea.Waste.choices, empty_label="Any waste", method="filter_waste"
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Idea.Status.choices, empty_label=_("Any status")
     )
-    team = django_filters.ModelChoiceFilter(queryset=Team.objects.none(), empty_label="Any team")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Idea.Kind.choices, empty_label=_("Any kind")
+    )
+    waste = django_filters.ChoiceFilter(
+        label=_("Waste"),
+        choices=Idea.Waste.choices,
+        empty_label=_("Any waste"),
+        method="filter_waste",
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("Team"), queryset=Team.objects.none(), empty_label=_("Any team")
+    )
     site = django_filters.ModelChoiceFilter(
-        field_name="team__site", queryset=Site.objects.none(), empty_label="Any site"
+        label=_("Site"),
+        field_name="team__site",
+        queryset=Site.objects.none(),
+        empty_label=_("Any site"),
     )
     organisation = django_filters.ModelChoiceFilter(
+        label=_("Organisation"),
         field_name="team__site__organisation",
         queryset=Organisation.objects.none(),
-        empty_label="Any organisation",
+        empty_label=_("Any organisation"),
     )
     raised_from = django_filters.DateFilter(
-        label="Raised from", method="filter_from", widget=DateInput()
+        label=_("Raised from"), method="filter_from", widget=DateInput()
     )
-    raised_to = django_filters.DateFilter(label="Raised to", method="filter_to", widget=DateInput())
+    raised_to = django_filters.DateFilter(
+        label=_("Raised to"), method="filter_to", widget=DateInput()
+    )
     mine = django_filters.BooleanFilter(
-        label="Raised by me", method="filter_mine", widget=forms.CheckboxInput
+        label=_("Raised by me"), method="filter_mine", widget=forms.CheckboxInput
     )
     following = django_filters.BooleanFilter(
-        label="I follow", method="filter_following", widget=forms.CheckboxInput
+        label=_("I follow"), method="filter_following", widget=forms.CheckboxInput
     )
     overdue = django_filters.BooleanFilter(
-        label="Overdue for a response", method="filter_overdue", widget=forms.CheckboxInput
+        label=_("Overdue for a response"), method="filter_overdue", widget=forms.CheckboxInput
     )
     sort = django_filters.OrderingFilter(
-        label="Sort by",
+        label=_("Sort by"),
         fields=(("created_at", "created"), ("support_count", "support"), ("title", "title")),
         field_labels={
-            "-created": "Newest first",
-            "created": "Oldest first",
-            "-support": "Most supported",
-            "title": "Title A–Z",
+            "-created": _("Newest first"),
+            "created": _("Oldest first"),
+            "-support": _("Most supported"),
+            "title": _("Title A–Z"),
         },
         empty_label=None,
     )

@@ -8,6 +8,8 @@ import uuid
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea, IdeaComment, IdeaPhoto
 from leanhub import images
@@ -28,14 +30,19 @@ class PhotosField(forms.FileField):
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > IdeaPhoto.MAX_PER_IDEA:
             raise forms.ValidationError(
-                f"Choose at most {IdeaPhoto.MAX_PER_IDEA} photos ({len(files)} chosen)."
+                gettext("Choose at most %(limit)s photos (%(count)s chosen).")
+                % {"limit": IdeaPhoto.MAX_PER_IDEA, "count": len(files)}
             )
         processed, errors = [], []
         for upload in files:
             if upload.size > images.MAX_BYTES:
                 errors.append(
-                    f"{upload.name} is {upload.size / 1024 / 1024:.1f} MB; photos can be at most "
-                    f"{images.MAX_BYTES // 1024 // 1024} MB."
+                    gettext("%(file)s is %(size)s MB; photos can be at most %(limit)s MB.")
+                    % {
+                        "file": upload.name,
+                        "size": f"{upload.size / 1024 / 1024:.1f}",
+                        "limit": images.MAX_BYTES // 1024 // 1024,
+                    }
                 )
                 continue
             try:
@@ -49,8 +56,9 @@ class PhotosField(forms.FileField):
 
 class IdeaForm(forms.Form):
     title = forms.CharField(
+        label=_("Title"),
         max_length=140,
-        help_text="A few words, e.g. “Pre-fill the address on the claim form”.",
+        help_text=_("A few words, e.g. “Pre-fill the address on the claim form”."),
         # Similar ideas appear as the title is typed, so people can back one instead.
         widget=forms.TextInput(
             attrs={
@@ -63,46 +71,46 @@ class IdeaForm(forms.Form):
         ),
     )
     problem = forms.CharField(
-        label="What is the problem now?", widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What is the problem now?"), widget=forms.Textarea(attrs={"rows": 3})
     )
     proposal = forms.CharField(
-        label="What could we do?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What could we do?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), empty_label=None)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
     kind = forms.ChoiceField(
-        label="What kind of idea?", choices=Idea.Kind.choices, widget=forms.RadioSelect
+        label=_("What kind of idea?"), choices=Idea.Kind.choices, widget=forms.RadioSelect
     )
     wastes = forms.MultipleChoiceField(
-        label="Which wastes does it remove?",
+        label=_("Which wastes does it remove?"),
         choices=Idea.Waste.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     burden_name = forms.CharField(
-        label="Name of the form, report or rule",
+        label=_("Name of the form, report or rule"),
         max_length=200,
         required=False,
-        help_text="For “stop doing” ideas: what should we stop doing?",
+        help_text=_("For “stop doing” ideas: what should we stop doing?"),
     )
     burden_owner = forms.ChoiceField(
-        label="Who owns it?",
-        choices=[("", "Choose…"), *Idea.BurdenOwner.choices],
+        label=_("Who owns it?"),
+        choices=[("", _("Choose…")), *Idea.BurdenOwner.choices],
         required=False,
     )
     minutes_per_occurrence = forms.DecimalField(
-        label="Minutes saved each time",
+        label=_("Minutes saved each time"),
         min_value=0,
         max_value=100000,
         decimal_places=2,
         required=False,
-        help_text="For red tape: minutes each completion takes.",
+        help_text=_("For red tape: minutes each completion takes."),
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
     )
     occurrences_per_year = forms.IntegerField(
-        label="Times a year", min_value=0, max_value=10_000_000, required=False
+        label=_("Times a year"), min_value=0, max_value=10_000_000, required=False
     )
     money_per_year = forms.DecimalField(
-        label="Money saved a year (£)",
+        label=_("Money saved a year (£)"),
         min_value=0,
         max_digits=12,
         decimal_places=2,
@@ -110,24 +118,30 @@ class IdeaForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
     )
     quality_benefit = forms.CharField(
-        label="Better quality: how?", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Better quality: how?"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     customer_benefit = forms.CharField(
-        label="Better for customers: how?", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Better for customers: how?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     photos = PhotosField(
-        label="Photos", required=False, help_text="Up to 5 photos: JPEG, PNG or WebP, 8 MB each."
+        label=_("Photos"),
+        required=False,
+        help_text=_("Up to 5 photos: JPEG, PNG or WebP, 8 MB each."),
     )
     hide_name = forms.BooleanField(
-        label="Hide my name",
+        label=_("Hide my name"),
         required=False,
-        help_text="Your name is hidden from everyone except LeanHub administrators.",
+        help_text=_("Your name is hidden from everyone except LeanHub administrators."),
     )
     shared_with_partners = forms.BooleanField(
-        label="Share with partner organisations in our place",
+        label=_("Share with partner organisations in our place"),
         required=False,
-        help_text="Partner agencies in the same place can see and adopt it. Otherwise it stays "
-        "inside your organisation.",
+        help_text=_(
+            "Partner agencies in the same place can see and adopt it. Otherwise it stays "
+            "inside your organisation."
+        ),
     )
     token = forms.UUIDField(widget=forms.HiddenInput)
     step = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -151,37 +165,37 @@ class IdeaForm(forms.Form):
         data = super().clean()
         if data.get("kind") == Idea.Kind.STOP_DOING:
             if not data.get("burden_name"):
-                self.add_error("burden_name", "Name the form, report or rule to stop.")
+                self.add_error("burden_name", gettext("Name the form, report or rule to stop."))
             if not data.get("burden_owner"):
-                self.add_error("burden_owner", "Say who owns it, so it can reach them.")
+                self.add_error("burden_owner", gettext("Say who owns it, so it can reach them."))
         minutes, times = data.get("minutes_per_occurrence"), data.get("occurrences_per_year")
         if (minutes is None) != (times is None):
             field = "occurrences_per_year" if times is None else "minutes_per_occurrence"
             self.add_error(
-                field, "Give both the minutes each time and the times a year, or neither."
+                field, gettext("Give both the minutes each time and the times a year, or neither.")
             )
         return data
 
 
 class ResponseForm(forms.Form):
-    status = forms.ChoiceField(label="New status", choices=Idea.Status.choices)
+    status = forms.ChoiceField(label=_("New status"), choices=Idea.Status.choices)
     note = forms.CharField(
-        label="Note to the person who raised it",
+        label=_("Note to the person who raised it"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Required when declining: say why.",
+        help_text=_("Required when declining: say why."),
     )
     revisit_on = forms.DateField(
-        label="Revisit on",
+        label=_("Revisit on"),
         required=False,
-        help_text="When parking: the date it will be looked at again.",
+        help_text=_("When parking: the date it will be looked at again."),
         widget=DateInput(),
     )
     duplicate_of = forms.IntegerField(
-        label="Duplicate of idea number",
+        label=_("Duplicate of idea number"),
         required=False,
         min_value=1,
-        help_text="When marking a duplicate: the number of the idea to merge it into.",
+        help_text=_("When marking a duplicate: the number of the idea to merge it into."),
     )
 
     def __init__(self, *args, idea: Idea, **kwargs) -> None:
@@ -196,14 +210,19 @@ class ResponseForm(forms.Form):
         status = data.get("status")
         if status == Idea.Status.DECLINED and not (data.get("note") or "").strip():
             self.add_error(
-                "note", "Say why the idea is declined: the person who raised it will read it."
+                "note",
+                gettext("Say why the idea is declined: the person who raised it will read it."),
             )
         if status == Idea.Status.PARKED:
             revisit = data.get("revisit_on")
             if revisit is None or revisit <= timezone.localdate():
-                self.add_error("revisit_on", "Give a date in the future to look at it again.")
+                self.add_error(
+                    "revisit_on", gettext("Give a date in the future to look at it again.")
+                )
         if status == Idea.Status.DUPLICATE and not data.get("duplicate_of"):
-            self.add_error("duplicate_of", "Give the number of the idea this one duplicates.")
+            self.add_error(
+                "duplicate_of", gettext("Give the number of the idea this one duplicates.")
+            )
         return data
 
 
@@ -216,7 +235,7 @@ class CommentForm(forms.ModelForm):
 
 class AdoptForm(forms.Form):
     team = forms.ModelChoiceField(
-        label="Adopt for team", queryset=Team.objects.none(), empty_label=None
+        label=_("Adopt for team"), queryset=Team.objects.none(), empty_label=None
     )
 
     def __init__(self, *args, user, exclude_team_id: int, **kwargs) -> None:
@@ -231,10 +250,10 @@ class AdoptForm(forms.Form):
 
 
 class RouteForm(forms.Form):
-    reply_due_on = forms.DateField(label="Reply due by", widget=DateInput())
+    reply_due_on = forms.DateField(label=_("Reply due by"), widget=DateInput())
 
     def clean_reply_due_on(self) -> datetime.date:
         value = self.cleaned_data["reply_due_on"]
         if value <= timezone.localdate():
-            raise forms.ValidationError("The reply date must be in the future.")
+            raise forms.ValidationError(gettext("The reply date must be in the future."))
         return value

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from leanhub.models import Team
 
@@ -65,36 +67,36 @@ class IdeaQuerySet(models.QuerySet):
 
 class Idea(models.Model):
     class Kind(models.TextChoices):
-        IMPROVEMENT = "improvement", "Improvement"
-        STOP_DOING = "stop_doing", "Stop doing (red tape)"
-        CUSTOMER = "customer", "Customer suggestion"
+        IMPROVEMENT = "improvement", _("Improvement")
+        STOP_DOING = "stop_doing", _("Stop doing (red tape)")
+        CUSTOMER = "customer", _("Customer suggestion")
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        UNDER_REVIEW = "under_review", "Under review"
-        ACCEPTED = "accepted", "Accepted"
-        IN_PROGRESS = "in_progress", "In progress"
-        IMPLEMENTED = "implemented", "Implemented"
-        DECLINED = "declined", "Declined"
-        PARKED = "parked", "Parked"
-        DUPLICATE = "duplicate", "Duplicate"
+        NEW = "new", _("New")
+        UNDER_REVIEW = "under_review", _("Under review")
+        ACCEPTED = "accepted", _("Accepted")
+        IN_PROGRESS = "in_progress", _("In progress")
+        IMPLEMENTED = "implemented", _("Implemented")
+        DECLINED = "declined", _("Declined")
+        PARKED = "parked", _("Parked")
+        DUPLICATE = "duplicate", _("Duplicate")
 
     class Waste(models.TextChoices):
-        DEFECTS = "defects", "Defects (errors, rework)"
-        OVERPRODUCTION = "overproduction", "Overproduction (more than needed)"
-        WAITING = "waiting", "Waiting"
-        TALENT = "talent", "Unused talent"
-        TRANSPORT = "transport", "Transport (moving things or people)"
-        INVENTORY = "inventory", "Inventory (backlogs, piles)"
-        MOTION = "motion", "Motion (searching, walking)"
-        PROCESSING = "processing", "Extra processing (duplicate checks, forms)"
+        DEFECTS = "defects", _("Defects (errors, rework)")
+        OVERPRODUCTION = "overproduction", _("Overproduction (more than needed)")
+        WAITING = "waiting", _("Waiting")
+        TALENT = "talent", _("Unused talent")
+        TRANSPORT = "transport", _("Transport (moving things or people)")
+        INVENTORY = "inventory", _("Inventory (backlogs, piles)")
+        MOTION = "motion", _("Motion (searching, walking)")
+        PROCESSING = "processing", _("Extra processing (duplicate checks, forms)")
 
     class BurdenOwner(models.TextChoices):
-        TEAM = "team", "My team"
-        ORGANISATION = "organisation", "My organisation"
-        PARTNER = "partner", "A partner agency"
-        GOVERNMENT = "government", "Central government"
-        REGULATOR = "regulator", "A regulator"
+        TEAM = "team", _("My team")
+        ORGANISATION = "organisation", _("My organisation")
+        PARTNER = "partner", _("A partner agency")
+        GOVERNMENT = "government", _("Central government")
+        REGULATOR = "regulator", _("A regulator")
 
     CLOSED_STATUSES = (Status.IMPLEMENTED, Status.DECLINED, Status.DUPLICATE)
 
@@ -103,19 +105,19 @@ class Idea(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ideas"
     )
     title = models.CharField(max_length=140)
-    problem = models.TextField("What is the problem now?")
-    proposal = models.TextField("What could we do?", blank=True)
+    problem = models.TextField(_("What is the problem now?"))
+    proposal = models.TextField(_("What could we do?"), blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.IMPROVEMENT)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     hide_name = models.BooleanField(
-        "Hide my name",
+        _("Hide my name"),
         default=False,
-        help_text="Your name is hidden from everyone except LeanHub administrators.",
+        help_text=_("Your name is hidden from everyone except LeanHub administrators."),
     )
     shared_with_partners = models.BooleanField(
-        "Share with partner organisations in our place",
+        _("Share with partner organisations in our place"),
         default=False,
-        help_text="Partner agencies in the same place can see and adopt it.",
+        help_text=_("Partner agencies in the same place can see and adopt it."),
     )
     # Expected benefit in time: minutes saved each time × times a year. For "stop doing" ideas,
     # the minutes each completion of the form/report/rule takes and how often it is done.
@@ -127,14 +129,16 @@ class Idea(models.Model):
     # containment lookup that works the same on SQLite and PostgreSQL (no code contains another).
     wastes = models.CharField(max_length=200, blank=True)
     money_per_year = models.DecimalField(
-        "Money saved a year (£)", max_digits=12, decimal_places=2, null=True, blank=True
+        _("Money saved a year (£)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    quality_benefit = models.TextField("Better quality: how?", blank=True)
-    customer_benefit = models.TextField("Better for customers: how?", blank=True)
+    quality_benefit = models.TextField(_("Better quality: how?"), blank=True)
+    customer_benefit = models.TextField(_("Better for customers: how?"), blank=True)
     # "Stop doing" (red tape): what the burden is and who could remove it.
-    burden_name = models.CharField("Name of the form, report or rule", max_length=200, blank=True)
+    burden_name = models.CharField(
+        _("Name of the form, report or rule"), max_length=200, blank=True
+    )
     burden_owner = models.CharField(
-        "Who owns it?", max_length=20, choices=BurdenOwner.choices, blank=True
+        _("Who owns it?"), max_length=20, choices=BurdenOwner.choices, blank=True
     )
     routed_at = models.DateTimeField(null=True, blank=True)
     reply_due_on = models.DateField(null=True, blank=True)
@@ -193,7 +197,7 @@ class Idea(models.Model):
     @property
     def waste_labels(self) -> list[str]:
         labels = dict(Idea.Waste.choices)
-        return [labels.get(w, w) for w in self.waste_list]
+        return [str(labels.get(w, w)) for w in self.waste_list]
 
     @property
     def is_closed(self) -> bool:
@@ -204,7 +208,7 @@ class Idea(models.Model):
         from leanhub import policy
 
         if self.hide_name and not policy.scope_of(user).is_admin:
-            return "Name hidden"
+            return gettext("Name hidden")
         return self.author.display_name
 
     def is_overdue(self, now=None) -> bool:
@@ -259,7 +263,7 @@ class IdeaComment(models.Model):
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField("Comment", max_length=2000)
+    body = models.TextField(_("Comment"), max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
 

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, IntegerField, Max, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ideas.actions import change_status
 from ideas.models import Idea
@@ -39,7 +41,7 @@ VIEWERS_TEMPLATE = "kaizen/_viewers.html"
 class StaleCard(Exception):
     """The card changed since the person loaded it; nothing was written."""
 
-    message = "This card changed — here is the current board."
+    message = _("This card changed — here is the current board.")
 
 
 class MoveRefused(ValidationError):
@@ -51,8 +53,11 @@ class WipLimitReached(MoveRefused):
 
     def __init__(self, column: Column) -> None:
         super().__init__(
-            f"{column.name} has a work-in-progress limit of {column.wip_limit}. "
-            "Say why this card should go over it."
+            gettext(
+                "%(column)s has a work-in-progress limit of %(limit)s. "
+                "Say why this card should go over it."
+            )
+            % {"column": column.name, "limit": column.wip_limit}
         )
         self.column = column
 
@@ -114,7 +119,9 @@ def _enter(card: Card, column: Column, now) -> None:
 @transaction.atomic
 def ensure_team_board(team: Team) -> Board:
     """Every team has a board: made with the default columns the first time anyone asks."""
-    board, created = Board.objects.get_or_create(team=team, defaults={"name": f"{team.name} board"})
+    board, created = Board.objects.get_or_create(
+        team=team, defaults={"name": gettext("%(team)s board") % {"team": team.name}}
+    )
     if created:
         Column.objects.bulk_create(
             Column(board=board, name=name, kind=kind, position=i)
@@ -136,9 +143,11 @@ def create_joint_board(
     member team only."""
     teams = list(teams)
     for team in teams:
-        policy.require(by, "lead_team", team, reason="You can only add teams you lead or manage.")
+        policy.require(
+            by, "lead_team", team, reason=gettext("You can only add teams you lead or manage.")
+        )
     if not teams and not policy.scope_of(by).is_admin:
-        raise ValidationError("Choose at least one team you lead or manage.")
+        raise ValidationError(gettext("Choose at least one team you lead or manage."))
     board = Board.objects.create(name=name.strip())
     board.member_teams.set(teams)
     board.member_organisations.set(list(organisations))
@@ -164,7 +173,9 @@ def configure_board(
     the WIP limits (None for no limit) and when a card counts as stale. The board's leads only;
     refuses two columns with the same name (ignoring case). Viewers get the changed columns, and
     the new one in its place, in one broadcast."""
-    policy.require(by, "lead_board", board, reason="Only the board's leads set its limits.")
+    policy.require(
+        by, "lead_board", board, reason=gettext("Only the board's leads set its limits.")
+    )
     changed = []
     columns = list(
         Column.objects.select_for_update().filter(board=board).order_by("position", "pk")
@@ -173,7 +184,7 @@ def configure_board(
     taken = [n.lower() for n in [*final.values(), new_column] if n]
     if len(set(taken)) != len(taken):
         # The form says which field; this catches a save that raced another lead's.
-        raise ValidationError("Two columns cannot have the same name.")
+        raise ValidationError(gettext("Two columns cannot have the same name."))
     renamed = [c for c in columns if final[c.pk] != c.name]
     if renamed:
         # Names are unique on a board, so renaming in place breaks a swap (A→B, B→A) half-way:
@@ -261,7 +272,9 @@ def create_card(
 ) -> Card:
     """Add a card at the bottom of ``column`` (the board's first column by default). Refuses a
     column of another board, and going over a WIP limit without a reason."""
-    policy.require(by, "work_on_board", board, reason="Only people working this board add cards.")
+    policy.require(
+        by, "work_on_board", board, reason=gettext("Only people working this board add cards.")
+    )
     columns = {c.pk: c for c in Column.objects.select_for_update().filter(board=board)}
     repeat = Card.objects.filter(
         column=column or min(columns.values(), key=lambda c: (c.position, c.pk)),
@@ -275,7 +288,7 @@ def create_card(
     if column is None:
         column = min(columns.values(), key=lambda c: (c.position, c.pk))
     elif column.pk not in columns:
-        raise MoveRefused("That column is on another board.")
+        raise MoveRefused(gettext("That column is on another board."))
     column = columns[column.pk]
     count = Card.objects.filter(column=column).count()
     wip_reason = wip_reason.strip()
@@ -313,7 +326,7 @@ def create_card_from_idea(idea: Idea, *, by) -> Card:
         by,
         "respond_to_idea",
         idea,
-        reason="Only the team's leads and managers can start work on it.",
+        reason=gettext("Only the team's leads and managers can start work on it."),
     )
     idea = Idea.objects.select_for_update().select_related("team__site").get(pk=idea.pk)
     existing = Card.objects.filter(idea=idea).first()
@@ -321,7 +334,8 @@ def create_card_from_idea(idea: Idea, *, by) -> Card:
         return existing
     if idea.status != Idea.Status.ACCEPTED:
         raise MoveRefused(
-            f"Only an accepted idea becomes a card; this one is {idea.get_status_display().lower()}."
+            gettext("Only an accepted idea becomes a card; this one is %(status)s.")
+            % {"status": idea.get_status_display().lower()}
         )
     board = ensure_team_board(idea.team)
     card = create_card(
@@ -332,7 +346,12 @@ def create_card_from_idea(idea: Idea, *, by) -> Card:
         idea=idea,
         by=by,
     )
-    change_status(idea, to=Idea.Status.IN_PROGRESS, note=f"Kaizen card: {card.title}", by=by)
+    change_status(
+        idea,
+        to=Idea.Status.IN_PROGRESS,
+        note=gettext("Kaizen card: %(title)s") % {"title": card.title},
+        by=by,
+    )
     return card
 
 
@@ -352,7 +371,10 @@ def edit_card(
     """Change what a card says. Refuses an edit made against an older version of the card, and a
     value-stream map step from a map of a team not working on the board."""
     policy.require(
-        by, "edit_card", card, reason="Only the card's owners and the board's leads edit it."
+        by,
+        "edit_card",
+        card,
+        reason=gettext("Only the card's owners and the board's leads edit it."),
     )
     card = Card.objects.select_for_update().get(pk=card.pk)
     _bump(card, expected_version)
@@ -365,7 +387,9 @@ def edit_card(
             card.board.member_teams.values_list("pk", flat=True)
         )
         if vsm_step.map.team_id not in board_teams:
-            raise ValidationError("That map step belongs to a team not working on this board.")
+            raise ValidationError(
+                gettext("That map step belongs to a team not working on this board.")
+            )
     card.vsm_step = vsm_step
     card.save(update_fields=["title", "description", "due_date", "labels", "vsm_step", "version"])
     owners = list(owners)
@@ -393,10 +417,15 @@ def move_card(
     on the card). A column change is timestamped in the card's move history. One broadcast.
     """
     policy.require(
-        by, "edit_card", card, reason="Only the card's owners and the board's leads move it."
+        by,
+        "edit_card",
+        card,
+        reason=gettext("Only the card's owners and the board's leads move it."),
     )
     if to.board_id != card.board_id:
-        raise MoveRefused("That column is on another board: a card stays on its own board.")
+        raise MoveRefused(
+            gettext("That column is on another board: a card stays on its own board.")
+        )
     # Lock the columns first, always in the same order, so concurrent moves queue up.
     locked = {
         c.pk: c
@@ -463,11 +492,14 @@ def move_card(
 def block_card(card: Card, *, reason: str, by) -> Card:
     """Flag a card blocked, saying by what. Refuses an empty reason."""
     policy.require(
-        by, "edit_card", card, reason="Only the card's owners and the board's leads flag it."
+        by,
+        "edit_card",
+        card,
+        reason=gettext("Only the card's owners and the board's leads flag it."),
     )
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say what is blocking the card."})
+        raise ValidationError({"reason": gettext("Say what is blocking the card.")})
     card = Card.objects.select_for_update().get(pk=card.pk)
     card.blocked, card.blocked_reason = True, reason[:280]
     card.version += 1
@@ -480,7 +512,10 @@ def block_card(card: Card, *, reason: str, by) -> Card:
 @transaction.atomic
 def unblock_card(card: Card, *, by) -> Card:
     policy.require(
-        by, "edit_card", card, reason="Only the card's owners and the board's leads flag it."
+        by,
+        "edit_card",
+        card,
+        reason=gettext("Only the card's owners and the board's leads flag it."),
     )
     card = Card.objects.select_for_update().get(pk=card.pk)
     card.blocked, card.blocked_reason = False, ""

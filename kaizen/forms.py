@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from ideas.maps.models import ValueStreamStep
 from kaizen.models import Column, Cycle
@@ -12,24 +16,33 @@ from leanhub.models import Organisation, Site, Team
 
 
 class CardForm(forms.Form):
-    title = forms.CharField(max_length=140, help_text="A short name the team will recognise.")
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    due_date = forms.DateField(required=False, widget=DateInput())
+    title = forms.CharField(
+        label=_("Title"), max_length=140, help_text=_("A short name the team will recognise.")
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
     labels = forms.CharField(
-        max_length=200, required=False, help_text="Separate labels with commas."
+        label=_("Labels"),
+        max_length=200,
+        required=False,
+        help_text=_("Separate labels with commas."),
     )
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
         if not title:
-            raise forms.ValidationError("Give the card a title.")
+            raise forms.ValidationError(gettext("Give the card a title."))
         return title
 
 
 class NewCardForm(CardForm):
-    column = forms.ModelChoiceField(queryset=Column.objects.none(), empty_label=None)
+    column = forms.ModelChoiceField(
+        label=_("Column"), queryset=Column.objects.none(), empty_label=None
+    )
     wip_reason = forms.CharField(
-        max_length=280, required=False, label="Reason for going over the WIP limit"
+        max_length=280, required=False, label=_("Reason for going over the WIP limit")
     )
 
     def __init__(self, *args, board, **kwargs) -> None:
@@ -45,8 +58,8 @@ class EditCardForm(CardForm):
     vsm_step = forms.ModelChoiceField(
         queryset=ValueStreamStep.objects.none(),
         required=False,
-        label="Value-stream map step it improves",
-        empty_label="None",
+        label=_("Value-stream map step it improves"),
+        empty_label=_("None"),
     )
 
     def __init__(self, *args, board, **kwargs) -> None:
@@ -68,24 +81,24 @@ class EditCardForm(CardForm):
 class MoveForm(forms.Form):
     # An id, not a choice among this board's columns: the action itself refuses another
     # board's column, with a message that says so.
-    column = forms.IntegerField(label="Column")
-    position = forms.IntegerField(min_value=1, label="Position (1 = top)")
+    column = forms.IntegerField(label=_("Column"))
+    position = forms.IntegerField(min_value=1, label=_("Position (1 = top)"))
     version = forms.IntegerField(widget=forms.HiddenInput)
     wip_reason = forms.CharField(
-        max_length=280, required=False, label="Reason for going over the WIP limit"
+        max_length=280, required=False, label=_("Reason for going over the WIP limit")
     )
 
 
 class BlockForm(forms.Form):
-    reason = forms.CharField(max_length=280, label="What is blocking it?")
+    reason = forms.CharField(max_length=280, label=_("What is blocking it?"))
 
 
 class PlanForm(forms.ModelForm):
     whys_text = forms.CharField(
-        label="5 whys",
+        label=_("5 whys"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One “why?” answer per line, in order.",
+        help_text=_("One “why?” answer per line, in order."),
     )
 
     class Meta:
@@ -105,7 +118,7 @@ class PlanForm(forms.ModelForm):
             "planned_actions": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "baseline": "Where the measure is now, e.g. “38 minutes per claim”.",
+            "baseline": _("Where the measure is now, e.g. “38 minutes per claim”."),
         }
 
     def __init__(self, *args, **kwargs) -> None:
@@ -119,7 +132,7 @@ class PlanForm(forms.ModelForm):
             line.strip() for line in self.cleaned_data["whys_text"].splitlines() if line.strip()
         ]
         if len(whys) > 7:
-            raise forms.ValidationError("Keep to five or so whys.")
+            raise forms.ValidationError(gettext("Keep to five or so whys."))
         return whys
 
     def values(self) -> dict:
@@ -139,11 +152,13 @@ class CheckForm(forms.ModelForm):
 
 
 class ActionForm(forms.Form):
-    description = forms.CharField(max_length=200, label="Action")
+    description = forms.CharField(max_length=200, label=_("Action"))
     owner = forms.ModelChoiceField(
-        queryset=None, label="Owner", error_messages={"required": "Every action needs an owner."}
+        queryset=None,
+        label=_("Owner"),
+        error_messages={"required": _("Every action needs an owner.")},
     )
-    due_date = forms.DateField(required=False, widget=DateInput())
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
     def __init__(self, *args, people, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -152,20 +167,23 @@ class ActionForm(forms.Form):
 
 class PhotoForm(forms.Form):
     photo = forms.ImageField(
-        help_text="JPEG, PNG or WebP, up to 5 MB. Location and camera data are removed."
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP, up to 5 MB. Location and camera data are removed."),
     )
-    caption = forms.CharField(max_length=200, required=False)
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
 
 
 class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=Cycle.Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=Cycle.Decision.choices, widget=forms.RadioSelect
+    )
     standard = forms.CharField(
-        label="The new standard work", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("The new standard work"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     learning = forms.CharField(
-        label="What we learned", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What we learned"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    mark_idea_implemented = forms.BooleanField(label="Mark the idea implemented", required=False)
+    mark_idea_implemented = forms.BooleanField(label=_("Mark the idea implemented"), required=False)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -173,18 +191,22 @@ class DecisionForm(forms.Form):
             data.get("decision") == Cycle.Decision.ADOPT
             and not (data.get("standard") or "").strip()
         ):
-            self.add_error("standard", "Write down the new standard work.")
+            self.add_error("standard", gettext("Write down the new standard work."))
         if (
             data.get("decision") == Cycle.Decision.ABANDON
             and not (data.get("learning") or "").strip()
         ):
-            self.add_error("learning", "Say what was learned, so others need not repeat it.")
+            self.add_error(
+                "learning", gettext("Say what was learned, so others need not repeat it.")
+            )
         return data
 
 
 class BoardSettingsForm(forms.Form):
     stale_after_days = forms.IntegerField(
-        min_value=1, max_value=365, label="Flag a card as stale after this many days without moving"
+        min_value=1,
+        max_value=365,
+        label=_("Flag a card as stale after this many days without moving"),
     )
 
     def __init__(self, *args, board, **kwargs) -> None:
@@ -193,24 +215,24 @@ class BoardSettingsForm(forms.Form):
         for column in self.columns:
             self.fields[f"name_{column.pk}"] = forms.CharField(
                 max_length=60,
-                label=f"Name of column {column.position + 1}",
+                label=gettext("Name of column %(number)s") % {"number": column.position + 1},
                 initial=column.name,
-                error_messages={"required": "A column needs a name."},
+                error_messages={"required": gettext("A column needs a name.")},
             )
             self.fields[f"wip_{column.pk}"] = forms.IntegerField(
                 min_value=0,
                 max_value=99,
                 required=False,
-                label=f"WIP limit for {column.name}",
-                help_text="Leave empty for no limit.",
+                label=gettext("WIP limit for %(column)s") % {"column": column.name},
+                help_text=gettext("Leave empty for no limit."),
                 initial=column.wip_limit,
             )
         self.fields["stale_after_days"].initial = board.stale_after_days
         self.fields["new_column"] = forms.CharField(
             max_length=60,
             required=False,
-            label="Add a column",
-            help_text="It goes in before the last column (where finished cards end up).",
+            label=gettext("Add a column"),
+            help_text=gettext("It goes in before the last column (where finished cards end up)."),
         )
 
     def clean(self) -> dict:
@@ -224,12 +246,15 @@ class BoardSettingsForm(forms.Form):
             if first is not column:
                 self.add_error(
                     f"name_{column.pk}",
-                    f"Column {first.position + 1} is already called “{name}”: "
-                    "two columns cannot have the same name.",
+                    gettext(
+                        "Column %(number)s is already called “%(name)s”: "
+                        "two columns cannot have the same name."
+                    )
+                    % {"number": first.position + 1, "name": name},
                 )
         new = (cleaned.get("new_column") or "").strip()
         if new and new.lower() in first_named:
-            self.add_error("new_column", "There is already a column with that name.")
+            self.add_error("new_column", gettext("There is already a column with that name."))
         return cleaned
 
     def wip_limits(self) -> dict[int, int | None]:
@@ -245,11 +270,18 @@ class FlowWindowForm(forms.Form):
     WINDOWS = (30, 90, 180)
 
     days = forms.TypedChoiceField(
-        choices=[(n, f"{n} days") for n in WINDOWS],
+        choices=[(n, n) for n in WINDOWS],
         coerce=int,
         initial=WINDOWS[0],
-        label="Show the last",
+        label=_("Show the last"),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Named here, not in the class, so each request gets them in its own language.
+        self.fields["days"].choices = [
+            (n, ngettext("%(count)s day", "%(count)s days", n) % {"count": n}) for n in self.WINDOWS
+        ]
 
     def days_to_show(self) -> int:
         return self.cleaned_data["days"] if self.is_bound and self.is_valid() else self.WINDOWS[0]
@@ -260,20 +292,20 @@ class JointBoardForm(forms.Form):
 
     name = forms.CharField(
         max_length=120,
-        label="Name of the joint board",
-        error_messages={"required": "Give the board a name."},
+        label=_("Name of the joint board"),
+        error_messages={"required": _("Give the board a name.")},
     )
     teams = forms.ModelMultipleChoiceField(
         queryset=Team.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Teams working on it",
-        help_text="Teams you lead or manage.",
+        label=_("Teams working on it"),
+        help_text=_("Teams you lead or manage."),
     )
     organisations = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        label="Partner agencies whose people can see and work on it",
+        label=_("Partner agencies whose people can see and work on it"),
     )
 
     def __init__(self, *args, user, **kwargs) -> None:

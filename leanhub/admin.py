@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from leanhub.models import (
     AuditEvent,
@@ -81,7 +82,7 @@ class TeamAdmin(admin.ModelAdmin):
     list_select_related = ["site__organisation"]
     autocomplete_fields = ["site"]
 
-    @admin.display(description="Organisation", ordering="site__organisation__name")
+    @admin.display(description=_("Organisation"), ordering="site__organisation__name")
     def organisation_name(self, team: Team) -> str:
         return team.site.organisation.name
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 
+from django.utils.translation import gettext, ngettext
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.errors import DependencyError, FileNotDecryptedError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
@@ -39,14 +40,16 @@ def clean_pdf(data: bytes, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_P
     read into the new document, and the new one is written without an /Info of its own."""
     if len(data) > max_bytes:
         raise DocumentRefused(
-            f"The PDF is {len(data) / 1024 / 1024:.1f} MB; it can be at most "
-            f"{max_bytes // 1024 // 1024} MB."
+            gettext("The PDF is %(size)s MB; it can be at most %(limit)s MB.")
+            % {"size": f"{len(data) / 1024 / 1024:.1f}", "limit": max_bytes // 1024 // 1024}
         )
     unreadable = DocumentRefused(
-        "That PDF could not be read: it may be damaged. Save or print it to PDF again and "
-        "upload the new file."
+        gettext(
+            "That PDF could not be read: it may be damaged. Save or print it to PDF again and "
+            "upload the new file."
+        )
     )
-    password = DocumentRefused("Remove the password from the PDF and upload it again.")
+    password = DocumentRefused(gettext("Remove the password from the PDF and upload it again."))
     try:
         reader = PdfReader(io.BytesIO(data))
         # pypdf has already tried the empty password: an owner-only password (printing or
@@ -58,8 +61,14 @@ def clean_pdf(data: bytes, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_P
             raise unreadable
         if pages > max_pages:
             raise DocumentRefused(
-                f"The PDF has {pages:,} pages; it can have at most {max_pages:,}. "
-                "Upload only the pages that matter."
+                ngettext(
+                    "The PDF has %(pages)s page; it can have at most %(limit)s. "
+                    "Upload only the pages that matter.",
+                    "The PDF has %(pages)s pages; it can have at most %(limit)s. "
+                    "Upload only the pages that matter.",
+                    pages,
+                )
+                % {"pages": f"{pages:,}", "limit": f"{max_pages:,}"}
             )
         # Strip the upload's objects in memory first, so that what is dropped is never copied:
         # the writer copies only what the stripped pages still reach.
@@ -80,7 +89,7 @@ def clean_pdf(data: bytes, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_P
         # KeyError, TypeError, RecursionError…): to the person uploading, all mean the same.
         raise unreadable from None
     if out.tell() > max_bytes * MAX_OUTPUT_FACTOR:
-        raise DocumentRefused("The PDF is too large to process safely.")
+        raise DocumentRefused(gettext("The PDF is too large to process safely."))
     return out.getvalue()
 
 

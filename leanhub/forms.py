@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from leanhub import throttle
 from leanhub.models import TeamAnnouncement
@@ -24,12 +25,12 @@ class ThrottledLoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "invalid_login": "That username and password do not match. Check them and try again.",
-        "locked_account": (
+        "invalid_login": _("That username and password do not match. Check them and try again."),
+        "locked_account": _(
             "Too many failed sign-ins for this account. Try again in %(minutes)s minutes, "
             "or reset your password."
         ),
-        "locked_address": (
+        "locked_address": _(
             "Too many failed sign-ins from this network. Try again in %(minutes)s minutes."
         ),
     }
@@ -70,10 +71,10 @@ class TeamAnnouncementForm(forms.ModelForm):
         model = TeamAnnouncement
         fields = ["message"]
         widgets = {"message": forms.Textarea(attrs={"rows": 2, "maxlength": 280})}
-        labels = {"message": "Message to the team"}
+        labels = {"message": _("Message to the team")}
 
     def clean_message(self) -> str:
         message = self.cleaned_data["message"].strip()
         if not message:
-            raise ValidationError("Write a message before posting.")
+            raise ValidationError(_("Write a message before posting."))
         return message

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -44,8 +45,12 @@ def process(
     LeanHub keeps (idea photos, PDCA evidence, savings evidence) comes through here."""
     if len(data) > max_bytes:
         raise ImageRefused(
-            f"{filename} is {len(data) / 1024 / 1024:.1f} MB; photos can be at most "
-            f"{max_bytes // 1024 // 1024} MB."
+            gettext("%(file)s is %(size)s MB; photos can be at most %(limit)s MB.")
+            % {
+                "file": filename,
+                "size": f"{len(data) / 1024 / 1024:.1f}",
+                "limit": max_bytes // 1024 // 1024,
+            }
         )
     image: Image.Image
     try:
@@ -53,9 +58,11 @@ def process(
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ALLOWED_FORMATS:
-                raise ImageRefused(f"{filename} is not a JPEG, PNG or WebP photo.")
+                raise ImageRefused(
+                    gettext("%(file)s is not a JPEG, PNG or WebP photo.") % {"file": filename}
+                )
             if probe.width * probe.height > MAX_PIXELS:
-                raise ImageRefused(f"{filename} is too large to process safely.")
+                raise ImageRefused(_too_large(filename))
             probe.verify()
             # verify() leaves the image unusable: open again to decode the pixels for real.
             image = Image.open(io.BytesIO(data))
@@ -63,11 +70,14 @@ def process(
     except ImageRefused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRefused(f"{filename} is too large to process safely.") from None
+        raise ImageRefused(_too_large(filename)) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageRefused(
-            f"{filename} could not be read as a photo: it may be damaged, or not a "
-            "JPEG, PNG or WebP file."
+            gettext(
+                "%(file)s could not be read as a photo: it may be damaged, or not a "
+                "JPEG, PNG or WebP file."
+            )
+            % {"file": filename}
         ) from None
 
     image = ImageOps.exif_transpose(image)
@@ -90,6 +100,10 @@ def process(
     display, width, height = encode(display_size)
     thumbnail, _, _ = encode(THUMB_SIZE)
     return ProcessedImage(display, thumbnail, content_type, width, height)
+
+
+def _too_large(filename: str) -> str:
+    return gettext("%(file)s is too large to process safely.") % {"file": filename}
 
 
 @contextmanager

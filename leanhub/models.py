@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -31,17 +33,17 @@ class Organisation(models.Model):
     """An agency: a Jobcentre Plus district, a police force, an NHS trust, a council."""
 
     class Kind(models.TextChoices):
-        JOBCENTRE = "jobcentre", "Jobcentre Plus district"
-        POLICE = "police", "Police force"
-        NHS = "nhs", "NHS trust"
-        COUNCIL = "council", "Council"
-        OTHER = "other", "Other"
+        JOBCENTRE = "jobcentre", _("Jobcentre Plus district")
+        POLICE = "police", _("Police force")
+        NHS = "nhs", _("NHS trust")
+        COUNCIL = "council", _("Council")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     first_response_days = models.PositiveSmallIntegerField(
-        default=7, help_text="Days within which every new idea should get its first response."
+        default=7, help_text=_("Days within which every new idea should get its first response.")
     )
 
     class Meta:
@@ -58,9 +60,9 @@ class Place(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     population = models.PositiveIntegerField()
     annual_public_spend = models.DecimalField(
-        max_digits=16, decimal_places=2, help_text="Total public spend in the area, £ a year."
+        max_digits=16, decimal_places=2, help_text=_("Total public spend in the area, £ a year.")
     )
-    spend_year = models.CharField(max_length=9, blank=True, help_text="e.g. 2009-10")
+    spend_year = models.CharField(max_length=9, blank=True, help_text=_("e.g. 2009-10"))
 
     class Meta:
         ordering = ["name"]
@@ -86,7 +88,7 @@ class PlaceSpendLine(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="spend_lines"
     )
-    amount = models.DecimalField(max_digits=16, decimal_places=2, help_text="£ a year")
+    amount = models.DecimalField(max_digits=16, decimal_places=2, help_text=_("£ a year"))
 
     class Meta:
         ordering = ["-amount"]
@@ -98,7 +100,11 @@ class PlaceSpendLine(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} in {self.place}: £{self.amount:,.0f}"
+        return gettext("%(organisation)s in %(place)s: %(amount)s") % {
+            "organisation": self.organisation,
+            "place": self.place,
+            "amount": f"£{self.amount:,.0f}",
+        }
 
 
 class Site(models.Model):
@@ -154,11 +160,11 @@ class Team(models.Model):
 
 
 class Role(models.TextChoices):
-    STAFF = "staff", "Frontline staff"
-    LEAD = "lead", "Team lead"
-    MANAGER = "manager", "Manager"
-    PARTNERSHIP = "partnership", "Place partnership lead"
-    ADMIN = "admin", "Administrator"
+    STAFF = "staff", _("Frontline staff")
+    LEAD = "lead", _("Team lead")
+    MANAGER = "manager", _("Manager")
+    PARTNERSHIP = "partnership", _("Place partnership lead")
+    ADMIN = "admin", _("Administrator")
 
 
 class Membership(models.Model):
@@ -213,7 +219,9 @@ class Membership(models.Model):
                         place__isnull=False,
                     )
                 ),
-                violation_error_message="Choose exactly one scope: a team, a site, an organisation or a place.",
+                violation_error_message=_(
+                    "Choose exactly one scope: a team, a site, an organisation or a place."
+                ),
             ),
             *[
                 models.UniqueConstraint(
@@ -227,7 +235,11 @@ class Membership(models.Model):
         indexes = [models.Index(fields=["role", "team"], name="membership_role_team_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} of {self.scope_object}"
+        return gettext("%(user)s — %(role)s of %(scope)s") % {
+            "user": self.user,
+            "role": self.get_role_display(),
+            "scope": self.scope_object,
+        }
 
     @property
     def scope_object(self):
@@ -320,4 +332,8 @@ class LoginFailure(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.username} from {self.address} at {self.at:%H:%M}"
+        return gettext("%(username)s from %(address)s at %(time)s") % {
+            "username": self.username,
+            "address": self.address,
+            "time": f"{self.at:%H:%M}",
+        }

@@ -17,11 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Two known breaches are being removed on other branches: ideas.vsm_queries imports "
-    "kaizen.models, and kaizen imports metrics inside functions. Drop this mark once they land.",
-)
 def test_apps_import_only_downwards() -> None:
     """metrics > kaizen > ideas > leanhub: the layers contract in pyproject.toml, checked by
     import-linter, which also sees imports placed inside functions."""
@@ -49,11 +44,6 @@ def _python_files() -> Iterator[Path]:
                 yield Path(folder) / name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ideas/models.py re-exports ideas.vsm_models with a wildcard until value-stream maps "
-    "move into their own package on another branch. Drop this mark once it lands.",
-)
 def test_no_module_uses_a_wildcard_import() -> None:
     """``from x import *`` hides where a name comes from (and lets a module re-export another's
     models unseen); outside migrations, every import names what it takes."""
