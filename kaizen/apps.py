@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,12 @@ class KaizenConfig(AppConfig):
     name = "kaizen"
     verbose_name = "Kaizen boards and PDCA"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Hang kaizen's cards on the value-stream map steps they improve, as the drawing's
+        stars: ``ideas`` sits below kaizen and cannot read cards, so kaizen hands it a reader."""
+        # Imported here: queries imports the models, which are not loaded while apps.py is.
+        from ideas.maps.links import register_step_links
+        from kaizen.queries import card_links_for_steps
+
+        register_step_links(card_links_for_steps)

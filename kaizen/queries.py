@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from kaizen import chart, flow
@@ -206,3 +207,22 @@ def flow_context(board: Board, *, now: datetime | None = None, days: int = 30) -
         "cfd": cfd,
         "cfd_chart": chart.geometry(cfd, [(c.pk, c.name) for c in columns]),
     }
+
+
+def card_links_for_steps(step_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Per value-stream map step id, the ``(title, url)`` of each kaizen card improving that step,
+    in board order: the stars the map drawing adds after its pinned ideas. Registered with
+    :func:`ideas.maps.links.register_step_links` when kaizen starts. One query.
+
+    Every card on the steps, whoever looks: the drawing is rendered once and broadcast to every
+    viewer of the map, so it cannot depend on the viewer. The per-viewer list of a map's cards is
+    the ``kaizen:map-cards`` fragment."""
+    sentinel = 987654321
+    # Reversed once, not once per card: a large map has a card or more on most steps.
+    pattern = reverse("kaizen:card", args=[sentinel])
+    links: dict[int, list[tuple[str, str]]] = {}
+    for card in Card.objects.filter(vsm_step_id__in=step_ids).only("pk", "title", "vsm_step"):
+        links.setdefault(card.vsm_step_id, []).append(
+            (card.title, pattern.replace(str(sentinel), str(card.pk)))
+        )
+    return links

@@ -404,13 +404,17 @@ _ANCHOR_SVG = {"start": "start", "middle": "middle", "end": "end"}
 
 
 def to_svg(d: Drawing, *, id_prefix: str = "vsm") -> str:
-    """SVG markup with a <title> and <desc>; attributes and classes only, no style attributes."""
+    """SVG markup with a <title> and <desc>; attributes and classes only, no style attributes.
+    To assistive technology the drawing is one figure, named and described by them."""
+    # A figure, not an image: an image's content is presentational, and links (the stars) inside
+    # one are nested controls. The shapes are hidden instead, so it still reads as one picture.
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="vsm-drawing" width="{_n(d.width)}" '
-        f'height="{_n(d.height)}" viewBox="0 0 {_n(d.width)} {_n(d.height)}" role="img" '
+        f'height="{_n(d.height)}" viewBox="0 0 {_n(d.width)} {_n(d.height)}" role="figure" '
         f'aria-labelledby="{id_prefix}-title {id_prefix}-desc" font-family="sans-serif">',
         f'<title id="{id_prefix}-title">{escape(d.title)}</title>',
         f'<desc id="{id_prefix}-desc">{escape(d.description)}</desc>',
+        '<g aria-hidden="true">',
         f'<rect x="0" y="0" width="{_n(d.width)}" height="{_n(d.height)}" fill="{PAPER}"/>',
     ]
     for p in d.items:
@@ -434,8 +438,8 @@ def to_svg(d: Drawing, *, id_prefix: str = "vsm") -> str:
                 + "</polygon>"
             )
             if p.href:
-                # Out of the tab order: the drawing is one image to assistive technology, and the
-                # same links sit beside each step in the step list for keyboards.
+                # Out of the tab order (as hidden content must be): the drawing is one figure to
+                # assistive technology, and the same links sit beside each step in the step list.
                 shape = (
                     f'<a href="{escape(p.href)}" tabindex="-1" aria-label="{escape(p.title)}">'
                     f"{shape}</a>"
@@ -448,6 +452,7 @@ def to_svg(d: Drawing, *, id_prefix: str = "vsm") -> str:
                 f'text-anchor="{_ANCHOR_SVG[p.anchor]}" fill="{p.fill}"{weight}{cls}>'
                 f"{escape(p.text)}</text>"
             )
+    out.append("</g>")
     out.append("</svg>")
     return "\n".join(out)
 

@@ -3,7 +3,8 @@ workspace (steps, bursts, figures, drawing), and the current-versus-future compa
 fixed number of queries whatever the size.
 
 Kaizen cards that improve a step are kaizen's to show: the map page loads them from kaizen as a
-fragment (``kaizen:map-cards``), as ``ideas`` never reads the apps above it.
+fragment (``kaizen:map-cards``), as ``ideas`` never reads the apps above it. Their stars on the
+drawing come from the step link providers kaizen registers (:mod:`ideas.maps.links`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from ideas.maps import calc
+from ideas.maps import calc, links
 from ideas.maps import drawing as draw
 from ideas.maps.models import KaizenBurst, ValueStreamMap, ValueStreamStep
 from leanhub import policy
@@ -205,17 +206,21 @@ class Workspace:
 
 
 def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> Workspace:
-    """Everything the map page shows: figures, drawing and table rows, or what is wrong."""
+    """Everything the map page shows: figures, drawing and table rows, or what is wrong. The
+    drawing's stars are each step's pinned ideas, then what the registered step link providers
+    hang on it (kaizen's cards), asked once per map: one query per provider."""
     steps = steps_of(m) if steps is None else steps
     try:
         result = calc.compute(m.as_input(steps))
     except calc.InvalidInput as bad:
         return Workspace(m, steps, None, bad.errors, None, [])
+    # Asked here, not in steps_of: only the drawing shows them, and exports need no drawing.
+    linked = links.links_for_steps([s.pk for s in steps])
     draw_steps = [
         draw.DrawStep(
             name=s.name,
             data_lines=_data_lines(s, r),
-            bursts=tuple(s.urls["bursts"]),
+            bursts=(*s.urls["bursts"], *linked.get(s.pk, ())),
         )
         for s, r in zip(steps, result.steps, strict=True)
     ]

@@ -7,8 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from ideas.maps import actions as map_actions
+from ideas.maps import queries
+from ideas.models import Idea
 from kaizen import actions
 from kaizen.models import Card
+from tests.channels_helpers import GroupListener
 from tests.ideas.maps.conftest import add_steps, make_map
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -147,3 +151,68 @@ def test_a_maps_cards_query_count_is_flat_across_steps_and_cards(
     assert fragment.count("hx-swap-oob") == n
     with django_assert_max_num_queries(7):
         assert client.get(cards_url(m)).status_code == 200
+
+
+# --- The map drawing's stars ----------------------------------------------------------------
+# The drawing is the ideas app's, but kaizen hangs its cards on it (ideas.maps.links), so a card
+# improving a step is a star on that step wherever the map is drawn.
+
+
+def _star(title: str, url: str) -> str:
+    """A star in the map's SVG: a link around a burst named after what it links to."""
+    return f'<a href="{url}" tabindex="-1" aria-label="Kaizen: {title}">'
+
+
+def test_a_cards_star_is_drawn_on_the_step_it_improves(client, cast, step, linked_card):
+    star = _star(linked_card.title, linked_card.get_absolute_url())
+    client.force_login(cast["sam"])
+    page = client.get(step.map.get_absolute_url()).content.decode()
+    assert star in page and f"<title>Kaizen: {linked_card.title}</title>" in page
+    for name in ("svg", "print"):
+        assert star in client.get(reverse(f"maps:{name}", args=[step.map.pk])).content.decode()
+    assert star in queries.live_context(step.map.pk)["ws"].svg  # what every viewer is sent
+
+
+def test_a_steps_pinned_ideas_are_drawn_before_its_cards(client, cast, team_a, step, linked_card):
+    idea = Idea.objects.create(
+        team=team_a, author=cast["sam"], title="Check ID at booking", problem="Claims bounce"
+    )
+    map_actions.link_idea_to_step(step, idea=idea, by=cast["sam"])
+    client.force_login(cast["sam"])
+    svg = client.get(reverse("maps:svg", args=[step.map.pk])).content.decode()
+    idea_star = svg.index(_star(idea.title, idea.get_absolute_url()))
+    assert idea_star < svg.index(_star(linked_card.title, linked_card.get_absolute_url()))
+
+
+def test_a_map_edit_broadcasts_the_cards_stars(
+    cast, step, linked_card, django_capture_on_commit_callbacks
+):
+    group = map_actions.map_group(step.map.pk)
+    listener = GroupListener(group)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            map_actions.update_map(step.map, values={"demand": 920}, by=cast["sam"])
+        (message,) = listener.drain(group)
+    finally:
+        listener.close()
+    assert _star(linked_card.title, linked_card.get_absolute_url()) in message["html"]
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_the_map_pages_query_count_is_flat_across_steps_and_their_cards(
+    client, cast, team_a, lee, make_cards, col, n, django_assert_max_num_queries
+):
+    m = make_map(team_a, lee)
+    steps = add_steps(m, n)
+    cards = make_cards(2 * n, col("Plan"))
+    for k, card in enumerate(cards):
+        Card.objects.filter(pk=card.pk).update(vsm_step=steps[k % n])
+    client.force_login(cast["sam"])
+    with django_assert_max_num_queries(12):
+        page = client.get(m.get_absolute_url()).content.decode()
+    assert page.count('class="vsm-burst"') == 2 * n
+    with django_assert_max_num_queries(12):
+        assert client.get(m.get_absolute_url(), **HTMX).status_code == 200
+    for name in ("svg", "print"):
+        with django_assert_max_num_queries(12):
+            assert client.get(reverse(f"maps:{name}", args=[m.pk])).status_code == 200

@@ -71,6 +71,14 @@ def test_a_kaizen_burst_links_to_its_idea():
     assert link.find(f"{SVG}polygon").get("class") == "vsm-burst"
 
 
+def test_a_drawing_with_stars_is_one_figure_whose_links_stay_out_of_the_tab_order():
+    root = ET.fromstring(draw.to_svg(drawing(bursts=True)))  # noqa: S314 — our own output
+    assert root.get("role") == "figure"  # an image's content is presentational: no links in it
+    (shapes,) = root.findall(f"{SVG}g")
+    assert shapes.get("aria-hidden") == "true"  # it reads as its title and description alone
+    assert [a.get("tabindex") for a in root.iter(f"{SVG}a")] == ["-1"]
+
+
 def test_the_png_is_painted_from_the_same_primitives():
     d = drawing()
     png = draw.to_png(d, scale=2)
