@@ -1,5 +1,7 @@
-"""Photo uploads made safe: decoded to prove they are images, bounded in size, re-encoded so
-no metadata (EXIF, GPS) survives, turned upright, and produced in two sizes. No ORM here."""
+"""Photo uploads made safe: decoded to prove they are images, bounded in size, turned upright,
+brought into sRGB, and re-encoded from their pixels alone in two sizes, so no metadata of any kind
+survives (EXIF and GPS, XMP, IPTC, ICC profiles, comments, text chunks, application segments,
+trailing bytes). No ORM here."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_BYTES = 8 * 1024 * 1024
@@ -19,6 +21,8 @@ MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 DISPLAY_SIZE = (1600, 1600)
 THUMB_SIZE = (320, 320)
+# What browsers assume of an image without a profile, so what every photo we keep is in.
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 class ImageRefused(ValueError):
@@ -83,23 +87,56 @@ def process(
     image = ImageOps.exif_transpose(image)
     keep_alpha = "A" in image.getbands() or (image.mode == "P" and "transparency" in image.info)
     if keep_alpha:
-        image = image.convert("RGBA")
-        fmt, content_type = "PNG", "image/png"
+        mode, fmt, content_type = "RGBA", "PNG", "image/png"
     else:
-        image = image.convert("RGB")
-        fmt, content_type = "JPEG", "image/jpeg"
+        mode, fmt, content_type = "RGB", "JPEG", "image/jpeg"
+    image = _in_srgb(image, mode)
 
     def encode(size: tuple[int, int]) -> tuple[bytes, int, int]:
         copy = image.copy()
         copy.thumbnail(size)
+        # Pillow's savers write metadata from the image as well as from their arguments (the JPEG
+        # saver its `info["comment"]`, the PNG saver `info["icc_profile"]`, any saver what is in
+        # `encoderinfo`), and the decoded upload carries all of it. So the image saved is a new
+        # one made from the pixel bytes alone: its `info` is empty and it has no `encoderinfo`,
+        # and the save names only encoder settings, none of exif=, icc_profile=, xmp=, comment=,
+        # pnginfo= or dpi=.
+        pixels = Image.frombytes(mode, copy.size, copy.tobytes())
         out = io.BytesIO()
-        # A fresh image written without exif=/pnginfo= carries no metadata from the upload.
-        copy.save(out, fmt, **({"quality": 85, "optimize": True} if fmt == "JPEG" else {}))
-        return out.getvalue(), copy.width, copy.height
+        if fmt == "JPEG":
+            pixels.save(out, fmt, quality=85, optimize=True)
+        else:
+            pixels.save(out, fmt)
+        return out.getvalue(), pixels.width, pixels.height
 
     display, width, height = encode(display_size)
     thumbnail, _, _ = encode(THUMB_SIZE)
     return ProcessedImage(display, thumbnail, content_type, width, height)
+
+
+def _in_srgb(image: Image.Image, mode: str) -> Image.Image:
+    """The image's pixels in `mode` ("RGB" or "RGBA") and in sRGB. The profile itself is never
+    kept (it is metadata, and its description and copyright tags are free text), so the colours
+    it describes are converted into sRGB first; an image without one is taken to be sRGB already.
+    """
+    profile = image.info.get("icc_profile")
+    if not profile:
+        return image.convert(mode)
+    # Little CMS converts from these modes; a palette or grey-with-alpha image is expanded first,
+    # which keeps its colours in the profile's space.
+    source = image if image.mode in {"RGB", "RGBA", "CMYK", "L"} else image.convert(mode)
+    try:
+        converted = ImageCms.profileToProfile(
+            source, ImageCms.ImageCmsProfile(io.BytesIO(profile)), _SRGB, outputMode=mode
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        converted = None
+    if converted is None:
+        # A damaged profile, or one that does not fit the pixels (a grey profile on a colour
+        # image): the photo is still worth keeping, so its pixels are taken as sRGB, as a
+        # browser would take them, and the profile is dropped.
+        return source.convert(mode)
+    return converted
 
 
 def _too_large(filename: str) -> str:
