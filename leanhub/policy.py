@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from leanhub.models import Membership, Organisation, Place, Role, Site, Team, User
 
@@ -259,13 +260,13 @@ def require(
     user: User | AnonymousUser, action: str, obj: object = None, *, reason: StrOrPromise = ""
 ) -> None:
     """Raise unless ``user`` may do ``action`` to ``obj``: 404 if they may not even see it, else
-    403 with ``reason`` (shown to the person on the 403 page)."""
+    403 with ``reason`` (shown to the person on the 403 page, so translated)."""
     if can(user, action, obj):
         return
     view_action = _VIEW_RULE_FOR.get(action)
     if view_action is None or not can(user, view_action, obj):
         raise Http404("Not found")
-    raise PermissionDenied(reason or "You do not have permission to do that.")
+    raise PermissionDenied(reason or gettext("You do not have permission to do that."))
 
 
 M = TypeVar("M", bound=Model)

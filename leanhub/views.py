@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leanhub import actions, notifications, policy, queries
@@ -86,14 +87,16 @@ def team_detail(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse
             request.user,
             "announce_to_team",
             team,
-            reason="Only a lead or manager of this team can post to it.",
+            reason=gettext("Only a lead or manager of this team can post to it."),
         )
         form = TeamAnnouncementForm(request.POST)
         if form.is_valid():
             actions.post_team_announcement(
                 team, message=form.cleaned_data["message"], by=request.user
             )
-            messages.success(request, "Posted to the team. Everyone in it has been notified.")
+            messages.success(
+                request, gettext("Posted to the team. Everyone in it has been notified.")
+            )
             return redirect(team)
     members = (
         Membership.objects.filter(team=team)
@@ -152,7 +155,13 @@ def notification_count(request: AuthenticatedHttpRequest) -> HttpResponse:
 def notifications_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     changed = notifications.mark_all_read(by=request.user)
     messages.success(
-        request, f"Marked {changed} notification{'s' if changed != 1 else ''} as read."
+        request,
+        ngettext(
+            "Marked %(count)d notification as read.",
+            "Marked %(count)d notifications as read.",
+            changed,
+        )
+        % {"count": changed},
     )
     return redirect("notifications")
 
