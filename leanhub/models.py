@@ -43,7 +43,7 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
     first_response_days = models.PositiveSmallIntegerField(
         default=7, help_text=_("Days within which every new idea should get its first response.")
     )
@@ -175,7 +175,7 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=20, choices=Role)
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
