@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from leanhub import throttle
 from leanhub.models import TeamAnnouncement, User
@@ -35,12 +36,18 @@ class ThrottledLoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("That username and password do not match. Check them and try again."),
-        "locked_account": _(
+        # Singular or plural by the "minutes" the ValidationError's params give.
+        "locked_account": ngettext_lazy(
+            "Too many failed sign-ins for this account. Try again in %(minutes)s minute, "
+            "or reset your password.",
             "Too many failed sign-ins for this account. Try again in %(minutes)s minutes, "
-            "or reset your password."
+            "or reset your password.",
+            "minutes",
         ),
-        "locked_address": _(
-            "Too many failed sign-ins from this network. Try again in %(minutes)s minutes."
+        "locked_address": ngettext_lazy(
+            "Too many failed sign-ins from this network. Try again in %(minutes)s minute.",
+            "Too many failed sign-ins from this network. Try again in %(minutes)s minutes.",
+            "minutes",
         ),
     }
 
