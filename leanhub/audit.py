@@ -18,7 +18,8 @@ def record(
     target: models.Model | None = None,
     payload: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Write one audit event. ``payload`` must be small and JSON-serialisable (ids, amounts, notes)."""
+    """Write one audit event. ``payload`` must be small and JSON-serialisable (ids, amounts, notes),
+    its text plain ``str``: ``str()`` a lazy translation first, as JSON cannot hold one."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         verb=verb,

@@ -7,6 +7,7 @@ from typing import Any, TypedDict
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 
 from leanhub import policy
 from leanhub.models import Notification, Role, User
@@ -18,6 +19,7 @@ class NavItem(TypedDict):
 
 
 def _link(label: str, name: str, *args: object) -> NavItem | None:
+    """A navigation link to the URL named ``name``, or None when no URL has that name."""
     try:
         return {"label": label, "url": reverse(name, args=args)}
     except NoReverseMatch:
@@ -33,43 +35,43 @@ def nav_items(user: User | AnonymousUser) -> list[NavItem]:
     items: list[NavItem | None]
     if role == Role.STAFF:
         items = [
-            _link("Raise an idea", "ideas:new"),
-            _link("Ideas", "ideas:list"),
-            _link("Team board", "kaizen:my-board"),
-            _link("Value-stream maps", "maps:list"),
+            _link(gettext("Raise an idea"), "ideas:new"),
+            _link(gettext("Ideas"), "ideas:list"),
+            _link(gettext("Team board"), "kaizen:my-board"),
+            _link(gettext("Value-stream maps"), "maps:list"),
         ]
     elif role == Role.LEAD:
         items = [
-            _link("Team board", "kaizen:my-board"),
-            _link("Raise an idea", "ideas:new"),
-            _link("Ideas", "ideas:list"),
-            _link("Value-stream maps", "maps:list"),
-            _link("Team dashboard", "metrics:dashboard"),
-            _link("Savings", "metrics:savings"),
+            _link(gettext("Team board"), "kaizen:my-board"),
+            _link(gettext("Raise an idea"), "ideas:new"),
+            _link(gettext("Ideas"), "ideas:list"),
+            _link(gettext("Value-stream maps"), "maps:list"),
+            _link(gettext("Team dashboard"), "metrics:dashboard"),
+            _link(gettext("Savings"), "metrics:savings"),
         ]
     elif role == Role.PARTNERSHIP:
         items = [
-            _link("Place dashboard", "metrics:dashboard"),
-            _link("Savings", "metrics:savings"),
-            _link("Boards", "kaizen:boards"),
-            _link("Ideas", "ideas:list"),
+            _link(gettext("Place dashboard"), "metrics:dashboard"),
+            _link(gettext("Savings"), "metrics:savings"),
+            _link(gettext("Boards"), "kaizen:boards"),
+            _link(gettext("Ideas"), "ideas:list"),
         ]
     elif role in (Role.MANAGER, Role.ADMIN):
         items = [
-            _link("Dashboard", "metrics:dashboard"),
-            _link("Savings", "metrics:savings"),
-            _link("Boards", "kaizen:boards"),
-            _link("Ideas", "ideas:list"),
-            _link("Value-stream maps", "maps:list"),
-            _link("Measures", "metrics:measures"),
-            _link("Surveys", "metrics:surveys"),
+            _link(gettext("Dashboard"), "metrics:dashboard"),
+            _link(gettext("Savings"), "metrics:savings"),
+            _link(gettext("Boards"), "kaizen:boards"),
+            _link(gettext("Ideas"), "ideas:list"),
+            _link(gettext("Value-stream maps"), "maps:list"),
+            _link(gettext("Measures"), "metrics:measures"),
+            _link(gettext("Surveys"), "metrics:surveys"),
         ]
     else:
-        items = [_link("Home", "home"), _link("Ideas", "ideas:list")]
+        items = [_link(gettext("Home"), "home"), _link(gettext("Ideas"), "ideas:list")]
     if scope.home_team_ids:
-        items.append(_link("My team", "team", scope.home_team_ids[0]))
+        items.append(_link(gettext("My team"), "team", scope.home_team_ids[0]))
     if scope.is_admin:
-        items.append(_link("Administration", "admin:index"))
+        items.append(_link(gettext("Administration"), "admin:index"))
     seen: set[str] = set()
     unique: list[NavItem] = []
     for item in items:

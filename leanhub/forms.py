@@ -1,13 +1,23 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from leanhub import throttle
-from leanhub.models import TeamAnnouncement
+from leanhub.models import TeamAnnouncement, User
+
+if TYPE_CHECKING:
+    # Django's form classes are generic only in the stubs; at run time they take no arguments.
+    _SetPasswordForm = SetPasswordForm[User]
+    _TeamAnnouncementModelForm = forms.ModelForm[TeamAnnouncement]
+else:
+    _SetPasswordForm = SetPasswordForm
+    _TeamAnnouncementModelForm = forms.ModelForm
 
 
 class DateInput(forms.DateInput):
@@ -16,7 +26,7 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
 
 
@@ -26,19 +36,25 @@ class ThrottledLoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("That username and password do not match. Check them and try again."),
-        "locked_account": _(
+        # Singular or plural by the "minutes" the ValidationError's params give.
+        "locked_account": ngettext_lazy(
+            "Too many failed sign-ins for this account. Try again in %(minutes)s minute, "
+            "or reset your password.",
             "Too many failed sign-ins for this account. Try again in %(minutes)s minutes, "
-            "or reset your password."
+            "or reset your password.",
+            "minutes",
         ),
-        "locked_address": _(
-            "Too many failed sign-ins from this network. Try again in %(minutes)s minutes."
+        "locked_address": ngettext_lazy(
+            "Too many failed sign-ins from this network. Try again in %(minutes)s minute.",
+            "Too many failed sign-ins from this network. Try again in %(minutes)s minutes.",
+            "minutes",
         ),
     }
 
     def _address(self) -> str | None:
         return self.request.META.get("REMOTE_ADDR") if self.request else None
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         lock = throttle.lock_for(username, self._address())
         if lock:
@@ -57,16 +73,16 @@ class ThrottledLoginForm(AuthenticationForm):
         return cleaned
 
 
-class ThrottleClearingSetPasswordForm(SetPasswordForm):
+class ThrottleClearingSetPasswordForm(_SetPasswordForm):
     """Setting a new password through the reset link also lifts any sign-in lock."""
 
-    def save(self, commit: bool = True):
+    def save(self, commit: bool = True) -> User:
         user = super().save(commit=commit)
-        throttle.clear(getattr(user, get_user_model().USERNAME_FIELD))
+        throttle.clear(user.get_username())
         return user
 
 
-class TeamAnnouncementForm(forms.ModelForm):
+class TeamAnnouncementForm(_TeamAnnouncementModelForm):
     class Meta:
         model = TeamAnnouncement
         fields = ["message"]
@@ -74,7 +90,7 @@ class TeamAnnouncementForm(forms.ModelForm):
         labels = {"message": _("Message to the team")}
 
     def clean_message(self) -> str:
-        message = self.cleaned_data["message"].strip()
+        message: str = self.cleaned_data["message"].strip()
         if not message:
             raise ValidationError(_("Write a message before posting."))
         return message

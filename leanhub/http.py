@@ -1,16 +1,37 @@
-"""HTTP helpers shared by every app: security headers, pagination, protected file responses,
-CSV downloads."""
+"""HTTP helpers shared by every app: typed requests, security headers, pagination, protected file
+responses, CSV downloads."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
+
+if TYPE_CHECKING:
+    # Only for annotations: this module imports no models, so any module may import it.
+    from leanhub.models import User
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request as views see it: ``HtmxMiddleware`` has added ``request.htmx``.
+
+    For annotations only; Django never builds one (see the django-htmx documentation)."""
+
+    htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
+    """The request of a view behind ``@login_required``: ``request.user`` is a signed-in
+    :class:`~leanhub.models.User`, never an ``AnonymousUser``. For annotations only."""
+
+    user: User
+
 
 # Only our own scripts, styles and images; websockets back to the same host.
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
@@ -41,7 +43,7 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
     first_response_days = models.PositiveSmallIntegerField(
         default=7, help_text=_("Days within which every new idea should get its first response.")
     )
@@ -71,13 +73,13 @@ class Place(models.Model):
         return self.name
 
     @property
-    def spend_per_head(self):
+    def spend_per_head(self) -> Decimal | None:
         if not self.population:
             return None
         return self.annual_public_spend / self.population
 
     @property
-    def one_percent_of_spend(self):
+    def one_percent_of_spend(self) -> Decimal:
         return self.annual_public_spend / 100
 
 
@@ -124,13 +126,13 @@ class Site(models.Model):
         return f"{self.name} ({self.organisation})"
 
 
-class TeamQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TeamQuerySet:
+class TeamQuerySet(models.QuerySet["Team"]):
+    def visible_to(self, user: User | AnonymousUser) -> TeamQuerySet:
         from leanhub import policy
 
         return self.filter(policy.team_q(user, "view"))
 
-    def led_by(self, user) -> TeamQuerySet:
+    def led_by(self, user: User | AnonymousUser) -> TeamQuerySet:
         from leanhub import policy
 
         return self.filter(policy.team_q(user, "lead"))
@@ -173,7 +175,7 @@ class Membership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    role = models.CharField(max_length=20, choices=Role)
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -242,7 +244,7 @@ class Membership(models.Model):
         }
 
     @property
-    def scope_object(self):
+    def scope_object(self) -> Team | Site | Organisation | Place | None:
         return self.team or self.site or self.organisation or self.place
 
     @property
@@ -276,7 +278,7 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.verb} {self.target_repr}"
 
 
-class NotificationQuerySet(models.QuerySet):
+class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 

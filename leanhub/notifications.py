@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from leanhub import realtime
 from leanhub.models import Notification, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def unread_count(user: User) -> int:
@@ -26,12 +30,21 @@ def _push_count(user_id: int) -> None:
 
 
 def notify(
-    recipients: Iterable[User], *, message: str, url: str = "", actor: User | None = None
+    recipients: Iterable[User],
+    *,
+    message: StrOrPromise,
+    url: str = "",
+    actor: User | None = None,
 ) -> list[Notification]:
-    """Tell each recipient (except the actor) something happened; counts update live on commit."""
+    """Tell each recipient (except the actor) something happened; counts update live on commit.
+
+    ``message`` is stored as text, so it stays in the language it is rendered in now: the
+    actor's (the language of the request that made the change), not each recipient's."""
     actor_id = getattr(actor, "pk", None)
+    # str(): a lazy translation is fixed here, once, rather than stored as a proxy.
+    text = str(message)[:300]
     rows = [
-        Notification(recipient=user, actor=actor, message=message[:300], url=url)
+        Notification(recipient=user, actor=actor, message=text, url=url)
         for user in {u.pk: u for u in recipients}.values()
         if user.pk != actor_id
     ]

@@ -14,15 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Manager, Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from leanhub.models import Membership, Organisation, Place, Role, Site, Team, User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+    from typing_extensions import TypeIs
 
 
 @dataclass(frozen=True)
@@ -76,43 +81,46 @@ class Scope:
 ANONYMOUS = Scope(user_id=None)
 
 
-def scope_of(user) -> Scope:
+# The attribute of a user object that holds its scope once worked out.
+_SCOPE_CACHE = "_leanhub_scope"
+
+
+def scope_of(user: User | AnonymousUser | None) -> Scope:
     """Work out (once per user object) what the user can reach. Two queries at most."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
-    cached = getattr(user, "_leanhub_scope", None)
+    cached: Scope | None = getattr(user, _SCOPE_CACHE, None)
     if cached is not None:
         return cached
 
     memberships = list(Membership.objects.filter(user=user).select_related("team__site", "site"))
     roles = {m.role for m in memberships}
     is_admin = user.is_superuser or Role.ADMIN in roles
-    member_teams, led, m_orgs, m_sites, m_teams, orgs, places, p_places = (
-        set(),
-        set(),
-        set(),
-        set(),
-        set(),
-        set(),
-        set(),
-        set(),
-    )
+    member_teams: set[int] = set()
+    led: set[int] = set()
+    m_orgs: set[int] = set()
+    m_sites: set[int] = set()
+    m_teams: set[int] = set()
+    orgs: set[int] = set()
+    places: set[int] = set()
+    p_places: set[int] = set()
     home_teams: list[int] = []
     for m in memberships:
-        if m.team_id:
-            member_teams.add(m.team_id)
-            home_teams.append(m.team_id)
+        # Team and site come with the membership (select_related), so testing them is free.
+        if m.team is not None:
+            member_teams.add(m.team.pk)
+            home_teams.append(m.team.pk)
             orgs.add(m.team.site.organisation_id)
             places.add(m.team.site.place_id)
             if m.role == Role.LEAD:
-                led.add(m.team_id)
+                led.add(m.team.pk)
             if m.role == Role.MANAGER:
-                m_teams.add(m.team_id)
-        elif m.site_id:
+                m_teams.add(m.team.pk)
+        elif m.site is not None:
             orgs.add(m.site.organisation_id)
             places.add(m.site.place_id)
             if m.role == Role.MANAGER:
-                m_sites.add(m.site_id)
+                m_sites.add(m.site.pk)
         elif m.organisation_id:
             orgs.add(m.organisation_id)
             if m.role == Role.MANAGER:
@@ -142,14 +150,14 @@ def scope_of(user) -> Scope:
         partnership_place_ids=frozenset(p_places),
         home_team_ids=tuple(home_teams),
     )
-    user._leanhub_scope = scope
+    setattr(user, _SCOPE_CACHE, scope)
     return scope
 
 
-def forget(user) -> None:
+def forget(user: User | AnonymousUser) -> None:
     """Drop the cached scope (after memberships change within one request or test)."""
-    if hasattr(user, "_leanhub_scope"):
-        del user._leanhub_scope
+    if hasattr(user, _SCOPE_CACHE):
+        delattr(user, _SCOPE_CACHE)
 
 
 # --- Queryset filters ---------------------------------------------------------------------------
@@ -157,7 +165,7 @@ def forget(user) -> None:
 NOTHING = Q(pk__in=[])
 
 
-def team_q(user, capability: str, *, prefix: str = "") -> Q:
+def team_q(user: User | AnonymousUser, capability: str, *, prefix: str = "") -> Q:
     """A filter selecting teams (or rows linked to a team through ``prefix``) for a capability.
 
     ``view``   — teams of the user's organisations, plus teams in places they lead the partnership of
@@ -171,7 +179,7 @@ def team_q(user, capability: str, *, prefix: str = "") -> Q:
     if s.is_admin:
         return Q()
 
-    def f(lookup: str, values) -> Q:
+    def f(lookup: str, values: frozenset[int]) -> Q:
         return Q(**{f"{prefix}{lookup}": values}) if values else NOTHING
 
     managed = (
@@ -192,7 +200,7 @@ def team_q(user, capability: str, *, prefix: str = "") -> Q:
     raise ValueError(f"Unknown team capability {capability!r}")
 
 
-def idea_q(user, *, prefix: str = "") -> Q:
+def idea_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     """Ideas a user may see: those of their own organisations, and ideas shared with partners
     in a place the user works in (or leads the partnership of)."""
     s = scope_of(user)
@@ -213,16 +221,20 @@ def idea_q(user, *, prefix: str = "") -> Q:
 # --- Object rules -------------------------------------------------------------------------------
 # Each rule answers for one action on one kind of object. "view" rules decide 404 versus 403.
 
-Rule = Callable[[Scope, object], bool]
+# A rule takes the kind of object its action is about (a Team, a Site, or one of the Protocols
+# below for the higher apps' models). The registry holds rules for every kind at once and
+# :func:`can` hands each whatever object it was given, so the object is Any here.
+Rule = Callable[[Scope, Any], bool]
+_R = TypeVar("_R", bound=Rule)
 _RULES: dict[str, Rule] = {}
 _VIEW_RULE_FOR: dict[str, str] = {}
 
 
-def rule(action: str, *, seen_by: str | None = None) -> Callable[[Rule], Rule]:
+def rule(action: str, *, seen_by: str | None = None) -> Callable[[_R], _R]:
     """Register ``fn`` as the rule for ``action``; ``seen_by`` names the action that decides
     whether a refusal is a 404 (cannot see it) or a 403 (can see it, may not do this)."""
 
-    def register(fn: Rule) -> Rule:
+    def register(fn: _R) -> _R:
         _RULES[action] = fn
         if seen_by:
             _VIEW_RULE_FOR[action] = seen_by
@@ -231,7 +243,7 @@ def rule(action: str, *, seen_by: str | None = None) -> Callable[[Rule], Rule]:
     return register
 
 
-def can(user, action: str, obj: object = None) -> bool:
+def can(user: User | AnonymousUser, action: str, obj: object = None) -> bool:
     s = scope_of(user)
     if not s.is_authenticated:
         return False
@@ -244,20 +256,25 @@ def can(user, action: str, obj: object = None) -> bool:
     return bool(check(s, obj))
 
 
-def require(user, action: str, obj: object = None, *, reason: str = "") -> None:
-    """Raise unless ``user`` may do ``action`` to ``obj``: 404 if they may not even see it."""
+def require(
+    user: User | AnonymousUser, action: str, obj: object = None, *, reason: StrOrPromise = ""
+) -> None:
+    """Raise unless ``user`` may do ``action`` to ``obj``: 404 if they may not even see it, else
+    403 with ``reason`` (shown to the person on the 403 page, so translated)."""
     if can(user, action, obj):
         return
     view_action = _VIEW_RULE_FOR.get(action)
     if view_action is None or not can(user, view_action, obj):
         raise Http404("Not found")
-    raise PermissionDenied(reason or "You do not have permission to do that.")
+    raise PermissionDenied(reason or gettext("You do not have permission to do that."))
 
 
 M = TypeVar("M", bound=Model)
 
 
-def get_for_user(user, queryset: QuerySet[M] | type[M], *, action: str, **lookup: object) -> M:
+def get_for_user(
+    user: User | AnonymousUser, queryset: QuerySet[M] | type[M], *, action: str, **lookup: object
+) -> M:
     """The one object ``lookup`` names, if ``user`` may do ``action`` to it.
 
     Every app's ``get_<thing>_for_user(user, pk, *, action=...)`` is built on this, so an object
@@ -269,58 +286,148 @@ def get_for_user(user, queryset: QuerySet[M] | type[M], *, action: str, **lookup
     return obj
 
 
-def _team_of(obj) -> Team:
+# --- What the rules read from the higher apps' objects ---
+# This module cannot import ideas, kaizen or metrics (the apps depend one way), so the rules
+# about their objects name only the attributes they read. Each is read-only here, so the
+# models' own fields (and related managers) fit.
+
+
+class _OfTeam(Protocol):
+    """An object of one team: an idea, a value-stream map, a saving."""
+
+    @property
+    def team(self) -> Team: ...
+
+
+class _Idea(_OfTeam, Protocol):
+    """``ideas.models.Idea``."""
+
+    @property
+    def shared_with_partners(self) -> bool: ...
+
+
+class _Board(Protocol):
+    """``kaizen.models.Board``: a team's board, or a joint board (no team) with members."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def team(self) -> Team | None: ...
+    @property
+    def members(self) -> Manager[User]: ...
+    @property
+    def member_teams(self) -> Manager[Team]: ...
+    @property
+    def member_organisations(self) -> Manager[Organisation]: ...
+
+
+class _Card(Protocol):
+    """``kaizen.models.Card``."""
+
+    @property
+    def board(self) -> _Board: ...
+    @property
+    def column_id(self) -> int: ...
+    @property
+    def owners(self) -> Manager[User]: ...
+    @property
+    def created_by_id(self) -> int: ...
+
+
+class _Cycle(Protocol):
+    """``kaizen.models.Cycle``: a PDCA cycle of one card."""
+
+    @property
+    def card(self) -> _Card: ...
+
+
+class _Measure(Protocol):
+    """``metrics.models.Measure``: of exactly one team, site, organisation or place."""
+
+    @property
+    def team(self) -> Team | None: ...
+    @property
+    def site(self) -> Site | None: ...
+    @property
+    def organisation_id(self) -> int | None: ...
+    @property
+    def place_id(self) -> int | None: ...
+
+
+class _Saving(_OfTeam, Protocol):
+    """``metrics.models.Saving``."""
+
+    @property
+    def invested_by_id(self) -> int: ...
+    @property
+    def benefits_id(self) -> int: ...
+    @property
+    def claimed_by_id(self) -> int: ...
+
+
+class _Survey(Protocol):
+    """``metrics.models.Survey``: of a whole site, or of one team there."""
+
+    @property
+    def site(self) -> Site: ...
+    @property
+    def team_id(self) -> int | None: ...
+    @property
+    def team(self) -> Team | None: ...
+
+
+def _team_of(obj: Team | _OfTeam) -> Team:
     return obj if isinstance(obj, Team) else obj.team
 
 
 @rule("view_team")
-def _view_team(s: Scope, obj) -> bool:
+def _view_team(s: Scope, obj: Team | _OfTeam) -> bool:
     team = _team_of(obj)
     return team.site.organisation_id in s.org_ids or team.site.place_id in s.partnership_place_ids
 
 
 @rule("lead_team", seen_by="view_team")
-def _lead_team(s: Scope, obj) -> bool:
+def _lead_team(s: Scope, obj: Team | _OfTeam) -> bool:
     team = _team_of(obj)
     return team.pk in s.led_team_ids or s.manages_team(team)
 
 
 @rule("announce_to_team", seen_by="view_team")
-def _announce(s: Scope, obj) -> bool:
+def _announce(s: Scope, obj: Team | _OfTeam) -> bool:
     return _lead_team(s, obj)
 
 
 @rule("work_in_team", seen_by="view_team")
-def _work_in_team(s: Scope, obj) -> bool:
+def _work_in_team(s: Scope, obj: Team | _OfTeam) -> bool:
     """Edit the team's own board (staff: their own cards — the board checks that), raise work."""
     team = _team_of(obj)
     return team.pk in s.member_team_ids or _lead_team(s, team)
 
 
 @rule("claim_saving", seen_by="view_team")
-def _claim_saving(s: Scope, obj) -> bool:
+def _claim_saving(s: Scope, obj: Team | _OfTeam) -> bool:
     return _lead_team(s, obj)
 
 
 @rule("record_observation", seen_by="view_team")
-def _record_observation(s: Scope, obj) -> bool:
+def _record_observation(s: Scope, obj: Team | _OfTeam) -> bool:
     return _lead_team(s, obj)
 
 
 @rule("verify_saving", seen_by="view_team")
-def _verify_saving(s: Scope, obj) -> bool:
+def _verify_saving(s: Scope, obj: Team | _OfTeam) -> bool:
     """Managers in scope only. The "never one's own claim" rule is the saving's own check."""
     return s.manages_team(_team_of(obj))
 
 
 @rule("view_team_dashboard", seen_by="view_team")
-def _team_dashboard(s: Scope, obj) -> bool:
+def _team_dashboard(s: Scope, obj: Team | _OfTeam) -> bool:
     team = _team_of(obj)
     return team.pk in s.member_team_ids or s.manages_team(team)
 
 
 @rule("view_idea")
-def _view_idea(s: Scope, idea) -> bool:
+def _view_idea(s: Scope, idea: _Idea) -> bool:
     site = idea.team.site
     return site.organisation_id in s.org_ids or (
         idea.shared_with_partners and site.place_id in (s.place_ids | s.partnership_place_ids)
@@ -328,7 +435,7 @@ def _view_idea(s: Scope, idea) -> bool:
 
 
 @rule("respond_to_idea", seen_by="view_idea")
-def _respond_to_idea(s: Scope, idea) -> bool:
+def _respond_to_idea(s: Scope, idea: _Idea) -> bool:
     """Triage and respond: the team's leads and managers in scope."""
     return _lead_team(s, idea.team)
 
@@ -364,7 +471,7 @@ def _place_dashboard(s: Scope, place: Place) -> bool:
 
 
 @rule("manage_people")
-def _manage_people(s: Scope, obj) -> bool:
+def _manage_people(s: Scope, obj: object) -> bool:
     return False  # administrators only; they are let through before any rule runs
 
 
@@ -373,7 +480,7 @@ def _manage_people(s: Scope, obj) -> bool:
 # the people named on it, and the managers of its member teams and organisations.
 
 
-def board_q(user, *, prefix: str = "") -> Q:
+def board_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     """Boards a user may see: their organisations' team boards (and, for partnership leads, the
     boards of teams in their place), plus joint boards they or their teams/organisations are on."""
     s = scope_of(user)
@@ -382,7 +489,7 @@ def board_q(user, *, prefix: str = "") -> Q:
     if s.is_admin:
         return Q()
 
-    def f(lookup: str, values) -> Q:
+    def f(lookup: str, values: frozenset[int]) -> Q:
         return Q(**{f"{prefix}{lookup}": values}) if values else NOTHING
 
     return (
@@ -405,27 +512,36 @@ def cycle_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     return card_q(user, prefix=f"{prefix}card__")
 
 
-def _board_of(obj):
-    return obj.board if hasattr(obj, "column_id") else obj
+def _is_card(obj: _Board | _Card) -> TypeIs[_Card]:
+    # Neither model can be imported here: a card is told from a board by its column.
+    return hasattr(obj, "column_id")
 
 
-def _joint(board) -> tuple[set[int], set[Team], set[int]]:
+def _board_of(obj: _Board | _Card) -> _Board:
+    return obj.board if _is_card(obj) else obj
+
+
+# The attribute of a board object that holds its members once read.
+_MEMBERS_CACHE = "_policy_members"
+
+
+def _joint(board: _Board) -> tuple[set[int], set[Team], set[int]]:
     """Member user ids, member teams and member organisation ids (prefetch them for lists)."""
-    cached = getattr(board, "_policy_members", None)
+    cached: tuple[set[int], set[Team], set[int]] | None = getattr(board, _MEMBERS_CACHE, None)
     if cached is None:
         cached = (
             {u.pk for u in board.members.all()},
             set(board.member_teams.select_related("site").all()),
             {o.pk for o in board.member_organisations.all()},
         )
-        board._policy_members = cached
+        setattr(board, _MEMBERS_CACHE, cached)
     return cached
 
 
 @rule("view_board")
-def _view_board(s: Scope, obj) -> bool:
+def _view_board(s: Scope, obj: _Board | _Card) -> bool:
     board = _board_of(obj)
-    if board.team_id:
+    if board.team is not None:
         return _view_team(s, board.team)
     users, teams, orgs = _joint(board)
     return (
@@ -436,20 +552,20 @@ def _view_board(s: Scope, obj) -> bool:
 
 
 @rule("lead_board", seen_by="view_board")
-def _lead_board(s: Scope, obj) -> bool:
+def _lead_board(s: Scope, obj: _Board | _Card) -> bool:
     """Run the whole board: move anyone's card, set columns and WIP limits."""
     board = _board_of(obj)
-    if board.team_id:
+    if board.team is not None:
         return _lead_team(s, board.team)
     _, teams, orgs = _joint(board)
     return any(_lead_team(s, t) for t in teams) or bool(orgs & s.managed_org_ids)
 
 
 @rule("work_on_board", seen_by="view_board")
-def _work_on_board(s: Scope, obj) -> bool:
+def _work_on_board(s: Scope, obj: _Board | _Card) -> bool:
     """Add cards and edit one's own: the team's members, or a joint board's members."""
     board = _board_of(obj)
-    if board.team_id:
+    if board.team is not None:
         return _work_in_team(s, board.team)
     users, teams, _ = _joint(board)
     return (
@@ -458,12 +574,12 @@ def _work_on_board(s: Scope, obj) -> bool:
 
 
 @rule("view_card")
-def _view_card(s: Scope, card) -> bool:
+def _view_card(s: Scope, card: _Card) -> bool:
     return _view_board(s, card.board)
 
 
 @rule("edit_card", seen_by="view_card")
-def _edit_card(s: Scope, card) -> bool:
+def _edit_card(s: Scope, card: _Card) -> bool:
     """Staff edit and move the cards they own or raised; leads and managers any card."""
     if _lead_board(s, card.board):
         return True
@@ -474,14 +590,14 @@ def _edit_card(s: Scope, card) -> bool:
 
 
 @rule("view_cycle")
-def _view_cycle(s: Scope, cycle: Any) -> bool:
+def _view_cycle(s: Scope, cycle: _Cycle) -> bool:
     """A PDCA cycle (``kaizen.models.Cycle``, which this module cannot import) is part of its
     card: seen by whoever sees the card."""
     return _view_card(s, cycle.card)
 
 
 @rule("edit_cycle", seen_by="view_cycle")
-def _edit_cycle(s: Scope, cycle: Any) -> bool:
+def _edit_cycle(s: Scope, cycle: _Cycle) -> bool:
     """Plan, check, act and add evidence: whoever may edit the card."""
     return _edit_card(s, cycle.card)
 
@@ -490,13 +606,13 @@ def _edit_cycle(s: Scope, cycle: Any) -> bool:
 
 
 @rule("engage_with_idea", seen_by="view_idea")
-def _engage_with_idea(s: Scope, idea) -> bool:
+def _engage_with_idea(s: Scope, idea: _Idea) -> bool:
     """Support, comment on and follow any idea one can see."""
     return _view_idea(s, idea)
 
 
 @rule("raise_idea_for_team", seen_by="view_team")
-def _raise_idea_for_team(s: Scope, obj) -> bool:
+def _raise_idea_for_team(s: Scope, obj: Team | _OfTeam) -> bool:
     """Raise an idea for a team one works in, leads or manages."""
     return _work_in_team(s, obj)
 
@@ -505,13 +621,13 @@ def _raise_idea_for_team(s: Scope, obj) -> bool:
 
 
 @rule("view_vsm")
-def _view_vsm(s: Scope, vsm_map) -> bool:
+def _view_vsm(s: Scope, vsm_map: _OfTeam) -> bool:
     """A map is seen by whoever can see its team."""
     return _view_team(s, vsm_map.team)
 
 
 @rule("edit_vsm", seen_by="view_vsm")
-def _edit_vsm(s: Scope, vsm_map) -> bool:
+def _edit_vsm(s: Scope, vsm_map: _OfTeam) -> bool:
     """Members, leads and managers of the team draw and change its maps."""
     return _work_in_team(s, vsm_map.team)
 
@@ -519,10 +635,10 @@ def _edit_vsm(s: Scope, vsm_map) -> bool:
 # --- metrics rules ---
 
 
-def _measure_scope_sees(s: Scope, measure) -> bool:
-    if measure.team_id:
+def _measure_scope_sees(s: Scope, measure: _Measure) -> bool:
+    if measure.team is not None:
         return _view_team(s, measure.team)
-    if measure.site_id:
+    if measure.site is not None:
         return _view_site(s, measure.site)
     if measure.organisation_id:
         return measure.organisation_id in s.org_ids
@@ -530,17 +646,17 @@ def _measure_scope_sees(s: Scope, measure) -> bool:
 
 
 @rule("view_measure")
-def _view_measure(s: Scope, measure) -> bool:
+def _view_measure(s: Scope, measure: _Measure) -> bool:
     return _measure_scope_sees(s, measure)
 
 
 @rule("edit_measure", seen_by="view_measure")
-def _edit_measure(s: Scope, measure) -> bool:
+def _edit_measure(s: Scope, measure: _Measure) -> bool:
     """Record observations, import, annotate: the team's leads and managers in scope; site and
     organisation measures their managers; place measures the partnership lead."""
-    if measure.team_id:
+    if measure.team is not None:
         return _record_observation(s, measure.team)
-    if measure.site_id:
+    if measure.site is not None:
         return s.manages_site(measure.site)
     if measure.organisation_id:
         return measure.organisation_id in s.managed_org_ids
@@ -548,7 +664,7 @@ def _edit_measure(s: Scope, measure) -> bool:
 
 
 @rule("view_saving")
-def _view_saving(s: Scope, saving) -> bool:
+def _view_saving(s: Scope, saving: _Saving) -> bool:
     return (
         _view_team(s, saving.team)
         or saving.invested_by_id in s.org_ids
@@ -557,30 +673,30 @@ def _view_saving(s: Scope, saving) -> bool:
 
 
 @rule("edit_saving", seen_by="view_saving")
-def _edit_saving(s: Scope, saving) -> bool:
+def _edit_saving(s: Scope, saving: _Saving) -> bool:
     return _claim_saving(s, saving.team)
 
 
 @rule("decide_saving", seen_by="view_saving")
-def _decide_saving(s: Scope, saving) -> bool:
+def _decide_saving(s: Scope, saving: _Saving) -> bool:
     """Verify or reject: a manager of the team, and never the person who claimed it."""
     return _verify_saving(s, saving.team) and saving.claimed_by_id != s.user_id
 
 
 @rule("view_survey")
-def _view_survey(s: Scope, survey) -> bool:
+def _view_survey(s: Scope, survey: _Survey) -> bool:
     return _view_site(s, survey.site)
 
 
 @rule("manage_survey", seen_by="view_survey")
-def _manage_survey(s: Scope, survey) -> bool:
-    if survey.team_id:
+def _manage_survey(s: Scope, survey: _Survey) -> bool:
+    if survey.team is not None:
         return _lead_team(s, survey.team)
     return s.manages_site(survey.site)
 
 
 @rule("answer_pulse", seen_by="view_survey")
-def _answer_pulse(s: Scope, survey) -> bool:
+def _answer_pulse(s: Scope, survey: _Survey) -> bool:
     if survey.team_id:
         return survey.team_id in s.member_team_ids
     return survey.site.organisation_id in s.org_ids
@@ -605,7 +721,7 @@ def _site_view_q(s: Scope, prefix: str) -> Q:
     )
 
 
-def measure_q(user, *, prefix: str = "") -> Q:
+def measure_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     """Measures a user may see (``view_measure``): those of teams and sites they may see, of
     their organisations, and of places they work in or lead the partnership of."""
     s = scope_of(user)
@@ -621,7 +737,7 @@ def measure_q(user, *, prefix: str = "") -> Q:
     )
 
 
-def measure_scope_q(user, kind: str) -> Q:
+def measure_scope_q(user: User | AnonymousUser, kind: str) -> Q:
     """Teams, sites, organisations or places (``kind``) whose measures a user runs — adds,
     imports and records (``edit_measure`` on a measure there): teams they lead or manage, sites
     and organisations they manage, places they lead the partnership of."""
@@ -641,7 +757,7 @@ def measure_scope_q(user, kind: str) -> Q:
     raise ValueError(f"Measures do not live on a {kind!r}")
 
 
-def saving_q(user, *, prefix: str = "") -> Q:
+def saving_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     """Savings a user may see (``view_saving``): those of teams they may see, and those their
     organisations invested in or benefit from."""
     s = scope_of(user)
@@ -656,7 +772,7 @@ def saving_q(user, *, prefix: str = "") -> Q:
     )
 
 
-def survey_q(user, *, prefix: str = "") -> Q:
+def survey_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     """Surveys a user may see (``view_survey``): those of the sites they may see."""
     s = scope_of(user)
     if not s.is_authenticated:
@@ -666,7 +782,7 @@ def survey_q(user, *, prefix: str = "") -> Q:
     return _site_view_q(s, f"{prefix}site__")
 
 
-def survey_site_q(user) -> Q:
+def survey_site_q(user: User | AnonymousUser) -> Q:
     """Sites a user may add a survey to (``manage_survey`` on a survey of the whole site): the
     sites they manage, directly or through their organisation."""
     s = scope_of(user)

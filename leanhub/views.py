@@ -1,20 +1,25 @@
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TypedDict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leanhub import actions, notifications, policy, queries
 from leanhub.forms import TeamAnnouncementForm
-from leanhub.http import paginate
+from leanhub.http import AuthenticatedHttpRequest, paginate
 from leanhub.models import (
     Membership,
     Notification,
     Organisation,
     Place,
+    PlaceSpendLine,
     Role,
     Site,
     Team,
@@ -23,7 +28,14 @@ from leanhub.models import (
 )
 
 
-def _place_summary(place: Place) -> dict:
+class PlaceSummary(TypedDict):
+    place: Place
+    spend_lines: list[PlaceSpendLine]
+    # The sum of the lines: 0 when there are none.
+    counted_spend: Decimal | int
+
+
+def _place_summary(place: Place) -> PlaceSummary:
     lines = list(place.spend_lines.select_related("organisation"))
     counted = sum((line.amount for line in lines), start=0)
     return {"place": place, "spend_lines": lines, "counted_spend": counted}
@@ -31,12 +43,12 @@ def _place_summary(place: Place) -> dict:
 
 @require_GET
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One home per role: staff raise ideas, leads run their team, managers see their teams,
     partnership leads see their place, administrators the set-up."""
     scope = policy.scope_of(request.user)
     role = scope.primary_role
-    context: dict = {"role": role}
+    context: dict[str, object] = {"role": role}
     if role == Role.ADMIN:
         context["counts"] = {
             "organisations": Organisation.objects.count(),
@@ -67,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_detail(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team = queries.get_team_for_user(request.user, team_id)
     form = TeamAnnouncementForm()
     if request.method == "POST":
@@ -75,14 +87,16 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
             request.user,
             "announce_to_team",
             team,
-            reason="Only a lead or manager of this team can post to it.",
+            reason=gettext("Only a lead or manager of this team can post to it."),
         )
         form = TeamAnnouncementForm(request.POST)
         if form.is_valid():
             actions.post_team_announcement(
                 team, message=form.cleaned_data["message"], by=request.user
             )
-            messages.success(request, "Posted to the team. Everyone in it has been notified.")
+            messages.success(
+                request, gettext("Posted to the team. Everyone in it has been notified.")
+            )
             return redirect(team)
     members = (
         Membership.objects.filter(team=team)
@@ -105,14 +119,14 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def place_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     place = queries.get_place_for_user(request.user, slug)
     return render(request, "leanhub/place_detail.html", _place_summary(place))
 
 
 @require_GET
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = Notification.objects.filter(recipient=request.user).select_related("actor")
     show = request.GET.get("show", "all")
     if show == "unread":
@@ -127,7 +141,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def notification_count(request: HttpRequest) -> HttpResponse:
+def notification_count(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The header badge on its own, for resyncing after a websocket reconnect."""
     return render(
         request,
@@ -138,10 +152,16 @@ def notification_count(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+def notifications_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     changed = notifications.mark_all_read(by=request.user)
     messages.success(
-        request, f"Marked {changed} notification{'s' if changed != 1 else ''} as read."
+        request,
+        ngettext(
+            "Marked %(count)d notification as read.",
+            "Marked %(count)d notifications as read.",
+            changed,
+        )
+        % {"count": changed},
     )
     return redirect("notifications")
 

@@ -41,6 +41,17 @@ def test_repeated_failures_lock_the_account_with_a_clear_message(client, sam, se
     assert "_auth_user_id" not in client.session
 
 
+def test_a_lock_with_one_minute_left_says_minute(client, sam, settings):
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
+        _login(client, "sam", "wrong")
+    # The failures leave the window in half a minute.
+    LoginFailure.objects.update(
+        at=timezone.now() - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES, seconds=-30)
+    )
+    body = _login(client, "sam", PASSWORD).content.decode()
+    assert "Try again in 1 minute, or reset your password." in body
+
+
 def test_the_lock_lifts_by_itself_once_failures_age_out(client, sam, settings):
     for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT):
         _login(client, "sam", "wrong")
