@@ -3,14 +3,17 @@
 The template check reads each template with Django's own template lexer: text between template
 tags must contain no words (only whitespace, punctuation, numbers and symbols), except inside
 {% blocktranslate %} and {% comment %}; literal text in the attributes a person sees or hears
-(title, alt, placeholder, aria-label, aria-description, label, the value of a submit button)
-must come from a translation tag too, and so must a literal `default:"…"` shown in place of a
-missing value.
+(title, alt, placeholder, aria-label, aria-description, label, the value of a submit button,
+an htmx confirmation, and the data-msg-* texts the page's scripts show) must come from a
+translation tag too, and so must a literal `default:"…"` shown in place of a missing value.
+Every template is held to this: none is left out.
+
+The scripts in static/ get their words from the page (data-msg-* attributes, or a <template> of
+messages), so the script check looks for English sentences in their string literals.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import gettext
 import re
 import shutil
@@ -27,20 +30,21 @@ from django.utils import translation
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_DIRS = [ROOT / "templates"]
 
-# Templates that colleagues are still rewriting; their strings are marked in the next pass.
-# Empty this set as they land: the test then holds every template to the rule.
-NOT_YET_MARKED = {
-    "ideas/maps/*",
-    "metrics/*",
-    "kaizen/cycle.html",
-    "kaizen/card_a3.html",
-    "kaizen/_plan.html",
-}
-
 # Words that are the same in every language: the product's name.
 UNTRANSLATED_WORDS = {"LeanHub"}
 
-VISIBLE_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "aria-description", "label"}
+VISIBLE_ATTRIBUTES = {
+    "title",
+    "alt",
+    "placeholder",
+    "aria-label",
+    "aria-description",
+    "label",
+    "hx-confirm",
+    "hx-prompt",
+}
+# Texts a script reads from the page to show (data-msg-sending="Sending…").
+SCRIPT_MESSAGE_ATTRIBUTE = "data-msg-"
 BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
 # Filters whose literal argument is shown to the reader in place of the value.
 SHOWN_FILTER_ARGUMENT = re.compile(r"\|\s*(?:default|default_if_none)\s*:\s*(\"[^\"]*\"|'[^']*')")
@@ -117,10 +121,14 @@ class _TextCollector(HTMLParser):
         for name, value in attrs:
             if not value:
                 continue
-            if name in VISIBLE_ATTRIBUTES or (
-                name == "value"
-                and tag == "input"
-                and (values.get("type") or "").strip().lower() in BUTTON_INPUT_TYPES
+            if (
+                name in VISIBLE_ATTRIBUTES
+                or name.startswith(SCRIPT_MESSAGE_ATTRIBUTE)
+                or (
+                    name == "value"
+                    and tag == "input"
+                    and (values.get("type") or "").strip().lower() in BUTTON_INPUT_TYPES
+                )
             ):
                 self._note(value)
 
@@ -156,28 +164,17 @@ def _templates() -> list[tuple[str, Path]]:
     return found
 
 
-def _not_yet_marked(name: str) -> bool:
-    return any(fnmatch.fnmatch(name, pattern) for pattern in NOT_YET_MARKED)
-
-
 TEMPLATES = _templates()
 
 
-@pytest.mark.parametrize(
-    "name,path", [t for t in TEMPLATES if not _not_yet_marked(t[0])], ids=lambda v: str(v)
-)
-def test_every_visible_string_in_the_template_is_marked_for_translation(name, path):
+@pytest.mark.parametrize("name,path", TEMPLATES, ids=lambda v: str(v))
+def test_every_visible_string_in_the_template_is_marked_for_translation(
+    name: str, path: Path
+) -> None:
     found = unmarked_text(path.read_text(encoding="utf-8"))
     assert not found, f"templates/{name} has text outside a translation tag:\n" + "\n".join(
         f"  templates/{name}, {u}" for u in found
     )
-
-
-def test_the_templates_still_to_mark_exist():
-    """An entry that matches no template is stale: drop it so the check covers what replaced it."""
-    names = [name for name, _ in TEMPLATES]
-    stale = [p for p in NOT_YET_MARKED if not any(fnmatch.fnmatch(n, p) for n in names)]
-    assert not stale
 
 
 @pytest.mark.parametrize(
@@ -194,6 +191,9 @@ def test_the_templates_still_to_mark_exist():
         '<svg><title id="t">Cumulative flow</title></svg>',
         '<td>{{ name|default:"(new)" }}</td>',
         "{% translate 'Sign in' %} and then some",
+        '<form hx-post="/x" hx-confirm="Delete the step “{{ name }}”?">',
+        '<form class="idea-form" data-msg-sending="Sending…">',
+        '<template id="m"><span data-count="1">That is about {n} hour a year.</span></template>',
     ],
 )
 def test_the_check_finds_unmarked_text(source):
@@ -217,10 +217,147 @@ def test_the_check_finds_unmarked_text(source):
         '<td>{{ n|default:"—" }}</td><td>{{ d|date:"j M Y" }}</td>',
         '<td>{{ name|default:_("(new)") }}</td>',
         '<input type="hidden" name="on" value="yes"><button value="keep">{{ label }}</button>',
+        '<form hx-confirm="{% blocktranslate with n=name %}Delete “{{ n }}”?{% endblocktranslate %}">',
+        '<form data-msg-sending="{% translate "Sending…" %}" data-once>',
     ],
 )
 def test_the_check_passes_marked_text(source):
     assert unmarked_text(source) == []
+
+
+# --- Browser-side text --------------------------------------------------------------------------
+
+STATIC_DIR = ROOT / "static"
+# Third-party code, shipped as it came.
+VENDORED_DIRS = {"vendor"}
+# English a script falls back on when its page gives it no text (a page that leaves the messages
+# out): each is also in the template, marked for translation, and that is what people see.
+JS_FALLBACKS = {
+    ("ideas/ideas.js", "That is about {n} hours a year."),
+    ("ideas/ideas.js", "Sending…"),
+}
+# Strings JavaScript itself gives meaning to.
+JS_DIRECTIVES = {"use strict"}
+
+# Comments and string literals, leftmost first, so a quote inside a comment and a comment marker
+# inside a string are read as what they are. (A regular expression literal holding a quote would
+# confuse this; none of ours does.)
+JS_COMMENT_OR_STRING = re.compile(
+    r"""//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`""",
+    re.S,
+)
+# A word a person reads: two or more letters, perhaps with an apostrophe or hyphen inside and
+# punctuation after.
+JS_WORD = re.compile(r"^[^\W\d_]{2,}(?:['’-][^\W\d_]+)*[.,;:!?…]*$")
+SENTENCE_END = ("…", ".", "!", "?", ":")
+
+
+def _looks_like_code(token: str) -> bool:
+    """CSS selectors, URLs, attribute tests and BEM class names."""
+    return token.startswith((".", "#")) or any(c in token for c in "[]=/<>") or "--" in token
+
+
+def _is_prose(literal: str) -> bool:
+    """Two or more words, or one capitalised word ending a sentence ("Sending…", "Saved!");
+    never a CSS selector, a URL, an id, an event name or a directive."""
+    if literal.strip() in JS_DIRECTIVES:
+        return False
+    tokens = literal.split()
+    if any(_looks_like_code(token) for token in tokens):
+        return False
+    words = [token for token in tokens if JS_WORD.match(token)]
+    if len(words) >= 2:
+        return True
+    return (
+        len(tokens) == 1
+        and bool(words)
+        and words[0][0].isupper()
+        and words[0].endswith(SENTENCE_END)
+    )
+
+
+def english_in_js(source: str) -> list[Unmarked]:
+    """The string literals in a script that read as English a person would see."""
+    found: list[Unmarked] = []
+    for match in JS_COMMENT_OR_STRING.finditer(source):
+        token = match.group()
+        if token.startswith(("//", "/*")):
+            continue
+        literal = token[1:-1]
+        if _is_prose(literal):
+            found.append(Unmarked(source.count("\n", 0, match.start()) + 1, literal))
+    return found
+
+
+def _scripts() -> list[tuple[str, Path]]:
+    return [
+        (path.relative_to(STATIC_DIR).as_posix(), path)
+        for path in sorted(STATIC_DIR.rglob("*.js"))
+        if not VENDORED_DIRS & set(path.relative_to(STATIC_DIR).parts)
+    ]
+
+
+SCRIPTS = _scripts()
+
+
+@pytest.mark.parametrize("name,path", SCRIPTS, ids=lambda v: str(v))
+def test_scripts_take_their_words_from_the_page(name: str, path: Path) -> None:
+    found = [
+        u
+        for u in english_in_js(path.read_text(encoding="utf-8"))
+        if (name, u.text) not in JS_FALLBACKS
+    ]
+    assert not found, (
+        f"static/{name} has English in a string: give it to the script from the template "
+        "(a data-msg-* attribute, marked for translation):\n"
+        + "\n".join(f"  static/{name}, {u}" for u in found)
+    )
+
+
+def test_the_script_fallbacks_are_still_there() -> None:
+    """A fallback no script holds any more is stale: drop it, so it cannot excuse a new one."""
+    scripts = dict(SCRIPTS)
+    stale = [
+        (name, text)
+        for name, text in JS_FALLBACKS
+        if name not in scripts
+        or text not in [u.text for u in english_in_js(scripts[name].read_text(encoding="utf-8"))]
+    ]
+    assert not stale
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'output.textContent = "That is about " + n + " hours a year.";',
+        "button.textContent = 'Sending…';",
+        "el.title = `Move ${name} up`;",
+        'window.alert("Saved!");',
+        'status.textContent = "Reconnecting, please wait";',
+        'var url = "/a//b"; el.textContent = "Try again later"; // a "comment"',
+    ],
+)
+def test_the_script_check_finds_english(source: str) -> None:
+    assert english_in_js(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '"use strict";',
+        'document.querySelector(".field--error input, .field--error select");',
+        'htmx.trigger(document.body, "resync"); el.dataset.live = "reconnecting";',
+        '// After a websocket "comes back again", every live fragment refetches itself',
+        '/* The "Add a card" column list comes anew */ var x = 1;',
+        'htmx.ajax("POST", url, { target: "#" + board.id, swap: "outerHTML" });',
+        'new DOMParser().parseFromString(text, "text/html");',
+        "form.querySelector(\"input[name='kind']:checked\");",
+        'n.toLocaleString("en-GB") + "%"; var url = "https://example.org/a b";',
+        "button.textContent = form.dataset.msgSending;",
+    ],
+)
+def test_the_script_check_passes_code(source: str) -> None:
+    assert english_in_js(source) == []
 
 
 # --- The Welsh catalogue ------------------------------------------------------------------------

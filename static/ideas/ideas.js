@@ -1,5 +1,7 @@
 /* Raising an idea: show the red-tape fields for "stop doing", work out hours a year as people
-   type, and stop a second click from sending the form twice (the server also refuses it). */
+   type, and stop a second click from sending the form twice (the server also refuses it).
+   The words come from the page, in its language: the hours sentence from the
+   #hours-a-year-messages template, the button's "Sending…" from the form's data-msg-sending. */
 (function () {
   "use strict";
 
@@ -15,13 +17,18 @@
     form.addEventListener("change", showRedTape);
     showRedTape();
 
+    var language = document.documentElement.lang || "en-GB";
+    var hoursSentence = pluralMessages(document.getElementById("hours-a-year-messages"), language,
+      "That is about {n} hours a year.");
+
     var minutes = form.querySelector("[name='minutes_per_occurrence']");
     var times = form.querySelector("[name='occurrences_per_year']");
     var output = document.getElementById("hours-a-year");
     function estimate() {
       var m = parseFloat(minutes.value), t = parseFloat(times.value);
+      var hours = Math.round(m * t / 60);
       output.textContent = (m >= 0 && t >= 0)
-        ? "That is about " + Math.round(m * t / 60).toLocaleString("en-GB") + " hours a year."
+        ? hoursSentence(hours).replace("{n}", hours.toLocaleString(language))
         : "";
     }
     if (minutes && times && output) {
@@ -32,8 +39,24 @@
 
     form.addEventListener("submit", function () {
       var button = form.querySelector("button[type='submit']");
-      window.setTimeout(function () { button.disabled = true; button.textContent = "Sending…"; }, 0);
+      var sending = form.dataset.msgSending || "Sending…";
+      window.setTimeout(function () { button.disabled = true; button.textContent = sending; }, 0);
     });
+  }
+
+  // A sentence whose wording follows a number. The template holds it, translated, for a few
+  // sample numbers (<span data-count="2">…</span>), rendered with the language's plural forms;
+  // the browser's plural rules for the language say which sample's form a given number takes.
+  function pluralMessages(holder, language, fallback) {
+    var byCategory = {};
+    if (holder && holder.content && window.Intl && Intl.PluralRules) {
+      var rules = new Intl.PluralRules(language);
+      holder.content.querySelectorAll("[data-count]").forEach(function (sample) {
+        byCategory[rules.select(Number(sample.dataset.count))] = sample.textContent;
+      });
+      return function (n) { return byCategory[rules.select(n)] || byCategory.other || fallback; };
+    }
+    return function () { return fallback; };
   }
 
   if (document.readyState === "loading") {
