@@ -287,11 +287,17 @@ def change_status(
 
 
 def recount_supports(*ideas: Idea) -> None:
-    """Bring the stored support count of ``ideas`` in line with their supports."""
-    for idea in ideas:
-        Idea.objects.filter(pk=idea.pk).update(
-            support_count=IdeaSupport.objects.filter(idea_id=idea.pk).count()
-        )
+    """Bring the stored support count of ``ideas`` in line with their supports. Safe when many
+    people support one idea at once: each idea is locked before it is counted."""
+    with transaction.atomic():
+        for idea in ideas:
+            # Lock, then count: unlocked, supporters arriving together each count before the
+            # others commit, and the last to write leaves a count short of the supports. NO KEY:
+            # a support being added holds a key-share lock on its idea, which must not block this.
+            Idea.objects.select_for_update(no_key=True).filter(pk=idea.pk).values_list("pk").get()
+            Idea.objects.filter(pk=idea.pk).update(
+                support_count=IdeaSupport.objects.filter(idea_id=idea.pk).count()
+            )
 
 
 def _move_backers(idea: Idea, *, to_idea: Idea) -> None:

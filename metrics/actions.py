@@ -382,6 +382,10 @@ def submit_response(
     if survey.kind == Survey.Kind.STAFF:
         pulses.close_weeks(surveys=[survey.pk], weeks_back=2)
         return response
+    # Lock, then average: unlocked, answers arriving together each average before the others
+    # commit, and the last to write leaves the day's mean of only some of them. NO KEY: the
+    # answer just kept holds a key-share lock on its survey, which must not block this.
+    Survey.objects.select_for_update(no_key=True).filter(pk=survey.pk).values_list("pk").get()
     today = timezone.localdate()
     figures = SurveyResponse.objects.filter(survey=survey, created_at__date=today).aggregate(
         mean=Avg("score")

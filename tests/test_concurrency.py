@@ -1,0 +1,238 @@
+"""Crowds lose nothing: many people doing the same thing at the same moment leave exact counts,
+positions and audit rows.
+
+Each test releases a crowd of real threads at once, each with its own database connection, on
+the real actions. Only PostgreSQL shows what the crowd does (SQLite writes one at a time), so
+these run only there; CI runs the suite on PostgreSQL.
+
+The crowd is 50 strong: 50 connections of the threads plus the test's own stay well inside
+PostgreSQL's default ``max_connections`` of 100.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from ideas import actions as idea_actions
+from ideas.models import Idea, IdeaSupport
+from kaizen import actions as kaizen_actions
+from kaizen.models import Card, CardMove, Column
+from leanhub.models import AuditEvent, Membership, Role, Site, Team, User
+from metrics import actions as metrics_actions
+from metrics import pulses
+from metrics.models import Observation, Saving, Survey, SurveyResponse
+
+CROWD = 50
+
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="a crowd of simultaneous writers needs PostgreSQL "
+        "(SQLite writes one at a time; run with DATABASE_URL=postgres://…)",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def crowd(n: int, ready: Callable[[int], Callable[[], Any]]) -> list[Any]:
+    """Run ``n`` people at once, each in a thread with its own database connection.
+
+    ``ready(i)`` runs first in person ``i``'s thread (loading what they have on screen, which
+    opens their connection) and returns what they then do; all ``n`` do it at the same moment.
+    Returns what each one's action returned, or the exception it raised, in order of ``i``."""
+    barrier = threading.Barrier(n, timeout=60)
+    outcomes: list[Any] = [None] * n
+
+    def person(i: int) -> None:
+        try:
+            try:
+                act = ready(i)
+            except BaseException:
+                barrier.abort()
+                raise
+            barrier.wait()
+            outcomes[i] = act()
+        except Exception as error:
+            outcomes[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=person, args=(i,)) for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a person never finished"
+    return outcomes
+
+
+def people(n: int, *, role: str, prefix: str, **scope: Any) -> list[User]:
+    """``n`` people with ``role`` in ``scope`` (a team or a site)."""
+    users = [
+        User.objects.create(
+            username=f"{prefix}{i}", full_name=f"{prefix.title()} {i}", email=f"{prefix}{i}@x.org"
+        )
+        for i in range(n)
+    ]
+    Membership.objects.bulk_create(Membership(user=u, role=role, **scope) for u in users)
+    return users
+
+
+@pytest.fixture
+def staff(team_a: Team) -> list[User]:
+    return people(CROWD, role=Role.STAFF, prefix="staff", team=team_a)
+
+
+def test_a_crowd_supporting_one_idea_leaves_an_exact_count(team_a: Team, sam: User, staff):
+    idea = Idea.objects.create(team=team_a, author=sam, title="Pre-fill the form", problem="p")
+
+    def ready(i: int) -> Callable[[], int]:
+        mine, me = Idea.objects.get(pk=idea.pk), User.objects.get(pk=staff[i].pk)
+        return lambda: idea_actions.set_support(mine, on=True, by=me)
+
+    outcomes = crowd(CROWD, ready)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    idea.refresh_from_db()
+    rows = IdeaSupport.objects.filter(idea=idea).count()
+    assert (rows, idea.support_count) == (CROWD, CROWD)
+    # The last to finish saw everyone's support.
+    assert max(outcomes) == CROWD
+
+
+def test_a_crowd_moving_cards_into_one_column_leaves_exact_positions(
+    team_a: Team, lee: User, staff
+):
+    board = kaizen_actions.ensure_team_board(team_a)
+    column = {c.name: c for c in board.columns.all()}
+    here = [
+        kaizen_actions.create_card(board, title=f"Already {i}", column=column["Do"], by=lee)
+        for i in range(3)
+    ]
+    cards = [
+        kaizen_actions.create_card(
+            board,
+            title=f"Card {i}",
+            column=column["To try" if i % 2 else "Plan"],
+            owners=[person],
+            by=lee,
+        )
+        for i, person in enumerate(staff)
+    ]
+    versions = {c.pk: c.version for c in cards}
+
+    def ready(i: int) -> Callable[[], Card]:
+        card = Card.objects.get(pk=cards[i].pk)
+        to, me = Column.objects.get(pk=column["Do"].pk), User.objects.get(pk=staff[i].pk)
+        return lambda: kaizen_actions.move_card(
+            card, to=to, position=i % 5, expected_version=versions[card.pk], by=me
+        )
+
+    outcomes = crowd(CROWD, ready)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    done = list(Card.objects.filter(column=column["Do"]).order_by("position", "pk"))
+    assert [c.position for c in done] == list(range(len(here) + CROWD))
+    assert {c.pk for c in done} == {c.pk for c in here + cards}
+    # Inserting others never reorders the cards that were there.
+    assert [c.title for c in done if c.title.startswith("Already")] == [c.title for c in here]
+    assert not Card.objects.filter(column__in=[column["To try"], column["Plan"]]).exists()
+    assert all(c.version == versions[c.pk] + 1 for c in done if c.pk in versions)
+    moves = CardMove.objects.filter(card__in=cards, to_column=column["Do"])
+    assert sorted(moves.values_list("card_id", flat=True)) == sorted(versions)
+    audited = AuditEvent.objects.filter(verb="card.moved")
+    assert sorted(int(pk) for pk in audited.values_list("target_id", flat=True)) == sorted(versions)
+
+
+def test_a_crowd_verifying_one_saving_verifies_it_once(
+    team_a: Team, site_a1: Site, lee: User, org_a
+):
+    managers = people(CROWD, role=Role.MANAGER, prefix="manager", site=site_a1)
+    saving = Saving.objects.create(
+        team=team_a,
+        claimed_by=lee,
+        title="Fewer call-backs",
+        kind=Saving.Kind.CASHABLE,
+        amount=Decimal("12000"),
+        recurrence=Saving.Recurrence.RECURRING,
+        start_date=timezone.localdate() - timedelta(days=10),
+        invested_by=org_a,
+        benefits=org_a,
+        evidence="Call-backs fell from 120 to 40 a week.",
+    )
+
+    def ready(i: int) -> Callable[[], Saving]:
+        mine, me = Saving.objects.get(pk=saving.pk), User.objects.get(pk=managers[i].pk)
+        return lambda: metrics_actions.verify_saving(mine, expected_version=mine.version, by=me)
+
+    outcomes = crowd(CROWD, ready)
+
+    verified = [o for o in outcomes if isinstance(o, Saving)]
+    refused = [o for o in outcomes if not isinstance(o, Saving)]
+    assert len(verified) == 1
+    # Everyone else is told the saving changed under them; nothing else goes wrong.
+    assert len(refused) == CROWD - 1
+    assert all(isinstance(o, metrics_actions.StaleChange) for o in refused), refused
+    saving.refresh_from_db()
+    assert (saving.status, saving.version) == (Saving.Status.VERIFIED, 2)
+    assert saving.decided_by_id == verified[0].decided_by_id
+    events = AuditEvent.objects.filter(verb="saving.verified", target_id=str(saving.pk))
+    assert list(events.values_list("actor_id", flat=True)) == [saving.decided_by_id]
+
+
+def test_a_crowd_answering_a_customer_survey_leaves_the_exact_day_mean(site_a1: Site, maya: User):
+    survey = metrics_actions.create_survey(
+        site_a1, kind="customer", title="Counter", question="How was today?", by=maya
+    )
+    # Uneven on purpose: a mean of only some of the answers would differ from the whole.
+    scores = [5 if i % 3 == 0 else 2 for i in range(CROWD)]
+
+    def ready(i: int) -> Callable[[], SurveyResponse]:
+        mine = Survey.objects.get(pk=survey.pk)
+        return lambda: metrics_actions.answer_survey(
+            mine, score=scores[i], client_address=f"192.0.2.{10 + i}"
+        )
+
+    outcomes = crowd(CROWD, ready)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    assert SurveyResponse.objects.filter(survey=survey).count() == CROWD
+    day = Observation.objects.get(measure=survey.measure)
+    assert day.date == timezone.localdate()
+    assert day.value == Decimal(sum(scores)) / CROWD
+
+
+def test_a_crowd_answering_a_pulse_keeps_every_vote_once(
+    site_a1: Site, team_a: Team, maya: User, staff
+):
+    pulse = metrics_actions.create_survey(
+        site_a1, kind="staff", title="Pulse", question="How is work?", team=team_a, by=maya
+    )
+    scores = [4 if i % 4 else 1 for i in range(CROWD)]
+
+    def ready(i: int) -> Callable[[], SurveyResponse]:
+        mine, me = Survey.objects.get(pk=pulse.pk), User.objects.get(pk=staff[i].pk)
+        return lambda: metrics_actions.answer_survey(
+            mine, score=scores[i], client_address=f"192.0.2.{10 + i}", by=me
+        )
+
+    outcomes = crowd(CROWD, ready)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    answers = SurveyResponse.objects.filter(survey=pulse)
+    assert answers.count() == CROWD
+    assert answers.values("voter").distinct().count() == CROWD
+    # Nothing shows while the week is open; once it is over, the week's figure is everyone's.
+    assert not Observation.objects.filter(measure=pulse.measure).exists()
+    pulses.close_weeks(surveys=[pulse.pk], today=timezone.localdate() + timedelta(days=7))
+    week = Observation.objects.get(measure=pulse.measure)
+    assert week.value == Decimal(sum(scores)) / CROWD
+    assert week.note == f"{CROWD} answers"
