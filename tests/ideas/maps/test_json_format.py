@@ -461,6 +461,6 @@ def test_a_refusal_lists_at_most_a_hundred_problems(rich_export):
     assert refused.value.problems[-1] == "… and 150 more problems."
 
 
-def test_the_import_command_refuses_an_unreadable_path(tmp_path, team_a, ada):
+def test_the_import_command_refuses_a_path_that_is_not_a_file(tmp_path, team_a, ada):
     with pytest.raises(CommandError, match="No file at"):
         call_command("vsm_import", str(tmp_path), team=team_a.pk)
