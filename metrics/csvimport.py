@@ -11,8 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 REQUIRED = ("measure", "date", "value")
 MAX_ROWS = 50_000
+# Other columns are ignored, but a first line of thousands is not a header of figures.
+MAX_COLUMNS = 100
+# What a spreadsheet runs as a formula when the cell opens; such a note is refused, not stored.
+FORMULA_STARTS = ("=", "+", "-", "@")
+# A value quoted back in a message is cut to this many characters.
+QUOTE_LIMIT = 40
 # What Observation.value and Observation.note hold (a test keeps these in step with the model):
 # a row that does not fit is refused, never rounded or cut short.
 MAX_DIGITS = 14
@@ -57,8 +65,18 @@ def parse(
     errors. ``existing`` holds the (measure id, date) pairs already recorded. Returns the rows,
     or a per-row list of errors, numbered by line as a spreadsheet numbers its rows (the header
     is line 1 unless blank lines come before it). A value or note that would not fit the
-    database is an error, never rounded or cut short.
+    database is an error, never rounded or cut short; so is a note a spreadsheet would run as a
+    formula. A file holding a NUL character, with more than :data:`MAX_COLUMNS` columns, or a
+    value longer than the csv module's field limit is refused with one error saying so.
     """
+    nul = text.find("\x00")
+    if nul >= 0:
+        # Not text: most often a spreadsheet saved in its own format. PostgreSQL cannot store it.
+        message = _(
+            "The file holds a NUL character (a zero byte), so it is not plain-text CSV: "
+            "save it as CSV (UTF-8) and try again."
+        )
+        return ParseResult(errors=[(text.count("\n", 0, nul) + 1, message)])
     ids_by_key: dict[str, list[int]] = defaultdict(list)
     for name, measure_id in measures:
         ids_by_key[measure_key(name)].append(measure_id)
@@ -70,6 +88,12 @@ def parse(
     lines = enumerate(reader, start=1)
     try:
         header_line, header = next(((n, f) for n, f in lines if _filled(f)), (1, []))
+        if len(header) > MAX_COLUMNS:
+            message = _(
+                "The first line has %(n)s columns; a file of figures has at most %(max)s."
+            ) % {"n": f"{len(header):,}", "max": MAX_COLUMNS}
+            result.errors.append((header_line, message))
+            return result
         headers = [h.strip().lower() for h in header]
         missing = [h for h in REQUIRED if h not in headers]
         if missing:
@@ -103,12 +127,20 @@ def parse(
             note = raw.get("note", "").strip()
             if len(note) > MAX_NOTE:
                 problems.append(f"the note is {len(note)} characters long; at most {MAX_NOTE} fit")
+            elif note.startswith(FORMULA_STARTS):
+                problems.append(
+                    _(
+                        "the note starts with “%(char)s”, so a spreadsheet would run it as a "
+                        "formula: begin it with a word, or put an apostrophe (') before it"
+                    )
+                    % {"char": note[0]}
+                )
             if measure_id is not None and day is not None:
                 key = (measure_id, day)
                 if key in existing:
-                    problems.append(f"{day} is already recorded for “{name}”")
+                    problems.append(f"{day} is already recorded for “{_quoted(name)}”")
                 elif key in seen:
-                    problems.append(f"{day} for “{name}” repeats line {seen[key]}")
+                    problems.append(f"{day} for “{_quoted(name)}” repeats line {seen[key]}")
                 else:
                     seen[key] = line
             if problems:
@@ -118,13 +150,25 @@ def parse(
             elif not result.errors:
                 result.rows.append(Row(line, measure_id, day, value, note))
     except csv.Error as error:  # e.g. a quote never closed, swallowing the rest of the file
-        message = f"The file stops being valid CSV here: is a quote left open? ({error})"
+        if "field larger than field limit" in str(error):
+            # Most often also an open quote, once the rest of the file is long enough.
+            message = _(
+                "The file stops being valid CSV here: a value runs on for more than %(n)s "
+                "characters. Is a quote left open?"
+            ) % {"n": f"{csv.field_size_limit():,}"}
+        else:
+            message = f"The file stops being valid CSV here: is a quote left open? ({error})"
         result.errors.append((reader.line_num, message))
     if result.errors:
         result.rows.clear()
     elif not result.rows:
         result.errors.append((1, "The file has no rows to import."))
     return result
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a message quotes it: whole, or its start and an ellipsis when long."""
+    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "…"
 
 
 def _filled(fields: list[str]) -> bool:
@@ -136,10 +180,10 @@ def _measure(name: str, ids_by_key: dict[str, list[int]], problems: list[str]) -
     if not name:
         problems.append("no measure given")
     elif not ids:
-        problems.append(f"unknown measure “{name}”")
+        problems.append(f"unknown measure “{_quoted(name)}”")
     elif len(ids) > 1:
         problems.append(
-            f"“{name}” is the name of {len(ids)} measures here: rename one of them, "
+            f"“{_quoted(name)}” is the name of {len(ids)} measures here: rename one of them, "
             "then import again"
         )
     return ids[0] if len(ids) == 1 else None
@@ -153,7 +197,7 @@ def _date(raw: str, problems: list[str]) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        problems.append(f"“{text}” is not a date (use YYYY-MM-DD)")
+        problems.append(f"“{_quoted(text)}” is not a date (use YYYY-MM-DD)")
         return None
 
 
@@ -167,12 +211,13 @@ def _value(raw: str, problems: list[str]) -> Decimal | None:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        problems.append(f"“{text}” is not a number")
+        problems.append(f"“{_quoted(text)}” is not a number")
         return None
-    if abs(value) >= Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES):
-        problems.append(f"“{text}” is too large")
+    # copy_abs, not abs(): abs() rounds to the context, which overflows on a vast exponent.
+    if value.copy_abs() >= Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES):
+        problems.append(f"“{_quoted(text)}” is too large")
         return None
     if value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)):
-        problems.append(f"“{text}” has more than {DECIMAL_PLACES} decimal places")
+        problems.append(f"“{_quoted(text)}” has more than {DECIMAL_PLACES} decimal places")
         return None
     return value

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ideas.maps import calc
 from ideas.maps.models import ValueStreamMap, ValueStreamStep
@@ -16,8 +21,21 @@ from leanhub.models import Team
 
 FORMAT = "leanhub-vsm"
 VERSION = 1
-MAX_BYTES = 1_000_000
+MAX_BYTES = 2_000_000
 MAX_STEPS = 500
+# The format nests five deep (document, steps, a step, its wait, the wait's variants); anything
+# far deeper is not a map, and is refused before it can exhaust the stack.
+MAX_DEPTH = 20
+# No number may exceed this: a little over the longest time the map page accepts (99,999,999.9999
+# days in seconds), and small enough that no figure computed from it overflows.
+MAX_NUMBER = 1e13
+# The map page takes four decimal places; a smaller non-zero value would only be a divisor that
+# turns a figure infinite.
+SMALLEST = 0.0001
+# A refusal lists this many problems at most: enough to fix a file, short enough to read.
+MAX_PROBLEMS = 100
+# Neither can be stored (PostgreSQL refuses NUL in text; an unpaired surrogate is not UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class ImportRefused(ValueError):
@@ -87,34 +105,166 @@ def export_map(m: ValueStreamMap, steps: list[ValueStreamStep]) -> dict:
     }
 
 
+def _too_big() -> str:
+    return _("$: the file is larger than %(mb)s MB.") % {"mb": f"{MAX_BYTES / 1_000_000:g}"}
+
+
+def read_upload(upload: IO[bytes]) -> object:
+    """The document in an uploaded file; refuse one over :data:`MAX_BYTES` by its declared size
+    before reading it, and never read more than that."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ImportRefused([_too_big()])
+    return read_json(upload.read(MAX_BYTES + 1))
+
+
+def read_path(path: Path) -> object:
+    """The document in the file at ``path``, refused like an upload when too big."""
+    if path.stat().st_size > MAX_BYTES:
+        raise ImportRefused([_too_big()])
+    with path.open("rb") as file:
+        return read_json(file.read(MAX_BYTES + 1))
+
+
+def _parse_int(digits: str) -> int | float:
+    # Python refuses to convert more than 4,300 digits (and converting fewer is slow); any integer
+    # this long is out of range anyway, so it becomes infinity and is refused as too large.
+    if len(digits) > 20:
+        return -math.inf if digits.startswith("-") else math.inf
+    return int(digits)
+
+
 def read_json(raw: bytes | str) -> object:
+    """Parse UTF-8 JSON text (a byte-order mark is allowed), or raise :class:`ImportRefused`
+    saying why not: too big, not UTF-8, not JSON, or nested too deeply."""
     if len(raw) > MAX_BYTES:
-        raise ImportRefused([f"$: the file is larger than {MAX_BYTES // 1000} kB."])
+        raise ImportRefused([_too_big()])
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as bad:
+            message = _(
+                "$: the file is not UTF-8 text (byte %(at)s cannot be read): "
+                "save it as UTF-8 and try again."
+            )
+            raise ImportRefused([message % {"at": f"{bad.start + 1:,}"}]) from None
+    raw = raw.removeprefix("\ufeff")
     try:
-        return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as bad:
-        raise ImportRefused([f"$: not valid JSON ({bad})."]) from None
+        return json.loads(raw, parse_int=_parse_int)
+    except json.JSONDecodeError as bad:
+        message = _("$: not valid JSON (%(error)s at line %(line)s, column %(column)s).")
+        raise ImportRefused(
+            [message % {"error": bad.msg, "line": bad.lineno, "column": bad.colno}]
+        ) from None
+    except RecursionError:
+        # json's parser recurses once per level; the stack runs out long before a megabyte does.
+        raise ImportRefused([_too_deep()]) from None
+
+
+def _too_deep() -> str:
+    return _("$: nested more than %(n)s levels deep; a map file nests at most 5.") % {
+        "n": MAX_DEPTH
+    }
+
+
+def _printable(key: str) -> str:
+    """A key as it may appear in a message: unstorable characters escaped, long keys cut."""
+    key = _UNSTORABLE.sub(lambda c: f"\\u{ord(c.group()):04x}", key)
+    return key if len(key) <= 60 else key[:60] + "…"
+
+
+# Where a value sits, kept as (parent, key) links and spelt out only for a problem.
+_Trail = tuple["_Trail", object] | None
+
+
+def _spell(trail: _Trail) -> str:
+    keys: list[object] = []
+    while trail is not None:
+        trail, key = trail
+        keys.append(key)
+    return "$" + "".join(
+        f".{_printable(k)}" if isinstance(k, str) else f"[{k}]" for k in reversed(keys)
+    )
+
+
+def _scan(data: object) -> list[str]:
+    """Problems no field check sees: nesting deeper than :data:`MAX_DEPTH`, and text (names of
+    fields too) holding a character that cannot be stored. Walks with a stack, not recursion,
+    and spells out a path only for a problem, so a large file is quick to check."""
+    unstorable = _("holds a character that cannot be stored (NUL or an unpaired surrogate).")
+    problems: list[str] = []
+    stack: list[tuple[object, _Trail, int]] = [(data, None, 0)] if data else []
+    while stack and len(problems) < MAX_PROBLEMS:
+        value, trail, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            return [_too_deep()]
+        if isinstance(value, dict):
+            items: Iterable[tuple[object, object]] = value.items()
+        elif isinstance(value, list):
+            items = enumerate(value)
+        else:
+            continue
+        for key, item in items:
+            if isinstance(key, str) and _UNSTORABLE.search(key):
+                path = _spell((trail, key))
+                problems.append(
+                    _("%(path)s: the name %(problem)s") % {"path": path, "problem": unstorable}
+                )
+            if isinstance(item, str):
+                if _UNSTORABLE.search(item):
+                    problems.append(f"{_spell((trail, key))}: {unstorable}")
+            elif isinstance(item, dict | list):
+                stack.append((item, (trail, key), depth + 1))
+    return problems
+
+
+def _capped(problems: list[str]) -> list[str]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], _("… and %(n)s more problems.") % {"n": f"{more:,}"}]
 
 
 class _Reader:
-    """Walks the document, collecting every problem with its path instead of stopping at one."""
+    """Walks the document, collecting every problem with its path instead of stopping at one.
+    It remembers which keys of each object it read, so :meth:`unknown` can name the rest."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.objects: list[tuple[dict, str]] = []
+        self.read: dict[int, set[str]] = {}
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
+
+    def get(self, d: dict, key: str, default: object = None) -> object:
+        """``d[key]`` (or ``default``), noting that the format has a field of that name."""
+        self.read.setdefault(id(d), set()).add(key)
+        return d.get(key, default)
+
+    def unknown(self) -> None:
+        """Name every field of an object that the format does not have (a typo, most often,
+        whose value would otherwise be lost without a word)."""
+        for d, path in self.objects:
+            read = self.read.get(id(d), set())
+            for key in d:
+                if key not in read:
+                    self.fail(
+                        f"{path}.{_printable(str(key))}",
+                        _("is not a field of the format (check the spelling)."),
+                    )
 
     def obj(self, value: object, path: str) -> dict:
         if not isinstance(value, dict):
             self.fail(path, "expected an object.")
             return {}
+        self.objects.append((value, path))
         return value
 
     def text(
         self, d: dict, key: str, path: str, *, required: bool = False, limit: int = 200
     ) -> str:
-        value = d.get(key, "")
+        value = self.get(d, key, "")
         if value is None:
             value = ""
         if not isinstance(value, str):
@@ -127,8 +277,9 @@ class _Reader:
         return value
 
     def choice(self, d: dict, key: str, path: str, options) -> str:
-        value = d.get(key)
-        if value not in options:
+        value = self.get(d, key)
+        # A list or object here is as wrong as a misspelt word, and cannot even be looked up.
+        if not isinstance(value, str) or value not in options:
             self.fail(f"{path}.{key}", f"must be one of {', '.join(options)}.")
             return next(iter(options))
         return value
@@ -143,14 +294,15 @@ class _Reader:
         high: float | None = None,
         positive: bool = False,
     ) -> float | None:
-        value = d.get(key)
+        """A number within bounds, or None (not recorded). Every number is also at most
+        :data:`MAX_NUMBER`, and none is non-zero yet below :data:`SMALLEST`."""
+        value = self.get(d, key)
         if value is None:
             return None
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(f"{path}.{key}", "expected a number or null.")
+            return None
+        if isinstance(value, float) and math.isnan(value):
             self.fail(f"{path}.{key}", "expected a number or null.")
             return None
         if positive and value <= 0:
@@ -159,10 +311,20 @@ class _Reader:
             self.fail(f"{path}.{key}", "cannot be negative.")
         elif high is not None and value > high:
             self.fail(f"{path}.{key}", f"must be between {low} and {high}.")
-        return float(value)
+        elif abs(value) > MAX_NUMBER:
+            message = _("is too large (at most %(max)s).") % {"max": f"{MAX_NUMBER:,.0f}"}
+            self.fail(f"{path}.{key}", message)
+        elif 0 < abs(value) < SMALLEST:
+            message = _("is too small: give 0 or at least %(min)s.") % {"min": SMALLEST}
+            if positive:
+                message = _("must be at least %(min)s.") % {"min": SMALLEST}
+            self.fail(f"{path}.{key}", message)
+        else:
+            return float(value)
+        return None
 
     def decimal(self, d: dict, key: str, path: str, places: int, digits: int) -> Decimal:
-        value = d.get(key)
+        value = self.get(d, key)
         try:
             if isinstance(value, bool) or not isinstance(value, str | int | float):
                 raise InvalidOperation
@@ -174,8 +336,9 @@ class _Reader:
             return Decimal(1)
         if number <= 0:
             self.fail(f"{path}.{key}", "must be more than zero.")
-        if number != number.quantize(Decimal(1).scaleb(-places)) or number >= Decimal(10) ** (
-            digits - places
+        # Size first (without the context, which overflows): rounding a vast number is an error.
+        if number.copy_abs() >= Decimal(10) ** (digits - places) or number != number.quantize(
+            Decimal(1).scaleb(-places)
         ):
             self.fail(f"{path}.{key}", f"has too many digits (at most {places} after the point).")
         return number
@@ -185,7 +348,7 @@ class _Reader:
     ) -> tuple[float | None, str]:
         if key not in d and not required:
             return None, "min"
-        inner = self.obj(d.get(key), f"{path}.{key}")
+        inner = self.obj(self.get(d, key), f"{path}.{key}")
         unit = self.choice(inner, "unit", f"{path}.{key}", calc.UNIT_SECONDS)
         seconds = self.number(inner, "seconds", f"{path}.{key}")
         if required and seconds is None:
@@ -193,7 +356,7 @@ class _Reader:
         return seconds, unit
 
     def variants_map(self, d: dict, key: str, path: str) -> dict[str, float]:
-        value = d.get(key) or {}
+        value = self.get(d, key) or {}
         if not isinstance(value, dict):
             self.fail(f"{path}.{key}", "expected an object of name: quantity.")
             return {}
@@ -207,7 +370,7 @@ class _Reader:
     def wait(self, d: dict, key: str, path: str) -> dict:
         if key not in d:
             return {"seconds": None, "unit": "h", "quantity": None, "variants": {}}
-        inner = self.obj(d.get(key), f"{path}.{key}")
+        inner = self.obj(self.get(d, key), f"{path}.{key}")
         p = f"{path}.{key}"
         return {
             "seconds": self.number(inner, "seconds", p),
@@ -250,18 +413,23 @@ def _json_path(name: str) -> str:
 
 def parse(data: object) -> tuple[dict, list[dict]]:
     """Check a document and turn it into model values; raise :class:`ImportRefused` listing
-    every problem by JSON path."""
+    every problem by JSON path (at most :data:`MAX_PROBLEMS` of them): wrong types at any level,
+    fields the format does not have, numbers out of range, nesting deeper than
+    :data:`MAX_DEPTH` and text that cannot be stored among them."""
+    scanned = _scan(data)
+    if scanned:
+        raise ImportRefused(_capped(scanned))
     r = _Reader()
     doc = r.obj(data, "$")
-    if doc and doc.get("format") != FORMAT:
+    if doc and r.get(doc, "format") != FORMAT:
         r.fail("$.format", f'must be "{FORMAT}".')
-    if doc and doc.get("version") != VERSION:
+    if doc and r.get(doc, "version") != VERSION:
         r.fail("$.version", f"must be {VERSION}.")
-    m = r.obj(doc.get("map"), "$.map") if doc else {}
+    m = r.obj(r.get(doc, "map"), "$.map") if doc else {}
     p = "$.map"
     shift_s, shift_unit = r.duration(m, "shift_length", p, required=True)
     breaks_s, breaks_unit = r.duration(m, "breaks", p, required=True)
-    variants_raw = m.get("variants") or []
+    variants_raw = r.get(m, "variants") or []
     variants = []
     if not isinstance(variants_raw, list):
         r.fail(f"{p}.variants", "expected a list.")
@@ -296,7 +464,7 @@ def parse(data: object) -> tuple[dict, list[dict]]:
         "end_wait_quantity": wait_after["quantity"],
         "end_wait_variants": wait_after["variants"],
     }
-    steps_raw = doc.get("steps", []) if doc else []
+    steps_raw = r.get(doc, "steps", []) if doc else []
     step_values: list[dict] = []
     if not isinstance(steps_raw, list):
         r.fail("$.steps", "expected a list.")
@@ -335,14 +503,17 @@ def parse(data: object) -> tuple[dict, list[dict]]:
                 "wait_variants": w["variants"],
             }
         )
+    r.unknown()
     if r.problems:
-        raise ImportRefused(r.problems)
+        raise ImportRefused(_capped(r.problems))
     # Structure is sound: now the same checks the page makes (variants add up, breaks < shift…).
     probe = ValueStreamMap(**map_values)
     try:
         calc.validate(probe.as_input([ValueStreamStep(**v) for v in step_values]))
     except calc.InvalidInput as bad:
-        raise ImportRefused([f"{_json_path(k)}: {v}" for k, v in bad.errors.items()]) from None
+        raise ImportRefused(
+            _capped([f"{_json_path(k)}: {v}" for k, v in bad.errors.items()])
+        ) from None
     return map_values, step_values
 
 

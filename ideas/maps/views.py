@@ -356,9 +356,7 @@ def map_import(request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES, teams=teams)
         if form.is_valid():
             try:
-                data = json_format.read_json(
-                    form.cleaned_data["file"].read(json_format.MAX_BYTES + 1)
-                )
+                data = json_format.read_upload(form.cleaned_data["file"])
                 m = json_format.import_map(
                     data,
                     team=form.cleaned_data["team"],
@@ -374,5 +372,5 @@ def map_import(request: HttpRequest) -> HttpResponse:
         request,
         "ideas/maps/import.html",
         {"form": form, "problems": problems},
-        status=422 if problems else 200,
+        status=422 if problems or form.errors else 200,
     )

@@ -149,9 +149,11 @@ def import_observations(request: HttpRequest, kind: str, pk: int) -> HttpRespons
             "team__site", "site", "organisation", "place"
         )
     )
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    # Bound on every POST, so a post without a file is told so rather than shown a blank form.
+    form = forms.ImportForm(request.POST, request.FILES) if posted else forms.ImportForm()
     errors: list = []
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         existing = set(
             Observation.objects.filter(measure__in=measures).values_list("measure_id", "date")
         )
@@ -173,7 +175,9 @@ def import_observations(request: HttpRequest, kind: str, pk: int) -> HttpRespons
         "measures": measures,
         "errors": errors,
     }
-    return render(request, "metrics/import.html", context, status=400 if errors else 200)
+    # A refused file (too big, not UTF-8) is as much a bad request as a refused row.
+    refused = bool(errors) or (posted and not form.is_valid())
+    return render(request, "metrics/import.html", context, status=400 if refused else 200)
 
 
 # --- Outcomes: an improvement's before and after on a measure --------------------------------

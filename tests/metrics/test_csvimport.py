@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from metrics import csvimport
 from metrics.models import Observation
@@ -153,3 +156,124 @@ def test_more_rows_than_the_limit_are_refused(monkeypatch):
     monkeypatch.setattr(csvimport, "MAX_ROWS", 2)
     result = _parse("Footfall,2026-01-05,1,\n\nFootfall,2026-01-12,2,\nFootfall,2026-01-19,3,\n")
     assert result.errors == [(5, "More than 2 rows: split the file.")] and not result.rows
+
+
+# --- Bad files: a clear error per row or per file, never a crash, and nothing saved -------------
+
+GOOD = "Minutes per new claim,2026-01-05,51,\n"
+
+# (name, the file's bytes, the line reported, the start of the message shown)
+BAD_FILES = [
+    (
+        "a NUL byte",
+        (HEADER + GOOD + "Minutes per new claim,2026-01-12,4\x009,\n").encode(),
+        3,
+        "The file holds a NUL character (a zero byte), so it is not plain-text CSV",
+    ),
+    (
+        "a spreadsheet's own format",
+        b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00",
+        1,
+        "The file holds a NUL character (a zero byte), so it is not plain-text CSV: save it as",
+    ),
+    (
+        "not UTF-8",
+        (HEADER + "Minutes per new claim,2026-01-05,51,café\n").encode("latin-1"),
+        None,
+        "Save the file as CSV (UTF-8) and try again.",
+    ),
+    (
+        "over 10 MB",
+        (HEADER + GOOD).encode() + b" " * (10 * 1024 * 1024),
+        None,
+        "The file is over 10 MB: split it into smaller files.",
+    ),
+    (
+        "a field larger than the csv module's limit",
+        (HEADER + GOOD + "Minutes per new claim,2026-01-12,51," + "x" * 200_000 + "\n").encode(),
+        3,
+        "The file stops being valid CSV here: a value runs on for more than 131,072 characters.",
+    ),
+    (
+        "thousands of columns",
+        ("measure,date,value," + ",".join(f"c{i}" for i in range(5000)) + "\n" + GOOD).encode(),
+        1,
+        "The first line has 5,003 columns; a file of figures has at most 100.",
+    ),
+    (
+        "thousands of values on a row",
+        (HEADER + "Minutes per new claim,2026-01-05,51,x" + ",1" * 5000 + "\n").encode(),
+        2,
+        "5004 values for 4 columns (a number written with commas needs quotes).",
+    ),
+    (
+        "a formula in a note",
+        (HEADER + 'Minutes per new claim,2026-01-05,51,=HYPERLINK("http://x")\n').encode(),
+        2,
+        "The note starts with “=”, so a spreadsheet would run it as a formula",
+    ),
+    (
+        "a formula as a value",
+        (HEADER + "Minutes per new claim,2026-01-05,=1+2,\n").encode(),
+        2,
+        "“=1+2” is not a number.",
+    ),
+    (
+        "a formula as a measure",
+        (HEADER + "@SUM(A1),2026-01-05,5,\n").encode(),
+        2,
+        "Unknown measure “@SUM(A1)”.",
+    ),
+    (
+        "a value with a vast exponent",
+        (HEADER + "Minutes per new claim,2026-01-05,1e999999999,\n").encode(),
+        2,
+        "“1e999999999” is too large.",
+    ),
+    (
+        "a long value quoted back short",
+        (HEADER + "Minutes per new claim,2026-01-05," + "9" * 5000 + ",\n").encode(),
+        2,
+        "“" + "9" * 40 + "…” is too large.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "line", "message"), [c[1:] for c in BAD_FILES], ids=[c[0] for c in BAD_FILES]
+)
+def test_the_import_page_refuses_a_bad_file_saying_why_and_saves_nothing(
+    client, lee, team_a, measure, content, line, message
+):
+    client.force_login(lee)
+    upload = SimpleUploadedFile("figures.csv", content, content_type="text/csv")
+    response = client.post(reverse("metrics:import", args=["team", team_a.pk]), {"file": upload})
+    assert response.status_code == 400
+    body = html.unescape(response.content.decode())
+    if line is None:  # refused by the form, as a whole
+        assert message in body
+    else:
+        assert f"<td>{line}</td><td>{message}" in body
+    assert not Observation.objects.exists()
+
+
+def test_the_import_page_asks_for_a_file_when_none_is_sent(client, lee, team_a, measure):
+    client.force_login(lee)
+    response = client.post(reverse("metrics:import", args=["team", team_a.pk]))
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+
+
+@pytest.mark.parametrize("char", ["=", "+", "-", "@"])
+def test_a_note_a_spreadsheet_would_run_is_refused_and_an_apostrophe_lets_it_in(char):
+    result = _parse(f"Footfall,2026-01-05,410,{char}cmd|' /C calc'!A0\n")
+    [(line, message)] = result.errors
+    assert line == 2 and message.startswith(f"The note starts with “{char}”")
+    assert "put an apostrophe (') before it" in message
+    assert _parse(f"Footfall,2026-01-05,410,'{char}1\n").rows[0].note == f"'{char}1"
+
+
+def test_a_file_at_the_column_limit_imports():
+    extra = ",".join(f"c{i}" for i in range(csvimport.MAX_COLUMNS - 3))
+    result = _parse("Footfall,2026-01-05,410\n", header=f"measure,date,value,{extra}\n")
+    assert result.ok

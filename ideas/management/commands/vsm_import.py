@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from ideas.maps import json_format
 from leanhub.models import Team, User
@@ -43,10 +44,15 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file at {file}.")
         try:
-            data = json_format.read_json(path.read_bytes())
+            data = json_format.read_path(path)
             m = json_format.import_map(data, team=team_obj, by=person)
         except json_format.ImportRefused as refused:
             raise CommandError("Nothing imported:\n" + "\n".join(refused.problems)) from None
+        except OSError as error:
+            raise CommandError(
+                _("Nothing imported: %(file)s cannot be read (%(error)s).")
+                % {"file": file, "error": error.strerror or error}
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(f"Imported map {m.pk}: {m.name} ({m.steps.count()} steps).")
         )
