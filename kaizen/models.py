@@ -21,8 +21,8 @@ DEFAULT_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-class BoardQuerySet(models.QuerySet):
-    def visible_to(self, user) -> BoardQuerySet:
+class BoardQuerySet(models.QuerySet["Board"]):
+    def visible_to(self, user: User | AnonymousUser) -> BoardQuerySet:
         from leanhub import policy
 
         # Joint-board memberships join through several tables; ids first keeps rows unique.
@@ -86,6 +86,11 @@ class Column(models.Model):
         null=True, blank=True, help_text="Soft limit: going over it asks for a reason."
     )
 
+    # Set on the columns of a board page or a live fragment (kaizen.queries), not stored.
+    card_list: list[Card]
+    count: int
+    over_limit: bool
+
     class Meta:
         ordering = ["board", "position", "pk"]
         constraints = [
@@ -100,7 +105,7 @@ class Column(models.Model):
         return f"column-{self.pk}"
 
 
-class CardQuerySet(models.QuerySet):
+class CardQuerySet(models.QuerySet["Card"]):
     def visible_to(self, user: User | AnonymousUser) -> CardQuerySet:
         """Cards of the boards the user may see (the policy's rule, as a filter)."""
         from leanhub import policy
@@ -150,6 +155,10 @@ class Card(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     objects = CardQuerySet.as_manager()
+
+    # Set on the cards of a board page or a live fragment (kaizen.queries), not stored.
+    is_stale: bool
+    days_in_column: int
 
     class Meta:
         ordering = ["column__position", "position", "pk"]
@@ -209,7 +218,7 @@ class BoardViewer(models.Model):
         indexes = [models.Index(fields=["board", "user"], name="viewer_board_user_idx")]
 
 
-class CycleQuerySet(models.QuerySet):
+class CycleQuerySet(models.QuerySet["Cycle"]):
     def visible_to(self, user: User | AnonymousUser) -> CycleQuerySet:
         """PDCA cycles on the cards the user may see (the policy's rule, as a filter)."""
         from leanhub import policy
