@@ -7,14 +7,13 @@ import hashlib
 import hmac
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg
+from django.db.models import Avg, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from ideas.models import Idea
 from kaizen.models import Card, Cycle
 from leanhub import audit, policy, realtime
-from leanhub.models import Team
+from leanhub.models import Organisation, Place, Site, Team, User
 from metrics import csvimport, gains, pulses, queries
 from metrics.models import (
     Annotation,
@@ -44,7 +43,9 @@ class StaleChange(Exception):
 
 
 @transaction.atomic
-def create_measure(scope_object, *, fields: dict[str, Any], by) -> Measure:
+def create_measure(
+    scope_object: Team | Site | Organisation | Place, *, fields: dict[str, Any], by: User
+) -> Measure:
     """Create a measure for a team (or a site/organisation/place the user runs)."""
     kind = type(scope_object).__name__.lower()
     measure = Measure(**fields, **{kind: scope_object}, created_by=by)
@@ -56,7 +57,7 @@ def create_measure(scope_object, *, fields: dict[str, Any], by) -> Measure:
 
 @transaction.atomic
 def record_observation(
-    measure: Measure, *, on: date, value: Decimal, note: str = "", by
+    measure: Measure, *, on: date, value: Decimal, note: str = "", by: User
 ) -> Observation:
     policy.require(by, "edit_measure", measure, reason="Only the team's leads record figures.")
     observation = Observation.objects.create(measure=measure, date=on, value=value, note=note)
@@ -65,7 +66,7 @@ def record_observation(
 
 
 @transaction.atomic
-def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], by) -> int:
+def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], by: User) -> int:
     """Write checked rows in bulk (all or nothing). ``measures`` are those the rows name."""
     for measure in measures:
         policy.require(by, "edit_measure", measure)
@@ -92,7 +93,7 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
 
 @transaction.atomic
 def annotate_measure(
-    measure: Measure, *, on: date, label: str, rebase: bool, idea=None, by
+    measure: Measure, *, on: date, label: str, rebase: bool, idea: Idea | None = None, by: User
 ) -> Annotation:
     policy.require(by, "edit_measure", measure)
     return Annotation.objects.create(
@@ -110,7 +111,7 @@ def _card_is_teams(card: Card, team: Team) -> bool:
     return card.board.member_teams.filter(pk=team.pk).exists()
 
 
-def _idea_with_card(card: Card | None, idea, *, team: Team):
+def _idea_with_card(card: Card | None, idea: Idea | None, *, team: Team) -> Idea | None:
     """The idea an improvement comes from once ``card`` is chosen: the card's own idea, filled
     in when none was given. Refuses a card that is not the team's and an idea that is not the
     card's."""
@@ -131,7 +132,7 @@ def record_outcome(
     *,
     measure: Measure,
     periods: dict[str, date],
-    by,
+    by: User,
     team: Team | None = None,
 ) -> Outcome:
     """Record an improvement's before/after periods on a measure of its team, or of the team's
@@ -145,7 +146,7 @@ def record_outcome(
             if team is not None and team.pk != card.board.team_id:
                 raise PermissionDenied("A team board's card is that team's work.")
             team = card.board.team
-        elif team is None:
+        if team is None:
             raise ValueError("Say which of the joint board's teams the outcome belongs to.")
         idea = _idea_with_card(card, None, team=team)
     else:
@@ -167,7 +168,7 @@ def record_outcome(
     return outcome
 
 
-def refresh_outcomes(outcomes) -> int:
+def refresh_outcomes(outcomes: QuerySet[Outcome]) -> int:
     """Recompute the before/after means and gain of ``outcomes`` from their observations
     (two aggregate subqueries per row, in one query), and store them."""
     rows = list(
@@ -208,7 +209,7 @@ SAVING_FIELDS = (
 )
 
 
-def _payload(saving: Saving) -> dict:
+def _payload(saving: Saving) -> dict[str, object]:
     return {
         "amount": str(saving.amount),
         "kind": saving.kind,
@@ -219,7 +220,7 @@ def _payload(saving: Saving) -> dict:
 
 
 @transaction.atomic
-def claim_saving(team: Team, *, fields: dict[str, Any], by) -> Saving:
+def claim_saving(team: Team, *, fields: dict[str, Any], by: User) -> Saving:
     """Claim a saving for ``team``; it waits for a manager to verify it. A card chosen as the
     improvement must be the team's; its idea is linked too."""
     policy.require(by, "claim_saving", team, reason="Only the team's leads can claim its savings.")
@@ -234,7 +235,9 @@ def claim_saving(team: Team, *, fields: dict[str, Any], by) -> Saving:
 
 
 @transaction.atomic
-def update_saving(saving: Saving, *, fields: dict[str, Any], expected_version: int, by) -> Saving:
+def update_saving(
+    saving: Saving, *, fields: dict[str, Any], expected_version: int, by: User
+) -> Saving:
     """Change a claim. A verified (or rejected) saving goes back to "claimed" for a fresh
     decision, since the figure that was checked is no longer the figure shown."""
     saving = Saving.objects.select_for_update().select_related("team__site").get(pk=saving.pk)
@@ -274,7 +277,7 @@ def update_saving(saving: Saving, *, fields: dict[str, Any], expected_version: i
     return saving
 
 
-def _decide(saving: Saving, *, expected_version: int, by) -> Saving:
+def _decide(saving: Saving, *, expected_version: int, by: User) -> Saving:
     saving = Saving.objects.select_for_update().select_related("team__site").get(pk=saving.pk)
     policy.require(
         by,
@@ -293,7 +296,7 @@ def _decide(saving: Saving, *, expected_version: int, by) -> Saving:
 
 
 @transaction.atomic
-def verify_saving(saving: Saving, *, expected_version: int, by) -> Saving:
+def verify_saving(saving: Saving, *, expected_version: int, by: User) -> Saving:
     """Verify and lock a claimed saving. Refuses the claimant, anyone outside the team's
     management, a stale version and a saving that is not waiting. Updates every dashboard the
     team shows on, after commit."""
@@ -308,7 +311,7 @@ def verify_saving(saving: Saving, *, expected_version: int, by) -> Saving:
 
 
 @transaction.atomic
-def reject_saving(saving: Saving, *, reason: str, expected_version: int, by) -> Saving:
+def reject_saving(saving: Saving, *, reason: str, expected_version: int, by: User) -> Saving:
     """Reject a claimed saving with a reason the claimant will see."""
     reason = (reason or "").strip()
     if not reason:
@@ -346,9 +349,12 @@ def _announce(saving: Saving) -> None:
 
 
 @transaction.atomic
-def create_survey(site, *, kind: str, title: str, question: str, team=None, by) -> Survey:
+def create_survey(
+    site: Site, *, kind: str, title: str, question: str, team: Team | None = None, by: User
+) -> Survey:
     """A survey and the measure its daily mean score feeds (so it gets an SPC chart)."""
     survey = Survey(kind=kind, title=title, question=question, site=site, team=team)
+    scope: dict[str, Team | Site] = {"team": team} if team else {"site": site}
     policy.require(by, "manage_survey", survey, reason="Only the site's managers add surveys.")
     measure = Measure.objects.create(
         name=f"{title} (mean score)",
@@ -358,7 +364,7 @@ def create_survey(site, *, kind: str, title: str, question: str, team=None, by) 
         if kind == Survey.Kind.STAFF
         else Measure.Frequency.DAILY,
         created_by=by,
-        **({"team": team} if team else {"site": site}),
+        **scope,
     )
     survey.measure = measure
     survey.save()
@@ -403,7 +409,7 @@ def link_cycle_to_measure(
     *,
     measure: Measure | None,
     change_date: date | None,
-    by: AbstractBaseUser | AnonymousUser,
+    by: User,
 ) -> CycleMeasure | None:
     """Name the measure ``cycle`` should move and the day its change went live; no measure and
     no day unlinks it. Returns the link, or None once unlinked.
@@ -499,7 +505,12 @@ def _keyed(value: str) -> str:
 
 
 def answer_survey(
-    survey: Survey, *, score: int, comment: str = "", client_address: str, by=None
+    survey: Survey,
+    *,
+    score: int,
+    comment: str = "",
+    client_address: str,
+    by: User | AnonymousUser | None = None,
 ) -> SurveyResponse:
     """Keep one answer from the public survey page (:func:`submit_response`).
 
@@ -515,7 +526,8 @@ def answer_survey(
     if survey.kind == Survey.Kind.STAFF:
         policy.require(by, "answer_pulse", survey, reason=gettext("This pulse is for the team."))
         year, week, _day = timezone.localdate().isocalendar()
-        voter = _keyed(f"pulse:{survey.pk}:{by.pk}:{year}-{week}")
+        # The policy lets only a signed-in person through.
+        voter = _keyed(f"pulse:{survey.pk}:{cast(User, by).pk}:{year}-{week}")
     client = _keyed(f"client:{client_address}")
     since = timezone.now() - RESPONSE_WINDOW
     if SurveyResponse.objects.filter(client=client, created_at__gte=since).count() >= (

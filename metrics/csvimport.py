@@ -60,8 +60,8 @@ def parse(
     database is an error, never rounded or cut short.
     """
     ids_by_key: dict[str, list[int]] = defaultdict(list)
-    for name, measure_id in measures:
-        ids_by_key[measure_key(name)].append(measure_id)
+    for name, pk in measures:
+        ids_by_key[measure_key(name)].append(pk)
 
     result = ParseResult()
     # csv.reader, not DictReader: DictReader skips blank lines without counting them, and the
@@ -115,7 +115,13 @@ def parse(
                 message = "; ".join(problems)
                 # Upper-case the first letter only: the rest quotes the file, names as written.
                 result.errors.append((line, message[0].upper() + message[1:] + "."))
-            elif not result.errors:
+            # A part is None only when a problem was noted, so with none noted, none is None.
+            elif (
+                not result.errors
+                and measure_id is not None
+                and day is not None
+                and value is not None
+            ):
                 result.rows.append(Row(line, measure_id, day, value, note))
     except csv.Error as error:  # e.g. a quote never closed, swallowing the rest of the file
         message = f"The file stops being valid CSV here: is a quote left open? ({error})"

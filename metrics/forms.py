@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
@@ -15,7 +18,7 @@ from ideas.models import Idea
 from kaizen.models import Board, Card
 from leanhub import documents, images
 from leanhub.forms import DateInput
-from leanhub.models import Organisation, Team
+from leanhub.models import Organisation, Team, User
 from metrics import csvimport
 from metrics.models import (
     Annotation,
@@ -35,12 +38,26 @@ EVIDENCE_TYPES = {
 }
 
 
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field ``name``, declared as a ModelChoiceField: its queryset is only known once
+    the form knows whose it is."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+class CardChoiceField(forms.ModelChoiceField):
+    """A kaizen card, named with its board (card titles repeat across boards)."""
+
+    def label_from_instance(self, obj: Card) -> str:
+        return f"{obj.title} ({obj.board.name})"
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(widget=DateInput, required=False, label="From")
     end = forms.DateField(widget=DateInput, required=False, label="To")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", "The end date must be on or after the start date.")
         return data
@@ -64,7 +81,7 @@ class MeasureForm(forms.ModelForm):
             "fix_after_n_points": "At least 12. Leave empty to use every point.",
         }
 
-    def __init__(self, *args, siblings: QuerySet[Measure], **kwargs) -> None:
+    def __init__(self, *args: Any, siblings: QuerySet[Measure], **kwargs: Any) -> None:
         """``siblings``: the measures already in the team, site, organisation or place."""
         super().__init__(*args, **kwargs)
         self.siblings = siblings
@@ -95,7 +112,7 @@ class ObservationForm(forms.ModelForm):
         fields = ["date", "value", "note"]
         widgets = {"date": DateInput}
 
-    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.measure = measure
 
@@ -113,7 +130,9 @@ class AnnotationForm(forms.ModelForm):
         labels = {"idea": "The improvement (PDCA change) behind it"}
         widgets = {"date": DateInput}
 
-    def __init__(self, *args, measure: Measure, user, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, measure: Measure, user: User | AnonymousUser, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         ideas = Idea.objects.visible_to(user)
         if measure.team_id:
@@ -130,7 +149,7 @@ class AnnotationForm(forms.ModelForm):
                 ideas = ideas.filter(team__site__organisation=measure.organisation_id)
             else:
                 ideas = ideas.filter(team__site__place=measure.place_id)
-        self.fields["idea"].queryset = ideas.order_by("-created_at")
+        _choice_field(self, "idea").queryset = ideas.order_by("-created_at")
 
 
 class ImportForm(forms.Form):
@@ -173,30 +192,33 @@ class SavingForm(forms.ModelForm):
             "measure": "Linked measure",
         }
         help_texts = {"card": "A card that works on an idea links that idea too."}
+        field_classes = {"card": CardChoiceField}
         widgets = {"start_date": DateInput}
 
-    def __init__(self, *args, team, user, **kwargs) -> None:
+    def __init__(self, *args: Any, team: Team, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["idea"].queryset = Idea.objects.filter(team=team).order_by("-created_at")
-        self.fields["card"].queryset = (
+        _choice_field(self, "idea").queryset = Idea.objects.filter(team=team).order_by(
+            "-created_at"
+        )
+        _choice_field(self, "card").queryset = (
             Card.objects.filter(
                 Q(board__team=team) | Q(board__in=Board.objects.filter(member_teams=team))
             )
             .select_related("board")
             .order_by("-created_at", "-pk")
         )
-        self.fields["card"].label_from_instance = lambda card: f"{card.title} ({card.board.name})"
-        self.fields["measure"].queryset = Measure.objects.relevant_to(team)
+        _choice_field(self, "measure").queryset = Measure.objects.relevant_to(team)
         orgs = Organisation.objects.filter(sites__place=team.site.place_id).distinct()
-        self.fields["invested_by"].queryset = orgs
-        self.fields["benefits"].queryset = orgs
+        _choice_field(self, "invested_by").queryset = orgs
+        _choice_field(self, "benefits").queryset = orgs
         if not self.instance.pk:
             self.initial.setdefault("invested_by", team.site.organisation_id)
             self.initial.setdefault("benefits", team.site.organisation_id)
         self.fields["evidence_file"].help_text = "PDF, PNG or JPEG, up to 5 MB."
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         card, idea = data.get("card"), data.get("idea")
         if card and idea and card.idea_id and card.idea_id != idea.pk:
             self.add_error(
@@ -204,13 +226,13 @@ class SavingForm(forms.ModelForm):
             )
         return data
 
-    def clean_amount(self):
+    def clean_amount(self) -> Decimal | None:
         amount = self.cleaned_data["amount"]
         if amount is not None and amount <= 0:
             raise forms.ValidationError("Enter an amount above zero.")
         return amount
 
-    def clean_evidence_file(self):
+    def clean_evidence_file(self) -> Any:
         upload = self.cleaned_data.get("evidence_file")
         if not upload or not hasattr(upload, "content_type"):
             return upload
@@ -236,24 +258,24 @@ def _pdf_without_metadata(upload: UploadedFile) -> ContentFile:
         clean = documents.clean_pdf(upload.read(), max_bytes=MAX_EVIDENCE_BYTES)
     except documents.DocumentRefused as refusal:
         raise forms.ValidationError(str(refusal)) from None
-    return ContentFile(clean, name=Path(upload.name).stem + ".pdf")
+    return ContentFile(clean, name=Path(upload.name or "").stem + ".pdf")
 
 
-def _without_metadata(upload) -> tuple[ContentFile, str]:
+def _without_metadata(upload: UploadedFile) -> tuple[ContentFile, str]:
     """Re-encode an image from its pixels alone (leanhub.images), so location and camera data
     never get stored. Evidence keeps up to 4000 px a side: a photo of a whiteboard must stay
     legible."""
     try:
         processed = images.process(
             upload.read(),
-            filename=Path(upload.name).name,
+            filename=Path(upload.name or "").name,
             max_bytes=MAX_EVIDENCE_BYTES,
             display_size=(4000, 4000),
         )
     except images.ImageRefused as refusal:
         raise forms.ValidationError(str(refusal)) from None
     extension = ".png" if processed.content_type == "image/png" else ".jpg"
-    return ContentFile(processed.display, name=Path(upload.name).stem + extension), (
+    return ContentFile(processed.display, name=Path(upload.name or "").stem + extension), (
         processed.content_type
     )
 
@@ -278,7 +300,7 @@ class OutcomeForm(forms.ModelForm):
             "after_end": DateInput,
         }
 
-    def __init__(self, *args, teams: list[Team], **kwargs) -> None:
+    def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         """``teams``: whose outcome it may be — an idea's team, a team board's team, or the
         member teams of a joint board the user leads; with more than one, the form asks."""
         super().__init__(*args, **kwargs)
@@ -289,10 +311,11 @@ class OutcomeForm(forms.ModelForm):
                 label="Whose outcome is it?",
             )
             self.order_fields(["team"])
-        self.fields["measure"].queryset = Measure.objects.relevant_to(*teams)
+        _choice_field(self, "measure").queryset = Measure.objects.relevant_to(*teams)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         team = data.get("team") or (self.teams[0] if len(self.teams) == 1 else None)
         data["team"] = team
         if team and data.get("measure") and not data["measure"].covers(team):
@@ -345,14 +368,16 @@ class CycleMeasureForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, measures: QuerySet[Measure], **kwargs) -> None:
+    def __init__(self, *args: Any, measures: QuerySet[Measure], **kwargs: Any) -> None:
         """``measures``: those the cycle may be linked to (``queries.measures_for_cycle``)."""
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures
-        self.fields["measure"].empty_label = _("No measure linked")
+        measure = _choice_field(self, "measure")
+        measure.queryset = measures
+        measure.empty_label = _("No measure linked")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("change_date") and not data.get("measure"):
             self.add_error("measure", _("Choose the measure whose chart should show the change."))
         return data

@@ -4,9 +4,13 @@ satisfaction surveys that feed measures."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,7 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leanhub import policy
-from leanhub.models import Organisation, Place, Site, Team
+from leanhub.models import Organisation, Place, Site, Team, User
+
+if TYPE_CHECKING:
+    from ideas.models import Idea
+    from kaizen.models import Card
+    from metrics.spc import SPCResult
 
 SCOPES = ("team", "site", "organisation", "place")
 
@@ -29,8 +38,8 @@ def _one_scope_constraint(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=name)
 
 
-class MeasureQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MeasureQuerySet:
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def visible_to(self, user: User | AnonymousUser) -> MeasureQuerySet:
         """Measures whose page the user may open (the policy's ``view_measure`` rule)."""
         return self.filter(policy.measure_q(user))
 
@@ -109,10 +118,13 @@ class Measure(models.Model):
         return reverse("metrics:measure", args=[self.pk])
 
     @property
-    def scope_object(self):
+    def scope_object(self) -> Team | Site | Organisation | Place | None:
+        """The team, site, organisation or place the measure is of (exactly one is set)."""
         return self.team or self.site or self.organisation or self.place
 
-    def analyse(self, points, *, rebase_at=()):
+    def analyse(
+        self, points: Sequence[tuple[date, Decimal]], *, rebase_at: Sequence[int | date] = ()
+    ) -> SPCResult:
         """The SPC reading (metrics.spc.analyse) of ``points`` — (date, value) pairs of this
         measure — with this measure's direction, target, fixed limits and screening."""
         from metrics import spc
@@ -120,7 +132,8 @@ class Measure(models.Model):
         return spc.analyse(
             [value for _, value in points],
             [day for day, _ in points],
-            improvement=self.improvement,
+            # The field's choices are exactly spc's directions.
+            improvement=cast("spc.Improvement", self.improvement),
             target=float(self.target) if self.target is not None else None,
             fix_after_n_points=self.fix_after_n_points,
             rebase_at=rebase_at,
@@ -230,13 +243,13 @@ class Outcome(models.Model):
         return f"{self.improvement} on {self.measure.name}"
 
     @property
-    def improvement(self):
+    def improvement(self) -> Card | Idea | None:
         """The card when there is one (it is the work that was done), else the idea."""
         return self.card if self.card_id else self.idea
 
 
-class SavingQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SavingQuerySet:
+class SavingQuerySet(models.QuerySet["Saving"]):
+    def visible_to(self, user: User | AnonymousUser) -> SavingQuerySet:
         """Savings of teams the user may see, and savings their organisations invested in or
         benefit from; partnership leads see every saving touching their place (the policy's
         ``view_saving`` rule)."""
@@ -347,7 +360,7 @@ class Saving(models.Model):
         return reverse("metrics:saving", args=[self.pk])
 
     @property
-    def improvement(self):
+    def improvement(self) -> Card | Idea | None:
         """The card when there is one (it is the work that was done), else the idea, or None."""
         return self.card if self.card_id else self.idea
 
@@ -367,8 +380,8 @@ class Saving(models.Model):
         return f"£{self.amount:,.0f}{per}"
 
 
-class SurveyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SurveyQuerySet:
+class SurveyQuerySet(models.QuerySet["Survey"]):
+    def visible_to(self, user: User | AnonymousUser) -> SurveyQuerySet:
         """Surveys whose page the user may open (the policy's ``view_survey`` rule)."""
         return self.filter(policy.survey_q(user))
 
@@ -402,7 +415,7 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.token:
             self.token = secrets.token_urlsafe(16)
         super().save(*args, **kwargs)

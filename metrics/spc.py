@@ -28,7 +28,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, TypedDict
+from typing import Literal, SupportsFloat, TypedDict
 
 LIMIT = 2.66
 TWO_SIGMA = 2 * LIMIT / 3
@@ -148,7 +148,7 @@ class SPCResult:
 
 
 def analyse(
-    values: Sequence[float],
+    values: Sequence[SupportsFloat],
     dates: Sequence[date] | None = None,
     *,
     improvement: Improvement = "neutral",
