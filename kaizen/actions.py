@@ -119,6 +119,15 @@ def _enter(card: Card, column: Column, now: datetime) -> None:
 # --- Boards ---------------------------------------------------------------------------------
 
 
+def _add_default_columns(board: Board) -> None:
+    """A new board's columns, named in the language of the request that makes the board: the
+    names are stored, like the board's own name, and its leads may rename them."""
+    Column.objects.bulk_create(
+        Column(board=board, name=gettext(name), kind=kind, position=i)
+        for i, (name, kind) in enumerate(DEFAULT_COLUMNS)
+    )
+
+
 @transaction.atomic
 def ensure_team_board(team: Team) -> Board:
     """Every team has a board: made with the default columns the first time anyone asks."""
@@ -126,10 +135,7 @@ def ensure_team_board(team: Team) -> Board:
         team=team, defaults={"name": gettext("%(team)s board") % {"team": team.name}}
     )
     if created:
-        Column.objects.bulk_create(
-            Column(board=board, name=name, kind=kind, position=i)
-            for i, (name, kind) in enumerate(DEFAULT_COLUMNS)
-        )
+        _add_default_columns(board)
     return board
 
 
@@ -155,9 +161,7 @@ def create_joint_board(
     board.member_teams.set(teams)
     board.member_organisations.set(list(organisations))
     board.members.set(list(members))
-    Column.objects.bulk_create(
-        Column(board=board, name=n, kind=k, position=i) for i, (n, k) in enumerate(DEFAULT_COLUMNS)
-    )
+    _add_default_columns(board)
     audit.record(by, "board.created", board, {"teams": [t.pk for t in teams]})
     return board
 
@@ -564,7 +568,10 @@ def leave_board(board_id: int, *, channel_name: str) -> None:
 def start_cycle(card: Card, *, by: User) -> Cycle:
     """Open the next PDCA cycle on a card (the first, or another after "adapt")."""
     policy.require(
-        by, "edit_card", card, reason="Only the card's owners and the board's leads run its cycles."
+        by,
+        "edit_card",
+        card,
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     Card.objects.select_for_update().filter(pk=card.pk).first()
     number = (Cycle.objects.filter(card=card).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -592,7 +599,7 @@ def update_cycle(cycle: Cycle, *, by: User, **fields: Any) -> Cycle:
         by,
         "edit_card",
         cycle.card,
-        reason="Only the card's owners and the board's leads run its cycles.",
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     unknown = set(fields) - set(PLAN_FIELDS) - set(CHECK_FIELDS)
     if unknown:
@@ -612,10 +619,10 @@ def add_cycle_action(
         by,
         "edit_card",
         cycle.card,
-        reason="Only the card's owners and the board's leads run its cycles.",
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     if owner is None:
-        raise ValidationError({"owner": "Every action needs an owner."})
+        raise ValidationError({"owner": gettext("Every action needs an owner.")})
     action = CycleAction.objects.create(
         cycle=cycle, description=description.strip(), owner=owner, due_date=due_date
     )
@@ -629,7 +636,7 @@ def set_action_done(action: CycleAction, *, done: bool, by: User) -> CycleAction
         by,
         "edit_card",
         action.cycle.card,
-        reason="Only the card's owners and the board's leads run its cycles.",
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     action.done = done
     action.save(update_fields=["done"])
@@ -651,7 +658,7 @@ def add_cycle_photo(
         by,
         "edit_card",
         cycle.card,
-        reason="Only the card's owners and the board's leads run its cycles.",
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     with images.removed_on_failure() as written:
         name, content_type = photos.store(upload)
@@ -683,14 +690,19 @@ def decide_cycle(
     learning written down). Adopting may mark the card's idea implemented."""
     card = cycle.card
     policy.require(
-        by, "edit_card", card, reason="Only the card's owners and the board's leads run its cycles."
+        by,
+        "edit_card",
+        card,
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     if decision not in Cycle.Decision.values:
-        raise ValidationError({"decision": "Choose adopt, adapt or abandon."})
+        raise ValidationError({"decision": gettext("Choose adopt, adapt or abandon.")})
     if decision == Cycle.Decision.ADOPT and not standard.strip():
-        raise ValidationError({"standard": "Write down the new standard work."})
+        raise ValidationError({"standard": gettext("Write down the new standard work.")})
     if decision == Cycle.Decision.ABANDON and not learning.strip():
-        raise ValidationError({"learning": "Say what was learned, so others need not repeat it."})
+        raise ValidationError(
+            {"learning": gettext("Say what was learned, so others need not repeat it.")}
+        )
     cycle.decision = decision
     cycle.standard = standard.strip()
     cycle.learning = learning.strip()
@@ -703,13 +715,18 @@ def decide_cycle(
         idea = card.idea
         if not policy.can(by, "respond_to_idea", idea):
             raise ValidationError(
-                {"mark_idea_implemented": "Only the team's leads can mark the idea implemented."}
+                {
+                    "mark_idea_implemented": gettext(
+                        "Only the team's leads can mark the idea implemented."
+                    )
+                }
             )
         if idea.status != Idea.Status.IMPLEMENTED:
             change_status(
                 idea,
                 to=Idea.Status.IMPLEMENTED,
-                note=f"Adopted as standard work: {cycle.standard}",
+                note=gettext("Adopted as standard work: %(standard)s")
+                % {"standard": cycle.standard},
                 by=by,
             )
     return cycle

@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.forms import BaseForm
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
@@ -98,7 +99,7 @@ def board_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = forms.JointBoardForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not form.can_start:
-            raise PermissionDenied("Only team leads and managers start joint boards.")
+            raise PermissionDenied(gettext("Only team leads and managers start joint boards."))
         if form.is_valid():
             try:
                 board = actions.create_joint_board(
@@ -111,7 +112,7 @@ def board_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             except ValidationError as refusal:
                 form.add_error(None, refusal.message)
             else:
-                messages.success(request, "Joint board started.")
+                messages.success(request, gettext("Joint board started."))
                 return redirect(board)
     boards = queries.boards_for(request.user)
     teams = Team.objects.filter(policy.team_q(request.user, "lead")).select_related("site")[:50]
@@ -141,7 +142,10 @@ def board(request: AuthenticatedHttpRequest, board_id: int) -> HttpResponse:
 def new_card(request: AuthenticatedHttpRequest, board_id: int) -> HttpResponse:
     board = queries.get_board_for_user(request.user, board_id)
     policy.require(
-        request.user, "work_on_board", board, reason="Only people working this board add cards."
+        request.user,
+        "work_on_board",
+        board,
+        reason=gettext("Only people working this board add cards."),
     )
     form = forms.NewCardForm(request.POST, board=board)
     if not form.is_valid():
@@ -176,7 +180,7 @@ def move_card(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
         request.user,
         "edit_card",
         card,
-        reason="Only the card's owners and the board's leads move it.",
+        reason=gettext("Only the card's owners and the board's leads move it."),
     )
     if request.method == "GET":
         context = {"card": card, "columns": list(card.board.columns.all())}
@@ -187,7 +191,7 @@ def move_card(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
         return _board_response(
             request,
             card.board,
-            notice="Choose a column and a position to move the card to.",
+            notice=gettext("Choose a column and a position to move the card to."),
             status=400,
         )
     data = form.cleaned_data
@@ -233,7 +237,7 @@ def block_card(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
         request.user,
         "edit_card",
         card,
-        reason="Only the card's owners and the board's leads flag it.",
+        reason=gettext("Only the card's owners and the board's leads flag it."),
     )
     form = forms.BlockForm(request.POST)
     if not form.is_valid():
@@ -259,7 +263,7 @@ def card_from_idea(request: AuthenticatedHttpRequest, idea_id: int) -> HttpRespo
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(idea)
-    messages.success(request, "The idea is on the team's board and now in progress.")
+    messages.success(request, gettext("The idea is on the team's board and now in progress."))
     return redirect(card)
 
 
@@ -304,7 +308,7 @@ def card_detail(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse
         request.user,
         "edit_card",
         card,
-        reason="Only the card's owners and the board's leads edit it.",
+        reason=gettext("Only the card's owners and the board's leads edit it."),
     )
     form = forms.EditCardForm(request.POST, board=card.board)
     if not form.is_valid():
@@ -324,14 +328,17 @@ def card_detail(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse
     except actions.StaleCard:
         form.add_error(
             None,
-            "This card changed while you were editing it — here is the current card; your text is kept below.",
+            gettext(
+                "This card changed while you were editing it — here is the current card; "
+                "your text is kept below."
+            ),
         )
         card = queries.get_card_for_user(request.user, card_id)
         return _card_page(request, card, edit_form=form, status=409)
     except ValidationError as refusal:
         form.add_error("vsm_step", refusal.message)
         return _card_page(request, card, edit_form=form, status=400)
-    messages.success(request, "Card saved.")
+    messages.success(request, gettext("Card saved."))
     return redirect(card)
 
 
@@ -348,7 +355,7 @@ def board_settings(request: AuthenticatedHttpRequest, board_id: int) -> HttpResp
     """WIP limits per column and the stale threshold: the board's leads only."""
     board = queries.get_board_for_user(request.user, board_id)
     policy.require(
-        request.user, "lead_board", board, reason="Only the board's leads set its limits."
+        request.user, "lead_board", board, reason=gettext("Only the board's leads set its limits.")
     )
     form = forms.BoardSettingsForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
@@ -364,7 +371,7 @@ def board_settings(request: AuthenticatedHttpRequest, board_id: int) -> HttpResp
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
-            messages.success(request, "Board set-up saved.")
+            messages.success(request, gettext("Board set-up saved."))
             return redirect(board)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -528,9 +535,9 @@ def cycle_decide(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpRespon
             form.add_error(None, message)
         return _cycle_page(request, cycle, status=400, decision_form=form)
     if form.cleaned_data["decision"] == Cycle.Decision.ADAPT:
-        messages.success(request, "Decision recorded; the next cycle is open.")
+        messages.success(request, gettext("Decision recorded; the next cycle is open."))
     else:
-        messages.success(request, "Decision recorded.")
+        messages.success(request, gettext("Decision recorded."))
     return redirect(cycle.card)
 
 
