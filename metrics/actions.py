@@ -49,7 +49,9 @@ def create_measure(
     """Create a measure for a team (or a site/organisation/place the user runs)."""
     kind = type(scope_object).__name__.lower()
     measure = Measure(**fields, **{kind: scope_object}, created_by=by)
-    policy.require(by, "edit_measure", measure, reason="Only those who run it can add measures.")
+    policy.require(
+        by, "edit_measure", measure, reason=gettext("Only those who run it can add measures.")
+    )
     measure.save()
     audit.record(by, "measure.created", measure, {"unit": measure.unit})
     return measure
@@ -59,7 +61,9 @@ def create_measure(
 def record_observation(
     measure: Measure, *, on: date, value: Decimal, note: str = "", by: User
 ) -> Observation:
-    policy.require(by, "edit_measure", measure, reason="Only the team's leads record figures.")
+    policy.require(
+        by, "edit_measure", measure, reason=gettext("Only the team's leads record figures.")
+    )
     observation = Observation.objects.create(measure=measure, date=on, value=value, note=note)
     refresh_outcomes(Outcome.objects.filter(measure=measure))
     return observation
@@ -72,7 +76,7 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
         policy.require(by, "edit_measure", measure)
     allowed = {m.pk for m in measures}
     if any(row.measure_id not in allowed for row in rows):
-        raise PermissionDenied("A row names a measure you may not write to.")
+        raise PermissionDenied(gettext("A row names a measure you may not write to."))
     Observation.objects.bulk_create(
         [
             Observation(measure_id=r.measure_id, date=r.date, value=r.value, note=r.note)
@@ -118,11 +122,13 @@ def _idea_with_card(card: Card | None, idea: Idea | None, *, team: Team) -> Idea
     if card is None:
         return idea
     if not _card_is_teams(card, team):
-        raise PermissionDenied("That card is not on the team's board or a joint board it is on.")
+        raise PermissionDenied(
+            gettext("That card is not on the team's board or a joint board it is on.")
+        )
     if card.idea_id is None:
         return idea
     if idea is not None and idea.pk != card.idea_id:
-        raise ValueError("The card works on another idea: choose that idea, or none.")
+        raise ValueError(gettext("The card works on another idea: choose that idea, or none."))
     return card.idea
 
 
@@ -144,20 +150,24 @@ def record_outcome(
         policy.require(by, "view_card", card)
         if card.board.team_id:
             if team is not None and team.pk != card.board.team_id:
-                raise PermissionDenied("A team board's card is that team's work.")
+                raise PermissionDenied(gettext("A team board's card is that team's work."))
             team = card.board.team
         if team is None:
-            raise ValueError("Say which of the joint board's teams the outcome belongs to.")
+            raise ValueError(
+                gettext("Say which of the joint board's teams the outcome belongs to.")
+            )
         idea = _idea_with_card(card, None, team=team)
     else:
         if team is not None and team.pk != improvement.team_id:
-            raise PermissionDenied("An idea's outcome is its own team's.")
+            raise PermissionDenied(gettext("An idea's outcome is its own team's."))
         card, idea, team = None, improvement, improvement.team
-    policy.require(by, "claim_saving", team, reason="Only the team's leads record outcomes.")
+    policy.require(
+        by, "claim_saving", team, reason=gettext("Only the team's leads record outcomes.")
+    )
     policy.require(by, "view_measure", measure)
     if not measure.covers(team):
         raise PermissionDenied(
-            "Choose a measure of the team, or of its site, organisation or place."
+            gettext("Choose a measure of the team, or of its site, organisation or place.")
         )
     outcome = Outcome.objects.create(
         idea=idea, card=card, measure=measure, team=team, recorded_by=by, **periods
@@ -223,7 +233,9 @@ def _payload(saving: Saving) -> dict[str, object]:
 def claim_saving(team: Team, *, fields: dict[str, Any], by: User) -> Saving:
     """Claim a saving for ``team``; it waits for a manager to verify it. A card chosen as the
     improvement must be the team's; its idea is linked too."""
-    policy.require(by, "claim_saving", team, reason="Only the team's leads can claim its savings.")
+    policy.require(
+        by, "claim_saving", team, reason=gettext("Only the team's leads can claim its savings.")
+    )
     fields = dict(fields)
     if fields.get("card") is not None:
         fields["idea"] = _idea_with_card(fields["card"], fields.get("idea"), team=team)
@@ -241,9 +253,13 @@ def update_saving(
     """Change a claim. A verified (or rejected) saving goes back to "claimed" for a fresh
     decision, since the figure that was checked is no longer the figure shown."""
     saving = Saving.objects.select_for_update().select_related("team__site").get(pk=saving.pk)
-    policy.require(by, "edit_saving", saving, reason="Only the team's leads can change a claim.")
+    policy.require(
+        by, "edit_saving", saving, reason=gettext("Only the team's leads can change a claim.")
+    )
     if saving.version != expected_version:
-        raise StaleChange("This saving has changed since you opened it. Reload and try again.")
+        raise StaleChange(
+            gettext("This saving has changed since you opened it. Reload and try again.")
+        )
     if "card" in fields or "idea" in fields:
         card = fields.get("card", saving.card)
         fields = {
@@ -283,15 +299,20 @@ def _decide(saving: Saving, *, expected_version: int, by: User) -> Saving:
         by,
         "decide_saving",
         saving,
-        reason="Savings are verified by a manager of the team who did not claim them.",
+        reason=gettext("Savings are verified by a manager of the team who did not claim them."),
     )
     # Administrators pass every policy rule; the claimant rule holds for them too.
     if saving.claimed_by_id == by.pk:
-        raise PermissionDenied("You claimed this saving, so someone else must verify it.")
+        raise PermissionDenied(gettext("You claimed this saving, so someone else must verify it."))
     if saving.version != expected_version:
-        raise StaleChange("This saving has changed since you opened it. Reload and try again.")
+        raise StaleChange(
+            gettext("This saving has changed since you opened it. Reload and try again.")
+        )
     if saving.status != Saving.Status.CLAIMED:
-        raise PermissionDenied(f"This saving is already {saving.get_status_display().lower()}.")
+        raise PermissionDenied(
+            gettext("This saving is already %(status)s.")
+            % {"status": saving.get_status_display().lower()}
+        )
     return saving
 
 
@@ -315,7 +336,7 @@ def reject_saving(saving: Saving, *, reason: str, expected_version: int, by: Use
     """Reject a claimed saving with a reason the claimant will see."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValueError("Say why the saving is rejected.")
+        raise ValueError(gettext("Say why the saving is rejected."))
     saving = _decide(saving, expected_version=expected_version, by=by)
     saving.status = Saving.Status.REJECTED
     saving.rejection_reason = reason
@@ -355,10 +376,13 @@ def create_survey(
     """A survey and the measure its daily mean score feeds (so it gets an SPC chart)."""
     survey = Survey(kind=kind, title=title, question=question, site=site, team=team)
     scope: dict[str, Team | Site] = {"team": team} if team else {"site": site}
-    policy.require(by, "manage_survey", survey, reason="Only the site's managers add surveys.")
+    policy.require(
+        by, "manage_survey", survey, reason=gettext("Only the site's managers add surveys.")
+    )
+    # The measure's name and unit are stored: written in the language of whoever makes it.
     measure = Measure.objects.create(
-        name=f"{title} (mean score)",
-        unit="score (1–5)",
+        name=gettext("%(title)s (mean score)") % {"title": title},
+        unit=gettext("score (1–5)"),
         improvement=Measure.Improvement.INCREASE,
         frequency=Measure.Frequency.WEEKLY
         if kind == Survey.Kind.STAFF

@@ -1,5 +1,6 @@
 """Reading a CSV of observations: every row checked, nothing imported unless all rows pass.
-No ORM here: the caller passes the measures it may write to and the dates they already hold."""
+No ORM here: the caller passes the measures it may write to and the dates they already hold. The
+messages are for the person importing, in their language."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext, ngettext
 
 REQUIRED = ("measure", "date", "value")
 MAX_ROWS = 50_000
@@ -73,12 +76,17 @@ def parse(
         headers = [h.strip().lower() for h in header]
         missing = [h for h in REQUIRED if h not in headers]
         if missing:
-            message = f"Missing column(s): {', '.join(missing)}. The first line must name them."
+            message = gettext("Missing column(s): %(columns)s. The first line must name them.") % {
+                "columns": ", ".join(missing)
+            }
             result.errors.append((header_line, message))
             return result
         repeated = sorted({h for h in headers if h and headers.count(h) > 1})
         if repeated:
-            result.errors.append((header_line, f"Column(s) named twice: {', '.join(repeated)}."))
+            message = gettext("Column(s) named twice: %(columns)s.") % {
+                "columns": ", ".join(repeated)
+            }
+            result.errors.append((header_line, message))
             return result
         seen: dict[tuple[int, date], int] = {}
         checked = 0
@@ -87,13 +95,22 @@ def parse(
                 continue
             checked += 1
             if checked > MAX_ROWS:
-                result.errors.append((line, f"More than {MAX_ROWS:,} rows: split the file."))
+                message = gettext("More than %(max)s rows: split the file.") % {
+                    "max": f"{MAX_ROWS:,}"
+                }
+                result.errors.append((line, message))
                 break
             problems: list[str] = []
             if _filled(fields[len(headers) :]):
                 problems.append(
-                    f"{len(fields)} values for {len(headers)} columns "
-                    "(a number written with commas needs quotes)"
+                    ngettext(
+                        "%(values)s value for %(columns)s columns "
+                        "(a number written with commas needs quotes)",
+                        "%(values)s values for %(columns)s columns "
+                        "(a number written with commas needs quotes)",
+                        len(fields),
+                    )
+                    % {"values": len(fields), "columns": len(headers)}
                 )
             raw = dict(zip(headers, fields, strict=False))
             name = raw.get("measure", "").strip()
@@ -102,13 +119,26 @@ def parse(
             value = _value(raw.get("value", ""), problems)
             note = raw.get("note", "").strip()
             if len(note) > MAX_NOTE:
-                problems.append(f"the note is {len(note)} characters long; at most {MAX_NOTE} fit")
+                problems.append(
+                    ngettext(
+                        "the note is %(length)s character long; at most %(max)s fit",
+                        "the note is %(length)s characters long; at most %(max)s fit",
+                        len(note),
+                    )
+                    % {"length": len(note), "max": MAX_NOTE}
+                )
             if measure_id is not None and day is not None:
                 key = (measure_id, day)
                 if key in existing:
-                    problems.append(f"{day} is already recorded for “{name}”")
+                    problems.append(
+                        gettext("%(date)s is already recorded for “%(measure)s”")
+                        % {"date": day, "measure": name}
+                    )
                 elif key in seen:
-                    problems.append(f"{day} for “{name}” repeats line {seen[key]}")
+                    problems.append(
+                        gettext("%(date)s for “%(measure)s” repeats line %(line)s")
+                        % {"date": day, "measure": name, "line": seen[key]}
+                    )
                 else:
                     seen[key] = line
             if problems:
@@ -124,12 +154,14 @@ def parse(
             ):
                 result.rows.append(Row(line, measure_id, day, value, note))
     except csv.Error as error:  # e.g. a quote never closed, swallowing the rest of the file
-        message = f"The file stops being valid CSV here: is a quote left open? ({error})"
+        message = gettext(
+            "The file stops being valid CSV here: is a quote left open? (%(error)s)"
+        ) % {"error": error}
         result.errors.append((reader.line_num, message))
     if result.errors:
         result.rows.clear()
     elif not result.rows:
-        result.errors.append((1, "The file has no rows to import."))
+        result.errors.append((1, gettext("The file has no rows to import.")))
     return result
 
 
@@ -140,13 +172,19 @@ def _filled(fields: list[str]) -> bool:
 def _measure(name: str, ids_by_key: dict[str, list[int]], problems: list[str]) -> int | None:
     ids = ids_by_key.get(measure_key(name), [])
     if not name:
-        problems.append("no measure given")
+        problems.append(gettext("no measure given"))
     elif not ids:
-        problems.append(f"unknown measure “{name}”")
+        problems.append(gettext("unknown measure “%(measure)s”") % {"measure": name})
     elif len(ids) > 1:
         problems.append(
-            f"“{name}” is the name of {len(ids)} measures here: rename one of them, "
-            "then import again"
+            ngettext(
+                "“%(measure)s” is the name of %(count)s measure here: rename one of them, "
+                "then import again",
+                "“%(measure)s” is the name of %(count)s measures here: rename one of them, "
+                "then import again",
+                len(ids),
+            )
+            % {"measure": name, "count": len(ids)}
         )
     return ids[0] if len(ids) == 1 else None
 
@@ -154,31 +192,38 @@ def _measure(name: str, ids_by_key: dict[str, list[int]], problems: list[str]) -
 def _date(raw: str, problems: list[str]) -> date | None:
     text = raw.strip()
     if not text:
-        problems.append("no date given")
+        problems.append(gettext("no date given"))
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        problems.append(f"“{text}” is not a date (use YYYY-MM-DD)")
+        problems.append(gettext("“%(text)s” is not a date (use YYYY-MM-DD)") % {"text": text})
         return None
 
 
 def _value(raw: str, problems: list[str]) -> Decimal | None:
     text = raw.strip()
     if not text:
-        problems.append("no value given")
+        problems.append(gettext("no value given"))
         return None
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        problems.append(f"“{text}” is not a number")
+        problems.append(gettext("“%(text)s” is not a number") % {"text": text})
         return None
     if abs(value) >= Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES):
-        problems.append(f"“{text}” is too large")
+        problems.append(gettext("“%(text)s” is too large") % {"text": text})
         return None
     if value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)):
-        problems.append(f"“{text}” has more than {DECIMAL_PLACES} decimal places")
+        problems.append(
+            ngettext(
+                "“%(text)s” has more than %(count)s decimal place",
+                "“%(text)s” has more than %(count)s decimal places",
+                DECIMAL_PLACES,
+            )
+            % {"text": text, "count": DECIMAL_PLACES}
+        )
         return None
     return value

@@ -20,13 +20,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
 from kaizen.models import Card
 from leanhub import policy
 from leanhub.models import Place, PlaceSpendLine, User
-from metrics import queries
+from metrics import gains, queries
 from metrics.models import Outcome, Saving
 from metrics.queries import DashboardScope, Period
 
@@ -101,8 +102,10 @@ def _day(value: date | None) -> str:
 
 def saving_unit(saving: Saving) -> str:
     """What a saving's amount is in, so a spreadsheet never adds a year's figure to a one-off."""
-    per = "a year" if saving.recurrence == Saving.Recurrence.RECURRING else "one-off"
-    return f"{'hours' if saving.kind == Saving.Kind.TIME else '£'} {per}"
+    a_year = saving.recurrence == Saving.Recurrence.RECURRING
+    if saving.kind == Saving.Kind.TIME:
+        return gettext("hours a year") if a_year else gettext("hours one-off")
+    return gettext("£ a year") if a_year else gettext("£ one-off")
 
 
 # --- Columns ---------------------------------------------------------------------------------
@@ -168,7 +171,7 @@ GAIN_COLUMNS: tuple[Column, ...] = (
     (_("Team"), itemgetter("team__name")),
     (_("Outcomes"), itemgetter("outcomes")),
     (_("Mean gain %"), itemgetter("gain")),
-    (_("Against the 15–30 % band"), itemgetter("band")),
+    (_("Against the 15–30 % band"), lambda row: gains.BAND_LABELS[row["band"]]),
 )
 
 SPEND_COLUMNS: tuple[Column, ...] = (

@@ -12,6 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
+from django.utils import dateformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
@@ -52,14 +54,14 @@ class CardChoiceField(forms.ModelChoiceField):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(widget=DateInput, required=False, label="From")
-    end = forms.DateField(widget=DateInput, required=False, label="To")
+    start = forms.DateField(widget=DateInput, required=False, label=_("From"))
+    end = forms.DateField(widget=DateInput, required=False, label=_("To"))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", gettext("The end date must be on or after the start date."))
         return data
 
 
@@ -75,10 +77,16 @@ class MeasureForm(forms.ModelForm):
             "fix_after_n_points",
             "screen_moving_ranges",
         ]
-        labels = {"fix_after_n_points": "Fix the limits on the first N points"}
+        labels = {
+            "name": _("Name"),
+            "unit": _("Unit"),
+            "target": _("Target"),
+            "frequency": _("Frequency"),
+            "fix_after_n_points": _("Fix the limits on the first N points"),
+        }
         help_texts = {
-            "target": "Leave empty if there is no target.",
-            "fix_after_n_points": "At least 12. Leave empty to use every point.",
+            "target": _("Leave empty if there is no target."),
+            "fix_after_n_points": _("At least 12. Leave empty to use every point."),
         }
 
     def __init__(self, *args: Any, siblings: QuerySet[Measure], **kwargs: Any) -> None:
@@ -94,15 +102,20 @@ class MeasureForm(forms.ModelForm):
         for other in others:
             if csvimport.measure_key(other) == key:
                 raise forms.ValidationError(
-                    f"There is already a measure called “{other}” here. Choose another name: "
-                    "imported figures find their measure by its name."
+                    gettext(
+                        "There is already a measure called “%(name)s” here. Choose another "
+                        "name: imported figures find their measure by its name."
+                    )
+                    % {"name": other}
                 )
         return name
 
     def clean_fix_after_n_points(self) -> int | None:
         n = self.cleaned_data.get("fix_after_n_points")
         if n is not None and n < 12:
-            raise forms.ValidationError("Fix the limits on at least 12 points, or leave it empty.")
+            raise forms.ValidationError(
+                gettext("Fix the limits on at least 12 points, or leave it empty.")
+            )
         return n
 
 
@@ -110,6 +123,7 @@ class ObservationForm(forms.ModelForm):
     class Meta:
         model = Observation
         fields = ["date", "value", "note"]
+        labels = {"date": _("Date"), "value": _("Value"), "note": _("Note")}
         widgets = {"date": DateInput}
 
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
@@ -119,7 +133,10 @@ class ObservationForm(forms.ModelForm):
     def clean_date(self) -> date:
         day = self.cleaned_data["date"]
         if self.measure.observations.filter(date=day).exists():
-            raise forms.ValidationError(f"{day:%d %B %Y} is already recorded for this measure.")
+            raise forms.ValidationError(
+                gettext("%(date)s is already recorded for this measure.")
+                % {"date": dateformat.format(day, "d F Y")}
+            )
         return day
 
 
@@ -127,7 +144,11 @@ class AnnotationForm(forms.ModelForm):
     class Meta:
         model = Annotation
         fields = ["date", "label", "idea", "rebase"]
-        labels = {"idea": "The improvement (PDCA change) behind it"}
+        labels = {
+            "date": _("Date"),
+            "label": _("Label"),
+            "idea": _("The improvement (PDCA change) behind it"),
+        }
         widgets = {"date": DateInput}
 
     def __init__(
@@ -154,18 +175,24 @@ class AnnotationForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="Columns: measure, date (YYYY-MM-DD), value, note (optional). Up to 10 MB.",
+        label=_("CSV file"),
+        # Translators: measure, date, value and note are the names the file's columns must have:
+        # keep them as they are.
+        help_text=_("Columns: measure, date (YYYY-MM-DD), value, note (optional). Up to 10 MB."),
     )
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
         if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("The file is over 10 MB: split it into smaller files.")
+            raise forms.ValidationError(
+                gettext("The file is over 10 MB: split it into smaller files.")
+            )
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise forms.ValidationError("Save the file as CSV (UTF-8) and try again.") from None
+            raise forms.ValidationError(
+                gettext("Save the file as CSV (UTF-8) and try again.")
+            ) from None
 
 
 class SavingForm(forms.ModelForm):
@@ -187,11 +214,20 @@ class SavingForm(forms.ModelForm):
             "measure",
         ]
         labels = {
-            "card": "Kaizen card it comes from",
-            "idea": "Idea it comes from",
-            "measure": "Linked measure",
+            "title": _("Title"),
+            "card": _("Kaizen card it comes from"),
+            "idea": _("Idea it comes from"),
+            "kind": _("Kind"),
+            "amount": _("Amount"),
+            "recurrence": _("Recurrence"),
+            "start_date": _("Start date"),
+            "stage": _("Stage"),
+            "invested_by": _("Invested by"),
+            "evidence": _("Evidence"),
+            "evidence_file": _("Evidence file"),
+            "measure": _("Linked measure"),
         }
-        help_texts = {"card": "A card that works on an idea links that idea too."}
+        help_texts = {"card": _("A card that works on an idea links that idea too.")}
         field_classes = {"card": CardChoiceField}
         widgets = {"start_date": DateInput}
 
@@ -214,7 +250,7 @@ class SavingForm(forms.ModelForm):
         if not self.instance.pk:
             self.initial.setdefault("invested_by", team.site.organisation_id)
             self.initial.setdefault("benefits", team.site.organisation_id)
-        self.fields["evidence_file"].help_text = "PDF, PNG or JPEG, up to 5 MB."
+        self.fields["evidence_file"].help_text = gettext("PDF, PNG or JPEG, up to 5 MB.")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -222,14 +258,15 @@ class SavingForm(forms.ModelForm):
         card, idea = data.get("card"), data.get("idea")
         if card and idea and card.idea_id and card.idea_id != idea.pk:
             self.add_error(
-                "idea", "That card works on another idea: choose that idea, or leave this empty."
+                "idea",
+                gettext("That card works on another idea: choose that idea, or leave this empty."),
             )
         return data
 
     def clean_amount(self) -> Decimal | None:
         amount = self.cleaned_data["amount"]
         if amount is not None and amount <= 0:
-            raise forms.ValidationError("Enter an amount above zero.")
+            raise forms.ValidationError(gettext("Enter an amount above zero."))
         return amount
 
     def clean_evidence_file(self) -> Any:
@@ -237,7 +274,7 @@ class SavingForm(forms.ModelForm):
         if not upload or not hasattr(upload, "content_type"):
             return upload
         if upload.size > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError("The file is over 5 MB.")
+            raise forms.ValidationError(gettext("The file is over 5 MB."))
         head = upload.read(8)
         upload.seek(0)
         for magic, content_type in EVIDENCE_TYPES.items():
@@ -248,7 +285,7 @@ class SavingForm(forms.ModelForm):
                 else:
                     clean, self.evidence_content_type = _without_metadata(upload)
                 return clean
-        raise forms.ValidationError("Upload a PDF, PNG or JPEG file.")
+        raise forms.ValidationError(gettext("Upload a PDF, PNG or JPEG file."))
 
 
 def _pdf_without_metadata(upload: UploadedFile) -> ContentFile:
@@ -285,7 +322,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        label="Reason (required to reject)",
+        label=_("Reason (required to reject)"),
     )
 
 
@@ -293,6 +330,13 @@ class OutcomeForm(forms.ModelForm):
     class Meta:
         model = Outcome
         fields = ["measure", "baseline_start", "baseline_end", "after_start", "after_end"]
+        labels = {
+            "measure": _("Measure"),
+            "baseline_start": _("Baseline start"),
+            "baseline_end": _("Baseline end"),
+            "after_start": _("After start"),
+            "after_end": _("After end"),
+        }
         widgets = {
             "baseline_start": DateInput,
             "baseline_end": DateInput,
@@ -308,7 +352,7 @@ class OutcomeForm(forms.ModelForm):
         if len(teams) > 1:
             self.fields["team"] = forms.ModelChoiceField(
                 queryset=Team.objects.filter(pk__in=[t.pk for t in teams]).select_related("site"),
-                label="Whose outcome is it?",
+                label=gettext("Whose outcome is it?"),
             )
             self.order_fields(["team"])
         _choice_field(self, "measure").queryset = Measure.objects.relevant_to(*teams)
@@ -320,16 +364,19 @@ class OutcomeForm(forms.ModelForm):
         data["team"] = team
         if team and data.get("measure") and not data["measure"].covers(team):
             self.add_error(
-                "measure", "Choose a measure of that team, its site, organisation or place."
+                "measure",
+                gettext("Choose a measure of that team, its site, organisation or place."),
             )
         b0, b1 = data.get("baseline_start"), data.get("baseline_end")
         a0, a1 = data.get("after_start"), data.get("after_end")
         if b0 and b1 and b0 > b1:
-            self.add_error("baseline_end", "The baseline must end on or after it starts.")
+            self.add_error("baseline_end", gettext("The baseline must end on or after it starts."))
         if a0 and a1 and a0 > a1:
-            self.add_error("after_end", "The after period must end on or after it starts.")
+            self.add_error("after_end", gettext("The after period must end on or after it starts."))
         if b1 and a0 and a0 <= b1:
-            self.add_error("after_start", "The after period must start after the baseline ends.")
+            self.add_error(
+                "after_start", gettext("The after period must start after the baseline ends.")
+            )
         return data
 
 
@@ -337,17 +384,21 @@ class SurveyForm(forms.ModelForm):
     class Meta:
         model = Survey
         fields = ["kind", "title", "question"]
+        labels = {"kind": _("Kind"), "title": _("Title"), "question": _("Question")}
 
 
 class ResponseForm(forms.Form):
     score = forms.TypedChoiceField(
         coerce=int,
-        choices=[(5, "5 — Very good"), (4, "4"), (3, "3"), (2, "2"), (1, "1 — Very poor")],
+        choices=[(5, _("5 — Very good")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 — Very poor"))],
         widget=forms.RadioSelect,
-        label="Your score",
+        label=_("Your score"),
     )
     comment = forms.CharField(
-        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Comment"),
     )
     # A field people never see or fill in: bots that fill every field give themselves away.
     website = forms.CharField(required=False, widget=forms.HiddenInput)

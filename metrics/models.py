@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from leanhub import policy
@@ -61,19 +62,19 @@ class Measure(models.Model):
     """Something a team counts over time: minutes per new claim, satisfaction, backlog."""
 
     class Improvement(models.TextChoices):
-        INCREASE = "increase", "Higher is better"
-        DECREASE = "decrease", "Lower is better"
-        NEUTRAL = "neutral", "Neither (just watch it)"
+        INCREASE = "increase", _("Higher is better")
+        DECREASE = "decrease", _("Lower is better")
+        NEUTRAL = "neutral", _("Neither (just watch it)")
 
     class Frequency(models.TextChoices):
-        DAILY = "daily", "Daily"
-        WEEKLY = "weekly", "Weekly"
-        MONTHLY = "monthly", "Monthly"
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
 
     name = models.CharField(max_length=140)
-    unit = models.CharField(max_length=40, help_text="e.g. minutes, %, claims, score (1–5)")
+    unit = models.CharField(max_length=40, help_text=_("e.g. minutes, %, claims, score (1–5)"))
     improvement = models.CharField(
-        "Which way is better?",
+        _("Which way is better?"),
         max_length=10,
         choices=Improvement.choices,
         default=Improvement.NEUTRAL,
@@ -83,10 +84,12 @@ class Measure(models.Model):
     # Limits fixed on the first N points of each segment (Making Data Count: at least 12).
     fix_after_n_points = models.PositiveSmallIntegerField(null=True, blank=True)
     screen_moving_ranges = models.BooleanField(
-        "Screen out unusually large moving ranges",
+        _("Screen out unusually large moving ranges"),
         default=True,
-        help_text="Making Data Count's default: a one-off jump does not widen the limits. "
-        "Untick to use every moving range.",
+        help_text=_(
+            "Making Data Count's default: a one-off jump does not widen the limits. "
+            "Untick to use every moving range."
+        ),
     )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
@@ -174,9 +177,11 @@ class Annotation(models.Model):
     date = models.DateField()
     label = models.CharField(max_length=120)
     rebase = models.BooleanField(
-        "Start new limits here",
+        _("Start new limits here"),
         default=True,
-        help_text="Recalculate the mean and limits from this date, e.g. when a change went live.",
+        help_text=_(
+            "Recalculate the mean and limits from this date, e.g. when a change went live."
+        ),
     )
     idea = models.ForeignKey(
         "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -240,7 +245,10 @@ class Outcome(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.improvement} on {self.measure.name}"
+        return gettext("%(improvement)s on %(measure)s") % {
+            "improvement": self.improvement,
+            "measure": self.measure.name,
+        }
 
     @property
     def improvement(self) -> Card | Idea | None:
@@ -263,23 +271,23 @@ class Saving(models.Model):
     """One line of the savings ledger. Verified savings are locked: any change reopens them."""
 
     class Kind(models.TextChoices):
-        CASHABLE = "cashable", "Cashable (£)"
-        NON_CASHABLE = "non_cashable", "Non-cashable (£)"
-        TIME = "time", "Time released (hours)"
-        COST_AVOIDANCE = "cost_avoidance", "Cost avoidance (£)"
+        CASHABLE = "cashable", _("Cashable (£)")
+        NON_CASHABLE = "non_cashable", _("Non-cashable (£)")
+        TIME = "time", _("Time released (hours)")
+        COST_AVOIDANCE = "cost_avoidance", _("Cost avoidance (£)")
 
     class Recurrence(models.TextChoices):
-        ONE_OFF = "one_off", "One-off"
-        RECURRING = "recurring", "Recurring, per year"
+        ONE_OFF = "one_off", _("One-off")
+        RECURRING = "recurring", _("Recurring, per year")
 
     class Stage(models.TextChoices):
-        PROJECTED = "projected", "Projected"
-        REALISED = "realised", "Realised"
+        PROJECTED = "projected", _("Projected")
+        REALISED = "realised", _("Realised")
 
     class Status(models.TextChoices):
-        CLAIMED = "claimed", "Claimed — awaiting verification"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
+        CLAIMED = "claimed", _("Claimed — awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="savings")
     idea = models.ForeignKey(
@@ -291,7 +299,7 @@ class Saving(models.Model):
     title = models.CharField(max_length=140)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     amount = models.DecimalField(
-        max_digits=14, decimal_places=2, help_text="£, or hours for time released"
+        max_digits=14, decimal_places=2, help_text=_("£, or hours for time released")
     )
     recurrence = models.CharField(
         max_length=10, choices=Recurrence.choices, default=Recurrence.RECURRING
@@ -305,9 +313,9 @@ class Saving(models.Model):
         Organisation,
         on_delete=models.PROTECT,
         related_name="savings_benefiting",
-        verbose_name="Organisation that benefits",
+        verbose_name=_("Organisation that benefits"),
     )
-    evidence = models.TextField(help_text="How the figure was worked out, and where it is seen.")
+    evidence = models.TextField(help_text=_("How the figure was worked out, and where it is seen."))
     evidence_file = models.FileField(upload_to="metrics/evidence/%Y/%m/", blank=True)
     evidence_content_type = models.CharField(max_length=80, blank=True)
     measure = models.ForeignKey(
@@ -374,10 +382,18 @@ class Saving(models.Model):
 
     @property
     def display_amount(self) -> str:
-        per = " a year" if self.recurrence == self.Recurrence.RECURRING else ""
+        amount = f"{self.amount:,.0f}"
+        a_year = self.recurrence == self.Recurrence.RECURRING
         if self.kind == self.Kind.TIME:
-            return f"{self.amount:,.0f} hours{per}"
-        return f"£{self.amount:,.0f}{per}"
+            hours = round(self.amount)  # as shown: rounded like the format above
+            if a_year:
+                text = ngettext("%(amount)s hour a year", "%(amount)s hours a year", hours)
+            else:
+                text = ngettext("%(amount)s hour", "%(amount)s hours", hours)
+            return text % {"amount": amount}
+        if a_year:
+            return gettext("£%(amount)s a year") % {"amount": amount}
+        return f"£{amount}"
 
 
 class SurveyQuerySet(models.QuerySet["Survey"]):
@@ -390,12 +406,13 @@ class Survey(models.Model):
     """A customer survey for a site or service (public link, no login), or a staff pulse."""
 
     class Kind(models.TextChoices):
-        CUSTOMER = "customer", "Customer satisfaction"
-        STAFF = "staff", "Staff pulse"
+        CUSTOMER = "customer", _("Customer satisfaction")
+        STAFF = "staff", _("Staff pulse")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(max_length=140)
-    question = models.CharField(max_length=200, default="How satisfied were you today?")
+    # Stored with the survey: the new-survey form offers it in its maker's language.
+    question = models.CharField(max_length=200, default=_("How satisfied were you today?"))
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="surveys")
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="surveys"

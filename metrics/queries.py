@@ -31,6 +31,8 @@ from django.db.models.expressions import Combinable
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
 from kaizen.models import Card, Cycle
@@ -127,17 +129,25 @@ def get_measure_scope_for_user(
         user,
         "edit_measure",
         Measure(**{kind: obj}),
-        reason="Only those who run it add and import its measures.",
+        reason=gettext("Only those who run it add and import its measures."),
     )
     return obj
+
+
+# How a scope of each kind is labelled, for scope_label.
+SCOPE_LABELS = {
+    "site": _("%(name)s (site)"),
+    "organisation": _("%(name)s (organisation)"),
+    "place": _("%(name)s (place)"),
+}
 
 
 def scope_label(kind: str, obj: Team | Site | Organisation | Place) -> str:
     """Labels like "New Claims (team, Carrow Jobcentre)" or "Carrow Jobcentre (site)": names
     repeat across kinds and sites, so the kind is always said."""
     if isinstance(obj, Team):
-        return f"{obj.name} (team, {obj.site.name})"
-    return f"{obj.name} ({kind})"
+        return gettext("%(team)s (team, %(site)s)") % {"team": obj.name, "site": obj.site.name}
+    return SCOPE_LABELS[kind] % {"name": obj.name}
 
 
 def measure_scopes_for(
@@ -194,7 +204,7 @@ class DashboardScope:
 
     @property
     def title(self) -> str:
-        return "Everything" if self.obj is None else str(self.obj)
+        return gettext("Everything") if self.obj is None else str(self.obj)
 
     @property
     def group(self) -> str:
@@ -253,7 +263,7 @@ def get_scope_for_user(user: User | AnonymousUser, kind: str, pk: int) -> Dashbo
     obj = qs.filter(pk=pk).first()
     if obj is None:
         raise Http404("No such dashboard")
-    policy.require(user, RULES[kind], obj, reason="This dashboard is for its managers.")
+    policy.require(user, RULES[kind], obj, reason=gettext("This dashboard is for its managers."))
     return DashboardScope(kind, obj)
 
 
@@ -574,11 +584,11 @@ class SurveyTrend:
 
     @property
     def variation_label(self) -> str:
-        return spc.VARIATION_LABELS.get(self.result.variation or "", "")
+        return str(spc.VARIATION_LABELS.get(self.result.variation or "", ""))
 
     @property
     def assurance_label(self) -> str:
-        return spc.ASSURANCE_LABELS.get(self.result.assurance or "", "")
+        return str(spc.ASSURANCE_LABELS.get(self.result.assurance or "", ""))
 
 
 def satisfaction(

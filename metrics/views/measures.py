@@ -96,7 +96,7 @@ def measure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return csv_response(
             f"measure-{measure.pk}.csv",
-            ["date", "value", "note"],
+            [_("date"), _("value"), _("note")],
             measure.observations.order_by("date").values_list("date", "value", "note"),
         )
     context = {
