@@ -5,10 +5,12 @@ after commit with rendered column fragments — one broadcast per action."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 from uuid import uuid4
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Case, IntegerField, Max, Value, When
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ideas.actions import change_status
+from ideas.maps.models import ValueStreamStep
 from ideas.models import Idea
 from kaizen import photos
 from kaizen.models import (
@@ -30,7 +33,7 @@ from kaizen.models import (
     CyclePhoto,
 )
 from leanhub import audit, images, policy, realtime
-from leanhub.models import Team
+from leanhub.models import Organisation, Team, User
 
 COLUMN_TEMPLATE = "kaizen/_columns_oob.html"
 DOUBLE_SUBMIT_WINDOW = timedelta(seconds=10)
@@ -106,7 +109,7 @@ def _renumber(orderings: dict[int, list[int]]) -> None:
         )
 
 
-def _enter(card: Card, column: Column, now) -> None:
+def _enter(card: Card, column: Column, now: datetime) -> None:
     card.moved_at = now
     if column.kind != Column.Kind.BACKLOG and card.started_at is None:
         card.started_at = now
@@ -116,6 +119,15 @@ def _enter(card: Card, column: Column, now) -> None:
 # --- Boards ---------------------------------------------------------------------------------
 
 
+def _add_default_columns(board: Board) -> None:
+    """A new board's columns, named in the language of the request that makes the board: the
+    names are stored, like the board's own name, and its leads may rename them."""
+    Column.objects.bulk_create(
+        Column(board=board, name=gettext(name), kind=kind, position=i)
+        for i, (name, kind) in enumerate(DEFAULT_COLUMNS)
+    )
+
+
 @transaction.atomic
 def ensure_team_board(team: Team) -> Board:
     """Every team has a board: made with the default columns the first time anyone asks."""
@@ -123,10 +135,7 @@ def ensure_team_board(team: Team) -> Board:
         team=team, defaults={"name": gettext("%(team)s board") % {"team": team.name}}
     )
     if created:
-        Column.objects.bulk_create(
-            Column(board=board, name=name, kind=kind, position=i)
-            for i, (name, kind) in enumerate(DEFAULT_COLUMNS)
-        )
+        _add_default_columns(board)
     return board
 
 
@@ -135,9 +144,9 @@ def create_joint_board(
     *,
     name: str,
     teams: Iterable[Team] = (),
-    organisations: Iterable = (),
-    members: Iterable = (),
-    by,
+    organisations: Iterable[Organisation] = (),
+    members: Iterable[User] = (),
+    by: User,
 ) -> Board:
     """A board several teams or agencies work together. Administrators and managers of every
     member team only."""
@@ -152,9 +161,7 @@ def create_joint_board(
     board.member_teams.set(teams)
     board.member_organisations.set(list(organisations))
     board.members.set(list(members))
-    Column.objects.bulk_create(
-        Column(board=board, name=n, kind=k, position=i) for i, (n, k) in enumerate(DEFAULT_COLUMNS)
-    )
+    _add_default_columns(board)
     audit.record(by, "board.created", board, {"teams": [t.pk for t in teams]})
     return board
 
@@ -167,7 +174,7 @@ def configure_board(
     stale_after_days: int,
     names: dict[int, str] | None = None,
     new_column: str = "",
-    by,
+    by: User,
 ) -> Board:
     """Rename columns (swapping two names in one go is fine), add one (before the last), set
     the WIP limits (None for no limit) and when a card counts as stale. The board's leads only;
@@ -263,12 +270,12 @@ def create_card(
     title: str,
     column: Column | None = None,
     description: str = "",
-    owners: Iterable = (),
+    owners: Iterable[User] = (),
     due_date: date | None = None,
     labels: str = "",
     idea: Idea | None = None,
     wip_reason: str = "",
-    by,
+    by: User,
 ) -> Card:
     """Add a card at the bottom of ``column`` (the board's first column by default). Refuses a
     column of another board, and going over a WIP limit without a reason."""
@@ -318,7 +325,7 @@ def create_card(
 
 
 @transaction.atomic
-def create_card_from_idea(idea: Idea, *, by) -> Card:
+def create_card_from_idea(idea: Idea, *, by: User) -> Card:
     """One click from an accepted idea: a card on the team's board, owned by the idea's author
     and the person who made it, and the idea moves to "in progress". Links both ways (the card
     holds the idea; the idea lists its cards). A second click returns the same card."""
@@ -362,11 +369,11 @@ def edit_card(
     expected_version: int,
     title: str,
     description: str = "",
-    owners: Iterable = (),
+    owners: Iterable[User] = (),
     due_date: date | None = None,
     labels: str = "",
-    vsm_step=None,
-    by,
+    vsm_step: ValueStreamStep | None = None,
+    by: User,
 ) -> Card:
     """Change what a card says. Refuses an edit made against an older version of the card, and a
     value-stream map step from a map of a team not working on the board."""
@@ -407,7 +414,7 @@ def move_card(
     to: Column,
     position: int,
     expected_version: int,
-    by,
+    by: User,
     wip_reason: str = "",
 ) -> Card:
     """Put ``card`` at ``position`` (0 = top) in column ``to``, keeping every other card's order.
@@ -489,7 +496,7 @@ def move_card(
 
 
 @transaction.atomic
-def block_card(card: Card, *, reason: str, by) -> Card:
+def block_card(card: Card, *, reason: str, by: User) -> Card:
     """Flag a card blocked, saying by what. Refuses an empty reason."""
     policy.require(
         by,
@@ -510,7 +517,7 @@ def block_card(card: Card, *, reason: str, by) -> Card:
 
 
 @transaction.atomic
-def unblock_card(card: Card, *, by) -> Card:
+def unblock_card(card: Card, *, by: User) -> Card:
     policy.require(
         by,
         "edit_card",
@@ -539,7 +546,7 @@ def _announce_viewers(board_id: int) -> None:
     )
 
 
-def join_board(board_id: int, *, channel_name: str, by) -> None:
+def join_board(board_id: int, *, channel_name: str, by: User) -> None:
     """A socket opened on the board: count its person among the viewers and tell the others."""
     # A server process that died never ran its disconnects: forget viewers that old.
     BoardViewer.objects.filter(connected_at__lt=timezone.now() - VIEWER_MAX_AGE).delete()
@@ -558,10 +565,13 @@ def leave_board(board_id: int, *, channel_name: str) -> None:
 
 
 @transaction.atomic
-def start_cycle(card: Card, *, by) -> Cycle:
+def start_cycle(card: Card, *, by: User) -> Cycle:
     """Open the next PDCA cycle on a card (the first, or another after "adapt")."""
     policy.require(
-        by, "edit_card", card, reason="Only the card's owners and the board's leads run its cycles."
+        by,
+        "edit_card",
+        card,
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     Card.objects.select_for_update().filter(pk=card.pk).first()
     number = (Cycle.objects.filter(card=card).aggregate(n=Max("number"))["n"] or 0) + 1
@@ -583,13 +593,13 @@ CHECK_FIELDS = ("result", "evidence")
 
 
 @transaction.atomic
-def update_cycle(cycle: Cycle, *, by, **fields) -> Cycle:
+def update_cycle(cycle: Cycle, *, by: User, **fields: Any) -> Cycle:
     """Write the Plan or Check part of a cycle (any of PLAN_FIELDS and CHECK_FIELDS)."""
     policy.require(
         by,
         "edit_card",
         cycle.card,
-        reason="Only the card's owners and the board's leads run its cycles.",
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     unknown = set(fields) - set(PLAN_FIELDS) - set(CHECK_FIELDS)
     if unknown:
@@ -603,16 +613,16 @@ def update_cycle(cycle: Cycle, *, by, **fields) -> Cycle:
 
 @transaction.atomic
 def add_cycle_action(
-    cycle: Cycle, *, description: str, owner, due_date: date | None = None, by
+    cycle: Cycle, *, description: str, owner: User | None, due_date: date | None = None, by: User
 ) -> CycleAction:
     policy.require(
         by,
         "edit_card",
         cycle.card,
-        reason="Only the card's owners and the board's leads run its cycles.",
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     if owner is None:
-        raise ValidationError({"owner": "Every action needs an owner."})
+        raise ValidationError({"owner": gettext("Every action needs an owner.")})
     action = CycleAction.objects.create(
         cycle=cycle, description=description.strip(), owner=owner, due_date=due_date
     )
@@ -621,12 +631,12 @@ def add_cycle_action(
 
 
 @transaction.atomic
-def set_action_done(action: CycleAction, *, done: bool, by) -> CycleAction:
+def set_action_done(action: CycleAction, *, done: bool, by: User) -> CycleAction:
     policy.require(
         by,
         "edit_card",
         action.cycle.card,
-        reason="Only the card's owners and the board's leads run its cycles.",
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     action.done = done
     action.save(update_fields=["done"])
@@ -640,13 +650,15 @@ def set_action_done(action: CycleAction, *, done: bool, by) -> CycleAction:
 
 
 @transaction.atomic
-def add_cycle_photo(cycle: Cycle, *, upload, caption: str = "", by) -> CyclePhoto:
+def add_cycle_photo(
+    cycle: Cycle, *, upload: UploadedFile, caption: str = "", by: User
+) -> CyclePhoto:
     """Keep a photo as Check evidence: verified as an image, re-encoded without its metadata."""
     policy.require(
         by,
         "edit_card",
         cycle.card,
-        reason="Only the card's owners and the board's leads run its cycles.",
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     with images.removed_on_failure() as written:
         name, content_type = photos.store(upload)
@@ -672,20 +684,25 @@ def decide_cycle(
     standard: str = "",
     learning: str = "",
     mark_idea_implemented: bool = False,
-    by,
+    by: User,
 ) -> Cycle:
     """Act: adopt (the new standard written down), adapt (another cycle opens) or abandon (the
     learning written down). Adopting may mark the card's idea implemented."""
     card = cycle.card
     policy.require(
-        by, "edit_card", card, reason="Only the card's owners and the board's leads run its cycles."
+        by,
+        "edit_card",
+        card,
+        reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
     if decision not in Cycle.Decision.values:
-        raise ValidationError({"decision": "Choose adopt, adapt or abandon."})
+        raise ValidationError({"decision": gettext("Choose adopt, adapt or abandon.")})
     if decision == Cycle.Decision.ADOPT and not standard.strip():
-        raise ValidationError({"standard": "Write down the new standard work."})
+        raise ValidationError({"standard": gettext("Write down the new standard work.")})
     if decision == Cycle.Decision.ABANDON and not learning.strip():
-        raise ValidationError({"learning": "Say what was learned, so others need not repeat it."})
+        raise ValidationError(
+            {"learning": gettext("Say what was learned, so others need not repeat it.")}
+        )
     cycle.decision = decision
     cycle.standard = standard.strip()
     cycle.learning = learning.strip()
@@ -694,25 +711,22 @@ def decide_cycle(
     audit.record(by, "cycle.decided", card, {"cycle": cycle.number, "decision": decision})
     if decision == Cycle.Decision.ADAPT:
         start_cycle(card, by=by)
-    if (
-        decision == Cycle.Decision.ADOPT
-        and mark_idea_implemented
-        and card.idea_id
-        and not policy.can(by, "respond_to_idea", card.idea)
-    ):
-        raise ValidationError(
-            {"mark_idea_implemented": "Only the team's leads can mark the idea implemented."}
-        )
-    if (
-        decision == Cycle.Decision.ADOPT
-        and mark_idea_implemented
-        and card.idea_id
-        and card.idea.status != Idea.Status.IMPLEMENTED
-    ):
-        change_status(
-            card.idea,
-            to=Idea.Status.IMPLEMENTED,
-            note=f"Adopted as standard work: {cycle.standard}",
-            by=by,
-        )
+    if decision == Cycle.Decision.ADOPT and mark_idea_implemented and card.idea is not None:
+        idea = card.idea
+        if not policy.can(by, "respond_to_idea", idea):
+            raise ValidationError(
+                {
+                    "mark_idea_implemented": gettext(
+                        "Only the team's leads can mark the idea implemented."
+                    )
+                }
+            )
+        if idea.status != Idea.Status.IMPLEMENTED:
+            change_status(
+                idea,
+                to=Idea.Status.IMPLEMENTED,
+                note=gettext("Adopted as standard work: %(standard)s")
+                % {"standard": cycle.standard},
+                by=by,
+            )
     return cycle

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from kaizen.models import Board, Card, CardMove, Column, Cycle
 
@@ -36,7 +37,7 @@ class CardMoveAdmin(admin.ModelAdmin):
     list_display = ["card", "from_column", "to_column", "by", "at"]
     raw_id_fields = ["card", "from_column", "to_column", "by"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: CardMove | None = None) -> bool:
         return False  # the move history is the record flow figures are traced to
 
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class KaizenConfig(AppConfig):
     name = "kaizen"
-    verbose_name = "Kaizen boards and PDCA"
+    verbose_name = _("Kaizen boards and PDCA")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

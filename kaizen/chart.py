@@ -1,4 +1,5 @@
-"""Turn cumulative-flow counts into coordinates for a server-rendered SVG. No ORM, no markup.
+"""Turn cumulative-flow counts into coordinates for a server-rendered SVG. No ORM, no markup;
+the axis's dates are written in the reader's language.
 
 One band per column, stacked in reverse board order so the finishing column sits at the bottom
 (the usual way to draw a cumulative flow diagram): its top edge climbs as work gets done, and
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from math import ceil
+
+from django.utils import dateformat
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 56
@@ -71,7 +74,8 @@ def _nice_step(largest: int) -> int:
 
 
 def _day(d: date) -> str:
-    return f"{d.day} {d:%b}"
+    """The day and the month's short name in the reader's language ("3 Mar" in English)."""
+    return dateformat.format(d, "j M")
 
 
 def geometry(

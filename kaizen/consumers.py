@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from channels.db import database_sync_to_async
 
 from kaizen import actions, queries
 from leanhub.consumers import FragmentConsumer
 
+if TYPE_CHECKING:
+    from leanhub.models import User
+
 
 class BoardConsumer(FragmentConsumer):
-    async def groups_for(self, user) -> list[str] | None:
+    async def groups_for(self, user: User) -> list[str] | None:
         board_id = int(self.scope["url_route"]["kwargs"]["board_id"])
         if not await database_sync_to_async(queries.may_view_board)(user, board_id):
             return None

@@ -4,7 +4,8 @@ board the agencies work together. Idempotent: cards are found by title on their 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -14,8 +15,11 @@ from kaizen.actions import ensure_team_board
 from kaizen.models import Board, Card, CardMove, Column, Cycle, CycleAction
 from leanhub.models import Organisation, Team, User
 
-# (organisation, site, team) -> lead username, [(title, column, days ago created, days in column, owners, labels, blocked)]
-BOARDS = {
+# (title, column, days ago created, days in column, owners, labels, blocked)
+CardSpec = tuple[str, str, int, int, list[str], str, str]
+
+# (organisation, site, team) -> lead username, [card spec, ...]
+BOARDS: dict[tuple[str, str, str], tuple[str, list[CardSpec]]] = {
     ("Eskdale Jobcentre Plus district", "Carrow Jobcentre", "New Claims"): (
         "lee",
         [
@@ -158,7 +162,9 @@ def seed() -> dict[str, int]:
     return {"boards": Board.objects.count(), "new cards": made}
 
 
-def _cards(board: Board, specs, people, lead: str, now) -> int:
+def _cards(
+    board: Board, specs: Iterable[CardSpec], people: dict[str, User], lead: str, now: datetime
+) -> int:
     columns = list(board.columns.all())
     by_name = {c.name: c for c in columns}
     made = 0
@@ -201,7 +207,7 @@ def _cards(board: Board, specs, people, lead: str, now) -> int:
     return made
 
 
-def _pdca_story(people, now) -> None:
+def _pdca_story(people: dict[str, User], now: datetime) -> None:
     card = Card.objects.filter(title="Pre-fill the claim form from the online application").first()
     if card is None or card.cycles.exists():
         return

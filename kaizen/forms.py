@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ideas.maps.models import ValueStreamStep
-from kaizen.models import Column, Cycle
+from kaizen.models import Board, Column, Cycle
 from leanhub import policy
 from leanhub.forms import DateInput
-from leanhub.models import Organisation, Site, Team
+from leanhub.models import Organisation, Site, Team, User
+
+
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field ``name``, declared as a ModelChoiceField (or ModelMultipleChoiceField):
+    its queryset is only known once the form knows whose it is."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+class StepChoiceField(forms.ModelChoiceField):
+    """A value-stream map step, named with its map."""
+
+    def label_from_instance(self, obj: ValueStreamStep) -> str:
+        return f"{obj.map.name}: {obj.name}"
+
+
+class TeamsChoiceField(forms.ModelMultipleChoiceField):
+    """Teams, each named with its site (team names repeat across sites)."""
+
+    def label_from_instance(self, obj: Team) -> str:
+        return f"{obj.name}, {obj.site.name}"
 
 
 class CardForm(forms.Form):
@@ -45,9 +67,9 @@ class NewCardForm(CardForm):
         max_length=280, required=False, label=_("Reason for going over the WIP limit")
     )
 
-    def __init__(self, *args, board, **kwargs) -> None:
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["column"].queryset = board.columns.all()
+        _choice_field(self, "column").queryset = board.columns.all()
         # Its own id: open boards get this list anew by id when columns change, and a card's
         # "Move to…" form has a column list too.
         self.fields["column"].widget.attrs["id"] = "new-card-column"
@@ -55,14 +77,14 @@ class NewCardForm(CardForm):
 
 class EditCardForm(CardForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    vsm_step = forms.ModelChoiceField(
+    vsm_step = StepChoiceField(
         queryset=ValueStreamStep.objects.none(),
         required=False,
         label=_("Value-stream map step it improves"),
         empty_label=_("None"),
     )
 
-    def __init__(self, *args, board, **kwargs) -> None:
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Steps of the maps of the teams working on this board.
         teams = (
@@ -70,12 +92,11 @@ class EditCardForm(CardForm):
             if board.team_id
             else list(board.member_teams.values_list("pk", flat=True))
         )
-        self.fields["vsm_step"].queryset = (
+        _choice_field(self, "vsm_step").queryset = (
             ValueStreamStep.objects.filter(map__team__in=teams)
             .select_related("map")
             .order_by("map__name", "position")
         )
-        self.fields["vsm_step"].label_from_instance = lambda step: f"{step.map.name}: {step.name}"
 
 
 class MoveForm(forms.Form):
@@ -117,11 +138,19 @@ class PlanForm(forms.ModelForm):
             "hypothesis": forms.Textarea(attrs={"rows": 2}),
             "planned_actions": forms.Textarea(attrs={"rows": 3}),
         }
+        # The same words as the model's own labels, for translation.
+        labels = {
+            "root_cause": _("Root cause"),
+            "hypothesis": _("Hypothesis"),
+            "baseline": _("Baseline"),
+            "target": _("Target"),
+            "planned_actions": _("Planned actions"),
+        }
         help_texts = {
             "baseline": _("Where the measure is now, e.g. “38 minutes per claim”."),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance and not self.is_bound:
             self.initial["whys_text"] = "\n".join(self.instance.whys or [])
@@ -135,7 +164,7 @@ class PlanForm(forms.ModelForm):
             raise forms.ValidationError(gettext("Keep to five or so whys."))
         return whys
 
-    def values(self) -> dict:
+    def values(self) -> dict[str, Any]:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["whys"] = self.cleaned_data["whys_text"]
         return data
@@ -145,6 +174,7 @@ class CheckForm(forms.ModelForm):
     class Meta:
         model = Cycle
         fields = ["result", "evidence"]
+        labels = {"evidence": _("Evidence")}
         widgets = {
             "result": forms.Textarea(attrs={"rows": 3}),
             "evidence": forms.Textarea(attrs={"rows": 3}),
@@ -154,15 +184,15 @@ class CheckForm(forms.ModelForm):
 class ActionForm(forms.Form):
     description = forms.CharField(max_length=200, label=_("Action"))
     owner = forms.ModelChoiceField(
-        queryset=None,
+        queryset=User.objects.none(),
         label=_("Owner"),
         error_messages={"required": _("Every action needs an owner.")},
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
-    def __init__(self, *args, people, **kwargs) -> None:
+    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people
+        _choice_field(self, "owner").queryset = people
 
 
 class PhotoForm(forms.Form):
@@ -185,8 +215,9 @@ class DecisionForm(forms.Form):
     )
     mark_idea_implemented = forms.BooleanField(label=_("Mark the idea implemented"), required=False)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if (
             data.get("decision") == Cycle.Decision.ADOPT
             and not (data.get("standard") or "").strip()
@@ -209,7 +240,7 @@ class BoardSettingsForm(forms.Form):
         label=_("Flag a card as stale after this many days without moving"),
     )
 
-    def __init__(self, *args, board, **kwargs) -> None:
+    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.columns = list(board.columns.all())
         for column in self.columns:
@@ -235,8 +266,9 @@ class BoardSettingsForm(forms.Form):
             help_text=gettext("It goes in before the last column (where finished cards end up)."),
         )
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         first_named: dict[str, Column] = {}
         for column in self.columns:
             name = (cleaned.get(f"name_{column.pk}") or "").strip()
@@ -279,7 +311,7 @@ class FlowWindowForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Named here, not in the class, so each request gets them in its own language.
-        self.fields["days"].choices = [
+        cast(forms.ChoiceField, self.fields["days"]).choices = [
             (n, ngettext("%(count)s day", "%(count)s days", n) % {"count": n}) for n in self.WINDOWS
         ]
 
@@ -295,7 +327,7 @@ class JointBoardForm(forms.Form):
         label=_("Name of the joint board"),
         error_messages={"required": _("Give the board a name.")},
     )
-    teams = forms.ModelMultipleChoiceField(
+    teams = TeamsChoiceField(
         queryset=Team.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Teams working on it"),
@@ -308,13 +340,12 @@ class JointBoardForm(forms.Form):
         label=_("Partner agencies whose people can see and work on it"),
     )
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         teams = Team.objects.filter(policy.team_q(user, "lead")).select_related("site")
-        self.fields["teams"].queryset = teams
-        self.fields["teams"].label_from_instance = lambda t: f"{t.name}, {t.site.name}"
+        _choice_field(self, "teams").queryset = teams
         places = policy.scope_of(user).place_ids
-        self.fields["organisations"].queryset = Organisation.objects.filter(
+        _choice_field(self, "organisations").queryset = Organisation.objects.filter(
             pk__in=Site.objects.filter(place__in=places).values("organisation")
         )
         self.can_start = teams.exists()

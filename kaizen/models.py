@@ -8,21 +8,26 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from leanhub.models import Organisation, Team, User
 
+# The columns a new board starts with. A column's name is stored on the board (its leads rename
+# columns as they like), so the names are only marked here, with gettext_noop, and translated when
+# a board is made (kaizen.actions), into the language of the person whose request makes it.
 DEFAULT_COLUMNS: list[tuple[str, str]] = [
-    ("To try", "backlog"),
-    ("Plan", "active"),
-    ("Do", "active"),
-    ("Check", "active"),
-    ("Act", "active"),
-    ("Done", "done"),
+    (gettext_noop("To try"), "backlog"),
+    (gettext_noop("Plan"), "active"),
+    (gettext_noop("Do"), "active"),
+    (gettext_noop("Check"), "active"),
+    (gettext_noop("Act"), "active"),
+    (gettext_noop("Done"), "done"),
 ]
 
 
-class BoardQuerySet(models.QuerySet):
-    def visible_to(self, user) -> BoardQuerySet:
+class BoardQuerySet(models.QuerySet["Board"]):
+    def visible_to(self, user: User | AnonymousUser) -> BoardQuerySet:
         from leanhub import policy
 
         # Joint-board memberships join through several tables; ids first keeps rows unique.
@@ -45,10 +50,13 @@ class Board(models.Model):
         settings.AUTH_USER_MODEL,
         blank=True,
         related_name="joint_boards",
-        help_text="People who work this joint board whatever their team (e.g. a partnership lead).",
+        help_text=_(
+            "People who work this joint board whatever their team (e.g. a partnership lead)."
+        ),
     )
     stale_after_days = models.PositiveSmallIntegerField(
-        default=14, help_text="A card with no movement for this many days is flagged as stale."
+        default=14,
+        help_text=_("A card with no movement for this many days is flagged as stale."),
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -74,17 +82,22 @@ class Board(models.Model):
 
 class Column(models.Model):
     class Kind(models.TextChoices):
-        BACKLOG = "backlog", "Not started"
-        ACTIVE = "active", "In progress"
-        DONE = "done", "Finished"
+        BACKLOG = "backlog", _("Not started")
+        ACTIVE = "active", _("In progress")
+        DONE = "done", _("Finished")
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="columns")
     name = models.CharField(max_length=60)
     position = models.PositiveSmallIntegerField(default=0)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTIVE)
     wip_limit = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Soft limit: going over it asks for a reason."
+        null=True, blank=True, help_text=_("Soft limit: going over it asks for a reason.")
     )
+
+    # Set on the columns of a board page or a live fragment (kaizen.queries), not stored.
+    card_list: list[Card]
+    count: int
+    over_limit: bool
 
     class Meta:
         ordering = ["board", "position", "pk"]
@@ -100,7 +113,7 @@ class Column(models.Model):
         return f"column-{self.pk}"
 
 
-class CardQuerySet(models.QuerySet):
+class CardQuerySet(models.QuerySet["Card"]):
     def visible_to(self, user: User | AnonymousUser) -> CardQuerySet:
         """Cards of the boards the user may see (the policy's rule, as a filter)."""
         from leanhub import policy
@@ -124,7 +137,7 @@ class Card(models.Model):
     due_date = models.DateField(null=True, blank=True)
     blocked = models.BooleanField(default=False)
     blocked_reason = models.CharField(max_length=280, blank=True)
-    labels = models.CharField(max_length=200, blank=True, help_text="Comma-separated.")
+    labels = models.CharField(max_length=200, blank=True, help_text=_("Comma-separated."))
     idea = models.ForeignKey(
         "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="cards"
     )
@@ -135,7 +148,7 @@ class Card(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="cards",
-        verbose_name="value-stream map step",
+        verbose_name=_("value-stream map step"),
     )
     # Why the card went over its column's WIP limit, shown on the card until it moves on.
     wip_reason = models.CharField(max_length=280, blank=True)
@@ -150,6 +163,10 @@ class Card(models.Model):
     done_at = models.DateTimeField(null=True, blank=True)
 
     objects = CardQuerySet.as_manager()
+
+    # Set on the cards of a board page or a live fragment (kaizen.queries), not stored.
+    is_stale: bool
+    days_in_column: int
 
     class Meta:
         ordering = ["column__position", "position", "pk"]
@@ -209,7 +226,7 @@ class BoardViewer(models.Model):
         indexes = [models.Index(fields=["board", "user"], name="viewer_board_user_idx")]
 
 
-class CycleQuerySet(models.QuerySet):
+class CycleQuerySet(models.QuerySet["Cycle"]):
     def visible_to(self, user: User | AnonymousUser) -> CycleQuerySet:
         """PDCA cycles on the cards the user may see (the policy's rule, as a filter)."""
         from leanhub import policy
@@ -221,26 +238,26 @@ class Cycle(models.Model):
     """One turn of Plan–Do–Check–Act on a card. A card may run several."""
 
     class Decision(models.TextChoices):
-        ADOPT = "adopt", "Adopt as standard work"
-        ADAPT = "adapt", "Adapt and run another cycle"
-        ABANDON = "abandon", "Abandon, with the learning"
+        ADOPT = "adopt", _("Adopt as standard work")
+        ADAPT = "adapt", _("Adapt and run another cycle")
+        ABANDON = "abandon", _("Abandon, with the learning")
 
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="cycles")
     number = models.PositiveSmallIntegerField(default=1)
     # Plan
-    problem = models.TextField("Problem statement", blank=True)
-    whys = models.JSONField("5 whys", default=list, blank=True)
+    problem = models.TextField(_("Problem statement"), blank=True)
+    whys = models.JSONField(_("5 whys"), default=list, blank=True)
     root_cause = models.TextField(blank=True)
-    hypothesis = models.TextField(blank=True, help_text="If we … then …")
+    hypothesis = models.TextField(blank=True, help_text=_("If we … then …"))
     baseline = models.CharField(max_length=120, blank=True)
     target = models.CharField(max_length=120, blank=True)
     planned_actions = models.TextField(blank=True)
     # Check
-    result = models.TextField("Result against the target", blank=True)
+    result = models.TextField(_("Result against the target"), blank=True)
     evidence = models.TextField(blank=True)
     # Act
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
-    standard = models.TextField("The new standard work", blank=True)
+    standard = models.TextField(_("The new standard work"), blank=True)
     learning = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -254,7 +271,7 @@ class Cycle(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Cycle {self.number} of {self.card}"
+        return gettext("Cycle %(number)s of %(card)s") % {"number": self.number, "card": self.card}
 
 
 class CycleAction(models.Model):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 
 from leanhub import images
 
@@ -23,12 +24,12 @@ def path_of(name: str) -> Path:
     return storage_dir() / Path(name).name
 
 
-def store(upload) -> tuple[str, str]:
+def store(upload: UploadedFile) -> tuple[str, str]:
     """Check ``upload`` is a photo within limits, re-encode it and save it.
     Returns the stored file name and its content type; raises ValidationError otherwise."""
     try:
         processed = images.process(
-            upload.read(), filename=Path(upload.name).name, max_bytes=MAX_BYTES
+            upload.read(), filename=Path(upload.name or "").name, max_bytes=MAX_BYTES
         )
     except images.ImageRefused as refusal:
         raise ValidationError({"photo": str(refusal)}) from None

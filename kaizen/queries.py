@@ -6,6 +6,7 @@ Every function here issues a fixed number of queries whatever the number of card
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
@@ -14,12 +15,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kaizen import chart, flow
-from kaizen.models import Board, BoardViewer, Card, CardMove, Column, Cycle, CycleAction
+from kaizen.models import (
+    Board,
+    BoardQuerySet,
+    BoardViewer,
+    Card,
+    CardMove,
+    Column,
+    Cycle,
+    CycleAction,
+)
 from leanhub import policy
 from leanhub.models import Team, User
 
 
-def boards_for(user):
+def boards_for(user: User | AnonymousUser) -> BoardQuerySet:
     return Board.objects.visible_to(user).select_related("team__site")
 
 
@@ -68,17 +78,17 @@ def get_cycle_for_user(
 
 def card_teams(card: Card) -> list[Team]:
     """The teams whose work a card is: its board's team, or a joint board's member teams."""
-    if card.board.team_id:
+    if card.board.team is not None:
         return [card.board.team]
     return list(card.board.member_teams.select_related("site__organisation"))
 
 
-def teams_claiming_for(card: Card, user) -> list[Team]:
+def teams_claiming_for(card: Card, user: User | AnonymousUser) -> list[Team]:
     """The card's teams for which the user records outcomes and claims savings."""
     return [team for team in card_teams(card) if policy.can(user, "claim_saving", team)]
 
 
-def card_results(card: Card, user) -> dict:
+def card_results(card: Card, user: User | AnonymousUser) -> dict[str, Any]:
     """What a card achieved — its measured outcomes and the savings the user may see — and the
     teams the user may record more for."""
     savings = card.savings.select_related("team__site", "invested_by", "benefits")
@@ -111,7 +121,7 @@ def _decorate(columns: list[Column], cards: list[Card], board: Board, now: datet
         column.over_limit = column.wip_limit is not None and column.count > column.wip_limit
 
 
-def board_context(board: Board, *, now: datetime | None = None) -> dict:
+def board_context(board: Board, *, now: datetime | None = None) -> dict[str, Any]:
     """Columns with their cards, and who is watching: four queries."""
     now = now or timezone.now()
     columns = list(board.columns.all())
@@ -125,7 +135,7 @@ def board_context(board: Board, *, now: datetime | None = None) -> dict:
     }
 
 
-def columns_context(board_id: int, column_ids: list[int]) -> dict:
+def columns_context(board_id: int, column_ids: list[int]) -> dict[str, Any]:
     """Just the columns a change touched, for the live fragment sent to every viewer."""
     all_columns = list(Column.objects.filter(board_id=board_id).select_related("board"))
     board = all_columns[0].board
@@ -137,9 +147,9 @@ def columns_context(board_id: int, column_ids: list[int]) -> dict:
     return {"board": board, "columns": all_columns, "touched": touched, "oob": True}
 
 
-def viewers_of(board_id: int) -> list:
+def viewers_of(board_id: int) -> list[User]:
     """Distinct people with the board open, in the order they arrived."""
-    seen: dict[int, object] = {}
+    seen: dict[int, User] = {}
     from kaizen.actions import VIEWER_MAX_AGE
 
     recent = timezone.now() - VIEWER_MAX_AGE
@@ -149,7 +159,7 @@ def viewers_of(board_id: int) -> list:
     return list(seen.values())
 
 
-def card_story(card: Card) -> dict:
+def card_story(card: Card) -> dict[str, Any]:
     """A card's whole story for its page and its A3: cycles with actions and photos, moves.
     (Where a cycle's measure stands is metrics' to show: the pages load its fragment.)"""
     cycles = list(
@@ -164,7 +174,7 @@ def card_story(card: Card) -> dict:
     return {"card": card, "cycles": cycles, "moves": moves}
 
 
-def flow_context(board: Board, *, now: datetime | None = None, days: int = 30) -> dict:
+def flow_context(board: Board, *, now: datetime | None = None, days: int = 30) -> dict[str, Any]:
     """Lead and cycle times, ageing WIP, stale cards, and cumulative-flow counts for the last
     ``days`` days with the chart drawn from them (None if no card was ever on the board)."""
     now = now or timezone.now()
@@ -222,7 +232,8 @@ def card_links_for_steps(step_ids: list[int]) -> dict[int, list[tuple[str, str]]
     pattern = reverse("kaizen:card", args=[sentinel])
     links: dict[int, list[tuple[str, str]]] = {}
     for card in Card.objects.filter(vsm_step_id__in=step_ids).only("pk", "title", "vsm_step"):
-        links.setdefault(card.vsm_step_id, []).append(
+        step_id = cast(int, card.vsm_step_id)  # the filter leaves no card without a step
+        links.setdefault(step_id, []).append(
             (card.title, pattern.replace(str(sentinel), str(card.pk)))
         )
     return links

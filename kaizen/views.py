@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.forms import BaseForm
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.middleware import HtmxDetails
 
 from ideas.maps.queries import get_map_for_user
 from ideas.queries import get_idea_for_user
@@ -19,10 +25,27 @@ from leanhub.http import protected_file
 from leanhub.models import Team, User
 from leanhub.queries import get_team_for_user
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 BOARD_PAGE = "kaizen/board.html"
 
 
-def _in_huddle(request: HttpRequest) -> bool:
+class HtmxHttpRequest(HttpRequest):
+    """A request as these views see it: django-htmx's middleware has added ``request.htmx``.
+    For annotations only; Django never builds one (as django-htmx's documentation suggests)."""
+
+    htmx: HtmxDetails
+
+
+class AuthenticatedHttpRequest(HtmxHttpRequest):
+    """The request of a view behind ``@login_required``: ``request.user`` is a signed-in
+    :class:`~leanhub.models.User`, never an ``AnonymousUser``. For annotations only."""
+
+    user: User
+
+
+def _in_huddle(request: HtmxHttpRequest) -> bool:
     """Huddle mode is in the page's address; htmx requests from that page carry it along."""
     if request.GET.get("huddle") == "1":
         return True
@@ -30,12 +53,12 @@ def _in_huddle(request: HttpRequest) -> bool:
 
 
 def _board_response(
-    request: HttpRequest,
-    board,
+    request: AuthenticatedHttpRequest,
+    board: Board,
     *,
-    notice: str = "",
-    wip_prompt: dict | None = None,
-    new_card_form=None,
+    notice: StrOrPromise = "",
+    wip_prompt: dict[str, Any] | None = None,
+    new_card_form: forms.NewCardForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The board as a page, or (for htmx) just its body. Refusals keep status 200 for htmx so
@@ -58,7 +81,7 @@ def _board_response(
 
 @require_GET
 @login_required
-def my_board(request: HttpRequest) -> HttpResponse:
+def my_board(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The board of the user's first team; people without a team pick from the boards they see."""
     scope = policy.scope_of(request.user)
     if scope.home_team_ids:
@@ -71,12 +94,12 @@ def my_board(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def board_list(request: HttpRequest) -> HttpResponse:
+def board_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every board the user can see; leads and managers start joint boards here."""
     form = forms.JointBoardForm(request.POST or None, user=request.user)
     if request.method == "POST":
         if not form.can_start:
-            raise PermissionDenied("Only team leads and managers start joint boards.")
+            raise PermissionDenied(gettext("Only team leads and managers start joint boards."))
         if form.is_valid():
             try:
                 board = actions.create_joint_board(
@@ -89,7 +112,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
             except ValidationError as refusal:
                 form.add_error(None, refusal.message)
             else:
-                messages.success(request, "Joint board started.")
+                messages.success(request, gettext("Joint board started."))
                 return redirect(board)
     boards = queries.boards_for(request.user)
     teams = Team.objects.filter(policy.team_q(request.user, "lead")).select_related("site")[:50]
@@ -103,23 +126,26 @@ def board_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def team_board(request: HttpRequest, team_id: int) -> HttpResponse:
+def team_board(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id)
     return redirect(actions.ensure_team_board(team))
 
 
 @require_GET
 @login_required
-def board(request: HttpRequest, board_id: int) -> HttpResponse:
+def board(request: AuthenticatedHttpRequest, board_id: int) -> HttpResponse:
     return _board_response(request, queries.get_board_for_user(request.user, board_id))
 
 
 @require_POST
 @login_required
-def new_card(request: HttpRequest, board_id: int) -> HttpResponse:
+def new_card(request: AuthenticatedHttpRequest, board_id: int) -> HttpResponse:
     board = queries.get_board_for_user(request.user, board_id)
     policy.require(
-        request.user, "work_on_board", board, reason="Only people working this board add cards."
+        request.user,
+        "work_on_board",
+        board,
+        reason=gettext("Only people working this board add cards."),
     )
     form = forms.NewCardForm(request.POST, board=board)
     if not form.is_valid():
@@ -146,7 +172,7 @@ def new_card(request: HttpRequest, board_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def move_card(request: HttpRequest, card_id: int) -> HttpResponse:
+def move_card(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     """The one move endpoint, for the "Move to…" form and for drag and drop alike. GET gives
     the form (loaded into the card on demand, so the live fragments stay small)."""
     card = queries.get_card_for_user(request.user, card_id)
@@ -154,7 +180,7 @@ def move_card(request: HttpRequest, card_id: int) -> HttpResponse:
         request.user,
         "edit_card",
         card,
-        reason="Only the card's owners and the board's leads move it.",
+        reason=gettext("Only the card's owners and the board's leads move it."),
     )
     if request.method == "GET":
         context = {"card": card, "columns": list(card.board.columns.all())}
@@ -165,7 +191,7 @@ def move_card(request: HttpRequest, card_id: int) -> HttpResponse:
         return _board_response(
             request,
             card.board,
-            notice="Choose a column and a position to move the card to.",
+            notice=gettext("Choose a column and a position to move the card to."),
             status=400,
         )
     data = form.cleaned_data
@@ -205,13 +231,13 @@ def move_card(request: HttpRequest, card_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def block_card(request: HttpRequest, card_id: int) -> HttpResponse:
+def block_card(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     card = queries.get_card_for_user(request.user, card_id)
     policy.require(
         request.user,
         "edit_card",
         card,
-        reason="Only the card's owners and the board's leads flag it.",
+        reason=gettext("Only the card's owners and the board's leads flag it."),
     )
     form = forms.BlockForm(request.POST)
     if not form.is_valid():
@@ -222,7 +248,7 @@ def block_card(request: HttpRequest, card_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def unblock_card(request: HttpRequest, card_id: int) -> HttpResponse:
+def unblock_card(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     card = queries.get_card_for_user(request.user, card_id)
     actions.unblock_card(card, by=request.user)
     return redirect(card)
@@ -230,19 +256,24 @@ def unblock_card(request: HttpRequest, card_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def card_from_idea(request: HttpRequest, idea_id: int) -> HttpResponse:
+def card_from_idea(request: AuthenticatedHttpRequest, idea_id: int) -> HttpResponse:
     idea = get_idea_for_user(request.user, idea_id)
     try:
         card = actions.create_card_from_idea(idea, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(idea)
-    messages.success(request, "The idea is on the team's board and now in progress.")
+    messages.success(request, gettext("The idea is on the team's board and now in progress."))
     return redirect(card)
 
 
 def _card_page(
-    request: HttpRequest, card, *, edit_form=None, block_form=None, status: int = 200
+    request: AuthenticatedHttpRequest,
+    card: Card,
+    *,
+    edit_form: forms.EditCardForm | None = None,
+    block_form: forms.BlockForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     context = {**queries.card_story(card), **queries.card_results(card, request.user)}
     context.update(
@@ -268,7 +299,7 @@ def _card_page(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
+def card_detail(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     """The card and its cycles; POST edits what the card says (refused if it changed meanwhile)."""
     card = queries.get_card_for_user(request.user, card_id)
     if request.method == "GET":
@@ -277,7 +308,7 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
         request.user,
         "edit_card",
         card,
-        reason="Only the card's owners and the board's leads edit it.",
+        reason=gettext("Only the card's owners and the board's leads edit it."),
     )
     form = forms.EditCardForm(request.POST, board=card.board)
     if not form.is_valid():
@@ -297,31 +328,34 @@ def card_detail(request: HttpRequest, card_id: int) -> HttpResponse:
     except actions.StaleCard:
         form.add_error(
             None,
-            "This card changed while you were editing it — here is the current card; your text is kept below.",
+            gettext(
+                "This card changed while you were editing it — here is the current card; "
+                "your text is kept below."
+            ),
         )
         card = queries.get_card_for_user(request.user, card_id)
         return _card_page(request, card, edit_form=form, status=409)
     except ValidationError as refusal:
         form.add_error("vsm_step", refusal.message)
         return _card_page(request, card, edit_form=form, status=400)
-    messages.success(request, "Card saved.")
+    messages.success(request, gettext("Card saved."))
     return redirect(card)
 
 
 @require_GET
 @login_required
-def card_a3(request: HttpRequest, card_id: int) -> HttpResponse:
+def card_a3(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     card = queries.get_card_for_user(request.user, card_id)
     return render(request, "kaizen/card_a3.html", queries.card_story(card))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
+def board_settings(request: AuthenticatedHttpRequest, board_id: int) -> HttpResponse:
     """WIP limits per column and the stale threshold: the board's leads only."""
     board = queries.get_board_for_user(request.user, board_id)
     policy.require(
-        request.user, "lead_board", board, reason="Only the board's leads set its limits."
+        request.user, "lead_board", board, reason=gettext("Only the board's leads set its limits.")
     )
     form = forms.BoardSettingsForm(request.POST or None, board=board)
     if request.method == "POST" and form.is_valid():
@@ -337,7 +371,7 @@ def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
-            messages.success(request, "Board set-up saved.")
+            messages.success(request, gettext("Board set-up saved."))
             return redirect(board)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -347,7 +381,7 @@ def board_settings(request: HttpRequest, board_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def board_flow(request: HttpRequest, board_id: int) -> HttpResponse:
+def board_flow(request: AuthenticatedHttpRequest, board_id: int) -> HttpResponse:
     """Lead and cycle times, ageing and stale work, and the cumulative flow diagram over the
     window chosen (30, 90 or 180 days)."""
     board = queries.get_board_for_user(request.user, board_id)
@@ -362,7 +396,7 @@ def board_flow(request: HttpRequest, board_id: int) -> HttpResponse:
 # --- PDCA -----------------------------------------------------------------------------------
 
 
-def _people_for(card):
+def _people_for(card: Card) -> QuerySet[User]:
     """Who may own an action: the board's team (or member teams) and the card's owners."""
     board = card.board
     team_ids = [board.team_id] if board.team_id else [t.pk for t in board.member_teams.all()]
@@ -372,7 +406,7 @@ def _people_for(card):
 
 
 def _cycle_page(
-    request: HttpRequest, cycle: Cycle, status: int = 200, **forms_given
+    request: AuthenticatedHttpRequest, cycle: Cycle, status: int = 200, **forms_given: BaseForm
 ) -> HttpResponse:
     card = cycle.card
     context = queries.card_story(card)
@@ -400,7 +434,7 @@ def _cycle_page(
 
 @require_POST
 @login_required
-def new_cycle(request: HttpRequest, card_id: int) -> HttpResponse:
+def new_cycle(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     card = queries.get_card_for_user(request.user, card_id)
     cycle = actions.start_cycle(card, by=request.user)
     return redirect("kaizen:cycle", cycle.pk)
@@ -408,13 +442,13 @@ def new_cycle(request: HttpRequest, card_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_detail(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     return _cycle_page(request, queries.get_cycle_for_user(request.user, cycle_id))
 
 
 @require_POST
 @login_required
-def cycle_plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_plan(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
     form = forms.PlanForm(request.POST, instance=Cycle.objects.get(pk=cycle.pk))
     if not form.is_valid():
@@ -425,7 +459,7 @@ def cycle_plan(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def cycle_check(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_check(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
     form = forms.CheckForm(request.POST, instance=Cycle.objects.get(pk=cycle.pk))
     if not form.is_valid():
@@ -441,7 +475,7 @@ def cycle_check(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def cycle_action(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_action(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
     form = forms.ActionForm(request.POST, people=_people_for(cycle.card))
     if not form.is_valid():
@@ -452,7 +486,7 @@ def cycle_action(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def cycle_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
+def cycle_action_done(request: AuthenticatedHttpRequest, action_id: int) -> HttpResponse:
     action = get_object_or_404(CycleAction, pk=action_id)
     cycle = queries.get_cycle_for_user(request.user, action.cycle_id)
     action.cycle = cycle
@@ -462,7 +496,7 @@ def cycle_action_done(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def cycle_photo(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_photo(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
     form = forms.PhotoForm(request.POST, request.FILES)
     if form.is_valid():
@@ -481,7 +515,7 @@ def cycle_photo(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
+def photo_file(request: AuthenticatedHttpRequest, photo_id: int) -> FileResponse:
     photo = get_object_or_404(CyclePhoto, pk=photo_id)
     queries.get_cycle_for_user(request.user, photo.cycle_id)
     return protected_file(photos.path_of(photo.file), content_type=photo.content_type)
@@ -489,7 +523,7 @@ def photo_file(request: HttpRequest, photo_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def cycle_decide(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_decide(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
@@ -501,18 +535,27 @@ def cycle_decide(request: HttpRequest, cycle_id: int) -> HttpResponse:
             form.add_error(None, message)
         return _cycle_page(request, cycle, status=400, decision_form=form)
     if form.cleaned_data["decision"] == Cycle.Decision.ADAPT:
-        messages.success(request, "Decision recorded; the next cycle is open.")
+        messages.success(request, gettext("Decision recorded; the next cycle is open."))
     else:
-        messages.success(request, "Decision recorded.")
+        messages.success(request, gettext("Decision recorded."))
     return redirect(cycle.card)
 
 
 # --- The kaizen cards on a value-stream map's steps -----------------------------------------
 
 
+@dataclass(frozen=True)
+class StepCards:
+    """A map step with the kaizen cards improving it that the viewer may see."""
+
+    pk: int
+    name: str
+    card_list: list[Card]
+
+
 @require_GET
 @login_required
-def map_cards(request: HttpRequest, map_id: int) -> HttpResponse:
+def map_cards(request: AuthenticatedHttpRequest, map_id: int) -> HttpResponse:
     """The kaizen cards that improve each step of a value-stream map, for the map's page (which
     is the ideas app's, so it cannot read cards itself). For htmx: one list per step that has
     cards, each swapped out of band into that step's ``step-cards-<id>`` box. Otherwise: a page of
@@ -526,12 +569,11 @@ def map_cards(request: HttpRequest, map_id: int) -> HttpResponse:
     cards = Card.objects.filter(
         vsm_step__map=m, board__in=Board.objects.visible_to(request.user)
     ).only("pk", "title", "vsm_step_id")
-    by_step: dict[int, list[Card]] = {}
+    by_step: dict[int | None, list[Card]] = {}
     for card in cards:
         by_step.setdefault(card.vsm_step_id, []).append(card)
-    for step in steps:
-        step.card_list = by_step.get(step.pk, [])
-    context = {"map": m, "steps": [step for step in steps if step.card_list]}
+    listed = [StepCards(s.pk, s.name, by_step[s.pk]) for s in steps if by_step.get(s.pk)]
+    context = {"map": m, "steps": listed}
     if request.htmx:
         return render(request, "kaizen/_map_cards.html", context)
     return render(request, "kaizen/map_cards.html", context)

@@ -7,14 +7,13 @@ import hashlib
 import hmac
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg
+from django.db.models import Avg, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from ideas.models import Idea
 from kaizen.models import Card, Cycle
 from leanhub import audit, policy, realtime
-from leanhub.models import Team
+from leanhub.models import Organisation, Place, Site, Team, User
 from metrics import csvimport, gains, pulses, queries
 from metrics.models import (
     Annotation,
@@ -44,11 +43,15 @@ class StaleChange(Exception):
 
 
 @transaction.atomic
-def create_measure(scope_object, *, fields: dict[str, Any], by) -> Measure:
+def create_measure(
+    scope_object: Team | Site | Organisation | Place, *, fields: dict[str, Any], by: User
+) -> Measure:
     """Create a measure for a team (or a site/organisation/place the user runs)."""
     kind = type(scope_object).__name__.lower()
     measure = Measure(**fields, **{kind: scope_object}, created_by=by)
-    policy.require(by, "edit_measure", measure, reason="Only those who run it can add measures.")
+    policy.require(
+        by, "edit_measure", measure, reason=gettext("Only those who run it can add measures.")
+    )
     measure.save()
     audit.record(by, "measure.created", measure, {"unit": measure.unit})
     return measure
@@ -56,22 +59,24 @@ def create_measure(scope_object, *, fields: dict[str, Any], by) -> Measure:
 
 @transaction.atomic
 def record_observation(
-    measure: Measure, *, on: date, value: Decimal, note: str = "", by
+    measure: Measure, *, on: date, value: Decimal, note: str = "", by: User
 ) -> Observation:
-    policy.require(by, "edit_measure", measure, reason="Only the team's leads record figures.")
+    policy.require(
+        by, "edit_measure", measure, reason=gettext("Only the team's leads record figures.")
+    )
     observation = Observation.objects.create(measure=measure, date=on, value=value, note=note)
     refresh_outcomes(Outcome.objects.filter(measure=measure))
     return observation
 
 
 @transaction.atomic
-def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], by) -> int:
+def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], by: User) -> int:
     """Write checked rows in bulk (all or nothing). ``measures`` are those the rows name."""
     for measure in measures:
         policy.require(by, "edit_measure", measure)
     allowed = {m.pk for m in measures}
     if any(row.measure_id not in allowed for row in rows):
-        raise PermissionDenied("A row names a measure you may not write to.")
+        raise PermissionDenied(gettext("A row names a measure you may not write to."))
     Observation.objects.bulk_create(
         [
             Observation(measure_id=r.measure_id, date=r.date, value=r.value, note=r.note)
@@ -92,7 +97,7 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
 
 @transaction.atomic
 def annotate_measure(
-    measure: Measure, *, on: date, label: str, rebase: bool, idea=None, by
+    measure: Measure, *, on: date, label: str, rebase: bool, idea: Idea | None = None, by: User
 ) -> Annotation:
     policy.require(by, "edit_measure", measure)
     return Annotation.objects.create(
@@ -110,18 +115,20 @@ def _card_is_teams(card: Card, team: Team) -> bool:
     return card.board.member_teams.filter(pk=team.pk).exists()
 
 
-def _idea_with_card(card: Card | None, idea, *, team: Team):
+def _idea_with_card(card: Card | None, idea: Idea | None, *, team: Team) -> Idea | None:
     """The idea an improvement comes from once ``card`` is chosen: the card's own idea, filled
     in when none was given. Refuses a card that is not the team's and an idea that is not the
     card's."""
     if card is None:
         return idea
     if not _card_is_teams(card, team):
-        raise PermissionDenied("That card is not on the team's board or a joint board it is on.")
+        raise PermissionDenied(
+            gettext("That card is not on the team's board or a joint board it is on.")
+        )
     if card.idea_id is None:
         return idea
     if idea is not None and idea.pk != card.idea_id:
-        raise ValueError("The card works on another idea: choose that idea, or none.")
+        raise ValueError(gettext("The card works on another idea: choose that idea, or none."))
     return card.idea
 
 
@@ -131,7 +138,7 @@ def record_outcome(
     *,
     measure: Measure,
     periods: dict[str, date],
-    by,
+    by: User,
     team: Team | None = None,
 ) -> Outcome:
     """Record an improvement's before/after periods on a measure of its team, or of the team's
@@ -143,20 +150,24 @@ def record_outcome(
         policy.require(by, "view_card", card)
         if card.board.team_id:
             if team is not None and team.pk != card.board.team_id:
-                raise PermissionDenied("A team board's card is that team's work.")
+                raise PermissionDenied(gettext("A team board's card is that team's work."))
             team = card.board.team
-        elif team is None:
-            raise ValueError("Say which of the joint board's teams the outcome belongs to.")
+        if team is None:
+            raise ValueError(
+                gettext("Say which of the joint board's teams the outcome belongs to.")
+            )
         idea = _idea_with_card(card, None, team=team)
     else:
         if team is not None and team.pk != improvement.team_id:
-            raise PermissionDenied("An idea's outcome is its own team's.")
+            raise PermissionDenied(gettext("An idea's outcome is its own team's."))
         card, idea, team = None, improvement, improvement.team
-    policy.require(by, "claim_saving", team, reason="Only the team's leads record outcomes.")
+    policy.require(
+        by, "claim_saving", team, reason=gettext("Only the team's leads record outcomes.")
+    )
     policy.require(by, "view_measure", measure)
     if not measure.covers(team):
         raise PermissionDenied(
-            "Choose a measure of the team, or of its site, organisation or place."
+            gettext("Choose a measure of the team, or of its site, organisation or place.")
         )
     outcome = Outcome.objects.create(
         idea=idea, card=card, measure=measure, team=team, recorded_by=by, **periods
@@ -167,7 +178,7 @@ def record_outcome(
     return outcome
 
 
-def refresh_outcomes(outcomes) -> int:
+def refresh_outcomes(outcomes: QuerySet[Outcome]) -> int:
     """Recompute the before/after means and gain of ``outcomes`` from their observations
     (two aggregate subqueries per row, in one query), and store them."""
     rows = list(
@@ -208,7 +219,7 @@ SAVING_FIELDS = (
 )
 
 
-def _payload(saving: Saving) -> dict:
+def _payload(saving: Saving) -> dict[str, object]:
     return {
         "amount": str(saving.amount),
         "kind": saving.kind,
@@ -219,10 +230,12 @@ def _payload(saving: Saving) -> dict:
 
 
 @transaction.atomic
-def claim_saving(team: Team, *, fields: dict[str, Any], by) -> Saving:
+def claim_saving(team: Team, *, fields: dict[str, Any], by: User) -> Saving:
     """Claim a saving for ``team``; it waits for a manager to verify it. A card chosen as the
     improvement must be the team's; its idea is linked too."""
-    policy.require(by, "claim_saving", team, reason="Only the team's leads can claim its savings.")
+    policy.require(
+        by, "claim_saving", team, reason=gettext("Only the team's leads can claim its savings.")
+    )
     fields = dict(fields)
     if fields.get("card") is not None:
         fields["idea"] = _idea_with_card(fields["card"], fields.get("idea"), team=team)
@@ -234,13 +247,19 @@ def claim_saving(team: Team, *, fields: dict[str, Any], by) -> Saving:
 
 
 @transaction.atomic
-def update_saving(saving: Saving, *, fields: dict[str, Any], expected_version: int, by) -> Saving:
+def update_saving(
+    saving: Saving, *, fields: dict[str, Any], expected_version: int, by: User
+) -> Saving:
     """Change a claim. A verified (or rejected) saving goes back to "claimed" for a fresh
     decision, since the figure that was checked is no longer the figure shown."""
     saving = Saving.objects.select_for_update().select_related("team__site").get(pk=saving.pk)
-    policy.require(by, "edit_saving", saving, reason="Only the team's leads can change a claim.")
+    policy.require(
+        by, "edit_saving", saving, reason=gettext("Only the team's leads can change a claim.")
+    )
     if saving.version != expected_version:
-        raise StaleChange("This saving has changed since you opened it. Reload and try again.")
+        raise StaleChange(
+            gettext("This saving has changed since you opened it. Reload and try again.")
+        )
     if "card" in fields or "idea" in fields:
         card = fields.get("card", saving.card)
         fields = {
@@ -274,26 +293,31 @@ def update_saving(saving: Saving, *, fields: dict[str, Any], expected_version: i
     return saving
 
 
-def _decide(saving: Saving, *, expected_version: int, by) -> Saving:
+def _decide(saving: Saving, *, expected_version: int, by: User) -> Saving:
     saving = Saving.objects.select_for_update().select_related("team__site").get(pk=saving.pk)
     policy.require(
         by,
         "decide_saving",
         saving,
-        reason="Savings are verified by a manager of the team who did not claim them.",
+        reason=gettext("Savings are verified by a manager of the team who did not claim them."),
     )
     # Administrators pass every policy rule; the claimant rule holds for them too.
     if saving.claimed_by_id == by.pk:
-        raise PermissionDenied("You claimed this saving, so someone else must verify it.")
+        raise PermissionDenied(gettext("You claimed this saving, so someone else must verify it."))
     if saving.version != expected_version:
-        raise StaleChange("This saving has changed since you opened it. Reload and try again.")
+        raise StaleChange(
+            gettext("This saving has changed since you opened it. Reload and try again.")
+        )
     if saving.status != Saving.Status.CLAIMED:
-        raise PermissionDenied(f"This saving is already {saving.get_status_display().lower()}.")
+        raise PermissionDenied(
+            gettext("This saving is already %(status)s.")
+            % {"status": saving.get_status_display().lower()}
+        )
     return saving
 
 
 @transaction.atomic
-def verify_saving(saving: Saving, *, expected_version: int, by) -> Saving:
+def verify_saving(saving: Saving, *, expected_version: int, by: User) -> Saving:
     """Verify and lock a claimed saving. Refuses the claimant, anyone outside the team's
     management, a stale version and a saving that is not waiting. Updates every dashboard the
     team shows on, after commit."""
@@ -308,11 +332,11 @@ def verify_saving(saving: Saving, *, expected_version: int, by) -> Saving:
 
 
 @transaction.atomic
-def reject_saving(saving: Saving, *, reason: str, expected_version: int, by) -> Saving:
+def reject_saving(saving: Saving, *, reason: str, expected_version: int, by: User) -> Saving:
     """Reject a claimed saving with a reason the claimant will see."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValueError("Say why the saving is rejected.")
+        raise ValueError(gettext("Say why the saving is rejected."))
     saving = _decide(saving, expected_version=expected_version, by=by)
     saving.status = Saving.Status.REJECTED
     saving.rejection_reason = reason
@@ -346,19 +370,25 @@ def _announce(saving: Saving) -> None:
 
 
 @transaction.atomic
-def create_survey(site, *, kind: str, title: str, question: str, team=None, by) -> Survey:
+def create_survey(
+    site: Site, *, kind: str, title: str, question: str, team: Team | None = None, by: User
+) -> Survey:
     """A survey and the measure its daily mean score feeds (so it gets an SPC chart)."""
     survey = Survey(kind=kind, title=title, question=question, site=site, team=team)
-    policy.require(by, "manage_survey", survey, reason="Only the site's managers add surveys.")
+    scope: dict[str, Team | Site] = {"team": team} if team else {"site": site}
+    policy.require(
+        by, "manage_survey", survey, reason=gettext("Only the site's managers add surveys.")
+    )
+    # The measure's name and unit are stored: written in the language of whoever makes it.
     measure = Measure.objects.create(
-        name=f"{title} (mean score)",
-        unit="score (1–5)",
+        name=gettext("%(title)s (mean score)") % {"title": title},
+        unit=gettext("score (1–5)"),
         improvement=Measure.Improvement.INCREASE,
         frequency=Measure.Frequency.WEEKLY
         if kind == Survey.Kind.STAFF
         else Measure.Frequency.DAILY,
         created_by=by,
-        **({"team": team} if team else {"site": site}),
+        **scope,
     )
     survey.measure = measure
     survey.save()
@@ -407,7 +437,7 @@ def link_cycle_to_measure(
     *,
     measure: Measure | None,
     change_date: date | None,
-    by: AbstractBaseUser | AnonymousUser,
+    by: User,
 ) -> CycleMeasure | None:
     """Name the measure ``cycle`` should move and the day its change went live; no measure and
     no day unlinks it. Returns the link, or None once unlinked.
@@ -503,7 +533,12 @@ def _keyed(value: str) -> str:
 
 
 def answer_survey(
-    survey: Survey, *, score: int, comment: str = "", client_address: str, by=None
+    survey: Survey,
+    *,
+    score: int,
+    comment: str = "",
+    client_address: str,
+    by: User | AnonymousUser | None = None,
 ) -> SurveyResponse:
     """Keep one answer from the public survey page (:func:`submit_response`).
 
@@ -517,9 +552,15 @@ def answer_survey(
         raise SurveyClosed(gettext("This survey is closed."))
     voter = ""
     if survey.kind == Survey.Kind.STAFF:
-        policy.require(by, "answer_pulse", survey, reason=gettext("This pulse is for the team."))
+        policy.require(
+            by or AnonymousUser(),
+            "answer_pulse",
+            survey,
+            reason=gettext("This pulse is for the team."),
+        )
         year, week, _day = timezone.localdate().isocalendar()
-        voter = _keyed(f"pulse:{survey.pk}:{by.pk}:{year}-{week}")
+        # The policy lets only a signed-in person through.
+        voter = _keyed(f"pulse:{survey.pk}:{cast(User, by).pk}:{year}-{week}")
     client = _keyed(f"client:{client_address}")
     since = timezone.now() - RESPONSE_WINDOW
     if SurveyResponse.objects.filter(client=client, created_at__gte=since).count() >= (

@@ -1,10 +1,13 @@
-"""Turn an SPC result into coordinates for a server-rendered SVG. No ORM, no markup here."""
+"""Turn an SPC result into coordinates for a server-rendered SVG. No ORM, no markup here; the
+axis's dates are written in the reader's language."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+from django.utils import dateformat
 
 from metrics.spc import Point, SPCResult
 
@@ -139,7 +142,8 @@ def geometry(
     y_ticks = [(y(lo + (hi - lo) * k / 4), f"{lo + (hi - lo) * k / 4:.3g}") for k in range(5)]
     step = max(1, n // 6)
     x_ticks = [
-        (x(p.index), f"{p.date:%d %b %y}" if p.date else str(p.index + 1)) for p in points[::step]
+        (x(p.index), dateformat.format(p.date, "d M y") if p.date else str(p.index + 1))
+        for p in points[::step]
     ]
     by_css: dict[str, list[str]] = {}
     for d in dots:

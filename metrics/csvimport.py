@@ -1,5 +1,6 @@
 """Reading a CSV of observations: every row checked, nothing imported unless all rows pass.
-No ORM here: the caller passes the measures it may write to and the dates they already hold."""
+No ORM here: the caller passes the measures it may write to and the dates they already hold. The
+messages are for the person importing, in their language."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, ngettext
 
 REQUIRED = ("measure", "date", "value")
 MAX_ROWS = 50_000
@@ -72,14 +73,14 @@ def parse(
     nul = text.find("\x00")
     if nul >= 0:
         # Not text: most often a spreadsheet saved in its own format. PostgreSQL cannot store it.
-        message = _(
+        message = gettext(
             "The file holds a NUL character (a zero byte), so it is not plain-text CSV: "
             "save it as CSV (UTF-8) and try again."
         )
         return ParseResult(errors=[(text.count("\n", 0, nul) + 1, message)])
     ids_by_key: dict[str, list[int]] = defaultdict(list)
-    for name, measure_id in measures:
-        ids_by_key[measure_key(name)].append(measure_id)
+    for name, pk in measures:
+        ids_by_key[measure_key(name)].append(pk)
 
     result = ParseResult()
     # csv.reader, not DictReader: DictReader skips blank lines without counting them, and the
@@ -89,7 +90,7 @@ def parse(
     try:
         header_line, header = next(((n, f) for n, f in lines if _filled(f)), (1, []))
         if len(header) > MAX_COLUMNS:
-            message = _(
+            message = gettext(
                 "The first line has %(n)s columns; a file of figures has at most %(max)s."
             ) % {"n": f"{len(header):,}", "max": MAX_COLUMNS}
             result.errors.append((header_line, message))
@@ -97,12 +98,17 @@ def parse(
         headers = [h.strip().lower() for h in header]
         missing = [h for h in REQUIRED if h not in headers]
         if missing:
-            message = f"Missing column(s): {', '.join(missing)}. The first line must name them."
+            message = gettext("Missing column(s): %(columns)s. The first line must name them.") % {
+                "columns": ", ".join(missing)
+            }
             result.errors.append((header_line, message))
             return result
         repeated = sorted({h for h in headers if h and headers.count(h) > 1})
         if repeated:
-            result.errors.append((header_line, f"Column(s) named twice: {', '.join(repeated)}."))
+            message = gettext("Column(s) named twice: %(columns)s.") % {
+                "columns": ", ".join(repeated)
+            }
+            result.errors.append((header_line, message))
             return result
         seen: dict[tuple[int, date], int] = {}
         checked = 0
@@ -111,13 +117,22 @@ def parse(
                 continue
             checked += 1
             if checked > MAX_ROWS:
-                result.errors.append((line, f"More than {MAX_ROWS:,} rows: split the file."))
+                message = gettext("More than %(max)s rows: split the file.") % {
+                    "max": f"{MAX_ROWS:,}"
+                }
+                result.errors.append((line, message))
                 break
             problems: list[str] = []
             if _filled(fields[len(headers) :]):
                 problems.append(
-                    f"{len(fields)} values for {len(headers)} columns "
-                    "(a number written with commas needs quotes)"
+                    ngettext(
+                        "%(values)s value for %(columns)s columns "
+                        "(a number written with commas needs quotes)",
+                        "%(values)s values for %(columns)s columns "
+                        "(a number written with commas needs quotes)",
+                        len(fields),
+                    )
+                    % {"values": len(fields), "columns": len(headers)}
                 )
             raw = dict(zip(headers, fields, strict=False))
             name = raw.get("measure", "").strip()
@@ -126,10 +141,17 @@ def parse(
             value = _value(raw.get("value", ""), problems)
             note = raw.get("note", "").strip()
             if len(note) > MAX_NOTE:
-                problems.append(f"the note is {len(note)} characters long; at most {MAX_NOTE} fit")
+                problems.append(
+                    ngettext(
+                        "the note is %(length)s character long; at most %(max)s fit",
+                        "the note is %(length)s characters long; at most %(max)s fit",
+                        len(note),
+                    )
+                    % {"length": len(note), "max": MAX_NOTE}
+                )
             elif note.startswith(FORMULA_STARTS):
                 problems.append(
-                    _(
+                    gettext(
                         "the note starts with “%(char)s”, so a spreadsheet would run it as a "
                         "formula: begin it with a word, or put an apostrophe (') before it"
                     )
@@ -138,31 +160,45 @@ def parse(
             if measure_id is not None and day is not None:
                 key = (measure_id, day)
                 if key in existing:
-                    problems.append(f"{day} is already recorded for “{_quoted(name)}”")
+                    problems.append(
+                        gettext("%(date)s is already recorded for “%(measure)s”")
+                        % {"date": day, "measure": _quoted(name)}
+                    )
                 elif key in seen:
-                    problems.append(f"{day} for “{_quoted(name)}” repeats line {seen[key]}")
+                    problems.append(
+                        gettext("%(date)s for “%(measure)s” repeats line %(line)s")
+                        % {"date": day, "measure": _quoted(name), "line": seen[key]}
+                    )
                 else:
                     seen[key] = line
             if problems:
                 message = "; ".join(problems)
                 # Upper-case the first letter only: the rest quotes the file, names as written.
                 result.errors.append((line, message[0].upper() + message[1:] + "."))
-            elif not result.errors:
+            # A part is None only when a problem was noted, so with none noted, none is None.
+            elif (
+                not result.errors
+                and measure_id is not None
+                and day is not None
+                and value is not None
+            ):
                 result.rows.append(Row(line, measure_id, day, value, note))
     except csv.Error as error:  # e.g. a quote never closed, swallowing the rest of the file
         if "field larger than field limit" in str(error):
             # Most often also an open quote, once the rest of the file is long enough.
-            message = _(
+            message = gettext(
                 "The file stops being valid CSV here: a value runs on for more than %(n)s "
                 "characters. Is a quote left open?"
             ) % {"n": f"{csv.field_size_limit():,}"}
         else:
-            message = f"The file stops being valid CSV here: is a quote left open? ({error})"
+            message = gettext(
+                "The file stops being valid CSV here: is a quote left open? (%(error)s)"
+            ) % {"error": error}
         result.errors.append((reader.line_num, message))
     if result.errors:
         result.rows.clear()
     elif not result.rows:
-        result.errors.append((1, "The file has no rows to import."))
+        result.errors.append((1, gettext("The file has no rows to import.")))
     return result
 
 
@@ -178,13 +214,19 @@ def _filled(fields: list[str]) -> bool:
 def _measure(name: str, ids_by_key: dict[str, list[int]], problems: list[str]) -> int | None:
     ids = ids_by_key.get(measure_key(name), [])
     if not name:
-        problems.append("no measure given")
+        problems.append(gettext("no measure given"))
     elif not ids:
-        problems.append(f"unknown measure “{_quoted(name)}”")
+        problems.append(gettext("unknown measure “%(measure)s”") % {"measure": _quoted(name)})
     elif len(ids) > 1:
         problems.append(
-            f"“{_quoted(name)}” is the name of {len(ids)} measures here: rename one of them, "
-            "then import again"
+            ngettext(
+                "“%(measure)s” is the name of %(count)s measure here: rename one of them, "
+                "then import again",
+                "“%(measure)s” is the name of %(count)s measures here: rename one of them, "
+                "then import again",
+                len(ids),
+            )
+            % {"measure": _quoted(name), "count": len(ids)}
         )
     return ids[0] if len(ids) == 1 else None
 
@@ -192,32 +234,41 @@ def _measure(name: str, ids_by_key: dict[str, list[int]], problems: list[str]) -
 def _date(raw: str, problems: list[str]) -> date | None:
     text = raw.strip()
     if not text:
-        problems.append("no date given")
+        problems.append(gettext("no date given"))
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        problems.append(f"“{_quoted(text)}” is not a date (use YYYY-MM-DD)")
+        problems.append(
+            gettext("“%(text)s” is not a date (use YYYY-MM-DD)") % {"text": _quoted(text)}
+        )
         return None
 
 
 def _value(raw: str, problems: list[str]) -> Decimal | None:
     text = raw.strip()
     if not text:
-        problems.append("no value given")
+        problems.append(gettext("no value given"))
         return None
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        problems.append(f"“{_quoted(text)}” is not a number")
+        problems.append(gettext("“%(text)s” is not a number") % {"text": _quoted(text)})
         return None
     # copy_abs, not abs(): abs() rounds to the context, which overflows on a vast exponent.
     if value.copy_abs() >= Decimal(10) ** (MAX_DIGITS - DECIMAL_PLACES):
-        problems.append(f"“{_quoted(text)}” is too large")
+        problems.append(gettext("“%(text)s” is too large") % {"text": _quoted(text)})
         return None
     if value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES)):
-        problems.append(f"“{_quoted(text)}” has more than {DECIMAL_PLACES} decimal places")
+        problems.append(
+            ngettext(
+                "“%(text)s” has more than %(count)s decimal place",
+                "“%(text)s” has more than %(count)s decimal places",
+                DECIMAL_PLACES,
+            )
+            % {"text": _quoted(text), "count": DECIMAL_PLACES}
+        )
         return None
     return value

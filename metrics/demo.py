@@ -5,8 +5,9 @@ Idempotent: run it again and nothing is duplicated."""
 from __future__ import annotations
 
 import random
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -51,12 +52,12 @@ def _weekly(measure: Measure, values: list[float]) -> None:
     )
 
 
-def _measure(team: Team, name: str, **fields) -> Measure:
+def _measure(team: Team, name: str, **fields: Any) -> Measure:
     measure, _ = Measure.objects.get_or_create(team=team, name=name, defaults=fields)
     return measure
 
 
-def _saving(team: Team, title: str, *, by: User, **fields) -> Saving:
+def _saving(team: Team, title: str, *, by: User, **fields: Any) -> Saving:
     existing = Saving.objects.filter(team=team, title=title).first()
     if existing:
         return existing
@@ -277,7 +278,7 @@ def seed() -> dict[str, int]:
         rows = []
         for back in range(12, 0, -1):
             wednesday = timezone.make_aware(
-                timezone.datetime.combine(monday - timedelta(weeks=back, days=-2), time(12))
+                datetime.combine(monday - timedelta(weeks=back, days=-2), time(12))
             )
             mean = 3.2 + (12 - back) * 0.08
             rows += [
@@ -304,7 +305,7 @@ def seed() -> dict[str, int]:
     }
 
 
-def _spread(new_claims: Team, idea: Idea, people: dict) -> None:
+def _spread(new_claims: Team, idea: Idea, people: dict[str, User]) -> None:
     """Another Jobcentre team adopts New Claims' pre-filled form: the idea spreads."""
     other = (
         Team.objects.filter(site__organisation=new_claims.site.organisation)
@@ -322,7 +323,15 @@ def _spread(new_claims: Team, idea: Idea, people: dict) -> None:
         adopt_idea(idea, team=other, by=by)
 
 
-def _responses(survey: Survey, *, days: int, per_day: int, rng, mean_before, mean_after) -> None:
+def _responses(
+    survey: Survey,
+    *,
+    days: int,
+    per_day: int,
+    rng: random.Random,
+    mean_before: float,
+    mean_after: float,
+) -> None:
     """Daily customer scores, improving half way, with the survey's measure filled in."""
     today = timezone.localdate()
     rows, daily = [], {}
@@ -330,14 +339,17 @@ def _responses(survey: Survey, *, days: int, per_day: int, rng, mean_before, mea
         day = today - timedelta(days=days - 1 - d)
         mean = mean_before if d < days // 2 else mean_after
         scores = [min(5, max(1, round(rng.gauss(mean, 0.8)))) for _ in range(per_day)]
-        at = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+        at = timezone.make_aware(datetime.combine(day, datetime.min.time()))
         rows += [
             SurveyResponse(survey=survey, score=s, created_at=at + timedelta(hours=10 + k))
             for k, s in enumerate(scores)
         ]
         daily[day] = Decimal(sum(scores)) / len(scores)
     SurveyResponse.objects.bulk_create(rows)
+    measure_id = survey.measure_id
+    if measure_id is None:  # a survey made by metrics.actions.create_survey always has one
+        return
     Observation.objects.bulk_create(
-        Observation(measure_id=survey.measure_id, date=day, value=value.quantize(Decimal("0.01")))
+        Observation(measure_id=measure_id, date=day, value=value.quantize(Decimal("0.01")))
         for day, value in daily.items()
     )

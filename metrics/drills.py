@@ -16,18 +16,27 @@ from functools import partial
 from operator import attrgetter, itemgetter
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
+from kaizen.models import Card
 from leanhub import policy
-from metrics import queries
-from metrics.models import Saving
+from leanhub.models import Place, PlaceSpendLine, User
+from metrics import gains, queries
+from metrics.models import Outcome, Saving
 from metrics.queries import DashboardScope, Period
 
-Rows = Callable[[DashboardScope, Period, Any], "QuerySet | list"]
-Column = tuple[str, Callable[[Any], object]]  # (header, the cell of one row)
+# What a person reads: a string, or a lazily translated one (``gettext_lazy``).
+Text = str | Promise
+# A figure's rows: a queryset of models, or a list of summary rows.
+Found = QuerySet[Any] | list[Any]
+Rows = Callable[[DashboardScope, Period, User | AnonymousUser], Found]
+Column = tuple[Text, Callable[[Any], object]]  # (header, the cell of one row)
 
 # The tables of metrics/rows.html; a summary table shows the CSV's own cells.
 SUMMARY = "summary"
@@ -44,20 +53,20 @@ class Drill:
     ``narrow`` applies the page's own filters (e.g. ``?recurrence=``) to the rows.
     """
 
-    title: str
+    title: Text
     rows: Rows
     columns: tuple[Column, ...]
     table: str
     permission: str | None = None
     kinds: frozenset[str] | None = None
-    narrow: Callable[[QuerySet, Mapping[str, str]], QuerySet] | None = None
+    narrow: Callable[[QuerySet[Any], Mapping[str, str]], QuerySet[Any]] | None = None
     per_page: int = 25
 
     @property
-    def header(self) -> list[str]:
+    def header(self) -> list[Text]:
         return [header for header, _cell in self.columns]
 
-    def require(self, user, scope: DashboardScope) -> None:
+    def require(self, user: User | AnonymousUser, scope: DashboardScope) -> None:
         """Raise unless ``user``, who may see the dashboard of ``scope``, may open these rows:
         404 on a kind of dashboard without this figure."""
         if self.kinds is not None and scope.kind not in self.kinds:
@@ -66,17 +75,22 @@ class Drill:
             policy.require(user, self.permission, scope.obj)
 
     def rows_for(
-        self, scope: DashboardScope, period: Period, user, params: Mapping[str, str]
-    ) -> QuerySet | list:
+        self,
+        scope: DashboardScope,
+        period: Period,
+        user: User | AnonymousUser,
+        params: Mapping[str, str],
+    ) -> Found:
         found = self.rows(scope, period, user)
-        return self.narrow(found, params) if self.narrow else found
+        # Only querysets are narrowed (the savings figures'); summary rows never are.
+        return self.narrow(found, params) if self.narrow and isinstance(found, QuerySet) else found
 
-    def cells(self, rows: QuerySet | list) -> Iterator[list[object]]:
+    def cells(self, rows: Found) -> Iterator[list[object]]:
         """Each row as the CSV file's cells (a queryset is streamed, not held in memory)."""
         for row in rows.iterator() if isinstance(rows, QuerySet) else rows:
             yield [cell(row) for _header, cell in self.columns]
 
-    def on_page(self, rows: QuerySet | list) -> QuerySet | list:
+    def on_page(self, rows: Found) -> Found:
         """What the page's table lists: a summary table the cells, any other the rows
         themselves (its template links each one to its own page)."""
         return list(self.cells(rows)) if self.table == SUMMARY else rows
@@ -88,8 +102,10 @@ def _day(value: date | None) -> str:
 
 def saving_unit(saving: Saving) -> str:
     """What a saving's amount is in, so a spreadsheet never adds a year's figure to a one-off."""
-    per = "a year" if saving.recurrence == Saving.Recurrence.RECURRING else "one-off"
-    return f"{'hours' if saving.kind == Saving.Kind.TIME else '£'} {per}"
+    a_year = saving.recurrence == Saving.Recurrence.RECURRING
+    if saving.kind == Saving.Kind.TIME:
+        return gettext("hours a year") if a_year else gettext("hours one-off")
+    return gettext("£ a year") if a_year else gettext("£ one-off")
 
 
 # --- Columns ---------------------------------------------------------------------------------
@@ -155,7 +171,7 @@ GAIN_COLUMNS: tuple[Column, ...] = (
     (_("Team"), itemgetter("team__name")),
     (_("Outcomes"), itemgetter("outcomes")),
     (_("Mean gain %"), itemgetter("gain")),
-    (_("Against the 15–30 % band"), itemgetter("band")),
+    (_("Against the 15–30 % band"), lambda row: gains.BAND_LABELS[row["band"]]),
 )
 
 SPEND_COLUMNS: tuple[Column, ...] = (
@@ -175,7 +191,9 @@ FLOW_COLUMNS: tuple[Column, ...] = (
 # --- Rows ------------------------------------------------------------------------------------
 
 
-def _ideas(scope: DashboardScope, period: Period, user, **only: object) -> QuerySet:
+def _ideas(
+    scope: DashboardScope, period: Period, user: User | AnonymousUser, **only: object
+) -> QuerySet[Idea]:
     return (
         queries.ideas_in(scope, period)
         .filter(**only)
@@ -184,7 +202,9 @@ def _ideas(scope: DashboardScope, period: Period, user, **only: object) -> Query
     )
 
 
-def _overdue_ideas(scope: DashboardScope, period: Period, user) -> QuerySet:
+def _overdue_ideas(
+    scope: DashboardScope, period: Period, user: User | AnonymousUser
+) -> QuerySet[Idea]:
     """Whenever they were raised: an idea is overdue for as long as it waits."""
     return (
         Idea.objects.filter(scope.team_q("team__"))
@@ -195,8 +215,13 @@ def _overdue_ideas(scope: DashboardScope, period: Period, user) -> QuerySet:
 
 
 def _savings(
-    scope: DashboardScope, period: Period, user, *, status: str = "", stage: str = ""
-) -> QuerySet:
+    scope: DashboardScope,
+    period: Period,
+    user: User | AnonymousUser,
+    *,
+    status: str = "",
+    stage: str = "",
+) -> QuerySet[Saving]:
     savings = queries.savings_in(scope, period).select_related(
         "team", "invested_by", "benefits", "claimed_by", "idea", "card"
     )
@@ -208,7 +233,7 @@ def _savings(
     return savings.order_by("-start_date", "-pk")
 
 
-def _by_recurrence(savings: QuerySet, params: Mapping[str, str]) -> QuerySet:
+def _by_recurrence(savings: QuerySet[Saving], params: Mapping[str, str]) -> QuerySet[Saving]:
     """The savings tile opens recurring and one-off savings separately (they never add up)."""
     recurrence = params.get("recurrence")
     if recurrence in Saving.Recurrence.values:
@@ -216,11 +241,15 @@ def _by_recurrence(savings: QuerySet, params: Mapping[str, str]) -> QuerySet:
     return savings
 
 
-def _outcomes(scope: DashboardScope, period: Period, user) -> QuerySet:
+def _outcomes(
+    scope: DashboardScope, period: Period, user: User | AnonymousUser
+) -> QuerySet[Outcome]:
     return queries.outcomes_in(scope, period).select_related("card").order_by("-after_end", "-pk")
 
 
-def _stalled_cards(scope: DashboardScope, period: Period, user) -> QuerySet:
+def _stalled_cards(
+    scope: DashboardScope, period: Period, user: User | AnonymousUser
+) -> QuerySet[Card]:
     """However long ago they stopped: a card is stalled now, whatever the period."""
     return (
         queries.stalled_cards(scope)
@@ -229,7 +258,7 @@ def _stalled_cards(scope: DashboardScope, period: Period, user) -> QuerySet:
     )
 
 
-def _adoptions(scope: DashboardScope, period: Period, user) -> QuerySet:
+def _adoptions(scope: DashboardScope, period: Period, user: User | AnonymousUser) -> QuerySet[Idea]:
     """Only copies the viewer may open: another organisation's copy shows when it is shared."""
     return (
         queries.adoptions_in(scope, period)
@@ -239,16 +268,31 @@ def _adoptions(scope: DashboardScope, period: Period, user) -> QuerySet:
     )
 
 
-def _team_gains(scope: DashboardScope, period: Period, user) -> list[dict]:
+def _team_gains(
+    scope: DashboardScope, period: Period, user: User | AnonymousUser
+) -> list[dict[str, Any]]:
     return queries.team_gains(scope, period)
 
 
-def _spend_lines(scope: DashboardScope, period: Period, user) -> list:
-    return queries.place_figures(scope.obj, period)["spend_lines"]
+def _place(scope: DashboardScope) -> Place:
+    """The place of a place's dashboard, the only kind these figures are on."""
+    if not isinstance(scope.obj, Place):
+        raise Http404("No such figure on this dashboard")
+    return scope.obj
 
 
-def _flows(scope: DashboardScope, period: Period, user) -> list[dict]:
-    return queries.place_figures(scope.obj, period)["flows"]
+def _spend_lines(
+    scope: DashboardScope, period: Period, user: User | AnonymousUser
+) -> list[PlaceSpendLine]:
+    lines: list[PlaceSpendLine] = queries.place_figures(_place(scope), period)["spend_lines"]
+    return lines
+
+
+def _flows(
+    scope: DashboardScope, period: Period, user: User | AnonymousUser
+) -> list[dict[str, Any]]:
+    flows: list[dict[str, Any]] = queries.place_figures(_place(scope), period)["flows"]
+    return flows
 
 
 PLACE = frozenset({"place"})
@@ -335,7 +379,9 @@ def get(what: str) -> Drill:
         raise Http404("No such figure") from None
 
 
-def table(columns: Iterable[Column], rows: Iterable[Any]) -> tuple[list[str], Iterator[list]]:
+def table(
+    columns: Iterable[Column], rows: Iterable[Any]
+) -> tuple[list[Text], Iterator[list[object]]]:
     """Header and cells for a CSV file of ``rows`` in ``columns`` (for lists outside the
     dashboards, such as the savings ledger)."""
     columns = tuple(columns)

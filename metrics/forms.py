@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
+from typing import Any, cast
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
+from django.utils import dateformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
 from kaizen.models import Board, Card
 from leanhub import documents, images
 from leanhub.forms import DateInput
-from leanhub.models import Organisation, Team
+from leanhub.models import Organisation, Team, User
 from metrics import csvimport
 from metrics.models import (
     Annotation,
@@ -35,14 +40,28 @@ EVIDENCE_TYPES = {
 }
 
 
-class PeriodForm(forms.Form):
-    start = forms.DateField(widget=DateInput, required=False, label="From")
-    end = forms.DateField(widget=DateInput, required=False, label="To")
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's field ``name``, declared as a ModelChoiceField: its queryset is only known once
+    the form knows whose it is."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
 
-    def clean(self) -> dict:
-        data = super().clean()
+
+class CardChoiceField(forms.ModelChoiceField):
+    """A kaizen card, named with its board (card titles repeat across boards)."""
+
+    def label_from_instance(self, obj: Card) -> str:
+        return f"{obj.title} ({obj.board.name})"
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(widget=DateInput, required=False, label=_("From"))
+    end = forms.DateField(widget=DateInput, required=False, label=_("To"))
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            self.add_error("end", "The end date must be on or after the start date.")
+            self.add_error("end", gettext("The end date must be on or after the start date."))
         return data
 
 
@@ -58,13 +77,19 @@ class MeasureForm(forms.ModelForm):
             "fix_after_n_points",
             "screen_moving_ranges",
         ]
-        labels = {"fix_after_n_points": "Fix the limits on the first N points"}
+        labels = {
+            "name": _("Name"),
+            "unit": _("Unit"),
+            "target": _("Target"),
+            "frequency": _("Frequency"),
+            "fix_after_n_points": _("Fix the limits on the first N points"),
+        }
         help_texts = {
-            "target": "Leave empty if there is no target.",
-            "fix_after_n_points": "At least 12. Leave empty to use every point.",
+            "target": _("Leave empty if there is no target."),
+            "fix_after_n_points": _("At least 12. Leave empty to use every point."),
         }
 
-    def __init__(self, *args, siblings: QuerySet[Measure], **kwargs) -> None:
+    def __init__(self, *args: Any, siblings: QuerySet[Measure], **kwargs: Any) -> None:
         """``siblings``: the measures already in the team, site, organisation or place."""
         super().__init__(*args, **kwargs)
         self.siblings = siblings
@@ -77,15 +102,20 @@ class MeasureForm(forms.ModelForm):
         for other in others:
             if csvimport.measure_key(other) == key:
                 raise forms.ValidationError(
-                    f"There is already a measure called “{other}” here. Choose another name: "
-                    "imported figures find their measure by its name."
+                    gettext(
+                        "There is already a measure called “%(name)s” here. Choose another "
+                        "name: imported figures find their measure by its name."
+                    )
+                    % {"name": other}
                 )
         return name
 
     def clean_fix_after_n_points(self) -> int | None:
         n = self.cleaned_data.get("fix_after_n_points")
         if n is not None and n < 12:
-            raise forms.ValidationError("Fix the limits on at least 12 points, or leave it empty.")
+            raise forms.ValidationError(
+                gettext("Fix the limits on at least 12 points, or leave it empty.")
+            )
         return n
 
 
@@ -93,16 +123,20 @@ class ObservationForm(forms.ModelForm):
     class Meta:
         model = Observation
         fields = ["date", "value", "note"]
+        labels = {"date": _("Date"), "value": _("Value"), "note": _("Note")}
         widgets = {"date": DateInput}
 
-    def __init__(self, *args, measure: Measure, **kwargs) -> None:
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.measure = measure
 
     def clean_date(self) -> date:
         day = self.cleaned_data["date"]
         if self.measure.observations.filter(date=day).exists():
-            raise forms.ValidationError(f"{day:%d %B %Y} is already recorded for this measure.")
+            raise forms.ValidationError(
+                gettext("%(date)s is already recorded for this measure.")
+                % {"date": dateformat.format(day, "d F Y")}
+            )
         return day
 
 
@@ -110,10 +144,16 @@ class AnnotationForm(forms.ModelForm):
     class Meta:
         model = Annotation
         fields = ["date", "label", "idea", "rebase"]
-        labels = {"idea": "The improvement (PDCA change) behind it"}
+        labels = {
+            "date": _("Date"),
+            "label": _("Label"),
+            "idea": _("The improvement (PDCA change) behind it"),
+        }
         widgets = {"date": DateInput}
 
-    def __init__(self, *args, measure: Measure, user, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, measure: Measure, user: User | AnonymousUser, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         ideas = Idea.objects.visible_to(user)
         if measure.team_id:
@@ -130,23 +170,29 @@ class AnnotationForm(forms.ModelForm):
                 ideas = ideas.filter(team__site__organisation=measure.organisation_id)
             else:
                 ideas = ideas.filter(team__site__place=measure.place_id)
-        self.fields["idea"].queryset = ideas.order_by("-created_at")
+        _choice_field(self, "idea").queryset = ideas.order_by("-created_at")
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="Columns: measure, date (YYYY-MM-DD), value, note (optional). Up to 10 MB.",
+        label=_("CSV file"),
+        # Translators: measure, date, value and note are the names the file's columns must have:
+        # keep them as they are.
+        help_text=_("Columns: measure, date (YYYY-MM-DD), value, note (optional). Up to 10 MB."),
     )
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
         if upload.size > 10 * 1024 * 1024:
-            raise forms.ValidationError("The file is over 10 MB: split it into smaller files.")
+            raise forms.ValidationError(
+                gettext("The file is over 10 MB: split it into smaller files.")
+            )
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise forms.ValidationError("Save the file as CSV (UTF-8) and try again.") from None
+            raise forms.ValidationError(
+                gettext("Save the file as CSV (UTF-8) and try again.")
+            ) from None
 
 
 class SavingForm(forms.ModelForm):
@@ -168,54 +214,67 @@ class SavingForm(forms.ModelForm):
             "measure",
         ]
         labels = {
-            "card": "Kaizen card it comes from",
-            "idea": "Idea it comes from",
-            "measure": "Linked measure",
+            "title": _("Title"),
+            "card": _("Kaizen card it comes from"),
+            "idea": _("Idea it comes from"),
+            "kind": _("Kind"),
+            "amount": _("Amount"),
+            "recurrence": _("Recurrence"),
+            "start_date": _("Start date"),
+            "stage": _("Stage"),
+            "invested_by": _("Invested by"),
+            "evidence": _("Evidence"),
+            "evidence_file": _("Evidence file"),
+            "measure": _("Linked measure"),
         }
-        help_texts = {"card": "A card that works on an idea links that idea too."}
+        help_texts = {"card": _("A card that works on an idea links that idea too.")}
+        field_classes = {"card": CardChoiceField}
         widgets = {"start_date": DateInput}
 
-    def __init__(self, *args, team, user, **kwargs) -> None:
+    def __init__(self, *args: Any, team: Team, user: User | AnonymousUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["idea"].queryset = Idea.objects.filter(team=team).order_by("-created_at")
-        self.fields["card"].queryset = (
+        _choice_field(self, "idea").queryset = Idea.objects.filter(team=team).order_by(
+            "-created_at"
+        )
+        _choice_field(self, "card").queryset = (
             Card.objects.filter(
                 Q(board__team=team) | Q(board__in=Board.objects.filter(member_teams=team))
             )
             .select_related("board")
             .order_by("-created_at", "-pk")
         )
-        self.fields["card"].label_from_instance = lambda card: f"{card.title} ({card.board.name})"
-        self.fields["measure"].queryset = Measure.objects.relevant_to(team)
+        _choice_field(self, "measure").queryset = Measure.objects.relevant_to(team)
         orgs = Organisation.objects.filter(sites__place=team.site.place_id).distinct()
-        self.fields["invested_by"].queryset = orgs
-        self.fields["benefits"].queryset = orgs
+        _choice_field(self, "invested_by").queryset = orgs
+        _choice_field(self, "benefits").queryset = orgs
         if not self.instance.pk:
             self.initial.setdefault("invested_by", team.site.organisation_id)
             self.initial.setdefault("benefits", team.site.organisation_id)
-        self.fields["evidence_file"].help_text = "PDF, PNG or JPEG, up to 5 MB."
+        self.fields["evidence_file"].help_text = gettext("PDF, PNG or JPEG, up to 5 MB.")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         card, idea = data.get("card"), data.get("idea")
         if card and idea and card.idea_id and card.idea_id != idea.pk:
             self.add_error(
-                "idea", "That card works on another idea: choose that idea, or leave this empty."
+                "idea",
+                gettext("That card works on another idea: choose that idea, or leave this empty."),
             )
         return data
 
-    def clean_amount(self):
+    def clean_amount(self) -> Decimal | None:
         amount = self.cleaned_data["amount"]
         if amount is not None and amount <= 0:
-            raise forms.ValidationError("Enter an amount above zero.")
+            raise forms.ValidationError(gettext("Enter an amount above zero."))
         return amount
 
-    def clean_evidence_file(self):
+    def clean_evidence_file(self) -> Any:
         upload = self.cleaned_data.get("evidence_file")
         if not upload or not hasattr(upload, "content_type"):
             return upload
         if upload.size > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError("The file is over 5 MB.")
+            raise forms.ValidationError(gettext("The file is over 5 MB."))
         head = upload.read(8)
         upload.seek(0)
         for magic, content_type in EVIDENCE_TYPES.items():
@@ -226,7 +285,7 @@ class SavingForm(forms.ModelForm):
                 else:
                     clean, self.evidence_content_type = _without_metadata(upload)
                 return clean
-        raise forms.ValidationError("Upload a PDF, PNG or JPEG file.")
+        raise forms.ValidationError(gettext("Upload a PDF, PNG or JPEG file."))
 
 
 def _pdf_without_metadata(upload: UploadedFile) -> ContentFile:
@@ -236,24 +295,24 @@ def _pdf_without_metadata(upload: UploadedFile) -> ContentFile:
         clean = documents.clean_pdf(upload.read(), max_bytes=MAX_EVIDENCE_BYTES)
     except documents.DocumentRefused as refusal:
         raise forms.ValidationError(str(refusal)) from None
-    return ContentFile(clean, name=Path(upload.name).stem + ".pdf")
+    return ContentFile(clean, name=Path(upload.name or "").stem + ".pdf")
 
 
-def _without_metadata(upload) -> tuple[ContentFile, str]:
+def _without_metadata(upload: UploadedFile) -> tuple[ContentFile, str]:
     """Re-encode an image from its pixels alone (leanhub.images), so location and camera data
     never get stored. Evidence keeps up to 4000 px a side: a photo of a whiteboard must stay
     legible."""
     try:
         processed = images.process(
             upload.read(),
-            filename=Path(upload.name).name,
+            filename=Path(upload.name or "").name,
             max_bytes=MAX_EVIDENCE_BYTES,
             display_size=(4000, 4000),
         )
     except images.ImageRefused as refusal:
         raise forms.ValidationError(str(refusal)) from None
     extension = ".png" if processed.content_type == "image/png" else ".jpg"
-    return ContentFile(processed.display, name=Path(upload.name).stem + extension), (
+    return ContentFile(processed.display, name=Path(upload.name or "").stem + extension), (
         processed.content_type
     )
 
@@ -263,7 +322,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        label="Reason (required to reject)",
+        label=_("Reason (required to reject)"),
     )
 
 
@@ -271,6 +330,13 @@ class OutcomeForm(forms.ModelForm):
     class Meta:
         model = Outcome
         fields = ["measure", "baseline_start", "baseline_end", "after_start", "after_end"]
+        labels = {
+            "measure": _("Measure"),
+            "baseline_start": _("Baseline start"),
+            "baseline_end": _("Baseline end"),
+            "after_start": _("After start"),
+            "after_end": _("After end"),
+        }
         widgets = {
             "baseline_start": DateInput,
             "baseline_end": DateInput,
@@ -278,7 +344,7 @@ class OutcomeForm(forms.ModelForm):
             "after_end": DateInput,
         }
 
-    def __init__(self, *args, teams: list[Team], **kwargs) -> None:
+    def __init__(self, *args: Any, teams: list[Team], **kwargs: Any) -> None:
         """``teams``: whose outcome it may be — an idea's team, a team board's team, or the
         member teams of a joint board the user leads; with more than one, the form asks."""
         super().__init__(*args, **kwargs)
@@ -286,27 +352,31 @@ class OutcomeForm(forms.ModelForm):
         if len(teams) > 1:
             self.fields["team"] = forms.ModelChoiceField(
                 queryset=Team.objects.filter(pk__in=[t.pk for t in teams]).select_related("site"),
-                label="Whose outcome is it?",
+                label=gettext("Whose outcome is it?"),
             )
             self.order_fields(["team"])
-        self.fields["measure"].queryset = Measure.objects.relevant_to(*teams)
+        _choice_field(self, "measure").queryset = Measure.objects.relevant_to(*teams)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         team = data.get("team") or (self.teams[0] if len(self.teams) == 1 else None)
         data["team"] = team
         if team and data.get("measure") and not data["measure"].covers(team):
             self.add_error(
-                "measure", "Choose a measure of that team, its site, organisation or place."
+                "measure",
+                gettext("Choose a measure of that team, its site, organisation or place."),
             )
         b0, b1 = data.get("baseline_start"), data.get("baseline_end")
         a0, a1 = data.get("after_start"), data.get("after_end")
         if b0 and b1 and b0 > b1:
-            self.add_error("baseline_end", "The baseline must end on or after it starts.")
+            self.add_error("baseline_end", gettext("The baseline must end on or after it starts."))
         if a0 and a1 and a0 > a1:
-            self.add_error("after_end", "The after period must end on or after it starts.")
+            self.add_error("after_end", gettext("The after period must end on or after it starts."))
         if b1 and a0 and a0 <= b1:
-            self.add_error("after_start", "The after period must start after the baseline ends.")
+            self.add_error(
+                "after_start", gettext("The after period must start after the baseline ends.")
+            )
         return data
 
 
@@ -314,17 +384,21 @@ class SurveyForm(forms.ModelForm):
     class Meta:
         model = Survey
         fields = ["kind", "title", "question"]
+        labels = {"kind": _("Kind"), "title": _("Title"), "question": _("Question")}
 
 
 class ResponseForm(forms.Form):
     score = forms.TypedChoiceField(
         coerce=int,
-        choices=[(5, "5 — Very good"), (4, "4"), (3, "3"), (2, "2"), (1, "1 — Very poor")],
+        choices=[(5, _("5 — Very good")), (4, "4"), (3, "3"), (2, "2"), (1, _("1 — Very poor"))],
         widget=forms.RadioSelect,
-        label="Your score",
+        label=_("Your score"),
     )
     comment = forms.CharField(
-        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Comment"),
     )
     # A field people never see or fill in: bots that fill every field give themselves away.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -345,14 +419,16 @@ class CycleMeasureForm(forms.ModelForm):
             ),
         }
 
-    def __init__(self, *args, measures: QuerySet[Measure], **kwargs) -> None:
+    def __init__(self, *args: Any, measures: QuerySet[Measure], **kwargs: Any) -> None:
         """``measures``: those the cycle may be linked to (``queries.measures_for_cycle``)."""
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures
-        self.fields["measure"].empty_label = _("No measure linked")
+        measure = _choice_field(self, "measure")
+        measure.queryset = measures
+        measure.empty_label = _("No measure linked")
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("change_date") and not data.get("measure"):
             self.add_error("measure", _("Choose the measure whose chart should show the change."))
         return data

@@ -1,13 +1,24 @@
-"""Before/after arithmetic for outcomes and the 15–30 % efficiency band. No ORM here."""
+"""Before/after arithmetic for outcomes and the 15–30 % efficiency band. No ORM here; the bands'
+names are Django translations, made when they are read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 # Lean in Jobcentre Plus delivered 15–30 % efficiency savings: the band teams are shown against.
 BAND_LOW = Decimal("15")
 BAND_HIGH = Decimal("30")
+
+# What each band is called where people read it (the dashboard's table says the same).
+BAND_LABELS = {
+    "within": _("Within the band"),
+    "above": _("Above the band"),
+    "below": _("Below the band"),
+    "unknown": _("Not measurable"),
+}
 
 
 @dataclass(frozen=True)

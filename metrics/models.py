@@ -4,17 +4,27 @@ satisfaction surveys that feed measures."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from leanhub import policy
-from leanhub.models import Organisation, Place, Site, Team
+from leanhub.models import Organisation, Place, Site, Team, User
+
+if TYPE_CHECKING:
+    from ideas.models import Idea
+    from kaizen.models import Card
+    from metrics.spc import SPCResult
 
 SCOPES = ("team", "site", "organisation", "place")
 
@@ -29,8 +39,8 @@ def _one_scope_constraint(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=condition, name=name)
 
 
-class MeasureQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MeasureQuerySet:
+class MeasureQuerySet(models.QuerySet["Measure"]):
+    def visible_to(self, user: User | AnonymousUser) -> MeasureQuerySet:
         """Measures whose page the user may open (the policy's ``view_measure`` rule)."""
         return self.filter(policy.measure_q(user))
 
@@ -52,19 +62,19 @@ class Measure(models.Model):
     """Something a team counts over time: minutes per new claim, satisfaction, backlog."""
 
     class Improvement(models.TextChoices):
-        INCREASE = "increase", "Higher is better"
-        DECREASE = "decrease", "Lower is better"
-        NEUTRAL = "neutral", "Neither (just watch it)"
+        INCREASE = "increase", _("Higher is better")
+        DECREASE = "decrease", _("Lower is better")
+        NEUTRAL = "neutral", _("Neither (just watch it)")
 
     class Frequency(models.TextChoices):
-        DAILY = "daily", "Daily"
-        WEEKLY = "weekly", "Weekly"
-        MONTHLY = "monthly", "Monthly"
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        MONTHLY = "monthly", _("Monthly")
 
     name = models.CharField(max_length=140)
-    unit = models.CharField(max_length=40, help_text="e.g. minutes, %, claims, score (1–5)")
+    unit = models.CharField(max_length=40, help_text=_("e.g. minutes, %, claims, score (1–5)"))
     improvement = models.CharField(
-        "Which way is better?",
+        _("Which way is better?"),
         max_length=10,
         choices=Improvement.choices,
         default=Improvement.NEUTRAL,
@@ -74,10 +84,12 @@ class Measure(models.Model):
     # Limits fixed on the first N points of each segment (Making Data Count: at least 12).
     fix_after_n_points = models.PositiveSmallIntegerField(null=True, blank=True)
     screen_moving_ranges = models.BooleanField(
-        "Screen out unusually large moving ranges",
+        _("Screen out unusually large moving ranges"),
         default=True,
-        help_text="Making Data Count's default: a one-off jump does not widen the limits. "
-        "Untick to use every moving range.",
+        help_text=_(
+            "Making Data Count's default: a one-off jump does not widen the limits. "
+            "Untick to use every moving range."
+        ),
     )
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
@@ -109,10 +121,13 @@ class Measure(models.Model):
         return reverse("metrics:measure", args=[self.pk])
 
     @property
-    def scope_object(self):
+    def scope_object(self) -> Team | Site | Organisation | Place | None:
+        """The team, site, organisation or place the measure is of (exactly one is set)."""
         return self.team or self.site or self.organisation or self.place
 
-    def analyse(self, points, *, rebase_at=()):
+    def analyse(
+        self, points: Sequence[tuple[date, Decimal]], *, rebase_at: Sequence[int | date] = ()
+    ) -> SPCResult:
         """The SPC reading (metrics.spc.analyse) of ``points`` — (date, value) pairs of this
         measure — with this measure's direction, target, fixed limits and screening."""
         from metrics import spc
@@ -120,7 +135,8 @@ class Measure(models.Model):
         return spc.analyse(
             [value for _, value in points],
             [day for day, _ in points],
-            improvement=self.improvement,
+            # The field's choices are exactly spc's directions.
+            improvement=cast("spc.Improvement", self.improvement),
             target=float(self.target) if self.target is not None else None,
             fix_after_n_points=self.fix_after_n_points,
             rebase_at=rebase_at,
@@ -161,9 +177,11 @@ class Annotation(models.Model):
     date = models.DateField()
     label = models.CharField(max_length=120)
     rebase = models.BooleanField(
-        "Start new limits here",
+        _("Start new limits here"),
         default=True,
-        help_text="Recalculate the mean and limits from this date, e.g. when a change went live.",
+        help_text=_(
+            "Recalculate the mean and limits from this date, e.g. when a change went live."
+        ),
     )
     idea = models.ForeignKey(
         "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -227,16 +245,19 @@ class Outcome(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.improvement} on {self.measure.name}"
+        return gettext("%(improvement)s on %(measure)s") % {
+            "improvement": self.improvement,
+            "measure": self.measure.name,
+        }
 
     @property
-    def improvement(self):
+    def improvement(self) -> Card | Idea | None:
         """The card when there is one (it is the work that was done), else the idea."""
         return self.card if self.card_id else self.idea
 
 
-class SavingQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SavingQuerySet:
+class SavingQuerySet(models.QuerySet["Saving"]):
+    def visible_to(self, user: User | AnonymousUser) -> SavingQuerySet:
         """Savings of teams the user may see, and savings their organisations invested in or
         benefit from; partnership leads see every saving touching their place (the policy's
         ``view_saving`` rule)."""
@@ -250,23 +271,23 @@ class Saving(models.Model):
     """One line of the savings ledger. Verified savings are locked: any change reopens them."""
 
     class Kind(models.TextChoices):
-        CASHABLE = "cashable", "Cashable (£)"
-        NON_CASHABLE = "non_cashable", "Non-cashable (£)"
-        TIME = "time", "Time released (hours)"
-        COST_AVOIDANCE = "cost_avoidance", "Cost avoidance (£)"
+        CASHABLE = "cashable", _("Cashable (£)")
+        NON_CASHABLE = "non_cashable", _("Non-cashable (£)")
+        TIME = "time", _("Time released (hours)")
+        COST_AVOIDANCE = "cost_avoidance", _("Cost avoidance (£)")
 
     class Recurrence(models.TextChoices):
-        ONE_OFF = "one_off", "One-off"
-        RECURRING = "recurring", "Recurring, per year"
+        ONE_OFF = "one_off", _("One-off")
+        RECURRING = "recurring", _("Recurring, per year")
 
     class Stage(models.TextChoices):
-        PROJECTED = "projected", "Projected"
-        REALISED = "realised", "Realised"
+        PROJECTED = "projected", _("Projected")
+        REALISED = "realised", _("Realised")
 
     class Status(models.TextChoices):
-        CLAIMED = "claimed", "Claimed — awaiting verification"
-        VERIFIED = "verified", "Verified"
-        REJECTED = "rejected", "Rejected"
+        CLAIMED = "claimed", _("Claimed — awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="savings")
     idea = models.ForeignKey(
@@ -278,7 +299,7 @@ class Saving(models.Model):
     title = models.CharField(max_length=140)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     amount = models.DecimalField(
-        max_digits=14, decimal_places=2, help_text="£, or hours for time released"
+        max_digits=14, decimal_places=2, help_text=_("£, or hours for time released")
     )
     recurrence = models.CharField(
         max_length=10, choices=Recurrence.choices, default=Recurrence.RECURRING
@@ -292,9 +313,9 @@ class Saving(models.Model):
         Organisation,
         on_delete=models.PROTECT,
         related_name="savings_benefiting",
-        verbose_name="Organisation that benefits",
+        verbose_name=_("Organisation that benefits"),
     )
-    evidence = models.TextField(help_text="How the figure was worked out, and where it is seen.")
+    evidence = models.TextField(help_text=_("How the figure was worked out, and where it is seen."))
     evidence_file = models.FileField(upload_to="metrics/evidence/%Y/%m/", blank=True)
     evidence_content_type = models.CharField(max_length=80, blank=True)
     measure = models.ForeignKey(
@@ -347,7 +368,7 @@ class Saving(models.Model):
         return reverse("metrics:saving", args=[self.pk])
 
     @property
-    def improvement(self):
+    def improvement(self) -> Card | Idea | None:
         """The card when there is one (it is the work that was done), else the idea, or None."""
         return self.card if self.card_id else self.idea
 
@@ -361,14 +382,22 @@ class Saving(models.Model):
 
     @property
     def display_amount(self) -> str:
-        per = " a year" if self.recurrence == self.Recurrence.RECURRING else ""
+        amount = f"{self.amount:,.0f}"
+        a_year = self.recurrence == self.Recurrence.RECURRING
         if self.kind == self.Kind.TIME:
-            return f"{self.amount:,.0f} hours{per}"
-        return f"£{self.amount:,.0f}{per}"
+            hours = round(self.amount)  # as shown: rounded like the format above
+            if a_year:
+                text = ngettext("%(amount)s hour a year", "%(amount)s hours a year", hours)
+            else:
+                text = ngettext("%(amount)s hour", "%(amount)s hours", hours)
+            return text % {"amount": amount}
+        if a_year:
+            return gettext("£%(amount)s a year") % {"amount": amount}
+        return f"£{amount}"
 
 
-class SurveyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> SurveyQuerySet:
+class SurveyQuerySet(models.QuerySet["Survey"]):
+    def visible_to(self, user: User | AnonymousUser) -> SurveyQuerySet:
         """Surveys whose page the user may open (the policy's ``view_survey`` rule)."""
         return self.filter(policy.survey_q(user))
 
@@ -377,12 +406,13 @@ class Survey(models.Model):
     """A customer survey for a site or service (public link, no login), or a staff pulse."""
 
     class Kind(models.TextChoices):
-        CUSTOMER = "customer", "Customer satisfaction"
-        STAFF = "staff", "Staff pulse"
+        CUSTOMER = "customer", _("Customer satisfaction")
+        STAFF = "staff", _("Staff pulse")
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     title = models.CharField(max_length=140)
-    question = models.CharField(max_length=200, default="How satisfied were you today?")
+    # Stored with the survey: the new-survey form offers it in its maker's language.
+    question = models.CharField(max_length=200, default=_("How satisfied were you today?"))
     site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="surveys")
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.CASCADE, related_name="surveys"
@@ -402,7 +432,7 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.token:
             self.token = secrets.token_urlsafe(16)
         super().save(*args, **kwargs)

@@ -16,6 +16,7 @@ from typing import TypedDict, cast
 from django.db.models import Avg, Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from metrics.models import MINIMUM_PULSE_GROUP, Observation, Survey, SurveyResponse
 
@@ -103,7 +104,8 @@ def close_weeks(
             measure_id=measure_of[w["survey_id"]],
             date=_as_date(w["week"]),
             value=Decimal(str(round(w["mean"], 4))),
-            note=f"{w['n']} answers",
+            # Stored with the figure: written in the language of the request that closes the week.
+            note=ngettext("%(count)s answer", "%(count)s answers", w["n"]) % {"count": w["n"]},
         )
         for w in weeks
         if (measure_of[w["survey_id"]], _as_date(w["week"])) not in have

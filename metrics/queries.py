@@ -9,9 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.db.models import (
@@ -27,15 +27,27 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.expressions import Combinable
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
 from kaizen.models import Card, Cycle
 from kaizen.queries import card_teams
 from leanhub import policy
-from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role, Site, Team
+from leanhub.models import (
+    Membership,
+    Organisation,
+    Place,
+    PlaceSpendLine,
+    Role,
+    Site,
+    Team,
+    User,
+)
 from metrics import chart, gains, spc
 from metrics.models import (
     Annotation,
@@ -51,7 +63,9 @@ from metrics.models import (
 # --- One object, if this person may see it ---------------------------------------------------
 
 
-def get_measure_for_user(user, measure_id: int, *, action: str = "view_measure") -> Measure:
+def get_measure_for_user(
+    user: User | AnonymousUser, measure_id: int, *, action: str = "view_measure"
+) -> Measure:
     """The measure, with its team's site and its other scopes joined for the policy and label."""
     return policy.get_for_user(
         user,
@@ -61,7 +75,9 @@ def get_measure_for_user(user, measure_id: int, *, action: str = "view_measure")
     )
 
 
-def get_saving_for_user(user, saving_id: int, *, action: str = "view_saving") -> Saving:
+def get_saving_for_user(
+    user: User | AnonymousUser, saving_id: int, *, action: str = "view_saving"
+) -> Saving:
     """The saving, with everything its page names joined."""
     return policy.get_for_user(
         user,
@@ -80,7 +96,9 @@ def get_saving_for_user(user, saving_id: int, *, action: str = "view_saving") ->
     )
 
 
-def get_survey_for_user(user, survey_id: int, *, action: str = "view_survey") -> Survey:
+def get_survey_for_user(
+    user: User | AnonymousUser, survey_id: int, *, action: str = "view_survey"
+) -> Survey:
     """The survey, with its site's organisation, its team's site and its measure joined."""
     return policy.get_for_user(
         user,
@@ -91,7 +109,7 @@ def get_survey_for_user(user, survey_id: int, *, action: str = "view_survey") ->
 
 
 # Where measures can live, and how each is fetched with what its policy check and label need.
-MEASURE_SCOPES: dict[str, QuerySet] = {
+MEASURE_SCOPES: dict[str, QuerySet[Any]] = {
     "team": Team.objects.select_related("site__organisation", "site__place"),
     "site": Site.objects.select_related("organisation", "place"),
     "organisation": Organisation.objects.all(),
@@ -99,7 +117,9 @@ MEASURE_SCOPES: dict[str, QuerySet] = {
 }
 
 
-def get_measure_scope_for_user(user, kind: str, pk: int) -> Team | Site | Organisation | Place:
+def get_measure_scope_for_user(
+    user: User | AnonymousUser, kind: str, pk: int
+) -> Team | Site | Organisation | Place:
     """The team, site, organisation or place whose measures ``user`` runs: 404 if they may not
     see it, 403 if they may see it but not add or import its measures."""
     if kind not in MEASURE_SCOPES:
@@ -109,30 +129,41 @@ def get_measure_scope_for_user(user, kind: str, pk: int) -> Team | Site | Organi
         user,
         "edit_measure",
         Measure(**{kind: obj}),
-        reason="Only those who run it add and import its measures.",
+        reason=gettext("Only those who run it add and import its measures."),
     )
     return obj
+
+
+# How a scope of each kind is labelled, for scope_label.
+SCOPE_LABELS = {
+    "site": _("%(name)s (site)"),
+    "organisation": _("%(name)s (organisation)"),
+    "place": _("%(name)s (place)"),
+}
 
 
 def scope_label(kind: str, obj: Team | Site | Organisation | Place) -> str:
     """Labels like "New Claims (team, Carrow Jobcentre)" or "Carrow Jobcentre (site)": names
     repeat across kinds and sites, so the kind is always said."""
-    if kind == "team":
-        return f"{obj.name} (team, {obj.site.name})"
-    return f"{obj.name} ({kind})"
+    if isinstance(obj, Team):
+        return gettext("%(team)s (team, %(site)s)") % {"team": obj.name, "site": obj.site.name}
+    return SCOPE_LABELS[kind] % {"name": obj.name}
 
 
-def measure_scopes_for(user, *, limit: int = 50) -> list[tuple[str, object, str]]:
+def measure_scopes_for(
+    user: User | AnonymousUser, *, limit: int = 50
+) -> list[tuple[str, Team | Site | Organisation | Place, str]]:
     """Every scope ``user`` may add measures to, as (kind, object, label): teams they lead or
     manage, sites and organisations they manage, places they lead the partnership of — at most
     ``limit`` of each kind. A kind the user runs none of costs no query."""
-    listed = {
+    # Any: the four kinds' querysets differ in type, and each row is one of the four.
+    listed: dict[str, QuerySet[Any]] = {
         "team": Team.objects.select_related("site"),  # the label names the team's site
         "site": Site.objects.all(),
         "organisation": Organisation.objects.all(),
         "place": Place.objects.all(),
     }
-    scopes: list[tuple[str, object, str]] = []
+    scopes: list[tuple[str, Team | Site | Organisation | Place, str]] = []
     for kind, queryset in listed.items():
         found = queryset.filter(policy.measure_scope_q(user, kind))[:limit]
         scopes += [(kind, obj, scope_label(kind, obj)) for obj in found]
@@ -142,7 +173,12 @@ def measure_scopes_for(user, *, limit: int = 50) -> list[tuple[str, object, str]
 # --- Dashboards ----------------------------------------------------------------------------
 
 KINDS = ("team", "site", "organisation", "place", "all")
-MODELS = {"team": Team, "site": Site, "organisation": Organisation, "place": Place}
+MODELS: dict[str, type[Team] | type[Site] | type[Organisation] | type[Place]] = {
+    "team": Team,
+    "site": Site,
+    "organisation": Organisation,
+    "place": Place,
+}
 RULES = {
     "team": "view_team_dashboard",
     "site": "view_site_dashboard",
@@ -161,7 +197,7 @@ TEAM_PATH = {
 @dataclass(frozen=True)
 class DashboardScope:
     kind: str
-    obj: object | None  # None for "all"
+    obj: Team | Site | Organisation | Place | None  # None for "all"
 
     @property
     def pk(self) -> int:
@@ -169,7 +205,7 @@ class DashboardScope:
 
     @property
     def title(self) -> str:
-        return "Everything" if self.obj is None else str(self.obj)
+        return gettext("Everything") if self.obj is None else str(self.obj)
 
     @property
     def group(self) -> str:
@@ -184,16 +220,18 @@ class DashboardScope:
             return Q()
         field = prefix[:-2] if prefix else "pk"
         if self.kind == "team":
-            return Q(**{field: self.obj.pk})
-        teams = Team.objects.filter(**{TEAM_PATH[self.kind]: self.obj.pk}).values("pk")
+            return Q(**{field: self.pk})
+        teams = Team.objects.filter(**{TEAM_PATH[self.kind]: self.pk}).values("pk")
         return Q(**{f"{field}__in": teams})
 
     def site_q(self, prefix: str = "") -> Q:
-        if self.kind in ("all", "team"):
-            return Q() if self.kind == "all" else Q(**{f"{prefix}pk": self.obj.site_id})
+        if self.kind == "all":
+            return Q()
+        if isinstance(self.obj, Team):
+            return Q(**{f"{prefix}pk": self.obj.site_id})
         if self.kind == "site":
-            return Q(**{f"{prefix}pk": self.obj.pk})
-        return Q(**{f"{prefix}{self.kind}": self.obj.pk})
+            return Q(**{f"{prefix}pk": self.pk})
+        return Q(**{f"{prefix}{self.kind}": self.pk})
 
 
 def dashboard_group(kind: str, pk: int) -> str:
@@ -212,7 +250,7 @@ def dashboards_for_team(team: Team) -> list[tuple[str, int]]:
     ]
 
 
-def get_scope_for_user(user, kind: str, pk: int) -> DashboardScope:
+def get_scope_for_user(user: User | AnonymousUser, kind: str, pk: int) -> DashboardScope:
     """The dashboard scope, if the user may see its dashboard (404/403 otherwise)."""
     if kind not in KINDS:
         raise Http404("No such dashboard")
@@ -220,18 +258,17 @@ def get_scope_for_user(user, kind: str, pk: int) -> DashboardScope:
         if not policy.scope_of(user).is_admin:
             raise Http404("No such dashboard")
         return DashboardScope("all", None)
-    model = MODELS[kind]
-    qs = model.objects.all()
+    qs: QuerySet[Any] = MODELS[kind].objects.all()
     if kind == "team":
         qs = qs.select_related("site__organisation", "site__place")
     obj = qs.filter(pk=pk).first()
     if obj is None:
         raise Http404("No such dashboard")
-    policy.require(user, RULES[kind], obj, reason="This dashboard is for its managers.")
+    policy.require(user, RULES[kind], obj, reason=gettext("This dashboard is for its managers."))
     return DashboardScope(kind, obj)
 
 
-def home_scope(user) -> tuple[str, int] | None:
+def home_scope(user: User | AnonymousUser) -> tuple[str, int] | None:
     """The dashboard a person lands on: admins everything, managers their widest managed
     scope, partnership leads their place, leads and staff their first team."""
     s = policy.scope_of(user)
@@ -285,13 +322,13 @@ def default_period(today: date | None = None) -> Period:
 # --- Ideas ---------------------------------------------------------------------------------
 
 
-def ideas_in(scope: DashboardScope, period: Period) -> QuerySet:
+def ideas_in(scope: DashboardScope, period: Period) -> QuerySet[Idea]:
     return Idea.objects.filter(
         scope.team_q("team__"), created_at__gte=period.start_dt, created_at__lt=period.end_dt
     )
 
 
-def awaiting_outcome(team: Team, *, limit: int = 10) -> QuerySet:
+def awaiting_outcome(team: Team, *, limit: int = 10) -> QuerySet[Idea]:
     """The team's implemented ideas still waiting for their measured outcome, latest first: a
     list for the team's leads on its dashboard."""
     return Idea.objects.filter(team=team, status=Idea.Status.IMPLEMENTED, outcomes=None).order_by(
@@ -299,14 +336,14 @@ def awaiting_outcome(team: Team, *, limit: int = 10) -> QuerySet:
     )[:limit]
 
 
-def people_in(scope: DashboardScope) -> QuerySet:
+def people_in(scope: DashboardScope) -> QuerySet[Membership]:
     """Frontline staff and team leads of the teams in scope."""
     return Membership.objects.filter(
         scope.team_q("team__"), team__isnull=False, role__in=(Role.STAFF, Role.LEAD)
     )
 
 
-def _median(qs: QuerySet, expression) -> timedelta | None:
+def _median(qs: QuerySet[Idea], expression: Combinable) -> timedelta | None:
     """The median of ``expression`` over ``qs`` where the database has no median aggregate
     (SQLite): a count, then the middle row(s) in order — still two bounded queries."""
     qs = qs.annotate(_m=expression).filter(_m__isnull=False)
@@ -345,7 +382,7 @@ class Median(Aggregate):
     allow_distinct = False
 
 
-def idea_figures(scope: DashboardScope, period: Period) -> dict:
+def idea_figures(scope: DashboardScope, period: Period) -> dict[str, Any]:
     ideas = ideas_in(scope, period)
     minutes = F("minutes_per_occurrence") * F("occurrences_per_year")
     stop = Q(kind=Idea.Kind.STOP_DOING)
@@ -403,7 +440,7 @@ def idea_figures(scope: DashboardScope, period: Period) -> dict:
     }
 
 
-def stalled_cards(scope: DashboardScope, *, now: datetime | None = None) -> QuerySet:
+def stalled_cards(scope: DashboardScope, *, now: datetime | None = None) -> QuerySet[Card]:
     """Open kaizen cards in scope that have not moved for their board's stale threshold."""
     from kaizen.models import Board, Card, Column
 
@@ -429,7 +466,7 @@ def stalled_cards(scope: DashboardScope, *, now: datetime | None = None) -> Quer
 # --- Savings -------------------------------------------------------------------------------
 
 
-def savings_in(scope: DashboardScope, period: Period) -> QuerySet:
+def savings_in(scope: DashboardScope, period: Period) -> QuerySet[Saving]:
     return Saving.objects.filter(
         scope.team_q("team__"), start_date__gte=period.start, start_date__lte=period.end
     )
@@ -440,7 +477,7 @@ def savings_in(scope: DashboardScope, period: Period) -> QuerySet:
 RECURRENCES = {"a_year": Saving.Recurrence.RECURRING, "one_off": Saving.Recurrence.ONE_OFF}
 
 
-def saving_figures(scope: DashboardScope, period: Period) -> dict:
+def saving_figures(scope: DashboardScope, period: Period) -> dict[str, Any]:
     """Money and hours, projected vs realised vs verified, cashable vs non-cashable, each split
     into recurring (``a_year``: the full-year effect) and one-off (``one_off``) savings starting
     in the period: ``{"a_year": {"projected": £, ...}, "one_off": {...}, "awaiting": n}``.
@@ -468,7 +505,7 @@ def saving_figures(scope: DashboardScope, period: Period) -> dict:
     row = savings_in(scope, period).aggregate(
         **sums, awaiting=Count("pk", filter=Q(status=Saving.Status.CLAIMED))
     )
-    figures: dict = {"awaiting": row["awaiting"]}
+    figures: dict[str, Any] = {"awaiting": row["awaiting"]}
     for key in RECURRENCES:
         figures[key] = {name: row[f"{name}_{key}"] or Decimal("0") for name in totals}
     return figures
@@ -489,13 +526,13 @@ def period_mean(start: str, end: str) -> Subquery:
     )
 
 
-def outcomes_in(scope: DashboardScope, period: Period) -> QuerySet:
+def outcomes_in(scope: DashboardScope, period: Period) -> QuerySet[Outcome]:
     return Outcome.objects.filter(
         scope.team_q("team__"), after_end__gte=period.start, after_end__lte=period.end
     ).select_related("idea", "measure", "team")
 
 
-def team_gains(scope: DashboardScope, period: Period) -> list[dict]:
+def team_gains(scope: DashboardScope, period: Period) -> list[dict[str, Any]]:
     """Each team's mean efficiency gain across its outcomes, against the 15–30 % band: one
     GROUP BY over the stored gains."""
     rows = (
@@ -520,7 +557,7 @@ def team_gains(scope: DashboardScope, period: Period) -> list[dict]:
 SURVEY_CHARTS = 6
 
 
-def surveys_in(scope: DashboardScope) -> QuerySet:
+def surveys_in(scope: DashboardScope) -> QuerySet[Survey]:
     """Surveys of the sites in scope; a team's dashboard has its own and its site's surveys."""
     surveys = Survey.objects.filter(scope.site_q("site__"))
     if scope.kind == "team":
@@ -532,14 +569,11 @@ def surveys_in(scope: DashboardScope) -> QuerySet:
 class SurveyTrend:
     """One survey's measure over the dashboard period, judged as an XmR chart."""
 
-    survey: Survey  # with its measure
+    survey: Survey
+    measure: Measure  # the survey's
     responses: int  # in the period
     result: spc.SPCResult
     geometry: chart.Geometry | None
-
-    @property
-    def measure(self) -> Measure:
-        return self.survey.measure
 
     @property
     def latest(self) -> spc.Point | None:
@@ -551,14 +585,16 @@ class SurveyTrend:
 
     @property
     def variation_label(self) -> str:
-        return spc.VARIATION_LABELS.get(self.result.variation or "", "")
+        return str(spc.VARIATION_LABELS.get(self.result.variation or "", ""))
 
     @property
     def assurance_label(self) -> str:
-        return spc.ASSURANCE_LABELS.get(self.result.assurance or "", "")
+        return str(spc.ASSURANCE_LABELS.get(self.result.assurance or "", ""))
 
 
-def satisfaction(scope: DashboardScope, period: Period, *, charts: int = SURVEY_CHARTS) -> dict:
+def satisfaction(
+    scope: DashboardScope, period: Period, *, charts: int = SURVEY_CHARTS
+) -> dict[str, Any]:
     """Customers' mean score over the period's responses, staff's mean of the weekly pulse
     figures in the period (finished weeks of MINIMUM_PULSE_GROUP answers or more), and ``trends``: an SPC summary of the ``charts`` surveys
     with the most responses in the period, drawn from their measures' observations in the period
@@ -579,7 +615,7 @@ def satisfaction(scope: DashboardScope, period: Period, *, charts: int = SURVEY_
         responses = responses.filter(survey__in=surveys.values("pk"))
     grouped = responses.order_by().values("survey_id").annotate(n=Count("pk"), total=Sum("score"))
     per_survey = {row["survey_id"]: row for row in grouped} if in_scope else {}
-    figures: dict = {}
+    figures: dict[str, Any] = {}
     for kind in (Survey.Kind.CUSTOMER, Survey.Kind.STAFF):
         rows = [per_survey[pk] for pk, k, _, _ in in_scope if k == kind and pk in per_survey]
         n = sum(r["n"] for r in rows)
@@ -617,8 +653,12 @@ def survey_trends(
     if not survey_ids:
         return []
     by_pk = Survey.objects.select_related("measure").in_bulk(survey_ids)
-    surveys = [by_pk[pk] for pk in survey_ids if pk in by_pk and by_pk[pk].measure_id]
-    measure_ids = [s.measure_id for s in surveys]
+    charted: list[tuple[Survey, Measure]] = []
+    for pk in survey_ids:
+        survey = by_pk.get(pk)
+        if survey is not None and survey.measure is not None:
+            charted.append((survey, survey.measure))
+    measure_ids = [measure.pk for _, measure in charted]
     series: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
     observations = Observation.objects.filter(
         measure_id__in=measure_ids, date__gte=period.start, date__lte=period.end
@@ -632,18 +672,19 @@ def survey_trends(
     for measure_id, day in marks.values_list("measure_id", "date"):
         rebases[measure_id].append(day)
     trends = []
-    for survey in surveys:
-        measure, points = survey.measure, series[survey.measure_id]
-        result = measure.analyse(points, rebase_at=rebases[survey.measure_id])
+    for survey, measure in charted:
+        result = measure.analyse(series[measure.pk], rebase_at=rebases[measure.pk])
         geometry = chart.geometry(result, frame=chart.SMALL)
-        trends.append(SurveyTrend(survey, counts.get(survey.pk, 0), result, geometry))
+        trends.append(SurveyTrend(survey, measure, counts.get(survey.pk, 0), result, geometry))
     return trends
 
 
 # --- Place ---------------------------------------------------------------------------------
 
 
-def place_figures(place: Place, period: Period, totals: dict | None = None) -> dict:
+def place_figures(
+    place: Place, period: Period, totals: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Spend, savings against spend, and invest/benefit flows. ``totals`` are the place's
     :func:`saving_figures` when the caller has them already (saves a scan).
 
@@ -682,7 +723,7 @@ def place_figures(place: Place, period: Period, totals: dict | None = None) -> d
 # --- Everything on one dashboard -----------------------------------------------------------
 
 
-def adoptions_in(scope: DashboardScope, period: Period) -> QuerySet:
+def adoptions_in(scope: DashboardScope, period: Period) -> QuerySet[Idea]:
     """Copies other teams made, in the period, of ideas that came from this scope: how good
     ideas spread. (Copies made inside the same team do not count.)"""
     return Idea.objects.filter(
@@ -693,7 +734,7 @@ def adoptions_in(scope: DashboardScope, period: Period) -> QuerySet:
     ).exclude(team=F("adopted_from__team"))
 
 
-def spread_figures(scope: DashboardScope, period: Period, *, top: int = 5) -> dict:
+def spread_figures(scope: DashboardScope, period: Period, *, top: int = 5) -> dict[str, Any]:
     """How many times this scope's ideas were adopted elsewhere in the period, by how many
     teams, and the ideas adopted most: two queries."""
     adoptions = adoptions_in(scope, period)
@@ -710,13 +751,13 @@ def spread_figures(scope: DashboardScope, period: Period, *, top: int = 5) -> di
     return {**counts, "most": most}
 
 
-def dashboard(scope: DashboardScope, period: Period) -> dict:
+def dashboard(scope: DashboardScope, period: Period) -> dict[str, Any]:
     context = {
         "spread": spread_figures(scope, period),
         "scope": scope,
         "period": period,
         "ideas": idea_figures(scope, period),
-        "savings": saving_figures(scope, period),
+        "savings": (savings := saving_figures(scope, period)),
         "team_gains": (rows := team_gains(scope, period)),
         "band_counts": {
             band: sum(1 for r in rows if r["band"] == band)
@@ -726,20 +767,20 @@ def dashboard(scope: DashboardScope, period: Period) -> dict:
         "band": (gains.BAND_LOW, gains.BAND_HIGH),
         "stalled_cards": stalled_cards(scope).count(),
     }
-    if scope.kind == "place":
-        context["place"] = place_figures(scope.obj, period, context["savings"])
+    if isinstance(scope.obj, Place):
+        context["place"] = place_figures(scope.obj, period, savings)
     return context
 
 
-def _pence(amount) -> Decimal:
+def _pence(amount: Decimal | int) -> Decimal:
     return Decimal(amount).quantize(Decimal("0.01"))
 
 
-def _ratio(a, b) -> Decimal | None:
+def _ratio(a: Decimal | int, b: Decimal | int) -> Decimal | None:
     return (Decimal(a) / Decimal(b)).quantize(Decimal("0.01")) if b else None
 
 
-def _percent(a, b) -> Decimal | None:
+def _percent(a: Decimal | int, b: Decimal | int) -> Decimal | None:
     return (Decimal(a) * 100 / Decimal(b)).quantize(Decimal("0.1")) if b else None
 
 
@@ -747,14 +788,14 @@ def _days(d: timedelta | None) -> Decimal | None:
     return Decimal(d.total_seconds() / 86400).quantize(Decimal("0.1")) if d is not None else None
 
 
-def _hours(minutes) -> Decimal:
+def _hours(minutes: Decimal | int | None) -> Decimal:
     return (Decimal(minutes or 0) / 60).quantize(Decimal("1"))
 
 
 # --- The measure a PDCA cycle should move ----------------------------------------------------
 
 
-def measures_for_cycle(user: AbstractBaseUser | AnonymousUser, card: Card) -> QuerySet[Measure]:
+def measures_for_cycle(user: User | AnonymousUser, card: Card) -> QuerySet[Measure]:
     """The measures a cycle on ``card`` may be linked to: those of the card's teams (and of their
     sites, organisations and places) that ``user`` can see."""
     return Measure.objects.visible_to(user).relevant_to(*card_teams(card)).order_by("name", "pk")
@@ -765,7 +806,7 @@ def cycle_measure_link(cycle: Cycle) -> CycleMeasure | None:
     return CycleMeasure.objects.select_related("measure").filter(cycle=cycle).first()
 
 
-def measure_summary(measure: Measure) -> dict:
+def measure_summary(measure: Measure) -> dict[str, Any]:
     """Where a measure stands on its SPC chart: the latest point, the variation and assurance
     the chart shows, or why there is not enough data. Two queries."""
     observations = list(measure.observations.order_by("date").values_list("date", "value"))

@@ -14,7 +14,9 @@ NHSRplotthedots 0.2.x, so a chart here agrees with the one an NHS analyst would 
   mean — counted among points inside the limits, all three on that side; a run of 7 points on one
   side of the mean (a point exactly on the mean breaks the run).
 
-No Django here: ``analyse`` can be called from a shell or a notebook on a list of numbers.
+No ORM here, and the arithmetic needs no Django at all: ``analyse`` can be called from a shell or
+a notebook on a list of numbers. The words a result offers people (labels, descriptions, messages,
+warnings) are Django translations, made when they are read.
 
 >>> r = analyse([5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 6, 5], improvement="decrease")
 >>> round(r.segments[0].mean, 3), r.variation
@@ -26,9 +28,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal, TypedDict
+from typing import Literal, SupportsFloat, TypedDict
+
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 LIMIT = 2.66
 TWO_SIGMA = 2 * LIMIT / 3
@@ -48,10 +53,20 @@ TWO_OF_THREE = "two_of_three"
 RUN_RULE = "run"
 
 RULE_LABELS = {
-    OUTSIDE: "outside the process limits",
-    TREND: "part of a trend of 7 rising or falling",
-    TWO_OF_THREE: "2 of 3 points beyond two sigma",
-    RUN_RULE: "part of a run of 7 on one side of the mean",
+    OUTSIDE: _("outside the process limits"),
+    TREND: _("part of a trend of 7 rising or falling"),
+    TWO_OF_THREE: _("2 of 3 points beyond two sigma"),
+    RUN_RULE: _("part of a run of 7 on one side of the mean"),
+}
+
+# A special-cause point's judgement, by its type and direction (+1 high, -1 low).
+JUDGEMENT_LABELS = {
+    ("improvement", 1): _("improvement (high)"),
+    ("improvement", -1): _("improvement (low)"),
+    ("concern", 1): _("concern (high)"),
+    ("concern", -1): _("concern (low)"),
+    ("neutral", 1): _("neutral (high)"),
+    ("neutral", -1): _("neutral (low)"),
 }
 
 
@@ -68,11 +83,23 @@ class Segment:
     lower_two_sigma: float | None
     upper_two_sigma: float | None
     fixed_on: int | None = None  # limits fixed on the first N points of the segment
-    reason: str = ""  # why there are no limits, when there are none
 
     @property
     def has_limits(self) -> bool:
         return self.mean is not None and self.upper_limit is not None
+
+    @property
+    def reason(self) -> str:
+        """Why there are no limits, when there are none (words for the page)."""
+        if self.has_limits:
+            return ""
+        if self.mean is None:
+            return ngettext(
+                "at least %(count)s point is needed to draw process limits.",
+                "at least %(count)s points are needed to draw process limits.",
+                MIN_POINTS,
+            ) % {"count": MIN_POINTS}
+        return gettext("every value is the same, so there is no variation to set limits from.")
 
     @property
     def provisional(self) -> bool:
@@ -105,11 +132,14 @@ class Point:
     @property
     def description(self) -> str:
         if self.point_type == "no_limits":
-            return "not enough data"
+            return gettext("not enough data")
         if not self.rule:
-            return "common cause"
-        side = "high" if self.direction > 0 else "low"
-        return f"{self.point_type.replace('_', ' ')} ({side}): {RULE_LABELS[self.rule]}"
+            return gettext("common cause")
+        judgement = JUDGEMENT_LABELS[(self.point_type, 1 if self.direction > 0 else -1)]
+        return gettext("%(judgement)s: %(rule)s") % {
+            "judgement": judgement,
+            "rule": RULE_LABELS[self.rule],
+        }
 
 
 @dataclass(frozen=True)
@@ -123,7 +153,6 @@ class SPCResult:
     variation: str | None
     # "pass", "fail", "hit_and_miss", or None (no target, neutral direction or no limits).
     assurance: str | None
-    warnings: tuple[str, ...] = field(default=())
 
     @property
     def enough_data(self) -> bool:
@@ -138,17 +167,33 @@ class SPCResult:
     def message(self) -> str:
         """Why there is no chart to judge, in words for the page."""
         if not self.points:
-            return "Not enough data: no observations yet."
+            return gettext("Not enough data: no observations yet.")
         if not self.enough_data:
-            return f"Not enough data: {self.segments[-1].reason}"
+            return gettext("Not enough data: %(reason)s") % {"reason": self.segments[-1].reason}
         return ""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """A warning for each segment whose limits are provisional (too few points yet)."""
+        return tuple(
+            ngettext(
+                "Segment %(number)s has only %(count)s point; limits are provisional until "
+                "there are %(recommended)s.",
+                "Segment %(number)s has only %(count)s points; limits are provisional until "
+                "there are %(recommended)s.",
+                s.size,
+            )
+            % {"number": n + 1, "count": s.size, "recommended": RECOMMENDED_POINTS}
+            for n, s in enumerate(self.segments)
+            if s.has_limits and s.provisional
+        )
 
     def segment_of(self, point: Point) -> Segment:
         return self.segments[point.segment]
 
 
 def analyse(
-    values: Sequence[float],
+    values: Sequence[SupportsFloat],
     dates: Sequence[date] | None = None,
     *,
     improvement: Improvement = "neutral",
@@ -203,12 +248,6 @@ def analyse(
         segments.append(segment)
         points.extend(_judge(ys, ds, segment, number, sign))
 
-    warnings = tuple(
-        f"Segment {n + 1} has only {s.size} points; limits are provisional until there are "
-        f"{RECOMMENDED_POINTS}."
-        for n, s in enumerate(segments)
-        if s.has_limits and s.provisional
-    )
     return SPCResult(
         points=tuple(points),
         segments=tuple(segments),
@@ -216,7 +255,6 @@ def analyse(
         target=target,
         variation=_variation(points[-1]) if points and segments[-1].has_limits else None,
         assurance=_assurance(segments[-1], improvement, target) if segments else None,
-        warnings=warnings,
     )
 
 
@@ -265,17 +303,12 @@ def _limits(ys: list[float], start: int, end: int, fix_after: int | None, screen
         "upper_two_sigma": None,
     }
     if len(basis) < MIN_POINTS:
-        return Segment(
-            **empty, reason=f"at least {MIN_POINTS} points are needed to draw process limits."
-        )
+        return Segment(**empty)  # its reason: too few points
     mean = _mean(basis)
     ranges = [abs(b - a) for a, b in itertools.pairwise(basis)]
     amr = _mean(ranges)
     if amr == 0:
-        return Segment(
-            **empty | {"mean": mean},
-            reason="every value is the same, so there is no variation to set limits from.",
-        )
+        return Segment(**empty | {"mean": mean})  # its reason: no variation
     if screen:
         kept = [r for r in ranges if r < SCREEN * amr]
         amr = _mean(kept)  # never empty: the smallest range is always below 3.267 × the mean
@@ -392,17 +425,17 @@ def _assurance(seg: Segment, improvement: str, target: float | None) -> str | No
 
 
 VARIATION_LABELS = {
-    "common_cause": "Common cause variation: no significant change",
-    "improvement_high": "Special cause variation: improvement (higher)",
-    "improvement_low": "Special cause variation: improvement (lower)",
-    "concern_high": "Special cause variation: concern (higher)",
-    "concern_low": "Special cause variation: concern (lower)",
-    "neutral_high": "Special cause variation: higher (neither better nor worse)",
-    "neutral_low": "Special cause variation: lower (neither better nor worse)",
+    "common_cause": _("Common cause variation: no significant change"),
+    "improvement_high": _("Special cause variation: improvement (higher)"),
+    "improvement_low": _("Special cause variation: improvement (lower)"),
+    "concern_high": _("Special cause variation: concern (higher)"),
+    "concern_low": _("Special cause variation: concern (lower)"),
+    "neutral_high": _("Special cause variation: higher (neither better nor worse)"),
+    "neutral_low": _("Special cause variation: lower (neither better nor worse)"),
 }
 
 ASSURANCE_LABELS = {
-    "pass": "The target will consistently be met",
-    "fail": "The target will consistently be missed",
-    "hit_and_miss": "The target will be hit and missed at random",
+    "pass": _("The target will consistently be met"),
+    "fail": _("The target will consistently be missed"),
+    "hit_and_miss": _("The target will be hit and missed at random"),
 }

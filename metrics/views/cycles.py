@@ -7,11 +7,10 @@ browser without JavaScript follows the fallback link to the same URL and gets a 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,8 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kaizen import queries as kaizen_queries
 from kaizen.models import Cycle
 from leanhub import policy
+from leanhub.models import User
 from metrics import actions, forms, queries
 from metrics.models import CycleMeasure
+from metrics.views import AuthenticatedHttpRequest
 
 PAGE = "metrics/cycle_measure.html"
 FRAGMENT = "metrics/_cycle_measure.html"
@@ -29,7 +30,7 @@ FRAGMENT = "metrics/_cycle_measure.html"
 def _form(
     cycle: Cycle,
     link: CycleMeasure | None,
-    user: AbstractBaseUser | AnonymousUser,
+    user: User | AnonymousUser,
     data: QueryDict | None = None,
 ) -> forms.CycleMeasureForm:
     """The form showing the saved link. It validates onto a throwaway instance, so what was
@@ -43,7 +44,7 @@ def _form(
 
 
 def _render(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     cycle: Cycle,
     link: CycleMeasure | None,
     *,
@@ -68,7 +69,7 @@ def _render(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def cycle_measure(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_measure(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     """Where the cycle's measure stands on its SPC chart and, for whoever may edit the cycle's
     plan, the form to choose the measure and the day the change went live. A saved choice
     re-renders the fragment (a page redirects to the cycle); a refused one keeps what was typed."""
@@ -101,7 +102,7 @@ def cycle_measure(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def cycle_measure_summary(request: HttpRequest, cycle_id: int) -> HttpResponse:
+def cycle_measure_summary(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     """Where the cycle's measure stands, without the form: for the A3, which is printed."""
     cycle = kaizen_queries.get_cycle_for_user(request.user, cycle_id)
     return _render(request, cycle, queries.cycle_measure_link(cycle))

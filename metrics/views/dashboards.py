@@ -10,7 +10,9 @@ from django.views.decorators.http import require_GET
 
 from leanhub import policy
 from leanhub.http import csv_response, paginate
+from leanhub.models import Team
 from metrics import drills, forms, queries
+from metrics.views import AuthenticatedHttpRequest
 
 
 def _period(request: HttpRequest) -> tuple[forms.PeriodForm, queries.Period]:
@@ -27,7 +29,7 @@ def _period(request: HttpRequest) -> tuple[forms.PeriodForm, queries.Period]:
 
 @require_GET
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Send each person to the dashboard of their own scope."""
     home = queries.home_scope(request.user)
     if home is None:
@@ -37,11 +39,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def dashboard_scope(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def dashboard_scope(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     scope = queries.get_scope_for_user(request.user, kind, pk)
     form, period = _period(request)
     context = {**queries.dashboard(scope, period), "form": form, "query": request.GET.urlencode()}
-    if kind == "team" and policy.can(request.user, "claim_saving", scope.obj):
+    if isinstance(scope.obj, Team) and policy.can(request.user, "claim_saving", scope.obj):
         context["awaiting_outcome"] = queries.awaiting_outcome(scope.obj)
     template = "metrics/dashboard.html"
     if request.GET.get("print"):
@@ -53,7 +55,7 @@ def dashboard_scope(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def savings_tile(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def savings_tile(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     """The dashboard's savings tile alone, for the period asked for: what an open dashboard
     refetches when it hears that a saving changed. Same permission as the dashboard."""
     scope = queries.get_scope_for_user(request.user, kind, pk)
@@ -64,7 +66,7 @@ def savings_tile(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def rows(request: HttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
+def rows(request: AuthenticatedHttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
     """The rows behind a dashboard figure (declared in :mod:`metrics.drills`), as a page or a
     CSV file."""
     drill = drills.get(what)

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,11 +21,12 @@ from leanhub.http import csv_response, paginate
 from leanhub.models import Team
 from metrics import actions, chart, csvimport, forms, queries, spc
 from metrics.models import Measure, Observation
+from metrics.views import AuthenticatedHttpRequest
 
 
 @require_GET
 @login_required
-def measure_list(request: HttpRequest) -> HttpResponse:
+def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     measures = (
         Measure.objects.visible_to(request.user)
         .select_related("team__site", "site", "organisation", "place")
@@ -41,7 +42,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def measure_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def measure_new(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     scope_object = queries.get_measure_scope_for_user(request.user, kind, pk)
     form = forms.MeasureForm(
         request.POST or None, siblings=Measure.objects.filter(**{kind: scope_object})
@@ -79,7 +80,7 @@ def _chart_context(measure: Measure) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The chart (``?format=csv``: its figures); a POST records one figure."""
     measure = queries.get_measure_for_user(request.user, pk)
     form = forms.ObservationForm(request.POST or None, measure=measure)
@@ -95,7 +96,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return csv_response(
             f"measure-{measure.pk}.csv",
-            ["date", "value", "note"],
+            [_("date"), _("value"), _("note")],
             measure.observations.order_by("date").values_list("date", "value", "note"),
         )
     context = {
@@ -113,7 +114,7 @@ def measure_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
+def measure_annotate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     measure = queries.get_measure_for_user(request.user, pk, action="edit_measure")
     form = forms.AnnotationForm(request.POST, measure=measure, user=request.user)
     if form.is_valid():
@@ -140,7 +141,7 @@ def measure_annotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def import_observations(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def import_observations(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     """All-or-nothing CSV import into the measures of one team, site, organisation or place,
     with a per-row error report. A row naming a measure outside that scope is an error."""
     scope_object = queries.get_measure_scope_for_user(request.user, kind, pk)
@@ -184,7 +185,7 @@ def import_observations(request: HttpRequest, kind: str, pk: int) -> HttpRespons
 
 
 def _record_outcome(
-    request: HttpRequest, improvement: Idea | Card, teams: list[Team], *, done_url: str
+    request: AuthenticatedHttpRequest, improvement: Idea | Card, teams: list[Team], *, done_url: str
 ) -> HttpResponse:
     form = forms.OutcomeForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
@@ -200,7 +201,7 @@ def _record_outcome(
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def outcome_new(request: HttpRequest, idea_id: int) -> HttpResponse:
+def outcome_new(request: AuthenticatedHttpRequest, idea_id: int) -> HttpResponse:
     idea = policy.get_for_user(
         request.user, Idea.objects.select_related("team__site"), action="view_idea", pk=idea_id
     )
@@ -212,7 +213,7 @@ def outcome_new(request: HttpRequest, idea_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def outcome_new_for_card(request: HttpRequest, card_id: int) -> HttpResponse:
+def outcome_new_for_card(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     """The outcome of a kaizen card, for the leads of its board's team (or of a joint board's
     member teams, who say whose outcome it is)."""
     card = kaizen_queries.get_card_for_user(request.user, card_id)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,11 +19,12 @@ from leanhub.models import Team
 from leanhub.queries import get_team_for_user
 from metrics import actions, drills, forms, queries
 from metrics.models import Saving
+from metrics.views import AuthenticatedHttpRequest
 
 
 @require_GET
 @login_required
-def saving_list(request: HttpRequest) -> HttpResponse:
+def saving_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The savings the user may see, optionally of one status; ``?format=csv``: all of them."""
     savings = Saving.objects.visible_to(request.user).select_related(
         "team", "invested_by", "benefits"
@@ -47,7 +48,7 @@ def saving_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def saving_new(request: HttpRequest, team_id: int) -> HttpResponse:
+def saving_new(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
     team = get_team_for_user(request.user, team_id, action="claim_saving")
     submission = request.POST.get("submission", "")[:36] or str(uuid.uuid4())
     if request.method == "POST":
@@ -77,7 +78,7 @@ def _detail_context(saving: Saving, **extra: object) -> dict:
 
 @require_GET
 @login_required
-def saving_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def saving_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     saving = queries.get_saving_for_user(request.user, pk)
     context = _detail_context(
         saving,
@@ -92,7 +93,7 @@ def saving_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def saving_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def saving_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     saving = queries.get_saving_for_user(request.user, pk, action="edit_saving")
     form = forms.SavingForm(
         request.POST or None,
@@ -123,7 +124,7 @@ def saving_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def saving_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def saving_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Verify or reject a claim; a rejection without a reason is shown again, asking for one."""
     saving = queries.get_saving_for_user(request.user, pk)
     form = forms.DecisionForm(request.POST)
@@ -151,7 +152,7 @@ def saving_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def saving_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def saving_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     saving = queries.get_saving_for_user(request.user, pk)
     if not saving.evidence_file:
         raise Http404("No file")

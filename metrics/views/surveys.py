@@ -20,11 +20,12 @@ from leanhub.http import paginate
 from leanhub.models import Site
 from metrics import actions, forms, pulses, queries
 from metrics.models import MINIMUM_PULSE_GROUP, Survey
+from metrics.views import AuthenticatedHttpRequest
 
 
 @require_GET
 @login_required
-def survey_list(request: HttpRequest) -> HttpResponse:
+def survey_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The surveys the user may see, and the sites they may add one to."""
     surveys = (
         Survey.objects.visible_to(request.user)
@@ -39,7 +40,7 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def survey_new(request: HttpRequest, site_id: int) -> HttpResponse:
+def survey_new(request: AuthenticatedHttpRequest, site_id: int) -> HttpResponse:
     site = get_object_or_404(Site.objects.select_related("organisation"), pk=site_id)
     policy.require(
         request.user,
@@ -57,7 +58,7 @@ def survey_new(request: HttpRequest, site_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def survey_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The answers by score and the latest comments; a staff pulse's only from finished weeks
     of MINIMUM_PULSE_GROUP answers or more, so no answer can be singled out."""
     survey = queries.get_survey_for_user(request.user, pk)
@@ -81,7 +82,7 @@ def survey_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def survey_qr(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def survey_qr(request: AuthenticatedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The public link as a QR code to print for the counter (``fmt``: svg, else png)."""
     survey = queries.get_survey_for_user(request.user, pk, action="manage_survey")
     if survey.kind != Survey.Kind.CUSTOMER:

@@ -1,3 +1,7 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from metrics import pulses
@@ -9,6 +13,6 @@ class Command(BaseCommand):
         "answers (run daily; running it again changes nothing)."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         written = pulses.close_weeks()
         self.stdout.write(f"Staff pulse weeks closed: {written}")
