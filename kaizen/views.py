@@ -10,18 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.forms import BaseForm
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from ideas.maps.queries import get_map_for_user
 from ideas.queries import get_idea_for_user
 from kaizen import actions, forms, photos, queries
 from kaizen.models import Board, Card, Column, Cycle, CycleAction, CyclePhoto
 from leanhub import policy
-from leanhub.http import protected_file
+from leanhub.http import AuthenticatedHttpRequest, HtmxHttpRequest, protected_file
 from leanhub.models import Team, User
 from leanhub.queries import get_team_for_user
 
@@ -29,20 +28,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 BOARD_PAGE = "kaizen/board.html"
-
-
-class HtmxHttpRequest(HttpRequest):
-    """A request as these views see it: django-htmx's middleware has added ``request.htmx``.
-    For annotations only; Django never builds one (as django-htmx's documentation suggests)."""
-
-    htmx: HtmxDetails
-
-
-class AuthenticatedHttpRequest(HtmxHttpRequest):
-    """The request of a view behind ``@login_required``: ``request.user`` is a signed-in
-    :class:`~leanhub.models.User`, never an ``AnonymousUser``. For annotations only."""
-
-    user: User
 
 
 def _in_huddle(request: HtmxHttpRequest) -> bool:

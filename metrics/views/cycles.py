@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from kaizen import queries as kaizen_queries
 from kaizen.models import Cycle
 from leanhub import policy
+from leanhub.http import AuthenticatedHttpRequest
 from leanhub.models import User
 from metrics import actions, forms, queries
 from metrics.models import CycleMeasure
-from metrics.views import AuthenticatedHttpRequest
 
 PAGE = "metrics/cycle_measure.html"
 FRAGMENT = "metrics/_cycle_measure.html"

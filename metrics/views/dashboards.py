@@ -9,10 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from leanhub import policy
-from leanhub.http import csv_response, paginate
+from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate
 from leanhub.models import Team
 from metrics import drills, forms, queries
-from metrics.views import AuthenticatedHttpRequest
 
 
 def _period(request: HttpRequest) -> tuple[forms.PeriodForm, queries.Period]:

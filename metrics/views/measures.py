@@ -17,11 +17,10 @@ from ideas.models import Idea
 from kaizen import queries as kaizen_queries
 from kaizen.models import Card
 from leanhub import policy
-from leanhub.http import csv_response, paginate
+from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate
 from leanhub.models import Team
 from metrics import actions, chart, csvimport, forms, queries, spc
 from metrics.models import Measure, Observation
-from metrics.views import AuthenticatedHttpRequest
 
 
 @require_GET

@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leanhub import audit, policy
-from leanhub.http import csv_response, paginate, protected_file
+from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate, protected_file
 from leanhub.models import Team
 from leanhub.queries import get_team_for_user
 from metrics import actions, drills, forms, queries
 from metrics.models import Saving
-from metrics.views import AuthenticatedHttpRequest
 
 
 @require_GET

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from leanhub import policy
-from leanhub.http import paginate
+from leanhub.http import AuthenticatedHttpRequest, paginate
 from leanhub.models import Site
 from metrics import actions, forms, pulses, queries
 from metrics.models import MINIMUM_PULSE_GROUP, Survey
-from metrics.views import AuthenticatedHttpRequest
 
 
 @require_GET
