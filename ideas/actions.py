@@ -6,6 +6,7 @@ import datetime
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -42,7 +43,9 @@ class TransitionRefused(ValidationError):
     """An idea cannot move that way; the message says why, for the person who tried."""
 
 
-def _tell(idea: Idea, *, to_author: str, to_followers: str, by, anonymous: bool = False) -> None:
+def _tell(
+    idea: Idea, *, to_author: str, to_followers: str, by: User, anonymous: bool = False
+) -> None:
     """Notify the submitter and followers (never ``by`` themselves) in-app, with the live
     count, and by e-mail after commit. ``anonymous`` leaves ``by`` off the notification."""
     by_pk = getattr(by, "pk", None)
@@ -82,9 +85,9 @@ class NewIdea:
     proposal: str = ""
     kind: str = Idea.Kind.IMPROVEMENT
     wastes: Sequence[str] = ()
-    minutes_per_occurrence: object = None
+    minutes_per_occurrence: Decimal | None = None
     occurrences_per_year: int | None = None
-    money_per_year: object = None
+    money_per_year: Decimal | None = None
     quality_benefit: str = ""
     customer_benefit: str = ""
     burden_name: str = ""
@@ -111,7 +114,7 @@ def _store_photo(
     return photo
 
 
-def _pin_to_step(idea: Idea, *, step_id: int, by) -> None:
+def _pin_to_step(idea: Idea, *, step_id: int, by: User) -> None:
     from ideas.maps import actions as map_actions
     from ideas.maps.models import ValueStreamStep
 
@@ -126,7 +129,7 @@ def submit_idea(
     token: uuid.UUID | None,
     photos: Sequence[ProcessedImage] = (),
     step_id: int | None = None,
-    by,
+    by: User,
 ) -> tuple[Idea, bool]:
     """Raise an idea for ``data.team``; returns (idea, created).
 
@@ -201,7 +204,7 @@ def change_status(
     *,
     to: str,
     note: str = "",
-    by,
+    by: User,
     revisit_on: datetime.date | None = None,
     duplicate_of: Idea | None = None,
 ) -> IdeaEvent:
@@ -254,10 +257,10 @@ def change_status(
             "updated_at",
         ]
     )
-    payload = {"from": from_status, "to": to, "note": note.strip()}
-    if to == S.PARKED:
+    payload: dict[str, object] = {"from": from_status, "to": to, "note": note.strip()}
+    if to == S.PARKED and revisit_on is not None:
         payload["revisit_on"] = revisit_on.isoformat()
-    if to == S.DUPLICATE:
+    if to == S.DUPLICATE and duplicate_of is not None:
         payload["merged_into"] = duplicate_of.pk
         _move_backers(idea, to_idea=duplicate_of)
     event = IdeaEvent.objects.create(
@@ -265,12 +268,12 @@ def change_status(
     )
     audit.record(by, "idea.status_changed", idea, payload)
     status = S(to).label.lower()
-    if to == S.PARKED:
+    if to == S.PARKED and revisit_on is not None:
         status = gettext("%(status)s until %(date)s") % {
             "status": status,
             "date": f"{revisit_on:%-d %b %Y}",
         }
-    elif to == S.DUPLICATE:
+    elif to == S.DUPLICATE and duplicate_of is not None:
         status = gettext("%(status)s of “%(title)s”") % {
             "status": status,
             "title": duplicate_of.title,
@@ -313,7 +316,7 @@ def _move_backers(idea: Idea, *, to_idea: Idea) -> None:
 
 
 @transaction.atomic
-def set_support(idea: Idea, *, on: bool, by) -> int:
+def set_support(idea: Idea, *, on: bool, by: User) -> int:
     """Back (or stop backing) an idea; one support per person. Returns the support count.
     Tells the submitter when someone new backs it."""
     policy.require(by, "engage_with_idea", idea)
@@ -334,7 +337,7 @@ def set_support(idea: Idea, *, on: bool, by) -> int:
 
 
 @transaction.atomic
-def set_follow(idea: Idea, *, on: bool, by) -> bool:
+def set_follow(idea: Idea, *, on: bool, by: User) -> bool:
     """Follow (or stop following) an idea: followers hear about every response and comment."""
     policy.require(by, "engage_with_idea", idea)
     if on:
@@ -345,7 +348,7 @@ def set_follow(idea: Idea, *, on: bool, by) -> bool:
 
 
 @transaction.atomic
-def add_comment(idea: Idea, *, body: str, by) -> IdeaComment:
+def add_comment(idea: Idea, *, body: str, by: User) -> IdeaComment:
     """Comment on an idea; the commenter starts following it; submitter and followers hear."""
     policy.require(by, "engage_with_idea", idea)
     if not body.strip():
@@ -368,7 +371,7 @@ def add_comment(idea: Idea, *, body: str, by) -> IdeaComment:
 
 
 @transaction.atomic
-def edit_comment(comment: IdeaComment, *, body: str, by) -> IdeaComment:
+def edit_comment(comment: IdeaComment, *, body: str, by: User) -> IdeaComment:
     """Change one's own comment within the edit window; refused afterwards or for others."""
     policy.require(by, "engage_with_idea", comment.idea)
     if comment.author_id != by.pk:
@@ -392,7 +395,7 @@ def edit_comment(comment: IdeaComment, *, body: str, by) -> IdeaComment:
 
 
 @transaction.atomic
-def adopt_idea(idea: Idea, *, team: Team, by) -> Idea:
+def adopt_idea(idea: Idea, *, team: Team, by: User) -> Idea:
     """ "We'll do this too": a linked copy of an implemented idea for ``team``. Refuses ideas
     not yet implemented, the idea's own team, and a team that already adopted it."""
     policy.require(by, "view_idea", idea)
@@ -452,7 +455,7 @@ def adopt_idea(idea: Idea, *, team: Team, by) -> Idea:
 
 
 @transaction.atomic
-def route_burden(idea: Idea, *, reply_due_on: datetime.date, by) -> Idea:
+def route_burden(idea: Idea, *, reply_due_on: datetime.date, by: User) -> Idea:
     """Send a "stop doing" burden owned outside the team to its owner's queue, with the date a
     reply is due. Leads and managers of the idea's team only."""
     policy.require(
@@ -524,6 +527,7 @@ def _return_parked_idea(idea_id: int, *, today: datetime.date) -> bool:
     if to not in TRANSITIONS[S.PARKED]:
         raise TransitionRefused(gettext("A parked idea cannot go back for review."))
     revisit_on = idea.parked_until
+    assert revisit_on is not None  # the idea was selected by that date
     idea.status = to
     idea.parked_until = None
     idea.save(update_fields=["status", "parked_until", "updated_at"])
@@ -572,7 +576,9 @@ def remind_leads() -> int:
     for membership in Membership.objects.filter(role=Role.LEAD, team_id__in=overdue).select_related(
         "user", "team"
     ):
-        n = overdue[membership.team_id]
+        team = membership.team
+        assert team is not None  # selected by team above
+        n = overdue[team.pk]
         notify(
             [membership.user],
             message=ngettext(
@@ -580,8 +586,8 @@ def remind_leads() -> int:
                 "%(team)s: %(count)s ideas waiting past the response target.",
                 n,
             )
-            % {"team": membership.team.name, "count": n},
-            url=f"{url}?team={membership.team_id}&overdue=on",
+            % {"team": team.name, "count": n},
+            url=f"{url}?team={team.pk}&overdue=on",
         )
         told += 1
     return told

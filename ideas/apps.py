@@ -1,7 +1,10 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class IdeasConfig(AppConfig):
     name = "ideas"
-    verbose_name = "Ideas and value-stream maps"
+    verbose_name = _("Ideas and value-stream maps")
     default_auto_field = "django.db.models.BigAutoField"

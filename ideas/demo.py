@@ -44,7 +44,7 @@ class DemoIdea:
     shared: bool = False
     supporters: tuple[str, ...] = ()
     comments: tuple[tuple[str, str], ...] = field(default=())
-    notes: dict = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 IDEAS = [
@@ -229,7 +229,9 @@ def seed() -> dict[str, int]:
     }
 
 
-def _write_history(idea: Idea, spec: DemoIdea, people: dict, raised: datetime.datetime) -> None:
+def _write_history(
+    idea: Idea, spec: DemoIdea, people: dict[str, User], raised: datetime.datetime
+) -> None:
     """The idea's timeline as it would have happened: a response every few days."""
     responder = people.get(spec.responder)
     at = raised

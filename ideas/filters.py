@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import django_filters
 from django import forms
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from ideas.models import Idea, IdeaFollow, IdeaQuerySet
 from leanhub import policy
 from leanhub.forms import DateInput
-from leanhub.models import Organisation, Site, Team
+from leanhub.models import Organisation, Site, Team, User
 
 # The same expression as the GIN index in migration 0003, so PostgreSQL uses the index.
 FULL_TEXT = (
@@ -89,7 +90,13 @@ class IdeaFilter(django_filters.FilterSet):
         model = Idea
         fields: list[str] = []
 
-    def __init__(self, *args, user, organisations, **kwargs) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: User,
+        organisations: list[Organisation],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.organisations = organisations

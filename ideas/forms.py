@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.contrib.auth.models import AnonymousUser
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -14,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from ideas.models import Idea, IdeaComment, IdeaPhoto
 from leanhub import images
 from leanhub.forms import DateInput
-from leanhub.models import Team
+from leanhub.models import Team, User
+
+if TYPE_CHECKING:
+    # Django's form classes are generic only in the stubs; at run time they take no arguments.
+    _CommentModelForm = forms.ModelForm[IdeaComment]
+else:
+    _CommentModelForm = forms.ModelForm
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -26,14 +37,17 @@ class PhotosField(forms.FileField):
 
     widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
-    def clean(self, data, initial=None) -> list[images.ProcessedImage]:
+    def clean(
+        self, data: UploadedFile | Sequence[UploadedFile] | None, initial: object = None
+    ) -> list[images.ProcessedImage]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > IdeaPhoto.MAX_PER_IDEA:
             raise forms.ValidationError(
                 gettext("Choose at most %(limit)s photos (%(count)s chosen).")
                 % {"limit": IdeaPhoto.MAX_PER_IDEA, "count": len(files)}
             )
-        processed, errors = [], []
+        processed: list[images.ProcessedImage] = []
+        errors: list[str] = []
         for upload in files:
             if upload.size > images.MAX_BYTES:
                 errors.append(
@@ -146,23 +160,25 @@ class IdeaForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
     step = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, **kwargs) -> None:
+    def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("token", uuid.uuid4())
         initial.setdefault("kind", Idea.Kind.IMPROVEMENT)
         super().__init__(*args, **kwargs)
         from leanhub import policy
 
-        teams = Team.objects.filter(
+        # The teams the person may raise ideas for: none means they cannot raise one.
+        self.teams: QuerySet[Team] = Team.objects.filter(
             policy.team_q(user, "member") | policy.team_q(user, "lead")
         ).select_related("site")
-        self.fields["team"].queryset = teams
+        cast("forms.ModelChoiceField[Team]", self.fields["team"]).queryset = self.teams
         home = policy.scope_of(user).home_team_ids
         if home and "team" not in initial:
             self.initial["team"] = home[0]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == Idea.Kind.STOP_DOING:
             if not data.get("burden_name"):
                 self.add_error("burden_name", gettext("Name the form, report or rule to stop."))
@@ -198,15 +214,18 @@ class ResponseForm(forms.Form):
         help_text=_("When marking a duplicate: the number of the idea to merge it into."),
     )
 
-    def __init__(self, *args, idea: Idea, **kwargs) -> None:
+    def __init__(self, *args: Any, idea: Idea, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from ideas.actions import TRANSITIONS
 
         allowed = TRANSITIONS[idea.status]
-        self.fields["status"].choices = [c for c in Idea.Status.choices if c[0] in allowed]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            c for c in Idea.Status.choices if c[0] in allowed
+        ]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         status = data.get("status")
         if status == Idea.Status.DECLINED and not (data.get("note") or "").strip():
             self.add_error(
@@ -226,7 +245,7 @@ class ResponseForm(forms.Form):
         return data
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(_CommentModelForm):
     class Meta:
         model = IdeaComment
         fields = ["body"]
@@ -238,22 +257,26 @@ class AdoptForm(forms.Form):
         label=_("Adopt for team"), queryset=Team.objects.none(), empty_label=None
     )
 
-    def __init__(self, *args, user, exclude_team_id: int, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, user: User | AnonymousUser, exclude_team_id: int, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         from leanhub import policy
 
-        self.fields["team"].queryset = (
+        # The person's other teams: none means there is no team to adopt the idea for.
+        self.teams: QuerySet[Team] = (
             Team.objects.filter(policy.team_q(user, "member") | policy.team_q(user, "lead"))
             .exclude(pk=exclude_team_id)
             .select_related("site")
         )
+        cast("forms.ModelChoiceField[Team]", self.fields["team"]).queryset = self.teams
 
 
 class RouteForm(forms.Form):
     reply_due_on = forms.DateField(label=_("Reply due by"), widget=DateInput())
 
     def clean_reply_due_on(self) -> datetime.date:
-        value = self.cleaned_data["reply_due_on"]
+        value: datetime.date = self.cleaned_data["reply_due_on"]
         if value <= timezone.localdate():
             raise forms.ValidationError(gettext("The reply date must be in the future."))
         return value

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -15,11 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from leanhub.models import Team
+from leanhub.models import Organisation, Team, User
 
 
-class IdeaQuerySet(models.QuerySet):
-    def visible_to(self, user) -> IdeaQuerySet:
+class IdeaQuerySet(models.QuerySet["Idea"]):
+    def visible_to(self, user: User | AnonymousUser) -> IdeaQuerySet:
         """Ideas of the user's organisations, and partner-shared ideas in the user's places."""
         from leanhub import policy
 
@@ -31,7 +34,7 @@ class IdeaQuerySet(models.QuerySet):
     def awaiting_response(self) -> IdeaQuerySet:
         return self.filter(first_response_at__isnull=True, status=Idea.Status.NEW)
 
-    def overdue(self, organisations) -> IdeaQuerySet:
+    def overdue(self, organisations: Iterable[Organisation]) -> IdeaQuerySet:
         """Ideas still waiting for a first response beyond their organisation's target.
 
         The target differs per organisation, so the cut-off is worked out per organisation
@@ -41,7 +44,7 @@ class IdeaQuerySet(models.QuerySet):
         for org in organisations:
             q |= Q(
                 team__site__organisation_id=org.pk,
-                created_at__lt=now - timezone.timedelta(days=org.first_response_days),
+                created_at__lt=now - datetime.timedelta(days=org.first_response_days),
             )
         return self.awaiting_response().filter(q)
 
@@ -50,7 +53,7 @@ class IdeaQuerySet(models.QuerySet):
         returns, with no GROUP BY over the whole list. (Supports are counted on the row,
         ``support_count``, so "most supported first" can use an index.)"""
 
-        def count_of(model) -> models.Subquery:
+        def count_of(model: type[IdeaComment]) -> models.Subquery:
             return models.Subquery(
                 model.objects.filter(idea=models.OuterRef("pk"))
                 .order_by()
@@ -163,6 +166,9 @@ class Idea(models.Model):
 
     objects = IdeaQuerySet.as_manager()
 
+    # Not a column: set on the ideas of a list page by ideas.queries.label_authors.
+    author_label: str
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
@@ -203,7 +209,7 @@ class Idea(models.Model):
     def is_closed(self) -> bool:
         return self.status in self.CLOSED_STATUSES
 
-    def author_shown_to(self, user) -> str:
+    def author_shown_to(self, user: User | AnonymousUser) -> str:
         """The author's name as ``user`` may see it: hidden names only to administrators."""
         from leanhub import policy
 
@@ -211,11 +217,11 @@ class Idea(models.Model):
             return gettext("Name hidden")
         return self.author.display_name
 
-    def is_overdue(self, now=None) -> bool:
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
         if self.first_response_at is not None or self.status != Idea.Status.NEW:
             return False
         days = self.team.site.organisation.first_response_days
-        return (now or timezone.now()) - self.created_at > timezone.timedelta(days=days)
+        return (now or timezone.now()) - self.created_at > datetime.timedelta(days=days)
 
     @property
     def age(self) -> datetime.timedelta:
@@ -259,13 +265,16 @@ class IdeaFollow(models.Model):
 
 
 class IdeaComment(models.Model):
-    EDIT_WINDOW = timezone.timedelta(minutes=15)
+    EDIT_WINDOW = datetime.timedelta(minutes=15)
 
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("Comment"), max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+
+    # Not a column: set on the comments of a thread by ideas.queries.thread_for.
+    author_label: str
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -274,7 +283,9 @@ class IdeaComment(models.Model):
     def editable_until(self) -> datetime.datetime:
         return self.created_at + self.EDIT_WINDOW
 
-    def can_be_edited_by(self, user, now=None) -> bool:
+    def can_be_edited_by(
+        self, user: User | AnonymousUser, now: datetime.datetime | None = None
+    ) -> bool:
         return user.pk == self.author_id and (now or timezone.now()) < self.editable_until()
 
 
@@ -302,9 +313,7 @@ class IdeaPhoto(models.Model):
     def extension(self) -> str:
         return "png" if self.content_type == "image/png" else "jpg"
 
-    def path(self, size: str):
-        from pathlib import Path
-
+    def path(self, size: str) -> Path:
         return Path(settings.MEDIA_ROOT) / "ideas" / f"{self.name}-{size}.{self.extension}"
 
 

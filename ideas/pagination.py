@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 
@@ -25,5 +26,10 @@ class CappedPaginator(Paginator):
         return min(n, self.cap)
 
 
-def paginate_capped(request, queryset, *, per_page: int = 25) -> Page:
+M = TypeVar("M", bound=Model)
+
+
+def paginate_capped(request: HttpRequest, queryset: QuerySet[M], *, per_page: int = 25) -> Page[M]:
+    """The page of ``queryset`` that ``?page=`` asks for, counting at most a capped number of rows
+    (see :class:`CappedPaginator`)."""
     return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))

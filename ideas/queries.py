@@ -4,6 +4,7 @@ similar ideas while someone types."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,13 +18,25 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Model,
     Q,
+    QuerySet,
     Sum,
     Value,
     When,
 )
+from django.db.models.expressions import CombinedExpression
+from django.utils.translation import gettext
 
-from ideas.models import Idea, IdeaComment, IdeaFollow, IdeaPhoto, IdeaSupport
+from ideas.models import (
+    Idea,
+    IdeaComment,
+    IdeaEvent,
+    IdeaFollow,
+    IdeaPhoto,
+    IdeaQuerySet,
+    IdeaSupport,
+)
 from leanhub import policy
 from leanhub.models import Organisation, User
 
@@ -44,7 +57,7 @@ def get_idea_for_user(
     )
 
 
-def organisations_for_overdue(user) -> list[Organisation]:
+def organisations_for_overdue(user: User | AnonymousUser) -> list[Organisation]:
     """Organisations whose response targets apply to what the user may see (a handful)."""
     s = policy.scope_of(user)
     orgs = Organisation.objects.only("pk", "first_response_days")
@@ -57,7 +70,9 @@ def organisations_for_overdue(user) -> list[Organisation]:
     )
 
 
-def overdue_count_for_lead(user, organisations) -> int | None:
+def overdue_count_for_lead(
+    user: User | AnonymousUser, organisations: Iterable[Organisation]
+) -> int | None:
     """How many ideas of the teams the user leads or manages wait past the response target;
     None for people who do not respond to ideas."""
     s = policy.scope_of(user)
@@ -68,7 +83,7 @@ def overdue_count_for_lead(user, organisations) -> int | None:
     return Idea.objects.filter(led).overdue(organisations).count()
 
 
-def routed_burdens(user, *, owner: str = ""):
+def routed_burdens(user: User | AnonymousUser, *, owner: str = "") -> IdeaQuerySet:
     """Red tape sent to owners outside the team, soonest reply due first."""
     qs = (
         Idea.objects.visible_to(user)
@@ -79,7 +94,8 @@ def routed_burdens(user, *, owner: str = ""):
     return qs.filter(burden_owner=owner) if owner else qs
 
 
-def list_queryset(user):
+def list_queryset(user: User | AnonymousUser) -> IdeaQuerySet:
+    """The ideas ``user`` may see, joined and counted for the list and its export."""
     return (
         Idea.objects.visible_to(user)
         .select_related("team__site__organisation", "author")
@@ -87,7 +103,7 @@ def list_queryset(user):
     )
 
 
-def label_authors(ideas, user) -> None:
+def label_authors(ideas: Iterable[Idea], user: User | AnonymousUser) -> None:
     """Set ``author_label`` on each idea: the name, unless hidden (then only admins see it)."""
     for idea in ideas:
         idea.author_label = idea.author_shown_to(user)
@@ -106,7 +122,7 @@ _HOURS = ExpressionWrapper(
 )
 
 
-def red_tape_hours(queryset) -> HoursFreed:
+def red_tape_hours(queryset: QuerySet[Idea]) -> HoursFreed:
     """Hours a year freed by "stop doing" ideas in ``queryset``: proposed (all still in play)
     and realised (implemented). One aggregate query."""
     live = ~Q(status__in=[Idea.Status.DECLINED, Idea.Status.DUPLICATE])
@@ -129,29 +145,31 @@ def red_tape_hours(queryset) -> HoursFreed:
 
 @dataclass
 class Thread:
-    events: list
-    comments: list
-    photos: list
-    adoptions: list
-    duplicates: list
+    events: list[IdeaEvent]
+    comments: list[IdeaComment]
+    photos: list[IdeaPhoto]
+    adoptions: list[Idea]
+    duplicates: list[Idea]
     support_count: int
     supported: bool
     following: bool
-    # Further along the thread: the kaizen cards working on the idea.
-    cards: list = field(default_factory=list)
+    # Further along the thread: the kaizen cards working on the idea. (Rows of the apps above
+    # ideas, which this module may not import, so typed only as rows.)
+    cards: list[Model] = field(default_factory=list)
     # ... and what it achieved: measured outcomes and the savings claimed from it.
-    outcomes: list = field(default_factory=list)
-    savings: list = field(default_factory=list)
+    outcomes: list[Model] = field(default_factory=list)
+    savings: list[Model] = field(default_factory=list)
 
 
-def thread_for(idea: Idea, user) -> Thread:
+def thread_for(idea: Idea, user: User) -> Thread:
     """Everything shown around one idea, in a fixed number of queries."""
     comments = list(IdeaComment.objects.filter(idea=idea).select_related("author"))
     hidden = idea.hide_name and not policy.scope_of(user).is_admin
+    the_person_who_raised_it = gettext("The person who raised it")
     for comment in comments:
         # A hidden submitter commenting on their own idea stays hidden.
         comment.author_label = (
-            "The person who raised it"
+            the_person_who_raised_it
             if hidden and comment.author_id == idea.author_id
             else comment.author.display_name
         )
@@ -243,7 +261,12 @@ def _words(text: str) -> list[str]:
 
 
 def similar_ideas(
-    user, text: str, *, exclude_pk: int | None = None, limit: int = 5, vendor: str = ""
+    user: User | AnonymousUser,
+    text: str,
+    *,
+    exclude_pk: int | None = None,
+    limit: int = 5,
+    vendor: str = "",
 ) -> list[Idea]:
     """Ideas the user can see that look like ``text`` (what they are typing as a title).
 
@@ -272,7 +295,7 @@ def similar_ideas(
     if not words:
         return []
     matches = Q()
-    score = Value(0)
+    score: Value | CombinedExpression = Value(0)
     for word in words:
         matches |= Q(title__icontains=word)
         score = score + Case(When(title__icontains=word, then=1), default=0)

@@ -2,18 +2,21 @@ from __future__ import annotations
 
 import csv
 import uuid
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ideas import actions, queries
 from ideas.filters import IdeaFilter
 from ideas.forms import AdoptForm, CommentForm, IdeaForm, ResponseForm, RouteForm
+from ideas.http import htmx, signed_in_user
 from ideas.models import Idea, IdeaComment, IdeaPhoto
 from ideas.pagination import paginate_capped
 from leanhub import policy
@@ -41,25 +44,26 @@ def idea_new(request: HttpRequest) -> HttpResponse:
                 token=data["token"],
                 photos=data["photos"] or (),
                 step_id=data.get("step"),
-                by=request.user,
+                by=signed_in_user(request),
             )
             if created:
                 messages.success(
                     request,
-                    f"Thank you — your idea is with {idea.team.name}. You will hear back here.",
+                    gettext("Thank you — your idea is with %(team)s. You will hear back here.")
+                    % {"team": idea.team.name},
                 )
             return redirect(idea)
         if request.FILES:
             # Browsers cannot refill a file input: say so, rather than drop photos silently.
-            form.add_error(None, "Your photos were not kept: please choose them again.")
+            form.add_error(None, gettext("Your photos were not kept: please choose them again."))
     else:
         step = request.GET.get("step", "")
         form = IdeaForm(
             user=request.user,
             initial={"step": int(step) if step.isdigit() else None, "token": uuid.uuid4()},
         )
-    if not form.fields["team"].queryset.exists():
-        raise PermissionDenied("You need to belong to a team to raise an idea.")
+    if not form.teams.exists():
+        raise PermissionDenied(gettext("You need to belong to a team to raise an idea."))
     return render(request, "ideas/idea_form.html", {"form": form})
 
 
@@ -72,7 +76,7 @@ def idea_similar(request: HttpRequest) -> HttpResponse:
     similar = queries.similar_ideas(
         request.user, text, exclude_pk=int(exclude) if exclude.isdigit() else None
     )
-    template = "ideas/similar.html#similar-ideas" if request.htmx else "ideas/similar.html"
+    template = "ideas/similar.html#similar-ideas" if htmx(request) else "ideas/similar.html"
     return render(request, template, {"similar": similar, "text": text})
 
 
@@ -84,7 +88,7 @@ def _filtered(request: HttpRequest) -> IdeaFilter:
     return IdeaFilter(
         request.GET,
         queryset=queries.list_queryset(request.user),
-        user=request.user,
+        user=signed_in_user(request),
         organisations=organisations,
     )
 
@@ -105,7 +109,7 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         "now": now,
         "led_overdue": queries.overdue_count_for_lead(request.user, filterset.organisations),
     }
-    template = "ideas/idea_list.html#idea-results" if request.htmx else "ideas/idea_list.html"
+    template = "ideas/idea_list.html#idea-results" if htmx(request) else "ideas/idea_list.html"
     return render(request, template, context)
 
 
@@ -123,29 +127,30 @@ def idea_export(request: HttpRequest) -> StreamingHttpResponse:
             return value
 
     writer = csv.writer(Echo())
+    # Translated here, in the request's language, not as the rows stream out after the view.
+    header = [
+        gettext("Number"),
+        gettext("Title"),
+        gettext("Status"),
+        gettext("Kind"),
+        gettext("Wastes"),
+        gettext("Team"),
+        gettext("Site"),
+        gettext("Organisation"),
+        gettext("Raised by"),
+        gettext("Raised on"),
+        gettext("First response"),
+        gettext("Hours a year"),
+        gettext("Money a year (£)"),
+        gettext("Supporters"),
+        gettext("Comments"),
+    ]
+    name_hidden = gettext("Name hidden")
 
-    def rows():
-        yield writer.writerow(
-            [
-                "Number",
-                "Title",
-                "Status",
-                "Kind",
-                "Wastes",
-                "Team",
-                "Site",
-                "Organisation",
-                "Raised by",
-                "Raised on",
-                "First response",
-                "Hours a year",
-                "Money a year (£)",
-                "Supporters",
-                "Comments",
-            ]
-        )
+    def rows() -> Iterator[str]:
+        yield writer.writerow(header)
         for idea in filterset.qs.iterator(chunk_size=2000):
-            author = "Name hidden" if idea.hide_name and not is_admin else idea.author.display_name
+            author = name_hidden if idea.hide_name and not is_admin else idea.author.display_name
             yield writer.writerow(
                 [
                     idea.pk,
@@ -200,31 +205,39 @@ def burden_queue(request: HttpRequest) -> HttpResponse:
 # --- One idea ---------------------------------------------------------------------------------
 
 
-def _detail_context(request: HttpRequest, idea: Idea, **forms) -> dict:
-    user = request.user
+def _detail_context(
+    request: HttpRequest,
+    idea: Idea,
+    *,
+    comment_form: CommentForm | None = None,
+    response_form: ResponseForm | None = None,
+    adopt_form: AdoptForm | None = None,
+    route_form: RouteForm | None = None,
+) -> dict[str, object]:
+    user = signed_in_user(request)
     can_respond = policy.can(user, "respond_to_idea", idea)
     thread = queries.thread_for(idea, user)
-    context = {
+    context: dict[str, object] = {
         "idea": idea,
         "thread": thread,
         "author_label": idea.author_shown_to(user),
         "can_respond": can_respond,
-        "comment_form": forms.get("comment_form") or CommentForm(),
+        "comment_form": comment_form or CommentForm(),
         "now": timezone.now(),
         "can_start_card": can_respond and idea.status == Idea.Status.ACCEPTED and not thread.cards,
     }
     if can_respond and actions.TRANSITIONS[idea.status]:
-        context["response_form"] = forms.get("response_form") or ResponseForm(idea=idea)
+        context["response_form"] = response_form or ResponseForm(idea=idea)
     if idea.status == Idea.Status.IMPLEMENTED:
-        adopt = forms.get("adopt_form") or AdoptForm(user=user, exclude_team_id=idea.team_id)
-        if adopt.fields["team"].queryset.exists():
+        adopt = adopt_form or AdoptForm(user=user, exclude_team_id=idea.team_id)
+        if adopt.teams.exists():
             context["adopt_form"] = adopt
     if (
         can_respond
         and idea.kind == Idea.Kind.STOP_DOING
         and idea.burden_owner not in ("", Idea.BurdenOwner.TEAM)
     ):
-        context["route_form"] = forms.get("route_form") or RouteForm()
+        context["route_form"] = route_form or RouteForm()
     return context
 
 
@@ -243,7 +256,7 @@ def idea_respond(request: HttpRequest, idea_id: int) -> HttpResponse:
         request.user,
         "respond_to_idea",
         idea,
-        reason="Only the team's leads and managers can respond to this idea.",
+        reason=gettext("Only the team's leads and managers can respond to this idea."),
     )
     form = ResponseForm(request.POST, idea=idea)
     if form.is_valid():
@@ -257,7 +270,9 @@ def idea_respond(request: HttpRequest, idea_id: int) -> HttpResponse:
                 .first()
             )
             if duplicate_of is None:
-                form.add_error("duplicate_of", "There is no idea with that number you can see.")
+                form.add_error(
+                    "duplicate_of", gettext("There is no idea with that number you can see.")
+                )
         if form.is_valid() and not form.errors:
             try:
                 actions.change_status(
@@ -266,12 +281,14 @@ def idea_respond(request: HttpRequest, idea_id: int) -> HttpResponse:
                     note=data["note"],
                     revisit_on=data.get("revisit_on"),
                     duplicate_of=duplicate_of,
-                    by=request.user,
+                    by=signed_in_user(request),
                 )
             except actions.TransitionRefused as refusal:
                 form.add_error(None, refusal.message)
             else:
-                messages.success(request, "Response recorded; the people following it are told.")
+                messages.success(
+                    request, gettext("Response recorded; the people following it are told.")
+                )
                 return redirect(idea)
     return render(
         request, "ideas/idea_detail.html", _detail_context(request, idea, response_form=form)
@@ -282,8 +299,8 @@ def idea_respond(request: HttpRequest, idea_id: int) -> HttpResponse:
 @login_required
 def idea_support(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = queries.get_idea_for_user(request.user, idea_id)
-    actions.set_support(idea, on=request.POST.get("on") == "1", by=request.user)
-    if request.htmx:
+    actions.set_support(idea, on=request.POST.get("on") == "1", by=signed_in_user(request))
+    if htmx(request):
         return render(request, "ideas/idea_detail.html#engage", _detail_context(request, idea))
     return redirect(idea)
 
@@ -292,8 +309,8 @@ def idea_support(request: HttpRequest, idea_id: int) -> HttpResponse:
 @login_required
 def idea_follow(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = queries.get_idea_for_user(request.user, idea_id)
-    actions.set_follow(idea, on=request.POST.get("on") == "1", by=request.user)
-    if request.htmx:
+    actions.set_follow(idea, on=request.POST.get("on") == "1", by=signed_in_user(request))
+    if htmx(request):
         return render(request, "ideas/idea_detail.html#engage", _detail_context(request, idea))
     return redirect(idea)
 
@@ -304,7 +321,7 @@ def comment_add(request: HttpRequest, idea_id: int) -> HttpResponse:
     idea = queries.get_idea_for_user(request.user, idea_id)
     form = CommentForm(request.POST)
     if form.is_valid():
-        actions.add_comment(idea, body=form.cleaned_data["body"], by=request.user)
+        actions.add_comment(idea, body=form.cleaned_data["body"], by=signed_in_user(request))
         return redirect(f"{idea.get_absolute_url()}#comments")
     return render(
         request, "ideas/idea_detail.html", _detail_context(request, idea, comment_form=form)
@@ -320,11 +337,11 @@ def comment_edit(request: HttpRequest, idea_id: int, comment_id: int) -> HttpRes
     )
     if not comment.can_be_edited_by(request.user):
         raise PermissionDenied(
-            "Only the person who wrote a comment can edit it, and only for 15 minutes."
+            gettext("Only the person who wrote a comment can edit it, and only for 15 minutes.")
         )
     form = CommentForm(request.POST or None, instance=comment)
     if request.method == "POST" and form.is_valid():
-        actions.edit_comment(comment, body=form.cleaned_data["body"], by=request.user)
+        actions.edit_comment(comment, body=form.cleaned_data["body"], by=signed_in_user(request))
         return redirect(f"{idea.get_absolute_url()}#comment-{comment.pk}")
     return render(
         request, "ideas/comment_form.html", {"idea": idea, "form": form, "comment": comment}
@@ -338,11 +355,15 @@ def idea_adopt(request: HttpRequest, idea_id: int) -> HttpResponse:
     form = AdoptForm(request.POST, user=request.user, exclude_team_id=idea.team_id)
     if form.is_valid():
         try:
-            copy = actions.adopt_idea(idea, team=form.cleaned_data["team"], by=request.user)
+            copy = actions.adopt_idea(
+                idea, team=form.cleaned_data["team"], by=signed_in_user(request)
+            )
         except actions.TransitionRefused as refusal:
             form.add_error("team", refusal.message)
         else:
-            messages.success(request, f"{copy.team.name} is adopting this idea.")
+            messages.success(
+                request, gettext("%(team)s is adopting this idea.") % {"team": copy.team.name}
+            )
             return redirect(copy)
     return render(
         request, "ideas/idea_detail.html", _detail_context(request, idea, adopt_form=form)
@@ -357,18 +378,18 @@ def idea_route(request: HttpRequest, idea_id: int) -> HttpResponse:
         request.user,
         "respond_to_idea",
         idea,
-        reason="Only the team's leads and managers can route burdens.",
+        reason=gettext("Only the team's leads and managers can route burdens."),
     )
     form = RouteForm(request.POST)
     if form.is_valid():
         try:
             actions.route_burden(
-                idea, reply_due_on=form.cleaned_data["reply_due_on"], by=request.user
+                idea, reply_due_on=form.cleaned_data["reply_due_on"], by=signed_in_user(request)
             )
         except actions.TransitionRefused as refusal:
             form.add_error(None, refusal.message)
         else:
-            messages.success(request, "Sent to the owner's queue.")
+            messages.success(request, gettext("Sent to the owner's queue."))
             return redirect(idea)
     return render(
         request, "ideas/idea_detail.html", _detail_context(request, idea, route_form=form)
@@ -377,7 +398,7 @@ def idea_route(request: HttpRequest, idea_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def idea_photo(request: HttpRequest, idea_id: int, photo_id: int, size: str) -> HttpResponse:
+def idea_photo(request: HttpRequest, idea_id: int, photo_id: int, size: str) -> FileResponse:
     """A photo, only to people who may see its idea, with the type it was verified as."""
     if size not in ("thumb", "display"):
         raise Http404("No such size")

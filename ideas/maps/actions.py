@@ -5,16 +5,22 @@ table, rendered once from committed rows (see ``_announce``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from ideas.maps import queries
 from ideas.maps.models import KaizenBurst, ValueStreamMap, ValueStreamStep
 from ideas.models import Idea
 from leanhub import audit, policy, realtime
-from leanhub.models import Team
+from leanhub.models import Team, User
 
-EDIT_REASON = "Only people who work in this team, its leads and managers can change its maps."
+# Shown to the person refused, in their language: pass it through gettext where it is used.
+EDIT_REASON = gettext_noop(
+    "Only people who work in this team, its leads and managers can change its maps."
+)
 
 STEP_COPY_FIELDS = [
     f.name for f in ValueStreamStep._meta.concrete_fields if f.name not in ("id", "map")
@@ -63,10 +69,12 @@ def _lock(m: ValueStreamMap) -> ValueStreamMap:
 
 
 @transaction.atomic
-def create_map(team: Team, *, values: dict, by, submission_token: str = "") -> ValueStreamMap:
+def create_map(
+    team: Team, *, values: dict[str, Any], by: User, submission_token: str = ""
+) -> ValueStreamMap:
     """Create a current-state map for ``team``. A repeated submission token returns the map the
     first submission made, so a double click does not make two maps."""
-    policy.require(by, "work_in_team", team, reason=EDIT_REASON)
+    policy.require(by, "work_in_team", team, reason=gettext(EDIT_REASON))
     if submission_token:
         existing = ValueStreamMap.objects.filter(
             created_by=by, submission_token=submission_token
@@ -81,8 +89,8 @@ def create_map(team: Team, *, values: dict, by, submission_token: str = "") -> V
 
 
 @transaction.atomic
-def update_map(m: ValueStreamMap, *, values: dict, by) -> ValueStreamMap:
-    policy.require(by, "edit_vsm", m, reason=EDIT_REASON)
+def update_map(m: ValueStreamMap, *, values: dict[str, Any], by: User) -> ValueStreamMap:
+    policy.require(by, "edit_vsm", m, reason=gettext(EDIT_REASON))
     m = _lock(m)
     for name, value in values.items():
         setattr(m, name, value)
@@ -93,13 +101,13 @@ def update_map(m: ValueStreamMap, *, values: dict, by) -> ValueStreamMap:
 
 @transaction.atomic
 def add_step(
-    m: ValueStreamMap, *, values: dict, by, expected_steps: int | None = None
+    m: ValueStreamMap, *, values: dict[str, Any], by: User, expected_steps: int | None = None
 ) -> ValueStreamStep | None:
     """Append a step. ``expected_steps`` is how many steps the form saw: when the map has grown
     since and its last step has the same name, this is a repeated submission (a double click, a
     resend) and nothing is added (returns None). A step a colleague added or removed meanwhile
     does not stop this one: several people may edit a map at once."""
-    policy.require(by, "edit_vsm", m, reason=EDIT_REASON)
+    policy.require(by, "edit_vsm", m, reason=gettext(EDIT_REASON))
     m = _lock(m)
     last = m.steps.order_by("-position", "-pk").only("name", "position").first()
     if (
@@ -118,8 +126,8 @@ def add_step(
 
 
 @transaction.atomic
-def update_step(step: ValueStreamStep, *, values: dict, by) -> ValueStreamStep:
-    policy.require(by, "edit_vsm", step.map, reason=EDIT_REASON)
+def update_step(step: ValueStreamStep, *, values: dict[str, Any], by: User) -> ValueStreamStep:
+    policy.require(by, "edit_vsm", step.map, reason=gettext(EDIT_REASON))
     m = _lock(step.map)
     for name, value in values.items():
         setattr(step, name, value)
@@ -136,12 +144,12 @@ def _renumber(steps: list[ValueStreamStep]) -> None:
 
 
 @transaction.atomic
-def move_step(step: ValueStreamStep, *, offset: int, by) -> None:
+def move_step(step: ValueStreamStep, *, offset: int, by: User) -> None:
     """Move a step up (−1) or down (+1) one place, in one bulk update. Moving past either end
     leaves the order as it is. The wait in front of the step travels with it."""
-    policy.require(by, "edit_vsm", step.map, reason=EDIT_REASON)
+    policy.require(by, "edit_vsm", step.map, reason=gettext(EDIT_REASON))
     if offset not in (-1, 1):
-        raise ValidationError("A step moves one place up or down at a time.")
+        raise ValidationError(gettext("A step moves one place up or down at a time."))
     m = _lock(step.map)
     steps = list(m.steps.order_by("position", "pk"))
     index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
@@ -156,8 +164,8 @@ def move_step(step: ValueStreamStep, *, offset: int, by) -> None:
 
 
 @transaction.atomic
-def delete_step(step: ValueStreamStep, *, by) -> None:
-    policy.require(by, "edit_vsm", step.map, reason=EDIT_REASON)
+def delete_step(step: ValueStreamStep, *, by: User) -> None:
+    policy.require(by, "edit_vsm", step.map, reason=gettext(EDIT_REASON))
     m = _lock(step.map)
     audit.record(by, "vsm.step_deleted", m, {"step": step.name})
     step.delete()
@@ -168,18 +176,18 @@ def delete_step(step: ValueStreamStep, *, by) -> None:
 
 @transaction.atomic
 def clone_to_future(
-    m: ValueStreamMap, *, name: str, by, submission_token: str = ""
+    m: ValueStreamMap, *, name: str, by: User, submission_token: str = ""
 ) -> ValueStreamMap:
     """Copy a map (its working time, demand and every step) into a future-state draft of the
     same current state. Kaizen bursts stay with the current state they were raised against."""
-    policy.require(by, "edit_vsm", m, reason=EDIT_REASON)
+    policy.require(by, "edit_vsm", m, reason=gettext(EDIT_REASON))
     if submission_token:
         existing = ValueStreamMap.objects.filter(
             created_by=by, submission_token=submission_token
         ).first()
         if existing:
             return existing
-    current = m.current if m.state == ValueStreamMap.State.FUTURE and m.current_id else m
+    current = m.current if m.state == ValueStreamMap.State.FUTURE and m.current else m
     future = ValueStreamMap.objects.create(
         team=m.team,
         name=name,
@@ -200,11 +208,11 @@ def clone_to_future(
 
 
 @transaction.atomic
-def mark_target(future: ValueStreamMap, *, by) -> ValueStreamMap:
+def mark_target(future: ValueStreamMap, *, by: User) -> ValueStreamMap:
     """Make this future state the one the team is aiming for; any other target stops being one."""
-    policy.require(by, "edit_vsm", future, reason=EDIT_REASON)
+    policy.require(by, "edit_vsm", future, reason=gettext(EDIT_REASON))
     if future.state != ValueStreamMap.State.FUTURE or not future.current_id:
-        raise ValidationError("Only a future state can be the target.")
+        raise ValidationError(gettext("Only a future state can be the target."))
     ValueStreamMap.objects.filter(current_id=future.current_id, is_target=True).exclude(
         pk=future.pk
     ).update(is_target=False)
@@ -215,10 +223,10 @@ def mark_target(future: ValueStreamMap, *, by) -> ValueStreamMap:
 
 
 @transaction.atomic
-def link_idea_to_step(step: ValueStreamStep, *, idea: Idea, by) -> KaizenBurst:
+def link_idea_to_step(step: ValueStreamStep, *, idea: Idea, by: User) -> KaizenBurst:
     """Pin an idea to a step as a kaizen burst. Any idea the person can see may be pinned (good
     ideas often come from another team); others answer 404. Linking twice returns the first."""
-    policy.require(by, "edit_vsm", step.map, reason=EDIT_REASON)
+    policy.require(by, "edit_vsm", step.map, reason=gettext(EDIT_REASON))
     policy.require(by, "view_idea", idea)
     burst, created = KaizenBurst.objects.get_or_create(
         step=step, idea=idea, defaults={"created_by": by}
@@ -230,9 +238,11 @@ def link_idea_to_step(step: ValueStreamStep, *, idea: Idea, by) -> KaizenBurst:
 
 
 @transaction.atomic
-def delete_map(m: ValueStreamMap, *, by) -> None:
-    policy.require(by, "edit_vsm", m, reason=EDIT_REASON)
+def delete_map(m: ValueStreamMap, *, by: User) -> None:
+    policy.require(by, "edit_vsm", m, reason=gettext(EDIT_REASON))
     if m.futures.exists():
-        raise ValidationError("This map has future states drawn from it: delete those first.")
+        raise ValidationError(
+            gettext("This map has future states drawn from it: delete those first.")
+        )
     audit.record(by, "vsm.deleted", m, {"team": m.team_id})
     m.delete()

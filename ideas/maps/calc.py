@@ -1,7 +1,8 @@
 """Value-stream map arithmetic: takt, capacity, lead time, process cycle efficiency, %C&A.
 
 Pure Python, no ORM: the models, the drawing, the JSON summary and the tests all feed plain
-dataclasses in and read :class:`Result` out.
+dataclasses in and read :class:`Result` out. The words in labels, formulas and messages are
+translated into the active language (Django's gettext), so Django's settings must be loaded.
 
 Conventions (stated on every map page, not hidden):
 
@@ -21,12 +22,28 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 UNIT_SECONDS: dict[str, int] = {"s": 1, "min": 60, "h": 3600, "d": 86400}
-UNIT_LABELS: dict[str, str] = {"s": "seconds", "min": "minutes", "h": "hours", "d": "days"}
-PERIOD_LABELS: dict[str, str] = {"day": "day", "week": "week", "month": "month"}
+UNIT_LABELS: dict[str, StrPromise] = {
+    "s": gettext_lazy("seconds"),
+    "min": gettext_lazy("minutes"),
+    "h": gettext_lazy("hours"),
+    "d": gettext_lazy("days"),
+}
+PERIOD_LABELS: dict[str, StrPromise] = {
+    "day": gettext_lazy("day"),
+    "week": gettext_lazy("week"),
+    "month": gettext_lazy("month"),
+}
 CALENDAR_DAY_S = 86400
 
 
@@ -41,10 +58,12 @@ class InvalidInput(ValueError):
 def to_seconds(value: object, unit: str, *, field_name: str = "time") -> float:
     """Turn a number typed in ``unit`` into seconds; refuse negatives, non-numbers and odd units."""
     if unit not in UNIT_SECONDS:
-        raise InvalidInput({field_name: f"Choose a unit: {', '.join(UNIT_SECONDS)}."})
+        raise InvalidInput(
+            {field_name: gettext("Choose a unit: %(units)s.") % {"units": ", ".join(UNIT_SECONDS)}}
+        )
     number = _number(value, field_name)
     if number < 0:
-        raise InvalidInput({field_name: "A time cannot be negative."})
+        raise InvalidInput({field_name: gettext("A time cannot be negative.")})
     return number * UNIT_SECONDS[unit]
 
 
@@ -62,13 +81,13 @@ def best_unit(seconds: float) -> str:
 
 def _number(value: object, field_name: str) -> float:
     if isinstance(value, bool):
-        raise InvalidInput({field_name: "Enter a number."})
+        raise InvalidInput({field_name: gettext("Enter a number.")})
     try:
         number = float(Decimal(str(value).strip()))
     except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput({field_name: "Enter a number."}) from None
+        raise InvalidInput({field_name: gettext("Enter a number.")}) from None
     if not math.isfinite(number):
-        raise InvalidInput({field_name: "Enter a finite number."})
+        raise InvalidInput({field_name: gettext("Enter a finite number.")})
     return number
 
 
@@ -187,7 +206,7 @@ class Result:
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures if f.key == key)
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, object]:
         """The figures as plain JSON-ready data (for ``vsm_summary --json`` and comparisons)."""
         return {
             "available_per_shift_s": _round(self.available_per_shift_s),
@@ -237,6 +256,8 @@ def fmt_num(value: float, places: int = 1) -> str:
 
 def fmt_duration(seconds: float) -> str:
     """A duration as a person reads it: 45 s, 12.5 min, 3.2 h, 4.1 d (24-hour days)."""
+    # The units' symbols (SI's own, for seconds, minutes, hours and days) are the same in every
+    # language: nothing to translate in the function a map page calls most.
     if seconds < 120:
         return f"{fmt_num(seconds)} s"
     if seconds < 2 * 3600:
@@ -255,19 +276,35 @@ def fmt_takt(seconds: float) -> str:
 
 def fmt_lead(seconds: float, day_length_s: float, *, working: bool) -> str:
     """A lead-time amount in the map's own days when it is long; a few hours as clock time."""
-    if seconds >= day_length_s / 4:
-        return f"{fmt_num(seconds / day_length_s, 2)} {'working days' if working else 'days'}"
-    return fmt_duration(seconds)
+    return lead_formatter(day_length_s, working=working)(seconds)
+
+
+def lead_formatter(day_length_s: float, *, working: bool) -> Callable[[float], str]:
+    """:func:`fmt_lead` for many amounts of one map, its words translated once."""
+    days = gettext("%(number)s working days") if working else gettext("%(number)s days")
+
+    def fmt(seconds: float) -> str:
+        if seconds >= day_length_s / 4:
+            return days % {"number": fmt_num(seconds / day_length_s, 2)}
+        return fmt_duration(seconds)
+
+    return fmt
 
 
 def fmt_days(seconds: float, day_length_s: float) -> str:
-    return f"{fmt_num(seconds / day_length_s, 2)} days"
+    return gettext("%(number)s days") % {"number": fmt_num(seconds / day_length_s, 2)}
 
 
 def fmt_pct(fraction: float) -> str:
     # Office processes often run well under 1 % efficient; keep that visible, not "0.0 %".
     pct = fraction * 100
     return f"{fmt_num(pct, 1 if pct >= 1 or pct == 0 else 3 if pct < 0.1 else 2)} %"
+
+
+def _plural_count(value: float) -> int:
+    """The count to choose a plural form by for a quantity that may be a fraction: the quantity
+    itself when whole; a fraction takes the plural form, as in "1.5 shifts"."""
+    return int(value) if value == int(value) else 2
 
 
 # --- Computation ---------------------------------------------------------------------------------
@@ -284,8 +321,12 @@ def validate(m: MapInput) -> None:
         low: float = 0,
         high: float | None = None,
         positive: bool = False,
-        what: str = "This",
+        what: str,
+        variant: str = "",
     ) -> None:
+        """Record what is wrong with ``value``, if anything. ``what`` names the value (marked
+        with gettext_noop) and is translated only for a message: a long map makes hundreds of
+        checks, and most pass. ``variant`` fills its ``%(variant)s``."""
         if value is None:
             return
         if (
@@ -293,60 +334,83 @@ def validate(m: MapInput) -> None:
             or isinstance(value, bool)
             or not math.isfinite(value)
         ):
-            errors[name] = f"{what} must be a number."
+            problem = gettext_noop("%(what)s must be a number.")
         elif positive and value <= 0:
-            errors[name] = f"{what} must be more than zero."
+            problem = gettext_noop("%(what)s must be more than zero.")
         elif value < low:
-            errors[name] = f"{what} cannot be negative."
+            problem = gettext_noop("%(what)s cannot be negative.")
         elif high is not None and value > high:
-            errors[name] = f"{what} must be between {fmt_num(low)} and {fmt_num(high)}."
+            problem = gettext_noop("%(what)s must be between %(low)s and %(high)s.")
+        else:
+            return
+        named = gettext(what) % {"variant": variant} if variant else gettext(what)
+        errors[name] = gettext(problem) % {
+            "what": named,
+            "low": fmt_num(low),
+            "high": "" if high is None else fmt_num(high),
+        }
 
-    check("demand", m.demand, positive=True, what="Customer demand")
+    check("demand", m.demand, positive=True, what=gettext_noop("Customer demand"))
     if m.demand_period not in PERIOD_LABELS:
-        errors["demand_period"] = "Choose day, week or month."
-    check("days_per_period", m.days_per_period, positive=True, what="Working days in the period")
-    check("shifts_per_day", m.shifts_per_day, positive=True, what="Shifts per day")
-    check("shift_s", m.shift_s, positive=True, what="Shift length")
-    check("breaks_s", m.breaks_s, what="Breaks")
+        errors["demand_period"] = gettext("Choose day, week or month.")
+    check(
+        "days_per_period",
+        m.days_per_period,
+        positive=True,
+        what=gettext_noop("Working days in the period"),
+    )
+    check("shifts_per_day", m.shifts_per_day, positive=True, what=gettext_noop("Shifts per day"))
+    check("shift_s", m.shift_s, positive=True, what=gettext_noop("Shift length"))
+    check("breaks_s", m.breaks_s, what=gettext_noop("Breaks"))
     if m.day_convention not in ("working", "calendar"):
-        errors["day_convention"] = "Choose working or calendar days."
+        errors["day_convention"] = gettext("Choose working or calendar days.")
     if "shift_s" not in errors and "breaks_s" not in errors and m.breaks_s >= m.shift_s:
-        errors["breaks_s"] = "Breaks must be shorter than the shift: no time would be left to work."
-    for name, qty in m.variants.items():
-        check(f"variants.{name}", qty, what=f"Demand for {name}")
-    if m.variants and not errors and abs(sum(m.variants.values()) - m.demand) > 1e-6:
-        errors["variants"] = (
-            f"The variants add up to {fmt_num(sum(m.variants.values()))}, "
-            f"but customer demand is {fmt_num(m.demand)}: make them match."
+        errors["breaks_s"] = gettext(
+            "Breaks must be shorter than the shift: no time would be left to work."
         )
+    for name, qty in m.variants.items():
+        check(f"variants.{name}", qty, what=gettext_noop("Demand for %(variant)s"), variant=name)
+    if m.variants and not errors and abs(sum(m.variants.values()) - m.demand) > 1e-6:
+        errors["variants"] = gettext(
+            "The variants add up to %(total)s, but customer demand is %(demand)s: make them match."
+        ) % {"total": fmt_num(sum(m.variants.values())), "demand": fmt_num(m.demand)}
 
     def check_wait(prefix: str, w: Wait) -> None:
-        check(f"{prefix}.time_s", w.time_s, what="A wait")
-        check(f"{prefix}.quantity", w.quantity, what="A queue quantity")
+        check(f"{prefix}.time_s", w.time_s, what=gettext_noop("A wait"))
+        check(f"{prefix}.quantity", w.quantity, what=gettext_noop("A queue quantity"))
         for name, qty in w.variant_quantities.items():
-            check(f"{prefix}.variant_quantities.{name}", qty, what=f"The queue of {name}")
+            check(
+                f"{prefix}.variant_quantities.{name}",
+                qty,
+                what=gettext_noop("The queue of %(variant)s"),
+                variant=name,
+            )
             if name not in m.variants:
-                errors[f"{prefix}.variant_quantities.{name}"] = (
-                    f"{name} is not one of the map's variants."
-                )
+                errors[f"{prefix}.variant_quantities.{name}"] = gettext(
+                    "%(variant)s is not one of the map's variants."
+                ) % {"variant": name}
         if w.time_s is not None and (w.quantity is not None or w.variant_quantities):
-            errors[prefix] = "Give the wait either as a time or as a quantity, not both."
+            errors[prefix] = gettext("Give the wait either as a time or as a quantity, not both.")
         if w.time_unit not in UNIT_SECONDS:
-            errors[f"{prefix}.time_unit"] = "Choose s, min, h or d."
+            errors[f"{prefix}.time_unit"] = gettext("Choose s, min, h or d.")
 
     for i, s in enumerate(m.steps):
         p = f"steps[{i}]"
         if not s.name.strip():
-            errors[f"{p}.name"] = "Give the step a name."
-        check(f"{p}.cycle_s", s.cycle_s, what="Process time")
-        check(f"{p}.lead_s", s.lead_s, what="Lead time")
-        check(f"{p}.changeover_s", s.changeover_s, what="Changeover time")
-        check(f"{p}.uptime_pct", s.uptime_pct, high=100, what="Uptime %")
+            errors[f"{p}.name"] = gettext("Give the step a name.")
+        check(f"{p}.cycle_s", s.cycle_s, what=gettext_noop("Process time"))
+        check(f"{p}.lead_s", s.lead_s, what=gettext_noop("Lead time"))
+        check(f"{p}.changeover_s", s.changeover_s, what=gettext_noop("Changeover time"))
+        check(f"{p}.uptime_pct", s.uptime_pct, high=100, what=gettext_noop("Uptime %"))
         if s.uptime_pct == 0:
-            errors[f"{p}.uptime_pct"] = "Uptime % must be more than 0: the step would never run."
-        check(f"{p}.pct_ca", s.pct_ca, high=100, what="% complete and accurate")
-        check(f"{p}.operators", s.operators, positive=True, what="People")
-        check(f"{p}.batch_size", s.batch_size, positive=True, what="Batch size")
+            errors[f"{p}.uptime_pct"] = gettext(
+                "Uptime % must be more than 0: the step would never run."
+            )
+        # A percent sign, not a placeholder:
+        # xgettext:no-python-format
+        check(f"{p}.pct_ca", s.pct_ca, high=100, what=gettext_noop("% complete and accurate"))
+        check(f"{p}.operators", s.operators, positive=True, what=gettext_noop("People"))
+        check(f"{p}.batch_size", s.batch_size, positive=True, what=gettext_noop("Batch size"))
         check_wait(f"{p}.wait_before", s.wait_before)
     check_wait("wait_after", m.wait_after)
     if errors:
@@ -362,34 +426,67 @@ def compute(m: MapInput) -> Result:
     takt = per_day / daily_demand
     day_length = per_day if m.day_convention == "working" else CALENDAR_DAY_S
     daily_variant = {k: v / m.days_per_period for k, v in m.variants.items()}
-    day_word = "working day" if m.day_convention == "working" else "calendar day (24 h)"
+    day_word = (
+        gettext("working day") if m.day_convention == "working" else gettext("calendar day (24 h)")
+    )
+    # The words of the per-step formulas, translated once here rather than once per step: a long
+    # map has hundreds of them to write, and each lookup costs more than the arithmetic.
+    queue_formula = gettext(
+        "%(label)s: %(quantity)s in the queue ÷ daily demand %(demand)s "
+        "= %(days)s days of demand × %(day_length)s a %(day)s"
+    )
+    days_formula = gettext("%(label)s: %(days)s days × %(day_length)s a %(day)s")
+    as_entered_formula = gettext("%(label)s: %(duration)s as entered")
+    none_recorded_formula = gettext("%(label)s: none recorded")
+    wait_before_label = gettext("Wait before %(step)s")
+    process_part = gettext("process time %(time)s ÷ %(people)s people")
+    changeover_part = gettext("+ changeover %(time)s ÷ batch %(batch)s")
+    uptime_part = gettext("÷ uptime %(uptime)s %%")
+    no_capacity_formula = gettext("%(step)s: no process time recorded, so no capacity")
+    capacity_formula = gettext(
+        "%(step)s: effective cycle time = (%(parts)s) = %(effective)s; "
+        "capacity = %(available)s ÷ %(effective)s = %(capacity)s a day; "
+        "%(verdict)s (%(takt)s)"
+    )
+    slower_than_takt, within_takt = gettext("slower than takt"), gettext("within takt")
 
     def wait_result(label: str, w: Wait) -> WaitResult:
-        if w.variant_quantities or w.quantity is not None:
-            qty = sum(w.variant_quantities.values()) if w.variant_quantities else w.quantity
+        qty = sum(w.variant_quantities.values()) if w.variant_quantities else w.quantity
+        if qty is not None:
             days = qty / daily_demand
             per_variant = {
                 k: q / daily_variant[k]
                 for k, q in w.variant_quantities.items()
                 if daily_variant.get(k)
             }
-            formula = (
-                f"{label}: {fmt_num(qty)} in the queue ÷ daily demand {fmt_num(daily_demand, 2)} "
-                f"= {fmt_num(days, 2)} days of demand × {fmt_duration(day_length)} a {day_word}"
-            )
+            formula = queue_formula % {
+                "label": label,
+                "quantity": fmt_num(qty),
+                "demand": fmt_num(daily_demand, 2),
+                "days": fmt_num(days, 2),
+                "day_length": fmt_duration(day_length),
+                "day": day_word,
+            }
             return WaitResult(label, days * day_length, days, per_variant, formula, False, qty)
         if w.time_s is not None:
             if w.time_unit == "d":
                 days = w.time_s / CALENDAR_DAY_S
                 seconds = days * day_length
-                formula = (
-                    f"{label}: {fmt_num(days, 2)} days × {fmt_duration(day_length)} a {day_word}"
-                )
+                formula = days_formula % {
+                    "label": label,
+                    "days": fmt_num(days, 2),
+                    "day_length": fmt_duration(day_length),
+                    "day": day_word,
+                }
             else:
                 seconds = w.time_s
-                formula = f"{label}: {fmt_duration(seconds)} as entered"
+                formula = as_entered_formula % {
+                    "label": label,
+                    "duration": fmt_duration(seconds),
+                }
             return WaitResult(label, seconds, None, {}, formula, False)
-        return WaitResult(label, 0.0, None, {}, f"{label}: none recorded", True)
+        none_recorded = none_recorded_formula % {"label": label}
+        return WaitResult(label, 0.0, None, {}, none_recorded, True)
 
     step_results: list[StepResult] = []
     for i, s in enumerate(m.steps):
@@ -408,24 +505,29 @@ def compute(m: MapInput) -> Result:
             batch = s.batch_size or 1
             uptime = (s.uptime_pct if s.uptime_pct is not None else 100) / 100
             effective = (s.cycle_s / people + (s.changeover_s or 0) / batch) / uptime
-            parts.append(f"process time {fmt_duration(s.cycle_s)} ÷ {fmt_num(people)} people")
+            parts.append(
+                process_part % {"time": fmt_duration(s.cycle_s), "people": fmt_num(people)}
+            )
             if s.changeover_s:
                 parts.append(
-                    f"+ changeover {fmt_duration(s.changeover_s)} ÷ batch {fmt_num(batch)}"
+                    changeover_part
+                    % {"time": fmt_duration(s.changeover_s), "batch": fmt_num(batch)}
                 )
-            parts.append(f"÷ uptime {fmt_num(uptime * 100)} %")
+            parts.append(uptime_part % {"uptime": fmt_num(uptime * 100)})
             capacity = per_day / effective if effective > 0 else None
         is_bottleneck = effective is not None and effective > takt + 1e-9
         if effective is None:
-            formula = f"{s.name}: no process time recorded, so no capacity"
+            formula = no_capacity_formula % {"step": s.name}
         else:
-            formula = (
-                f"{s.name}: effective cycle time = ({' '.join(parts)}) = {fmt_duration(effective)}; "
-                f"capacity = {fmt_duration(per_day)} ÷ {fmt_duration(effective)} = "
-                f"{fmt_num(capacity or 0)} a day; "
-                + ("slower than takt" if is_bottleneck else "within takt")
-                + f" ({fmt_duration(takt)})"
-            )
+            formula = capacity_formula % {
+                "step": s.name,
+                "parts": " ".join(parts),
+                "effective": fmt_duration(effective),
+                "available": fmt_duration(per_day),
+                "capacity": fmt_num(capacity or 0),
+                "verdict": slower_than_takt if is_bottleneck else within_takt,
+                "takt": fmt_duration(takt),
+            }
         step_results.append(
             StepResult(
                 index=i,
@@ -437,15 +539,15 @@ def compute(m: MapInput) -> Result:
                 is_bottleneck=is_bottleneck,
                 is_constraint=False,
                 pct_ca=s.pct_ca,
-                wait_before=wait_result(f"Wait before {s.name}", s.wait_before),
+                wait_before=wait_result(wait_before_label % {"step": s.name}, s.wait_before),
                 formula=formula,
             )
         )
-    timed = [r for r in step_results if r.effective_ct_s is not None]
+    timed = [(r.effective_ct_s, r) for r in step_results if r.effective_ct_s is not None]
     if timed:
-        slowest = max(timed, key=lambda r: r.effective_ct_s)
+        _, slowest = max(timed, key=lambda pair: pair[0])
         step_results[slowest.index] = replace(slowest, is_constraint=True)
-    wait_after = wait_result("Wait after the last step", m.wait_after)
+    wait_after = wait_result(gettext("Wait after the last step"), m.wait_after)
 
     waits = sum(r.wait_before.seconds for r in step_results) + wait_after.seconds
     step_leads = sum(r.lead_s for r in step_results)
@@ -461,98 +563,141 @@ def compute(m: MapInput) -> Result:
     handoffs = _handoffs(m.steps)
     performers_known = all(s.performed_by.strip() for s in m.steps)
 
-    def lead(seconds: float) -> str:
-        return fmt_lead(seconds, day_length, working=m.day_convention == "working")
+    as_lead = lead_formatter(day_length, working=m.day_convention == "working")
 
     figures = (
         Figure(
             "available_per_shift",
-            "Available time per shift",
+            gettext("Available time per shift"),
             per_shift,
             fmt_duration(per_shift),
-            f"Shift length {fmt_duration(m.shift_s)} − breaks {fmt_duration(m.breaks_s)} "
-            f"= {fmt_duration(per_shift)}",
+            gettext("Shift length %(shift)s − breaks %(breaks)s = %(available)s")
+            % {
+                "shift": fmt_duration(m.shift_s),
+                "breaks": fmt_duration(m.breaks_s),
+                "available": fmt_duration(per_shift),
+            },
         ),
         Figure(
             "available_per_day",
-            "Available time per day",
+            gettext("Available time per day"),
             per_day,
             fmt_duration(per_day),
-            f"{fmt_duration(per_shift)} a shift × {fmt_num(m.shifts_per_day)} "
-            f"shift{'' if m.shifts_per_day == 1 else 's'} "
-            f"= {fmt_duration(per_day)}",
+            ngettext(
+                "%(per_shift)s a shift × %(shifts)s shift = %(per_day)s",
+                "%(per_shift)s a shift × %(shifts)s shifts = %(per_day)s",
+                _plural_count(m.shifts_per_day),
+            )
+            % {
+                "per_shift": fmt_duration(per_shift),
+                "shifts": fmt_num(m.shifts_per_day),
+                "per_day": fmt_duration(per_day),
+            },
         ),
         Figure(
             "daily_demand",
-            "Customer demand per day",
+            gettext("Customer demand per day"),
             daily_demand,
             fmt_num(daily_demand, 2),
-            f"{fmt_num(m.demand)} a {m.demand_period} ÷ {fmt_num(m.days_per_period)} working days "
-            f"= {fmt_num(daily_demand, 2)} a day",
+            gettext("%(demand)s a %(period)s ÷ %(days)s working days = %(daily_demand)s a day")
+            % {
+                "demand": fmt_num(m.demand),
+                "period": PERIOD_LABELS.get(m.demand_period, m.demand_period),
+                "days": fmt_num(m.days_per_period),
+                "daily_demand": fmt_num(daily_demand, 2),
+            },
         ),
         Figure(
             "takt",
-            "Takt time",
+            gettext("Takt time"),
             takt,
             fmt_takt(takt),
-            f"Available time {fmt_duration(per_day)} a day ÷ demand {fmt_num(daily_demand, 2)} a day "
-            f"= {fmt_takt(takt)} per unit",
+            gettext(
+                "Available time %(available)s a day ÷ demand %(demand)s a day = %(takt)s per unit"
+            )
+            % {
+                "available": fmt_duration(per_day),
+                "demand": fmt_num(daily_demand, 2),
+                "takt": fmt_takt(takt),
+            },
         ),
         Figure(
             "lead_time",
-            "Total lead time",
+            gettext("Total lead time"),
             lead_time,
-            lead(lead_time),
-            f"All waits {lead(waits)} + step lead times {lead(step_leads)} "
-            f"= {lead(lead_time)}; a lead-time day is a {day_word} of "
-            f"{fmt_duration(day_length)}",
+            as_lead(lead_time),
+            gettext(
+                "All waits %(waits)s + step lead times %(steps)s = %(lead_time)s; "
+                "a lead-time day is a %(day)s of %(day_length)s"
+            )
+            % {
+                "waits": as_lead(waits),
+                "steps": as_lead(step_leads),
+                "lead_time": as_lead(lead_time),
+                "day": day_word,
+                "day_length": fmt_duration(day_length),
+            },
         ),
         Figure(
             "process_time",
-            "Total process time",
+            gettext("Total process time"),
             process_time,
             fmt_duration(process_time),
-            "Sum of the steps' process times = "
-            + (" + ".join(fmt_duration(r.process_s) for r in step_results) or "0")
-            + f" = {fmt_duration(process_time)}",
+            gettext("Sum of the steps' process times = %(terms)s = %(total)s")
+            % {
+                "terms": " + ".join(fmt_duration(r.process_s) for r in step_results) or "0",
+                "total": fmt_duration(process_time),
+            },
         ),
         Figure(
             "pce",
-            "Process cycle efficiency (activity ratio)",
+            gettext("Process cycle efficiency (activity ratio)"),
             pce,
             fmt_pct(pce),
-            f"Process time {fmt_num(process_time)} s ÷ lead time {fmt_num(lead_time)} s "
-            f"({lead(lead_time)}) = {fmt_pct(pce)}",
+            gettext("Process time %(process)s s ÷ lead time %(lead)s s (%(lead_time)s) = %(pce)s")
+            % {
+                "process": fmt_num(process_time),
+                "lead": fmt_num(lead_time),
+                "lead_time": as_lead(lead_time),
+                "pce": fmt_pct(pce),
+            },
         ),
         Figure(
             "rolled_ca",
-            "Rolled % complete and accurate",
+            # A percent sign, not a placeholder:
+            # xgettext:no-python-format
+            gettext("Rolled % complete and accurate"),
             rolled,
             fmt_pct(rolled),
             (
-                "Product of the steps' %C&A = " + " × ".join(ca_terms) + f" = {fmt_pct(rolled)}"
+                gettext("Product of the steps' %%C&A = %(terms)s = %(rolled)s")
+                % {"terms": " × ".join(ca_terms), "rolled": fmt_pct(rolled)}
                 if ca_terms
-                else "No step has a %C&A recorded, so 100 %"
+                else gettext("No step has a %C&A recorded, so 100 %")
             ),
         ),
         Figure(
             "steps",
-            "Steps",
+            gettext("Steps"),
             float(len(m.steps)),
             str(len(m.steps)),
-            f"{len(m.steps)} process step{'' if len(m.steps) == 1 else 's'}",
+            ngettext("%(count)s process step", "%(count)s process steps", len(m.steps))
+            % {"count": len(m.steps)},
         ),
         Figure(
             "handoffs",
-            "Hand-offs",
+            gettext("Hand-offs"),
             float(handoffs),
             str(handoffs),
             (
-                "Moves between steps done by different people or teams"
+                gettext("Moves between steps done by different people or teams = %(count)s")
                 if performers_known
-                else "Moves between steps (a move counts unless both steps name the same performer)"
+                else gettext(
+                    "Moves between steps (a move counts unless both steps name the same "
+                    "performer) = %(count)s"
+                )
             )
-            + f" = {handoffs}",
+            % {"count": handoffs},
         ),
     )
     return Result(
@@ -598,10 +743,11 @@ class Delta:
 
 def compare(current: Result, future: Result) -> list[Delta]:
     """Side-by-side deltas, current → future. Relative change for times, points for ratios."""
+    no_change = gettext("no change")
 
-    def rel(label: str, a: float, b: float, show) -> Delta:
+    def rel(label: str, a: float, b: float, show: Callable[[float], str]) -> Delta:
         if a == b:
-            change = "no change"
+            change = no_change
         elif a:
             pct = (b - a) / a * 100
             change = f"{'−' if pct < 0 else '+'}{fmt_num(abs(pct), 1)} %"
@@ -612,7 +758,10 @@ def compare(current: Result, future: Result) -> list[Delta]:
     def pts(label: str, a: float, b: float, higher_is_better: bool = True) -> Delta:
         diff = (b - a) * 100
         change = (
-            "no change" if a == b else f"{'−' if diff < 0 else '+'}{fmt_num(abs(diff), 1)} points"
+            no_change
+            if a == b
+            else gettext("%(sign)s%(number)s points")
+            % {"sign": "−" if diff < 0 else "+", "number": fmt_num(abs(diff), 1)}
         )
         better = None if a == b else (b > a) == higher_is_better
         return Delta(label, fmt_pct(a), fmt_pct(b), change, better)
@@ -623,25 +772,25 @@ def compare(current: Result, future: Result) -> list[Delta]:
             label,
             str(a),
             str(b),
-            "no change" if a == b else f"{'−' if diff < 0 else '+'}{abs(diff)}",
+            no_change if a == b else f"{'−' if diff < 0 else '+'}{abs(diff)}",
             None if a == b else b < a,
         )
 
     return [
         rel(
-            "Lead time",
+            gettext("Lead time"),
             current.lead_time_s,
             future.lead_time_s,
             lambda s: fmt_days(s, current.day_length_s),
         ),
         rel(
-            "Process time",
+            gettext("Process time"),
             current.process_time_s,
             future.process_time_s,
             fmt_duration,
         ),
-        pts("Process cycle efficiency", current.pce, future.pce),
-        count("Steps", current.step_count, future.step_count),
-        count("Hand-offs", current.handoffs, future.handoffs),
-        pts("Rolled %C&A", current.rolled_ca, future.rolled_ca),
+        pts(gettext("Process cycle efficiency"), current.pce, future.pce),
+        count(gettext("Steps"), current.step_count, future.step_count),
+        count(gettext("Hand-offs"), current.handoffs, future.handoffs),
+        pts(gettext("Rolled %C&A"), current.rolled_ca, future.rolled_ca),
     ]

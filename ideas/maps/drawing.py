@@ -1,7 +1,9 @@
 """The map drawn in the familiar value-stream form, built once as primitives and rendered to SVG
 (for the page and download) and to PNG (Pillow) from the same list — so both always agree.
 
-No ORM here: callers pass :class:`DrawStep` rows and the :class:`ideas.maps.calc.Result`.
+No ORM here: callers pass :class:`DrawStep` rows and the :class:`ideas.maps.calc.Result`. Its
+words are in the active language: the drawing broadcast to a map's viewers is in the language of
+the person whose edit it follows.
 SVG output uses presentation attributes only (our CSP forbids style attributes).
 """
 
@@ -10,8 +12,15 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from html import escape
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext, ngettext
 
 from ideas.maps import calc
+
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
+    from PIL.ImageFont import ImageFont as BitmapFont
 
 INK = "#1b1f23"
 MUTED = "#4a5560"
@@ -98,13 +107,35 @@ class Drawing:
     items: list[Primitive] = field(default_factory=list)
 
 
-def _wait_label(w: calc.WaitResult, day_length_s: float) -> tuple[str, str]:
+@dataclass(frozen=True)
+class _Words:
+    """What the drawing writes by each step, translated once per drawing rather than once per
+    step: a long map has hundreds of labels, and each lookup costs more than the drawing."""
+
+    waiting: str
+    of_demand: str
+    slower_than_takt: str
+    kaizen: str
+    elapsed: str
+
+    @classmethod
+    def translated(cls) -> _Words:
+        return cls(
+            waiting=gettext("%(number)s waiting"),
+            of_demand=gettext("%(number)s d of demand"),
+            slower_than_takt=gettext("Slower than takt"),
+            kaizen=gettext("Kaizen: %(title)s"),
+            elapsed=gettext("elapsed %(time)s"),
+        )
+
+
+def _wait_label(w: calc.WaitResult, day_length_s: float, words: _Words) -> tuple[str, str]:
     if w.is_empty:
         return ("", "")
     if w.days_of_demand is not None:
         return (
-            f"{calc.fmt_num(w.quantity or 0)} waiting",
-            f"{calc.fmt_num(w.days_of_demand, 2)} d of demand",
+            words.waiting % {"number": calc.fmt_num(w.quantity or 0)},
+            words.of_demand % {"number": calc.fmt_num(w.days_of_demand, 2)},
         )
     return (_rung(w.seconds, day_length_s), "")
 
@@ -169,30 +200,51 @@ def build(
     width = max(end_x + TOTALS_W + 2 * MARGIN, 640)
     height = ladder_bottom + 40
     bottlenecks = [s.name for s in result.bottlenecks]
-    description = (
-        f"Value-stream map of {name}: {n} steps from {supplier or 'the start'} to {customer}. "
-        f"Takt time {calc.fmt_duration(result.takt_s)}. "
-        f"Lead time {calc.fmt_days(result.lead_time_s, result.day_length_s)}, "
-        f"process time {calc.fmt_duration(result.process_time_s)}, "
-        f"process cycle efficiency {calc.fmt_pct(result.pce)}, "
-        f"rolled %C&A {calc.fmt_pct(result.rolled_ca)}. "
-        + (
-            f"Slower than takt: {', '.join(bottlenecks)}."
+    description = " ".join(
+        [
+            ngettext(
+                "Value-stream map of %(name)s: %(count)s step from %(supplier)s to %(customer)s.",
+                "Value-stream map of %(name)s: %(count)s steps from %(supplier)s to %(customer)s.",
+                n,
+            )
+            % {
+                "name": name,
+                "count": n,
+                "supplier": supplier or gettext("the start"),
+                "customer": customer,
+            },
+            gettext("Takt time %(takt)s.") % {"takt": calc.fmt_duration(result.takt_s)},
+            gettext(
+                "Lead time %(lead_time)s, process time %(process_time)s, "
+                "process cycle efficiency %(pce)s, rolled %%C&A %(rolled_ca)s."
+            )
+            % {
+                "lead_time": calc.fmt_days(result.lead_time_s, result.day_length_s),
+                "process_time": calc.fmt_duration(result.process_time_s),
+                "pce": calc.fmt_pct(result.pce),
+                "rolled_ca": calc.fmt_pct(result.rolled_ca),
+            },
+            gettext("Slower than takt: %(steps)s.") % {"steps": ", ".join(bottlenecks)}
             if bottlenecks
-            else "No step is slower than takt."
-        )
+            else gettext("No step is slower than takt."),
+        ]
     )
     d = Drawing(
-        width=width, height=height, title=f"Value-stream map: {name}", description=description
+        width=width,
+        height=height,
+        title=gettext("Value-stream map: %(name)s") % {"name": name},
+        description=description,
     )
     add = d.items.append
+    words = _Words.translated()
 
     add(Text(MARGIN, 22, name, size=16, bold=True))
     add(
         Text(
             MARGIN,
             42,
-            f"{demand_text} · takt {calc.fmt_duration(result.takt_s)}",
+            gettext("%(demand)s · takt %(takt)s")
+            % {"demand": demand_text, "takt": calc.fmt_duration(result.takt_s)},
             size=12,
             fill=MUTED,
         )
@@ -204,7 +256,8 @@ def build(
             Text(
                 width / 2,
                 80,
-                "Information: " + _clip(" ".join(information_flows.split()), 110),
+                gettext("Information: %(flows)s")
+                % {"flows": _clip(" ".join(information_flows.split()), 110)},
                 anchor="middle",
                 size=11,
                 fill=BRAND,
@@ -213,19 +266,21 @@ def build(
 
     # Supplier (left) and customer (right), joined to the flow.
     add(Polygon(_factory(MARGIN, 58), fill=WASH, cls="vsm-supplier"))
-    add(Text(MARGIN + 60, 132, _clip(supplier or "Supplier", 20), anchor="middle", size=12))
+    add(
+        Text(MARGIN + 60, 132, _clip(supplier or gettext("Supplier"), 20), anchor="middle", size=12)
+    )
     cust_x = width - MARGIN - 120
     add(Polygon(_factory(cust_x, 58), fill=WASH, cls="vsm-customer"))
     add(Text(cust_x + 60, 132, _clip(customer, 20), anchor="middle", size=12))
-    add(Text(cust_x + 60, 100, "Customer", anchor="middle", size=11, fill=MUTED))
-    add(Text(MARGIN + 60, 100, "Supplier", anchor="middle", size=11, fill=MUTED))
+    add(Text(cust_x + 60, 100, gettext("Customer"), anchor="middle", size=11, fill=MUTED))
+    add(Text(MARGIN + 60, 100, gettext("Supplier"), anchor="middle", size=11, fill=MUTED))
 
     x = MARGIN
     ladder_x = MARGIN
     for i, (step, r) in enumerate(zip(steps, result.steps, strict=True)):
         # The wait in front of the step: a triangle, its figure, and the high rung of the ladder.
         wait_cx = x + GAP / 2
-        top, bottom = _wait_label(r.wait_before, result.day_length_s)
+        top, bottom = _wait_label(r.wait_before, result.day_length_s, words)
         if not r.wait_before.is_empty:
             add(Polygon(_triangle(wait_cx, PROC_Y - 4), cls="vsm-wait"))
             add(Text(wait_cx, PROC_Y + 21, "I", anchor="middle", size=12, bold=True))
@@ -283,7 +338,7 @@ def build(
         )
         add(Text(bx + BOX_W / 2, PROC_Y + 36, f"{i + 1}", anchor="middle", size=10, fill=MUTED))
         if hot:
-            add(Text(bx + 4, PROC_Y - 6, "Slower than takt", size=10, bold=True, fill=BAD))
+            add(Text(bx + 4, PROC_Y - 6, words.slower_than_takt, size=10, bold=True, fill=BAD))
         add(
             Rect(
                 bx, PROC_Y + PROC_H, BOX_W, data_h, fill=PAPER, stroke=LINE, width=1, cls="vsm-data"
@@ -300,7 +355,7 @@ def build(
                     width=1,
                     cls="vsm-burst",
                     href=url,
-                    title=f"Kaizen: {title}",
+                    title=words.kaizen % {"title": title},
                 )
             )
         add(Line(ladder_x + GAP, ladder_top, ladder_x + GAP, ladder_bottom, cls="vsm-ladder"))
@@ -336,7 +391,7 @@ def build(
                 Text(
                     ladder_x + GAP + BOX_W / 2,
                     ladder_bottom - 8,
-                    f"elapsed {_rung(r.lead_s, result.day_length_s)}",
+                    words.elapsed % {"time": _rung(r.lead_s, result.day_length_s)},
                     anchor="middle",
                     size=10,
                     fill=MUTED,
@@ -348,7 +403,7 @@ def build(
     # After the last step: finished work waiting, then the customer.
     wait_cx = x + GAP / 2
     if not result.wait_after.is_empty:
-        top, bottom = _wait_label(result.wait_after, result.day_length_s)
+        top, bottom = _wait_label(result.wait_after, result.day_length_s, words)
         add(Polygon(_triangle(wait_cx, PROC_Y - 4), cls="vsm-wait"))
         add(Text(wait_cx, PROC_Y + 21, "I", anchor="middle", size=12, bold=True))
         add(Text(wait_cx, PROC_Y + 58, top, anchor="middle", size=10))
@@ -375,7 +430,8 @@ def build(
         Text(
             tx + 8,
             ladder_top - 12,
-            f"Lead time {calc.fmt_days(result.lead_time_s, result.day_length_s)}",
+            gettext("Lead time %(time)s")
+            % {"time": calc.fmt_days(result.lead_time_s, result.day_length_s)},
             size=11,
             bold=True,
         )
@@ -384,13 +440,16 @@ def build(
         Text(
             tx + 8,
             ladder_top + 6,
-            f"Process time {calc.fmt_duration(result.process_time_s)}",
+            gettext("Process time %(time)s") % {"time": calc.fmt_duration(result.process_time_s)},
             size=11,
             bold=True,
         )
     )
-    add(Text(tx + 8, ladder_top + 24, f"PCE {calc.fmt_pct(result.pce)}", size=11))
-    add(Text(tx + 8, ladder_top + 42, f"Rolled %C&A {calc.fmt_pct(result.rolled_ca)}", size=11))
+    # Translators: PCE is process cycle efficiency, in a value-stream map's totals.
+    pce = gettext("PCE %(pct)s") % {"pct": calc.fmt_pct(result.pce)}
+    add(Text(tx + 8, ladder_top + 24, pce, size=11))
+    rolled_ca = gettext("Rolled %%C&A %(pct)s") % {"pct": calc.fmt_pct(result.rolled_ca)}
+    add(Text(tx + 8, ladder_top + 42, rolled_ca, size=11))
     return d
 
 
@@ -472,9 +531,9 @@ def to_png(d: Drawing, *, scale: float = 1.0) -> bytes:
 
     img = Image.new("RGB", (int(d.width * scale), int(d.height * scale)), PAPER)
     draw = ImageDraw.Draw(img)
-    fonts: dict[int, ImageFont.ImageFont] = {}
+    fonts: dict[int, FreeTypeFont | BitmapFont] = {}
 
-    def font(size: int):
+    def font(size: int) -> FreeTypeFont | BitmapFont:
         if size not in fonts:
             px = max(1, round(size * scale))
             try:

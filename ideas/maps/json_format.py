@@ -6,18 +6,19 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, TypedDict
 
 from django.db import transaction
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
 from ideas.maps import calc
 from ideas.maps.models import ValueStreamMap, ValueStreamStep
 from leanhub import audit, policy
-from leanhub.models import Team
+from leanhub.models import Team, User
 
 FORMAT = "leanhub-vsm"
 VERSION = 1
@@ -46,20 +47,34 @@ class ImportRefused(ValueError):
         super().__init__("; ".join(problems))
 
 
-def _duration(seconds: float | None, unit: str) -> dict:
+class _Duration(TypedDict):
+    seconds: float | None
+    unit: str
+
+
+class _Wait(TypedDict):
+    seconds: float | None
+    unit: str
+    quantity: float | None
+    variants: dict[str, float]
+
+
+def _duration(seconds: float | None, unit: str) -> _Duration:
     return {"seconds": seconds, "unit": unit}
 
 
-def _wait(seconds: float | None, unit: str, quantity: float | None, variants: dict) -> dict:
+def _wait(
+    seconds: float | None, unit: str, quantity: float | None, variants: dict[str, float]
+) -> _Wait:
     return {"seconds": seconds, "unit": unit, "quantity": quantity, "variants": dict(variants)}
 
 
-def _dec(value) -> str:
+def _dec(value: Decimal | float | str) -> str:
     # Two places, as stored, whether the value came from the database or was just assigned.
     return str(Decimal(value).quantize(Decimal("0.01")))
 
 
-def export_map(m: ValueStreamMap, steps: list[ValueStreamStep]) -> dict:
+def export_map(m: ValueStreamMap, steps: Sequence[ValueStreamStep]) -> dict[str, object]:
     """Everything about a map except who made it and the ideas pinned to it (those belong to
     this installation). Numbers are JSON numbers; decimals are strings so none is rounded."""
     return {
@@ -237,7 +252,7 @@ class _Reader:
     def fail(self, path: str, message: str) -> None:
         self.problems.append(f"{path}: {message}")
 
-    def get(self, d: dict, key: str, default: object = None) -> object:
+    def get(self, d: dict[str, Any], key: str, default: object = None) -> object:
         """``d[key]`` (or ``default``), noting that the format has a field of that name."""
         self.read.setdefault(id(d), set()).add(key)
         return d.get(key, default)
@@ -254,39 +269,50 @@ class _Reader:
                         _("is not a field of the format (check the spelling)."),
                     )
 
-    def obj(self, value: object, path: str) -> dict:
+    def obj(self, value: object, path: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.fail(path, "expected an object.")
+            self.fail(path, gettext("expected an object."))
             return {}
         self.objects.append((value, path))
         return value
 
     def text(
-        self, d: dict, key: str, path: str, *, required: bool = False, limit: int = 200
+        self, d: dict[str, Any], key: str, path: str, *, required: bool = False, limit: int = 200
     ) -> str:
         value = self.get(d, key, "")
         if value is None:
             value = ""
         if not isinstance(value, str):
-            self.fail(f"{path}.{key}", "expected a string.")
+            self.fail(f"{path}.{key}", gettext("expected a string."))
             return ""
         if required and not value.strip():
-            self.fail(f"{path}.{key}", "is required.")
+            self.fail(f"{path}.{key}", gettext("is required."))
         if len(value) > limit:
-            self.fail(f"{path}.{key}", f"is longer than {limit} characters.")
+            self.fail(
+                f"{path}.{key}",
+                ngettext(
+                    "is longer than %(limit)s character.",
+                    "is longer than %(limit)s characters.",
+                    limit,
+                )
+                % {"limit": limit},
+            )
         return value
 
-    def choice(self, d: dict, key: str, path: str, options) -> str:
+    def choice(self, d: dict[str, Any], key: str, path: str, options: Collection[str]) -> str:
         value = self.get(d, key)
         # A list or object here is as wrong as a misspelt word, and cannot even be looked up.
         if not isinstance(value, str) or value not in options:
-            self.fail(f"{path}.{key}", f"must be one of {', '.join(options)}.")
+            self.fail(
+                f"{path}.{key}",
+                gettext("must be one of %(options)s.") % {"options": ", ".join(options)},
+            )
             return next(iter(options))
         return value
 
     def number(
         self,
-        d: dict,
+        d: dict[str, Any],
         key: str,
         path: str,
         *,
@@ -300,17 +326,20 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(f"{path}.{key}", "expected a number or null.")
+            self.fail(f"{path}.{key}", gettext("expected a number or null."))
             return None
         if isinstance(value, float) and math.isnan(value):
-            self.fail(f"{path}.{key}", "expected a number or null.")
+            self.fail(f"{path}.{key}", gettext("expected a number or null."))
             return None
         if positive and value <= 0:
-            self.fail(f"{path}.{key}", "must be more than zero.")
+            self.fail(f"{path}.{key}", gettext("must be more than zero."))
         elif low is not None and value < low:
-            self.fail(f"{path}.{key}", "cannot be negative.")
+            self.fail(f"{path}.{key}", gettext("cannot be negative."))
         elif high is not None and value > high:
-            self.fail(f"{path}.{key}", f"must be between {low} and {high}.")
+            self.fail(
+                f"{path}.{key}",
+                gettext("must be between %(low)s and %(high)s.") % {"low": low, "high": high},
+            )
         elif abs(value) > MAX_NUMBER:
             message = _("is too large (at most %(max)s).") % {"max": f"{MAX_NUMBER:,.0f}"}
             self.fail(f"{path}.{key}", message)
@@ -323,7 +352,7 @@ class _Reader:
             return float(value)
         return None
 
-    def decimal(self, d: dict, key: str, path: str, places: int, digits: int) -> Decimal:
+    def decimal(self, d: dict[str, Any], key: str, path: str, places: int, digits: int) -> Decimal:
         value = self.get(d, key)
         try:
             if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -332,19 +361,26 @@ class _Reader:
             if not number.is_finite():
                 raise InvalidOperation
         except InvalidOperation:
-            self.fail(f"{path}.{key}", 'expected a number (a string such as "460" or "12.5").')
+            self.fail(
+                f"{path}.{key}",
+                gettext('expected a number (a string such as "460" or "12.5").'),
+            )
             return Decimal(1)
         if number <= 0:
-            self.fail(f"{path}.{key}", "must be more than zero.")
+            self.fail(f"{path}.{key}", gettext("must be more than zero."))
         # Size first (without the context, which overflows): rounding a vast number is an error.
         if number.copy_abs() >= Decimal(10) ** (digits - places) or number != number.quantize(
             Decimal(1).scaleb(-places)
         ):
-            self.fail(f"{path}.{key}", f"has too many digits (at most {places} after the point).")
+            self.fail(
+                f"{path}.{key}",
+                gettext("has too many digits (at most %(places)s after the point).")
+                % {"places": places},
+            )
         return number
 
     def duration(
-        self, d: dict, key: str, path: str, *, required: bool = False
+        self, d: dict[str, Any], key: str, path: str, *, required: bool = False
     ) -> tuple[float | None, str]:
         if key not in d and not required:
             return None, "min"
@@ -352,22 +388,22 @@ class _Reader:
         unit = self.choice(inner, "unit", f"{path}.{key}", calc.UNIT_SECONDS)
         seconds = self.number(inner, "seconds", f"{path}.{key}")
         if required and seconds is None:
-            self.fail(f"{path}.{key}.seconds", "is required.")
+            self.fail(f"{path}.{key}.seconds", gettext("is required."))
         return seconds, unit
 
-    def variants_map(self, d: dict, key: str, path: str) -> dict[str, float]:
+    def variants_map(self, d: dict[str, Any], key: str, path: str) -> dict[str, float]:
         value = self.get(d, key) or {}
         if not isinstance(value, dict):
-            self.fail(f"{path}.{key}", "expected an object of name: quantity.")
+            self.fail(f"{path}.{key}", gettext("expected an object of name: quantity."))
             return {}
-        out = {}
+        out: dict[str, float] = {}
         for name, _qty in value.items():
             q = self.number(value, name, f"{path}.{key}")
             if q is not None:
                 out[name] = q
         return out
 
-    def wait(self, d: dict, key: str, path: str) -> dict:
+    def wait(self, d: dict[str, Any], key: str, path: str) -> _Wait:
         if key not in d:
             return {"seconds": None, "unit": "h", "quantity": None, "variants": {}}
         inner = self.obj(self.get(d, key), f"{path}.{key}")
@@ -411,7 +447,7 @@ def _json_path(name: str) -> str:
     return f"$.{path}"
 
 
-def parse(data: object) -> tuple[dict, list[dict]]:
+def parse(data: object) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Check a document and turn it into model values; raise :class:`ImportRefused` listing
     every problem by JSON path (at most :data:`MAX_PROBLEMS` of them): wrong types at any level,
     fields the format does not have, numbers out of range, nesting deeper than
@@ -422,9 +458,9 @@ def parse(data: object) -> tuple[dict, list[dict]]:
     r = _Reader()
     doc = r.obj(data, "$")
     if doc and r.get(doc, "format") != FORMAT:
-        r.fail("$.format", f'must be "{FORMAT}".')
+        r.fail("$.format", gettext('must be "%(format)s".') % {"format": FORMAT})
     if doc and r.get(doc, "version") != VERSION:
-        r.fail("$.version", f"must be {VERSION}.")
+        r.fail("$.version", gettext("must be %(version)s.") % {"version": VERSION})
     m = r.obj(r.get(doc, "map"), "$.map") if doc else {}
     p = "$.map"
     shift_s, shift_unit = r.duration(m, "shift_length", p, required=True)
@@ -432,14 +468,14 @@ def parse(data: object) -> tuple[dict, list[dict]]:
     variants_raw = r.get(m, "variants") or []
     variants = []
     if not isinstance(variants_raw, list):
-        r.fail(f"{p}.variants", "expected a list.")
+        r.fail(f"{p}.variants", gettext("expected a list."))
     else:
         for i, v in enumerate(variants_raw):
             vd = r.obj(v, f"{p}.variants[{i}]")
             name = r.text(vd, "name", f"{p}.variants[{i}]", required=True)
             qty = r.number(vd, "demand", f"{p}.variants[{i}]")
             if qty is None and vd:
-                r.fail(f"{p}.variants[{i}].demand", "is required.")
+                r.fail(f"{p}.variants[{i}].demand", gettext("is required."))
             variants.append({"name": name, "demand": qty or 0})
     wait_after = r.wait(m, "wait_after", p)
     map_values = {
@@ -465,12 +501,16 @@ def parse(data: object) -> tuple[dict, list[dict]]:
         "end_wait_variants": wait_after["variants"],
     }
     steps_raw = r.get(doc, "steps", []) if doc else []
-    step_values: list[dict] = []
+    step_values: list[dict[str, Any]] = []
     if not isinstance(steps_raw, list):
-        r.fail("$.steps", "expected a list.")
+        r.fail("$.steps", gettext("expected a list."))
         steps_raw = []
     if len(steps_raw) > MAX_STEPS:
-        r.fail("$.steps", f"at most {MAX_STEPS} steps.")
+        r.fail(
+            "$.steps",
+            ngettext("at most %(count)s step.", "at most %(count)s steps.", MAX_STEPS)
+            % {"count": MAX_STEPS},
+        )
         steps_raw = []
     for i, s in enumerate(steps_raw):
         sp = f"$.steps[{i}]"
@@ -518,10 +558,15 @@ def parse(data: object) -> tuple[dict, list[dict]]:
 
 
 @transaction.atomic
-def import_map(data: object, *, team: Team, by, submission_token: str = "") -> ValueStreamMap:
+def import_map(data: object, *, team: Team, by: User, submission_token: str = "") -> ValueStreamMap:
     """Create the map in ``team`` from a document, or nothing at all. A repeated submission
     token returns the map the first submission imported."""
-    policy.require(by, "work_in_team", team, reason="You can only import maps into your own teams.")
+    policy.require(
+        by,
+        "work_in_team",
+        team,
+        reason=gettext("You can only import maps into your own teams."),
+    )
     map_values, step_values = parse(data)
     if submission_token:
         existing = ValueStreamMap.objects.filter(

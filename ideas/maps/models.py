@@ -10,20 +10,34 @@ module so they are registered while that app's models load.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypedDict
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ideas.maps import calc
-from leanhub.models import Team
+from leanhub.models import Team, User
 
 UNIT_CHOICES = [(k, v) for k, v in calc.UNIT_LABELS.items()]
 
 
-class ValueStreamMapQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ValueStreamMapQuerySet:
+class StepUrls(TypedDict):
+    """A step's links on its map's page, and the ideas pinned to it as (title, link) pairs."""
+
+    edit: str
+    move: str
+    delete: str
+    bursts: list[tuple[str, str]]
+
+
+class ValueStreamMapQuerySet(models.QuerySet["ValueStreamMap"]):
+    def visible_to(self, user: User | AnonymousUser) -> ValueStreamMapQuerySet:
         from leanhub import policy
 
         return self.filter(policy.team_q(user, "view", prefix="team__"))
@@ -31,40 +45,40 @@ class ValueStreamMapQuerySet(models.QuerySet):
 
 class ValueStreamMap(models.Model):
     class Period(models.TextChoices):
-        DAY = "day", "a day"
-        WEEK = "week", "a week"
-        MONTH = "month", "a month"
+        DAY = "day", _("a day")
+        WEEK = "week", _("a week")
+        MONTH = "month", _("a month")
 
     class State(models.TextChoices):
-        CURRENT = "current", "Current state"
-        FUTURE = "future", "Future state"
+        CURRENT = "current", _("Current state")
+        FUTURE = "future", _("Future state")
 
     class DayConvention(models.TextChoices):
-        WORKING = "working", "Working days (a day is the available working time)"
-        CALENDAR = "calendar", "Calendar days (a day is 24 hours)"
+        WORKING = "working", _("Working days (a day is the available working time)")
+        CALENDAR = "calendar", _("Calendar days (a day is 24 hours)")
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="value_stream_maps")
     name = models.CharField(max_length=140)
     process = models.CharField(
-        "Process", max_length=200, help_text="From what trigger to what outcome."
+        _("Process"), max_length=200, help_text=_("From what trigger to what outcome.")
     )
-    customer = models.CharField(max_length=140, help_text="Who receives what the process makes.")
-    supplier = models.CharField(max_length=140, blank=True, help_text="Who or what starts it.")
+    customer = models.CharField(max_length=140, help_text=_("Who receives what the process makes."))
+    supplier = models.CharField(max_length=140, blank=True, help_text=_("Who or what starts it."))
     state = models.CharField(max_length=10, choices=State.choices, default=State.CURRENT)
     # A future state remembers the current state it was drawn from.
     current = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="futures"
     )
     is_target = models.BooleanField(default=False)
-    demand = models.DecimalField("Customer demand", max_digits=12, decimal_places=2)
+    demand = models.DecimalField(_("Customer demand"), max_digits=12, decimal_places=2)
     demand_period = models.CharField(max_length=5, choices=Period.choices, default=Period.WEEK)
     days_per_period = models.DecimalField(
-        "Working days in that period", max_digits=5, decimal_places=2, default=5
+        _("Working days in that period"), max_digits=5, decimal_places=2, default=5
     )
     shifts_per_day = models.DecimalField(max_digits=4, decimal_places=2, default=1)
-    shift_s = models.FloatField("Shift length", default=7.5 * 3600)
+    shift_s = models.FloatField(_("Shift length"), default=7.5 * 3600)
     shift_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="h")
-    breaks_s = models.FloatField("Breaks per shift", default=30 * 60)
+    breaks_s = models.FloatField(_("Breaks per shift"), default=30 * 60)
     breaks_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
     day_convention = models.CharField(
         max_length=10, choices=DayConvention.choices, default=DayConvention.WORKING
@@ -72,9 +86,10 @@ class ValueStreamMap(models.Model):
     # [{"name": "Left", "demand": 12000}, ...] in the same period as ``demand``.
     variants = models.JSONField(default=list, blank=True)
     information_flows = models.TextField(
-        blank=True, help_text="How work is told what to do next: schedules, systems, phone calls."
+        blank=True,
+        help_text=_("How work is told what to do next: schedules, systems, phone calls."),
     )
-    end_wait_s = models.FloatField("Wait after the last step", null=True, blank=True)
+    end_wait_s = models.FloatField(_("Wait after the last step"), null=True, blank=True)
     end_wait_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="h")
     end_wait_quantity = models.FloatField(null=True, blank=True)
     end_wait_variants = models.JSONField(default=dict, blank=True)
@@ -110,7 +125,7 @@ class ValueStreamMap(models.Model):
     def variant_dict(self) -> dict[str, float]:
         return {v["name"]: float(v["demand"]) for v in self.variants}
 
-    def as_input(self, steps: list[ValueStreamStep]) -> calc.MapInput:
+    def as_input(self, steps: Sequence[ValueStreamStep]) -> calc.MapInput:
         return calc.MapInput(
             demand=float(self.demand),
             demand_period=self.demand_period,
@@ -137,27 +152,39 @@ class ValueStreamStep(models.Model):
     position = models.PositiveIntegerField()
     name = models.CharField(max_length=120)
     performed_by = models.CharField(
-        max_length=120, blank=True, help_text="Role or team; a change between steps is a hand-off."
+        max_length=120,
+        blank=True,
+        help_text=_("Role or team; a change between steps is a hand-off."),
     )
-    cycle_s = models.FloatField("Process time", null=True, blank=True)
+    cycle_s = models.FloatField(_("Process time"), null=True, blank=True)
     cycle_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
-    lead_s = models.FloatField("Lead time of the step", null=True, blank=True)
+    lead_s = models.FloatField(_("Lead time of the step"), null=True, blank=True)
     lead_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
-    changeover_s = models.FloatField("Changeover time", null=True, blank=True)
+    changeover_s = models.FloatField(_("Changeover time"), null=True, blank=True)
     changeover_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
-    uptime_pct = models.FloatField("Uptime %", null=True, blank=True)
-    operators = models.FloatField("People", null=True, blank=True)
-    pct_ca = models.FloatField("% complete and accurate", null=True, blank=True)
+    uptime_pct = models.FloatField(_("Uptime %"), null=True, blank=True)
+    operators = models.FloatField(_("People"), null=True, blank=True)
+    # A percent sign, not a placeholder:
+    # xgettext:no-python-format
+    pct_ca = models.FloatField(_("% complete and accurate"), null=True, blank=True)
     batch_size = models.FloatField(null=True, blank=True)
-    system_used = models.CharField("System or form used", max_length=140, blank=True)
+    system_used = models.CharField(_("System or form used"), max_length=140, blank=True)
     notes = models.TextField(blank=True)
     rework = models.CharField(
-        "Rework loop", max_length=200, blank=True, help_text="What gets sent back, and to where."
+        _("Rework loop"),
+        max_length=200,
+        blank=True,
+        help_text=_("What gets sent back, and to where."),
     )
-    wait_s = models.FloatField("Wait before this step", null=True, blank=True)
+    wait_s = models.FloatField(_("Wait before this step"), null=True, blank=True)
     wait_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="h")
-    wait_quantity = models.FloatField("Queue before this step", null=True, blank=True)
+    wait_quantity = models.FloatField(_("Queue before this step"), null=True, blank=True)
     wait_variants = models.JSONField(default=dict, blank=True)
+
+    # Not columns: set on the steps of a map's page by ideas.maps.queries.steps_of (with
+    # ``burst_list``, the step's kaizen bursts).
+    key: str
+    urls: StepUrls
 
     class Meta:
         ordering = ["map", "position", "pk"]

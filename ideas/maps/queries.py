@@ -9,19 +9,23 @@ drawing come from the step link providers kaizen registers (:mod:`ideas.maps.lin
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from ideas.maps import calc, links
 from ideas.maps import drawing as draw
 from ideas.maps.models import KaizenBurst, ValueStreamMap, ValueStreamStep
 from leanhub import policy
+from leanhub.models import User
 
 
-def maps_visible_to(user) -> QuerySet[ValueStreamMap]:
+def maps_visible_to(user: User | AnonymousUser) -> QuerySet[ValueStreamMap]:
     return (
         ValueStreamMap.objects.visible_to(user)
         .select_related("team__site__organisation", "current")
@@ -30,7 +34,9 @@ def maps_visible_to(user) -> QuerySet[ValueStreamMap]:
     )
 
 
-def get_map_for_user(user, map_id: int, *, action: str = "view_vsm") -> ValueStreamMap:
+def get_map_for_user(
+    user: User | AnonymousUser, map_id: int, *, action: str = "view_vsm"
+) -> ValueStreamMap:
     """The map if ``user`` may do ``action`` to it (``view_vsm`` or ``edit_vsm``): 404 when they
     cannot see it, 403 with a reason when they can see it but not change it. Its team, site,
     organisation and current state come joined, for the policy and the page."""
@@ -43,7 +49,7 @@ def get_map_for_user(user, map_id: int, *, action: str = "view_vsm") -> ValueStr
 
 
 def get_step_for_user(
-    user, map_id: int, step_id: int, *, action: str = "view_vsm"
+    user: User | AnonymousUser, map_id: int, step_id: int, *, action: str = "view_vsm"
 ) -> ValueStreamStep:
     """The step ``step_id`` of the map ``map_id``, if ``user`` may do ``action`` to the map (as
     :func:`get_map_for_user`); 404 when the step is not on that map. ``step.map`` is the map
@@ -54,13 +60,13 @@ def get_step_for_user(
     return step
 
 
-def may_view_map(user, map_id: int) -> bool:
+def may_view_map(user: User | AnonymousUser, map_id: int) -> bool:
     """Whether ``user`` may watch the map live: the same rule as viewing its page."""
     m = ValueStreamMap.objects.select_related("team__site__organisation").filter(pk=map_id).first()
     return m is not None and policy.can(user, "view_vsm", m)
 
 
-def live_context(map_id: int) -> dict | None:
+def live_context(map_id: int) -> dict[str, object] | None:
     """What every viewer of the map is sent after an edit (figures, drawing, table), read from
     committed rows; None when the map is gone."""
     m = (
@@ -73,7 +79,7 @@ def live_context(map_id: int) -> dict | None:
     return {"map": m, "ws": workspace(m)}
 
 
-def steps_of(m: ValueStreamMap) -> list[ValueStreamStep]:
+def steps_of(m: ValueStreamMap) -> Sequence[ValueStreamStep]:
     """Steps in order with their kaizen bursts and ideas (two queries), each carrying its own
     URLs in ``step.urls`` — reversed once per map, not once per step, as a 60-step map has
     hundreds of links."""
@@ -86,20 +92,23 @@ def steps_of(m: ValueStreamMap) -> list[ValueStreamStep]:
         )
     )
     sentinel = 987654321
-    patterns = {
-        name: reverse(f"maps:step-{name}", args=[m.pk, sentinel])
-        for name in ("edit", "move", "delete")
-    }
+    edit, move, delete = (
+        reverse(f"maps:step-{name}", args=[m.pk, sentinel]) for name in ("edit", "move", "delete")
+    )
     idea_pattern = _idea_url_pattern(sentinel)
     for s in steps:
         # Strings, not ints: the template engine localises every number it prints, and a
         # 60-step page prints step ids hundreds of times.
         s.key = str(s.pk)
-        s.urls = {name: url.replace(str(sentinel), str(s.pk)) for name, url in patterns.items()}
-        s.urls["bursts"] = [
-            (b.idea.title, idea_pattern.replace(str(sentinel), str(b.idea_id)))
-            for b in s.burst_list
-        ]
+        s.urls = {
+            "edit": edit.replace(str(sentinel), s.key),
+            "move": move.replace(str(sentinel), s.key),
+            "delete": delete.replace(str(sentinel), s.key),
+            "bursts": [
+                (b.idea.title, idea_pattern.replace(str(sentinel), str(b.idea_id)))
+                for b in s.burst_list
+            ],
+        }
     return steps
 
 
@@ -107,36 +116,76 @@ def _idea_url_pattern(sentinel: int) -> str:
     return reverse("ideas:detail", args=[sentinel])
 
 
-def _data_lines(s: ValueStreamStep, r: calc.StepResult) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class _StepWords:
+    """The words of each step's data box and table row, translated once per map rather than
+    once per step: a long map has hundreds of lines to write, and each lookup costs more than
+    the formatting."""
+
+    process: str
+    lead: str
+    pct_ca: str
+    people: str
+    uptime: str
+    changeover: str
+    batch: str
+    rework: str
+    days_of_demand: str
+
+    @classmethod
+    def translated(cls) -> _StepWords:
+        return cls(
+            # Translators: P/T is process time, on a value-stream map's data box.
+            process=gettext("P/T %(time)s"),
+            # Translators: L/T is lead time, on a value-stream map's data box.
+            lead=gettext("L/T %(time)s"),
+            # Translators: %C&A is percent complete and accurate, on a value-stream map's data box.
+            pct_ca=gettext("%%C&A %(number)s %%"),
+            people=gettext("People %(number)s"),
+            uptime=gettext("Uptime %(number)s %%"),
+            # Translators: C/O is changeover time, on a value-stream map's data box.
+            changeover=gettext("C/O %(time)s"),
+            batch=gettext("Batch %(number)s"),
+            rework=gettext("↺ Rework: %(rework)s"),
+            days_of_demand=gettext("%(number)s days of demand"),
+        )
+
+
+def _data_lines(s: ValueStreamStep, r: calc.StepResult, words: _StepWords) -> tuple[str, ...]:
+    """The step's figures as its data box on the drawing shows them, one line each."""
     lines = []
     if s.cycle_s is not None:
-        lines.append(f"P/T {calc.fmt_duration(s.cycle_s)}")
+        lines.append(words.process % {"time": calc.fmt_duration(s.cycle_s)})
     if s.lead_s is not None:
         typed_days = s.lead_unit == "d"
-        lines.append(
-            f"L/T {calc.fmt_num(s.lead_s / calc.CALENDAR_DAY_S, 2)} d"
+        lead = (
+            f"{calc.fmt_num(s.lead_s / calc.CALENDAR_DAY_S, 2)} d"
             if typed_days
-            else f"L/T {calc.fmt_duration(r.lead_s)}"
+            else calc.fmt_duration(r.lead_s)
         )
+        lines.append(words.lead % {"time": lead})
     if s.pct_ca is not None:
-        lines.append(f"%C&A {calc.fmt_num(s.pct_ca)} %")
+        lines.append(words.pct_ca % {"number": calc.fmt_num(s.pct_ca)})
     if s.operators is not None:
-        lines.append(f"People {calc.fmt_num(s.operators)}")
+        lines.append(words.people % {"number": calc.fmt_num(s.operators)})
     if s.uptime_pct is not None:
-        lines.append(f"Uptime {calc.fmt_num(s.uptime_pct)} %")
+        lines.append(words.uptime % {"number": calc.fmt_num(s.uptime_pct)})
     if s.changeover_s is not None:
-        lines.append(f"C/O {calc.fmt_duration(s.changeover_s)}")
+        lines.append(words.changeover % {"time": calc.fmt_duration(s.changeover_s)})
     if s.batch_size is not None:
-        lines.append(f"Batch {calc.fmt_num(s.batch_size)}")
+        lines.append(words.batch % {"number": calc.fmt_num(s.batch_size)})
     if s.performed_by:
         lines.append(s.performed_by)
     if s.rework:
-        lines.append(f"↺ Rework: {s.rework}")
+        lines.append(words.rework % {"rework": s.rework})
     return tuple(lines)
 
 
 def demand_text(m: ValueStreamMap) -> str:
-    return f"Demand {calc.fmt_num(float(m.demand))} {m.get_demand_period_display()}"
+    return gettext("Demand %(demand)s %(period)s") % {
+        "demand": calc.fmt_num(float(m.demand)),
+        "period": m.get_demand_period_display(),
+    }
 
 
 @dataclass(frozen=True)
@@ -154,22 +203,26 @@ class Row:
     pct_ca: str
 
 
-def _row(step: ValueStreamStep, r: calc.StepResult, m: ValueStreamMap, day_length_s: float) -> Row:
-    working = m.day_convention == "working"
+def _row(
+    step: ValueStreamStep,
+    r: calc.StepResult,
+    as_lead: Callable[[float], str],
+    words: _StepWords,
+) -> Row:
     w = r.wait_before
     if w.is_empty:
         wait = "—"
     elif w.days_of_demand is not None:
-        wait = f"{calc.fmt_num(w.days_of_demand, 2)} days of demand"
+        wait = words.days_of_demand % {"number": calc.fmt_num(w.days_of_demand, 2)}
     else:
-        wait = calc.fmt_lead(w.seconds, day_length_s, working=working)
+        wait = as_lead(w.seconds)
     return Row(
         step=step,
         r=r,
         number=str(r.index + 1),
         wait=wait,
         process=calc.fmt_duration(r.process_s),
-        lead=calc.fmt_lead(r.lead_s, day_length_s, working=working),
+        lead=as_lead(r.lead_s),
         effective="—" if r.effective_ct_s is None else calc.fmt_duration(r.effective_ct_s),
         capacity="—" if r.capacity_per_day is None else calc.fmt_num(r.capacity_per_day, 1),
         pct_ca="—" if r.pct_ca is None else f"{calc.fmt_num(r.pct_ca)} %",
@@ -179,7 +232,7 @@ def _row(step: ValueStreamStep, r: calc.StepResult, m: ValueStreamMap, day_lengt
 @dataclass
 class Workspace:
     map: ValueStreamMap
-    steps: list[ValueStreamStep]
+    steps: Sequence[ValueStreamStep]
     result: calc.Result | None
     errors: dict[str, str]
     drawing: draw.Drawing | None
@@ -195,7 +248,9 @@ class Workspace:
             return "—"
         w = self.result.wait_after
         if w.days_of_demand is not None:
-            return f"{calc.fmt_num(w.days_of_demand, 2)} days of demand"
+            return gettext("%(number)s days of demand") % {
+                "number": calc.fmt_num(w.days_of_demand, 2)
+            }
         return calc.fmt_lead(
             w.seconds, self.result.day_length_s, working=self.map.day_convention == "working"
         )
@@ -205,7 +260,7 @@ class Workspace:
         return draw.to_svg(self.drawing, id_prefix=f"vsm-{self.map.pk}") if self.drawing else ""
 
 
-def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> Workspace:
+def workspace(m: ValueStreamMap, steps: Sequence[ValueStreamStep] | None = None) -> Workspace:
     """Everything the map page shows: figures, drawing and table rows, or what is wrong. The
     drawing's stars are each step's pinned ideas, then what the registered step link providers
     hang on it (kaizen's cards), asked once per map: one query per provider."""
@@ -216,10 +271,12 @@ def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> 
         return Workspace(m, steps, None, bad.errors, None, [])
     # Asked here, not in steps_of: only the drawing shows them, and exports need no drawing.
     linked = links.links_for_steps([s.pk for s in steps])
+    words = _StepWords.translated()
+    as_lead = calc.lead_formatter(result.day_length_s, working=m.day_convention == "working")
     draw_steps = [
         draw.DrawStep(
             name=s.name,
-            data_lines=_data_lines(s, r),
+            data_lines=_data_lines(s, r, words),
             bursts=(*s.urls["bursts"], *linked.get(s.pk, ())),
         )
         for s, r in zip(steps, result.steps, strict=True)
@@ -233,13 +290,13 @@ def workspace(m: ValueStreamMap, steps: list[ValueStreamStep] | None = None) -> 
         demand_text=demand_text(m),
         information_flows=m.information_flows,
     )
-    rows = [_row(s, r, m, result.day_length_s) for s, r in zip(steps, result.steps, strict=True)]
+    rows = [_row(s, r, as_lead, words) for s, r in zip(steps, result.steps, strict=True)]
     return Workspace(m, steps, result, {}, drawing, rows)
 
 
 def family_of(m: ValueStreamMap) -> tuple[ValueStreamMap, list[ValueStreamMap]]:
     """The current state and its futures (target first), one query for the futures."""
-    current = m.current if m.state == ValueStreamMap.State.FUTURE and m.current_id else m
+    current = m.current if m.state == ValueStreamMap.State.FUTURE and m.current else m
     futures = list(
         ValueStreamMap.objects.filter(current=current).order_by("-is_target", "created_at", "pk")
     )

@@ -15,19 +15,23 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ideas.http import htmx, signed_in_user
 from ideas.maps import actions, drawing, json_format, queries
 from ideas.maps.forms import CloneForm, ImportForm, MapForm, StepForm
 from ideas.maps.models import ValueStreamMap, ValueStreamStep
 from ideas.models import Idea
 from leanhub import policy
-from leanhub.models import Team
+from leanhub.models import Team, User
 
 PAGE = "ideas/maps/detail.html"
 ADD_ID = "add_%s"
@@ -37,7 +41,7 @@ def _edit_id(step: ValueStreamStep) -> str:
     return f"edit{step.pk}_%s"
 
 
-def _teams_to_map_for(user):
+def _teams_to_map_for(user: User | AnonymousUser) -> QuerySet[Team]:
     return (
         Team.objects.filter(policy.team_q(user, "member") | policy.team_q(user, "lead"))
         .select_related("site")
@@ -49,11 +53,11 @@ def _raise_idea_url() -> str:
     return reverse("ideas:new")
 
 
-def _page_context(request: HttpRequest, m: ValueStreamMap, **extra) -> dict:
+def _page_context(request: HttpRequest, m: ValueStreamMap, **extra: object) -> dict[str, object]:
     ws = queries.workspace(m)
     current, futures = queries.family_of(m)
     can_edit = policy.can(request.user, "edit_vsm", m)
-    context = {
+    context: dict[str, object] = {
         "map": m,
         "ws": ws,
         "current": current,
@@ -61,7 +65,10 @@ def _page_context(request: HttpRequest, m: ValueStreamMap, **extra) -> dict:
         "can_edit": can_edit,
         "add_form": StepForm(vsm_map=m, auto_id=ADD_ID, initial={"expected_steps": len(ws.steps)}),
         "clone_form": CloneForm(
-            initial={"name": f"{m.name} — future state", "submission_token": _token()}
+            initial={
+                "name": gettext("%(name)s — future state") % {"name": m.name},
+                "submission_token": _token(),
+            }
         ),
         "raise_idea_url": _raise_idea_url(),
     }
@@ -74,12 +81,12 @@ def _token() -> str:
 
 
 def _workspace_response(
-    request: HttpRequest, m: ValueStreamMap, *, invalid: bool = False, **extra
+    request: HttpRequest, m: ValueStreamMap, *, invalid: bool = False, **extra: object
 ) -> HttpResponse:
     """The page, or its workspace for htmx. A refused form answers 422 to a plain browser; htmx
     gets 200 so it swaps the form, with its field messages, into place."""
-    template = f"{PAGE}#workspace" if request.htmx else PAGE
-    status = 422 if invalid and not request.htmx else 200
+    template = f"{PAGE}#workspace" if htmx(request) else PAGE
+    status = 422 if invalid and not htmx(request) else 200
     return render(request, template, _page_context(request, m, **extra), status=status)
 
 
@@ -107,10 +114,10 @@ def map_new(request: HttpRequest) -> HttpResponse:
             m = actions.create_map(
                 form.cleaned_data["team"],
                 values=form.model_values(),
-                by=request.user,
+                by=signed_in_user(request),
                 submission_token=form.cleaned_data["submission_token"],
             )
-            messages.success(request, "Map created. Now add its steps, in order.")
+            messages.success(request, gettext("Map created. Now add its steps, in order."))
             return redirect(m)
     return render(request, "ideas/maps/map_form.html", {"form": form, "map": None})
 
@@ -123,8 +130,8 @@ def map_edit(request: HttpRequest, map_id: int) -> HttpResponse:
     if request.method == "POST":
         form = MapForm(request.POST)
         if form.is_valid():
-            actions.update_map(m, values=form.model_values(), by=request.user)
-            messages.success(request, "Map details saved.")
+            actions.update_map(m, values=form.model_values(), by=signed_in_user(request))
+            messages.success(request, gettext("Map details saved."))
             return redirect(m)
     return render(request, "ideas/maps/map_form.html", {"form": form, "map": m})
 
@@ -134,11 +141,11 @@ def map_edit(request: HttpRequest, map_id: int) -> HttpResponse:
 def map_delete(request: HttpRequest, map_id: int) -> HttpResponse:
     m = queries.get_map_for_user(request.user, map_id, action="edit_vsm")
     try:
-        actions.delete_map(m, by=request.user)
+        actions.delete_map(m, by=signed_in_user(request))
     except ValidationError as refused:
         messages.error(request, refused.messages[0])
         return redirect(m)
-    messages.success(request, f"Deleted the map “{m.name}”.")
+    messages.success(request, gettext("Deleted the map “%(name)s”.") % {"name": m.name})
     return redirect("maps:list")
 
 
@@ -159,13 +166,15 @@ def step_add(request: HttpRequest, map_id: int) -> HttpResponse:
     step = actions.add_step(
         m,
         values=form.model_values(),
-        by=request.user,
+        by=signed_in_user(request),
         expected_steps=form.cleaned_data["expected_steps"],
     )
-    if not request.htmx:
+    if not htmx(request):
         messages.success(
             request,
-            f"Added “{form.cleaned_data['name']}”." if step else "That step was already added.",
+            gettext("Added “%(name)s”.") % {"name": form.cleaned_data["name"]}
+            if step
+            else gettext("That step was already added."),
         )
         return redirect(m)
     return _workspace_response(request, m, focus="add")
@@ -179,17 +188,17 @@ def step_edit(request: HttpRequest, map_id: int, step_id: int) -> HttpResponse:
     if request.method == "POST":
         form = StepForm(request.POST, vsm_map=step.map, auto_id=_edit_id(step))
         if form.is_valid():
-            actions.update_step(step, values=form.model_values(), by=request.user)
-            if not request.htmx:
-                messages.success(request, f"Saved “{step.name}”.")
+            actions.update_step(step, values=form.model_values(), by=signed_in_user(request))
+            if not htmx(request):
+                messages.success(request, gettext("Saved “%(name)s”.") % {"name": step.name})
                 return redirect(step.map)
             return _workspace_response(request, step.map, focus=f"step-{step.pk}")
-        if request.htmx:
+        if htmx(request):
             return _workspace_response(
                 request, step.map, invalid=True, editing=step.pk, edit_form=form
             )
     template = (
-        "ideas/maps/step_form.html#step-editor" if request.htmx else "ideas/maps/step_form.html"
+        "ideas/maps/step_form.html#step-editor" if htmx(request) else "ideas/maps/step_form.html"
     )
     status = 422 if form.is_bound else 200
     context = {
@@ -214,11 +223,14 @@ def step_link_idea(request: HttpRequest, map_id: int, step_id: int) -> HttpRespo
     step = queries.get_step_for_user(request.user, map_id, step_id, action="edit_vsm")
     idea_id = request.POST.get("idea", "")
     if not idea_id.isdigit():
-        return HttpResponse("Choose an idea.", status=400)
+        return HttpResponse(gettext("Choose an idea."), status=400)
     idea = get_object_or_404(Idea.objects.visible_to(request.user), pk=int(idea_id))
-    actions.link_idea_to_step(step, idea=idea, by=request.user)
-    if not request.htmx:
-        messages.success(request, f"Pinned “{idea.title}” to “{step.name}”.")
+    actions.link_idea_to_step(step, idea=idea, by=signed_in_user(request))
+    if not htmx(request):
+        messages.success(
+            request,
+            gettext("Pinned “%(idea)s” to “%(step)s”.") % {"idea": idea.title, "step": step.name},
+        )
         return redirect(step.map)
     return _workspace_response(request, step.map, focus=f"step-{step.pk}")
 
@@ -229,9 +241,9 @@ def step_move(request: HttpRequest, map_id: int, step_id: int) -> HttpResponse:
     step = queries.get_step_for_user(request.user, map_id, step_id, action="edit_vsm")
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
-        return HttpResponse("Say up or down.", status=400)
-    actions.move_step(step, offset=-1 if direction == "up" else 1, by=request.user)
-    if not request.htmx:
+        return HttpResponse(gettext("Say up or down."), status=400)
+    actions.move_step(step, offset=-1 if direction == "up" else 1, by=signed_in_user(request))
+    if not htmx(request):
         return redirect(step.map)
     return _workspace_response(request, step.map, focus=f"move-{direction}-{step.pk}")
 
@@ -241,11 +253,12 @@ def step_move(request: HttpRequest, map_id: int, step_id: int) -> HttpResponse:
 def step_delete(request: HttpRequest, map_id: int, step_id: int) -> HttpResponse:
     step = queries.get_step_for_user(request.user, map_id, step_id, action="edit_vsm")
     name = step.name
-    actions.delete_step(step, by=request.user)
-    if not request.htmx:
-        messages.success(request, f"Deleted “{name}”.")
+    actions.delete_step(step, by=signed_in_user(request))
+    deleted = gettext("Deleted “%(name)s”.") % {"name": name}
+    if not htmx(request):
+        messages.success(request, deleted)
         return redirect(step.map)
-    return _workspace_response(request, step.map, focus="add", announcement=f"Deleted “{name}”.")
+    return _workspace_response(request, step.map, focus="add", announcement=deleted)
 
 
 @require_POST
@@ -258,10 +271,12 @@ def map_clone(request: HttpRequest, map_id: int) -> HttpResponse:
     future = actions.clone_to_future(
         m,
         name=form.cleaned_data["name"],
-        by=request.user,
+        by=signed_in_user(request),
         submission_token=form.cleaned_data["submission_token"],
     )
-    messages.success(request, "Future state drafted from this map. Change it, then compare.")
+    messages.success(
+        request, gettext("Future state drafted from this map. Change it, then compare.")
+    )
     return redirect(future)
 
 
@@ -270,11 +285,13 @@ def map_clone(request: HttpRequest, map_id: int) -> HttpResponse:
 def map_target(request: HttpRequest, map_id: int) -> HttpResponse:
     m = queries.get_map_for_user(request.user, map_id, action="edit_vsm")
     try:
-        actions.mark_target(m, by=request.user)
+        actions.mark_target(m, by=signed_in_user(request))
     except ValidationError as refused:
         messages.error(request, refused.messages[0])
         return redirect(m)
-    messages.success(request, f"“{m.name}” is now the target future state.")
+    messages.success(
+        request, gettext("“%(name)s” is now the target future state.") % {"name": m.name}
+    )
     return redirect(m)
 
 
@@ -360,13 +377,22 @@ def map_import(request: HttpRequest) -> HttpResponse:
                 m = json_format.import_map(
                     data,
                     team=form.cleaned_data["team"],
-                    by=request.user,
+                    by=signed_in_user(request),
                     submission_token=form.cleaned_data["submission_token"],
                 )
             except json_format.ImportRefused as refused:
                 problems = refused.problems
             else:
-                messages.success(request, f"Imported “{m.name}” with {m.steps.count()} steps.")
+                steps = m.steps.count()
+                messages.success(
+                    request,
+                    ngettext(
+                        "Imported “%(name)s” with %(count)s step.",
+                        "Imported “%(name)s” with %(count)s steps.",
+                        steps,
+                    )
+                    % {"name": m.name, "count": steps},
+                )
                 return redirect(m)
     return render(
         request,

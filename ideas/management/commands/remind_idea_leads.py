@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from ideas import actions
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "Run once a day; a second run the same day changes nothing more."
     )
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         returned = actions.return_parked_ideas()
         self.stdout.write(
             f"Brought {returned} parked idea{'s' if returned != 1 else ''} back for review."

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from ideas.maps import json_format
 from leanhub.models import Team, User
@@ -14,7 +15,7 @@ from leanhub.models import Team, User
 class Command(BaseCommand):
     help = "Import a value-stream map: manage.py vsm_import FILE --team TEAM_ID [--by USERNAME]."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
         parser.add_argument(
             "--team", type=int, required=True, help="Id of the team the map belongs to."
@@ -24,10 +25,12 @@ class Command(BaseCommand):
             help="Username recorded as the importer (default: the first administrator).",
         )
 
-    def handle(self, *args, file: str, team: int, by: str | None = None, **options) -> None:
+    def handle(
+        self, *args: Any, file: str, team: int, by: str | None = None, **options: Any
+    ) -> None:
         team_obj = Team.objects.select_related("site").filter(pk=team).first()
         if team_obj is None:
-            raise CommandError(f"No team with id {team}.")
+            raise CommandError(gettext("No team with id %(id)s.") % {"id": team})
         users = User.objects.filter(is_active=True)
         person = (
             users.filter(username=by).first()
@@ -36,21 +39,23 @@ class Command(BaseCommand):
         )
         if person is None:
             raise CommandError(
-                f"No such user {by!r}."
+                gettext("No such user %(username)s.") % {"username": repr(by)}
                 if by
-                else "No administrator to record as importer; pass --by."
+                else gettext("No administrator to record as importer; pass --by.")
             )
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"No file at {file}.")
+            raise CommandError(gettext("No file at %(path)s.") % {"path": file})
         try:
             data = json_format.read_path(path)
             m = json_format.import_map(data, team=team_obj, by=person)
         except json_format.ImportRefused as refused:
-            raise CommandError("Nothing imported:\n" + "\n".join(refused.problems)) from None
+            raise CommandError(
+                gettext("Nothing imported:") + "\n" + "\n".join(refused.problems)
+            ) from None
         except OSError as error:
             raise CommandError(
-                _("Nothing imported: %(file)s cannot be read (%(error)s).")
+                gettext("Nothing imported: %(file)s cannot be read (%(error)s).")
                 % {"file": file, "error": error.strerror or error}
             ) from None
         self.stdout.write(

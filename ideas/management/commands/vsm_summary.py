@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from ideas.maps import calc, queries
 from ideas.maps.models import ValueStreamMap
@@ -13,19 +15,20 @@ from ideas.maps.models import ValueStreamMap
 class Command(BaseCommand):
     help = "Summarise a value-stream map's figures: manage.py vsm_summary MAP_ID [--json]."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("map_id", type=int)
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print JSON.")
 
-    def handle(self, *args, map_id: int, as_json: bool = False, **options) -> None:
+    def handle(self, *args: Any, map_id: int, as_json: bool = False, **options: Any) -> None:
         m = ValueStreamMap.objects.filter(pk=map_id).first()
         if m is None:
-            raise CommandError(f"No value-stream map with id {map_id}.")
+            raise CommandError(gettext("No value-stream map with id %(id)s.") % {"id": map_id})
         try:
             result = calc.compute(m.as_input(queries.steps_of(m)))
         except calc.InvalidInput as bad:
             raise CommandError(
-                "The map cannot be worked out:\n"
+                gettext("The map cannot be worked out:")
+                + "\n"
                 + "\n".join(f"{k}: {v}" for k, v in bad.errors.items())
             ) from None
         if as_json:
