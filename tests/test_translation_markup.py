@@ -471,6 +471,12 @@ def test_every_model_and_field_name_is_marked_for_translation(model: type[models
     assert untranslated_names(model) == []
 
 
+@pytest.mark.parametrize("label", MODEL_APPS)
+def test_every_app_name_is_marked_for_translation(label: str) -> None:
+    # The admin's index lists models under their app's name.
+    assert isinstance(django_apps.get_app_config(label).verbose_name, Promise)
+
+
 def test_the_name_check_finds_plain_strings() -> None:
     class Probe(models.Model):
         title = models.CharField(max_length=10)
