@@ -164,6 +164,10 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
+# The reverse proxies in front of LeanHub (comma-separated addresses or CIDR ranges, e.g.
+# "10.0.0.0/8"). Only a request that comes from one of them has its X-Forwarded-For read, to find
+# the client's own address (leanhub.http.client_address); with none, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
