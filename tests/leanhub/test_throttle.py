@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -253,3 +254,10 @@ def test_the_device_cookie_names_no_one_and_goes_only_to_the_sign_in_page(db):
     request = RequestFactory().get("/", HTTP_COOKIE=f"leanhub_device={cookie.value}")
     device = throttle.read_device(request)
     assert device is not None and "sam" not in repr(device).lower()
+
+
+def test_a_mistyped_trusted_proxy_is_named_not_guessed_at(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8", "10.0.0.300"]
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2")
+    with pytest.raises(ImproperlyConfigured, match="TRUSTED_PROXIES"):
+        http.client_address(request)
