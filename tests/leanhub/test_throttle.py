@@ -102,6 +102,16 @@ def test_the_stranger_is_slowed_by_growing_delays_and_never_told_a_right_guess(s
         assert "do not match" in _sign_in(stranger, "wrong", ELSEWHERE).content.decode()
 
 
+def test_a_sign_in_with_no_password_neither_counts_nor_clears_failures(db):
+    stranger = Client()
+    for _ in range(4):
+        _sign_in(stranger, "wrong", ELSEWHERE)
+    # An empty password is refused before any check, so it cannot wipe the slate clean.
+    assert "This field is required" in _sign_in(stranger, "", ELSEWHERE).content.decode()
+    _sign_in(stranger, "wrong", ELSEWHERE)
+    assert HELD_BACK in _sign_in(stranger, PASSWORD, ELSEWHERE).content.decode()
+
+
 def test_an_unknown_account_is_held_back_the_same_way(db):
     stranger = Client()
     for _ in range(5):
