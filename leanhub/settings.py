@@ -160,10 +160,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed-login throttling: per account and per client address, over a sliding window.
-LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
-LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+# Failed sign-ins (leanhub/throttle.py) are counted per account and client: a browser that has
+# signed in to the account before, else the client's address. After LOGIN_FAILURES_BEFORE_DELAY
+# of them that client waits 1 minute before its next try, then 2, 4, ... up to
+# LOGIN_DELAY_MAX_MINUTES. Apart from that, one address is stopped after LOGIN_FAILURES_PER_ADDRESS
+# failures across all accounts within LOGIN_FAILURE_WINDOW_MINUTES, except in a browser that has
+# signed in to the account it is trying.
+LOGIN_FAILURES_BEFORE_DELAY = int(os.environ.get("LOGIN_FAILURES_BEFORE_DELAY", "5"))
+LOGIN_DELAY_MAX_MINUTES = int(os.environ.get("LOGIN_DELAY_MAX_MINUTES", "15"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# The reverse proxies in front of LeanHub (comma-separated addresses or CIDR ranges, e.g.
+# "10.0.0.0/8"). Only a request that comes from one of them has its X-Forwarded-For read, to find
+# the client's own address (leanhub.http.client_address); with none, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
