@@ -122,13 +122,18 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # server process. Both carry a card move to 100 viewers well inside 200 ms at p95
 # (bench/kaizen_fanout.py --layer queue|pubsub).
 REDIS_CHANNEL_LAYER = os.environ.get("REDIS_CHANNEL_LAYER", "queue")
+# Parallel test workers share one Redis but each has its own database, so the same board id means
+# different boards: each worker gets a prefix of its own (pytest-xdist names it).
+CHANNELS_PREFIX = os.environ.get("CHANNELS_PREFIX", "leanhub") + os.environ.get(
+    "PYTEST_XDIST_WORKER", ""
+)
 if REDIS_URL and REDIS_CHANNEL_LAYER == "pubsub":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
-                "prefix": os.environ.get("CHANNELS_PREFIX", "leanhub"),
+                "prefix": CHANNELS_PREFIX,
             },
         }
     }
@@ -140,7 +145,7 @@ elif REDIS_URL:
                 # channels-redis blocks up to 5 s waiting for a message; redis-py's own read
                 # timeout must be longer or idle sockets die with TimeoutError.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
-                "prefix": os.environ.get("CHANNELS_PREFIX", "leanhub"),
+                "prefix": CHANNELS_PREFIX,
                 "capacity": 1500,
                 "expiry": 10,
             },
