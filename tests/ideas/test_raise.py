@@ -293,7 +293,9 @@ def test_the_accepted_form_sent_twice_makes_one_idea_with_its_photos_once(client
     _stop_doing(client, team_a, token=token, photos=[_photo()])
     kept = [str(PendingPhoto.objects.get().pk)]
     first = _stop_doing(client, team_a, token=token, burden_owner="organisation", shown_photos=kept)
-    second = _stop_doing(client, team_a, token=token, burden_owner="organisation", shown_photos=kept)
+    second = _stop_doing(
+        client, team_a, token=token, burden_owner="organisation", shown_photos=kept
+    )
     assert first["Location"] == second["Location"]
     assert Idea.objects.count() == 1 and IdeaPhoto.objects.count() == 1
 
