@@ -157,7 +157,7 @@ def test_manufacturing_lead_time_process_time_and_pce():
     assert r.pce == pytest.approx(182 / 626_582)
     assert r.lead_time_days == pytest.approx(626_582 / 55_200)
     assert r.step_count == 3 and r.handoffs == 2  # nobody named, so every move is a hand-off
-    assert r.rolled_ca == 1.0
+    assert r.rolled_ca is None  # no step records a %C&A: "not recorded", not 100 %
 
 
 def test_the_calendar_convention_counts_a_day_as_24_hours():
@@ -489,4 +489,12 @@ def test_the_comparison_says_not_recorded_and_keeps_the_current_unit():
     assert (deltas["Process time"].before, deltas["Process time"].after) == (
         "188 s (3.1 min)",
         "184 s (3.1 min)",
+    )
+
+
+def test_the_steps_lead_times_in_the_lead_time_formula_read_in_seconds_too():
+    r = calc.compute(learning_to_see_map())
+    # No step gives a lead time, so each is its process time: 188 s in all.
+    assert "+ step lead times 188 s (3.1 min) = 23.62 working days" in (
+        r.figure("lead_time").formula
     )

@@ -358,7 +358,7 @@ def test_the_textbook_map_totals_in_seconds_and_has_no_rolled_ca(client, cast, t
     assert "No step has a %C&amp;A recorded, so there is nothing to multiply" in body
     assert "Rolled %C&amp;A not recorded</text>" in body
     assert "rolled %C&amp;A not recorded." in body  # the drawing's description
-    assert "100 %" not in body
+    assert '<span class="vsm-value">100 %</span>' not in body and "C&amp;A 100 %" not in body
     # Each step's process time as typed.
     assert '<td class="num">62 s</td>' in body and "P/T 1 s</text>" in body
 
@@ -369,7 +369,7 @@ def test_the_print_page_shows_the_textbook_figures(client, cast, team_a):
     body = client.get(reverse("maps:print", args=[m.pk])).content.decode()
     assert "<td>188 s (3.1 min)</td>" in body and "<td>not recorded</td>" in body
     assert "changeover 1 h left out of capacity until a batch size is given" in body
-    assert "100 %" not in body
+    assert "<td>100 %</td>" not in body and "C&amp;A 100 %" not in body
 
 
 def test_the_compare_page_says_not_recorded_and_keeps_seconds(client, cast, team_a):
@@ -387,7 +387,7 @@ def test_the_compare_page_says_not_recorded_and_keeps_seconds(client, cast, team
         '<tr><th scope="row">Process time</th><td class="num">188 s (3.1 min)</td>'
         '<td class="num">188 s (3.1 min)</td>'
     ) in body
-    assert "100 %" not in body
+    assert "C&amp;A 100 %" not in body
 
 
 def test_the_summary_command_says_not_recorded_and_totals_in_seconds(cast, team_a):
@@ -403,7 +403,8 @@ def test_the_summary_command_says_not_recorded_and_totals_in_seconds(cast, team_
     assert "Rolled % complete and accurate: not recorded" in text
     assert "Total process time: 188 s (3.1 min)" in text
     assert "Slower than takt: Assembly #1" in text
-    assert "Stamping: changeover 1 h left out of capacity until a batch size is given" in text
+    stamping = next(line for line in text.splitlines() if line.startswith("  Stamping: "))
+    assert stamping.endswith("; changeover 1 h left out of capacity until a batch size is given")
     out = io.StringIO()
     call_command("vsm_summary", str(m.pk), "--json", stdout=out)
     summary = json.loads(out.getvalue())
