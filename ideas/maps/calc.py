@@ -25,8 +25,8 @@ Conventions (stated on every map page, not hidden):
   counted in the formula). When no step records one it is ``None``: "not recorded", never 100 %.
 * Each step's times are shown in the unit they were typed in. The process-time total is shown in
   the unit most steps' process times were typed in (a tie goes to the larger unit, as a total is
-  at least as large as its parts), with the unit a person would read it in beside it when that
-  says more: "188 s (3.1 min)". A time whose typed unit is not known is taken as typed in the
+  at least as large as its parts), with the reading of :func:`fmt_duration` beside it when that
+  is in another unit: "188 s (3.1 min)". A time whose typed unit is not known is taken as typed in the
   largest unit it is a whole number of (:func:`best_unit`).
 """
 
@@ -312,20 +312,14 @@ def fmt_typed(seconds: float, unit: str | None) -> str:
 
 
 def fmt_total(seconds: float, unit: str) -> str:
-    """A total in the unit its parts were typed in, with the unit a person would read it in
-    beside it when that is a different unit: "188 s (3.1 min)", "90 min (1.5 h)", "45 s"."""
+    """A total in the unit its parts were typed in, with the reading of :func:`fmt_duration`
+    beside it when that is in another unit: "188 s (3.1 min)", "180 min (3 h)", "45 s",
+    "110 min" (under two hours reads in minutes anyway)."""
     main = fmt_in(seconds, unit)
-    if seconds >= 2 * CALENDAR_DAY_S:
-        reading = "d"
-    elif seconds >= 3600:
-        reading = "h"
-    elif seconds >= 60:
-        reading = "min"
-    else:
-        reading = "s"
-    if not seconds or reading == unit:
+    reading = fmt_duration(seconds)
+    if not seconds or reading.rsplit(" ", 1)[1] == unit:
         return main
-    return f"{main} ({fmt_num(seconds / UNIT_SECONDS[reading])} {reading})"
+    return f"{main} ({reading})"
 
 
 def fmt_rolled_ca(rolled: float | None) -> str:

@@ -439,13 +439,15 @@ def test_the_total_takes_the_unit_most_steps_were_typed_in():
         )
         return calc.compute(MapInput(demand=10, steps=steps)).figure("process_time").display
 
-    # 10 + 45 + 20 + 15 min = 90 min = 1.5 h.
-    assert total((600, "min"), (2700, "min"), (1200, "min"), (900, "min")) == "90 min (1.5 h)"
+    # 10 + 45 + 20 + 15 min = 90 min: under two hours reads in minutes anyway.
+    assert total((600, "min"), (2700, "min"), (1200, "min"), (900, "min")) == "90 min"
+    # 3 × 60 min = 180 min = 3 h.
+    assert total((3600, "min"), (3600, "min"), (3600, "min")) == "180 min (3 h)"
     # Two steps in seconds, one in minutes: seconds. 30 + 50 + 120 = 200 s = 3.3 min.
     assert total((30, "s"), (50, "s"), (120, "min")) == "200 s (3.3 min)"
     # A tie goes to the larger unit: a total is at least as large as its parts. 150 s = 2.5 min.
     assert total((30, "s"), (120, "min")) == "2.5 min"
-    # The other unit beside it only when it says something more: under a minute, nothing.
+    # The other unit beside it only when it says something more: under two minutes, nothing.
     assert total((20, "s"), (25, "s")) == "45 s"
     # A total of less than one of the steps' unit has the smaller unit beside it.
     assert total((15, "min"), (15, "min")) == "0.5 min (30 s)"
