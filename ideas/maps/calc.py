@@ -26,8 +26,8 @@ Conventions (stated on every map page, not hidden):
 * Each step's times are shown in the unit they were typed in. The process-time total is shown in
   the unit most steps' process times were typed in (a tie goes to the larger unit, as a total is
   at least as large as its parts), with the reading of :func:`fmt_duration` beside it when that
-  is in another unit: "188 s (3.1 min)". A time whose typed unit is not known is taken as typed in the
-  largest unit it is a whole number of (:func:`best_unit`).
+  is in another unit: "188 s (3.1 min)". A time whose typed unit is not known is taken as typed
+  in the largest unit it is a whole number of (:func:`best_unit`).
 """
 
 from __future__ import annotations
