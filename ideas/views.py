@@ -254,7 +254,6 @@ def _detail_context(
         "can_respond": can_respond,
         "comment_form": comment_form or CommentForm(),
         "now": timezone.now(),
-        "can_start_card": can_respond and idea.status == Idea.Status.ACCEPTED and not thread.cards,
     }
     if can_respond and actions.TRANSITIONS[idea.status]:
         context["response_form"] = response_form or ResponseForm(idea=idea)

@@ -50,6 +50,9 @@ def test_staff_raise_an_idea_with_a_photo_and_hear_the_response_live(
     expect(staff.get_by_role("heading", level=1)).to_have_text("claim form address")
     expect(staff.get_by_role("img", name="Photo 1 of the idea")).to_be_visible()
     assert staff.locator(".photo-grid img").evaluate("img => img.naturalWidth") > 0
+    # Kaizen's and metrics' parts of the page (nothing yet) have come and replaced their links.
+    expect(staff.locator('[hx-trigger="load"]')).to_have_count(0)
+    expect(staff.get_by_role("link", name="Kaizen cards working on this idea")).to_have_count(0)
     assert_accessible(staff)
     badge = staff.locator("#notification-count .badge")
     expect(badge).to_have_text("0")
@@ -64,11 +67,16 @@ def test_staff_raise_an_idea_with_a_photo_and_hear_the_response_live(
     lead.get_by_label("Note to the person who raised it").fill("Good idea — trial next week.")
     lead.get_by_role("button", name="Record response").click()
     expect(lead.get_by_role("status")).to_contain_text("Response recorded")
+    # Accepted: kaizen's part of the page offers to put it on the team's board.
+    expect(lead.get_by_role("heading", name="Improvement work")).to_be_visible()
+    expect(lead.get_by_role("button", name="Put it on the team's kaizen board")).to_be_visible()
     assert_accessible(lead)
 
     expect(badge).to_have_text("1")  # the staff member's page was not reloaded
     staff.reload()
     expect(staff.locator(".timeline")).to_contain_text("Good idea — trial next week.")
+    expect(staff.locator('[hx-trigger="load"]')).to_have_count(0)
+    expect(staff.get_by_role("button", name="Put it on the team's kaizen board")).to_have_count(0)
     assert_accessible(staff)
 
     # Finding it again: the filters update the list in place and keep the address shareable.
