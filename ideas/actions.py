@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,7 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext
 
-from ideas.models import Idea, IdeaComment, IdeaEvent, IdeaFollow, IdeaPhoto, IdeaSupport
+from ideas.models import (
+    Idea,
+    IdeaComment,
+    IdeaEvent,
+    IdeaFollow,
+    IdeaPhoto,
+    IdeaSupport,
+    PendingPhoto,
+)
 from leanhub import audit, images, policy
 from leanhub.images import ProcessedImage
 from leanhub.models import Membership, Organisation, Role, Team, User
@@ -114,6 +123,104 @@ def _store_photo(
     return photo
 
 
+def _adopt_pending_photo(
+    idea: Idea, pending: PendingPhoto, position: int, written: list[Path]
+) -> IdeaPhoto | None:
+    """Copy a kept photo to the idea (its files are removed once the idea is committed)."""
+    photo = IdeaPhoto(
+        idea=idea,
+        content_type=pending.content_type,
+        width=pending.width,
+        height=pending.height,
+        position=position,
+    )
+    photo.path("display").parent.mkdir(parents=True, exist_ok=True)
+    for size in ("display", "thumb"):
+        try:
+            data = pending.path(size).read_bytes()
+        except FileNotFoundError:
+            # Swept as abandoned between the form's check and now: there is nothing to copy.
+            return None
+        written.append(photo.path(size))
+        photo.path(size).write_bytes(data)
+    photo.save()
+    return photo
+
+
+def _remove_pending_photos(photos: Iterable[PendingPhoto]) -> int:
+    """Delete pending photos, and their files once the deletion is committed."""
+    photos = list(photos)
+    if not photos:
+        return 0
+    paths = [p.path(size) for p in photos for size in ("display", "thumb")]
+    PendingPhoto.objects.filter(pk__in=[p.pk for p in photos]).delete()
+
+    def unlink() -> None:
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    transaction.on_commit(unlink)
+    return len(photos)
+
+
+# How many abandoned pending photos one upload sweeps away: enough to keep up with any
+# real rate of abandoned forms, few enough that the sweep stays cheap.
+_SWEEP_BATCH = 50
+
+
+def remove_abandoned_pending_photos(*, now: datetime.datetime | None = None) -> int:
+    """Delete up to a batch of pending photos older than ``PendingPhoto.MAX_AGE`` (their form
+    was abandoned), with their files after commit; returns how many went."""
+    with transaction.atomic():
+        return _remove_pending_photos(
+            PendingPhoto.objects.stale(now).order_by("created_at")[:_SWEEP_BATCH]
+        )
+
+
+@transaction.atomic
+def keep_pending_photos(
+    token: uuid.UUID,
+    *,
+    photos: Sequence[ProcessedImage],
+    remove: Iterable[PendingPhoto] = (),
+    by: User,
+) -> list[PendingPhoto]:
+    """Keep the photos of a raise-an-idea form that was refused for another reason, so that
+    ``by`` need not take them again: store ``photos`` as pending photos of the form ``token``,
+    private to ``by``; delete the ``remove``d ones (only ``by``'s own); and sweep away a batch
+    of photos of forms abandoned a day ago. The same request sent twice keeps its photos once.
+    Returns the form's pending photos, in the order they were added."""
+    remove_abandoned_pending_photos()
+    _remove_pending_photos(p for p in remove if p.owner_id == by.pk and p.token == token)
+    now = timezone.now()
+    for slot, image in enumerate(photos):
+        pending = PendingPhoto(
+            owner=by,
+            token=token,
+            digest=hashlib.sha256(image.display).hexdigest(),
+            slot=slot,
+            content_type=image.content_type,
+            width=image.width,
+            height=image.height,
+            created_at=now,
+        )
+        if PendingPhoto.objects.filter(
+            owner=by, token=token, slot=slot, digest=pending.digest
+        ).exists():
+            continue
+        try:
+            with images.removed_on_failure() as written, transaction.atomic():
+                pending.path("display").parent.mkdir(parents=True, exist_ok=True)
+                for size, data in (("display", image.display), ("thumb", image.thumbnail)):
+                    written.append(pending.path(size))
+                    pending.path(size).write_bytes(data)
+                pending.save()
+        except IntegrityError:
+            # The same request, sent twice, stored it a moment ago.
+            continue
+    return list(PendingPhoto.objects.uploaded_by(by).for_form(token))
+
+
 def _pin_to_step(idea: Idea, *, step_id: int, by: User) -> None:
     from ideas.maps import actions as map_actions
     from ideas.maps.models import ValueStreamStep
@@ -128,15 +235,19 @@ def submit_idea(
     *,
     token: uuid.UUID | None,
     photos: Sequence[ProcessedImage] = (),
+    kept_photos: Sequence[PendingPhoto] = (),
     step_id: int | None = None,
     by: User,
 ) -> tuple[Idea, bool]:
     """Raise an idea for ``data.team``; returns (idea, created).
 
     A repeated submission of the same form (same ``token``: a double click, a resend after a
-    timeout) returns the idea the first one made instead of creating a second. The submitter
-    follows their own idea. With ``step_id``, the idea is pinned to that value-stream map step
-    as a kaizen burst when the submitter may edit the map (otherwise it is raised unpinned).
+    timeout) returns the idea the first one made instead of creating a second. The idea's
+    photos are ``kept_photos`` (pending photos ``by`` sent with an earlier, refused try of this
+    form; refused if any is someone else's or another form's) then ``photos``; every pending
+    photo of the form is removed once the idea is made. The submitter follows their own idea.
+    With ``step_id``, the idea is pinned to that value-stream map step as a kaizen burst when
+    the submitter may edit the map (otherwise it is raised unpinned).
     """
     policy.require(
         by,
@@ -148,7 +259,9 @@ def submit_idea(
         existing = Idea.objects.filter(submission_token=token).first()
         if existing is not None:
             return existing, False
-    if len(photos) > IdeaPhoto.MAX_PER_IDEA:
+    if any(p.owner_id != by.pk or p.token != token for p in kept_photos):
+        raise PermissionDenied(gettext("Only photos you added to this form can be attached."))
+    if len(photos) + len(kept_photos) > IdeaPhoto.MAX_PER_IDEA:
         raise ValidationError(
             gettext("Attach at most %(limit)s photos.") % {"limit": IdeaPhoto.MAX_PER_IDEA}
         )
@@ -173,8 +286,14 @@ def submit_idea(
                 shared_with_partners=data.shared_with_partners,
                 submission_token=token,
             )
-            for position, image in enumerate(photos):
+            position = 0
+            for pending in kept_photos:
+                if _adopt_pending_photo(idea, pending, position, written) is not None:
+                    position += 1
+            for image in photos:
                 _store_photo(idea, image, position, written)
+                position += 1
+            _remove_pending_photos(PendingPhoto.objects.uploaded_by(by).for_form(token))
             IdeaFollow.objects.create(idea=idea, user=by)
             audit.record(by, "idea.submitted", idea, {"team": data.team.pk, "kind": data.kind})
             if step_id is not None:

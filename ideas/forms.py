@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -13,10 +14,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from ideas.models import Idea, IdeaComment, IdeaPhoto
+from ideas.models import Idea, IdeaComment, IdeaPhoto, PendingPhoto
 from leanhub import images
 from leanhub.forms import DateInput
 from leanhub.models import Team, User
@@ -32,25 +33,35 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+@dataclass
+class PhotoBatch:
+    """The photos one request sent: those verified and re-encoded, in the order they came, and
+    why any others were refused (one sentence per photo, naming it)."""
+
+    accepted: list[images.ProcessedImage] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
 class PhotosField(forms.FileField):
-    """Up to five photos, each verified and re-encoded; the cleaned value is the processed list."""
+    """Up to five photos, each verified and re-encoded. The cleaned value is a PhotoBatch: a
+    refused photo does not cost the others (the form decides what to do with both); more than
+    five is refused as a whole, since which to leave out is the sender's choice."""
 
     widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
 
     def clean(
         self, data: UploadedFile | Sequence[UploadedFile] | None, initial: object = None
-    ) -> list[images.ProcessedImage]:
+    ) -> PhotoBatch:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > IdeaPhoto.MAX_PER_IDEA:
             raise forms.ValidationError(
                 gettext("Choose at most %(limit)s photos (%(count)s chosen).")
                 % {"limit": IdeaPhoto.MAX_PER_IDEA, "count": len(files)}
             )
-        processed: list[images.ProcessedImage] = []
-        errors: list[str] = []
+        batch = PhotoBatch()
         for upload in files:
             if upload.size > images.MAX_BYTES:
-                errors.append(
+                batch.refused.append(
                     gettext("%(file)s is %(size)s MB; photos can be at most %(limit)s MB.")
                     % {
                         "file": upload.name,
@@ -60,12 +71,21 @@ class PhotosField(forms.FileField):
                 )
                 continue
             try:
-                processed.append(images.process(upload.read(), filename=upload.name))
+                batch.accepted.append(images.process(upload.read(), filename=upload.name))
             except images.ImageRefused as refusal:
-                errors.append(str(refusal))
-        if errors:
-            raise forms.ValidationError(errors)
-        return processed
+                batch.refused.append(str(refusal))
+        return batch
+
+
+class PhotoIds(forms.Field):
+    """Numbers of pending photos named by the page (hidden inputs or checkboxes); anything that
+    is not a number is ignored. Whether they are the sender's own is the form's question."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: object) -> list[int]:
+        values = value if isinstance(value, list | tuple) else []
+        return sorted({int(v) for v in values if isinstance(v, str) and v.isdigit()})
 
 
 class IdeaForm(forms.Form):
@@ -157,8 +177,14 @@ class IdeaForm(forms.Form):
             "inside your organisation."
         ),
     )
+    # Photos kept from an earlier try of this form: the page names them (to notice one that
+    # has since expired) and the sender may tick some to remove.
+    shown_photos = PhotoIds(required=False)
+    remove_photos = PhotoIds(required=False, widget=forms.CheckboxSelectMultiple)
     token = forms.UUIDField(widget=forms.HiddenInput)
     step = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    RED_TAPE_FIELDS = ("burden_name", "burden_owner")
 
     def __init__(self, *args: Any, user: User | AnonymousUser, **kwargs: Any) -> None:
         initial = kwargs.setdefault("initial", {})
@@ -175,10 +201,41 @@ class IdeaForm(forms.Form):
         home = policy.scope_of(user).home_team_ids
         if home and "team" not in initial:
             self.initial["team"] = home[0]
+        # What this sender kept with this form before; only theirs, only this form's.
+        self.posted_token = self._posted_token()
+        self.pending: QuerySet[PendingPhoto] = (
+            PendingPhoto.objects.uploaded_by(user).for_form(self.posted_token)
+            if self.is_bound
+            else PendingPhoto.objects.none()
+        )
+        # Set by clean(): the photos this request brought that passed the checks (kept even when
+        # the form is refused for something else), and the earlier ones kept and removed.
+        self.new_photos: list[images.ProcessedImage] = []
+        self.kept_photos: list[PendingPhoto] = []
+        self.removed_photos: list[PendingPhoto] = []
+        if self.stop_doing:
+            for name in self.RED_TAPE_FIELDS:
+                self.fields[name].widget.attrs["aria-required"] = "true"
+
+    def _posted_token(self) -> uuid.UUID | None:
+        """The one-time token the form was sent with, if it is one."""
+        if not self.is_bound:
+            return None
+        try:
+            return uuid.UUID(str(self.data.get("token", "")))
+        except ValueError:
+            return None
+
+    @property
+    def stop_doing(self) -> bool:
+        """Whether the kind chosen (or offered first) is "stop doing": the red-tape fields are
+        then required, and the page says so."""
+        return bool(self["kind"].value() == Idea.Kind.STOP_DOING)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        self._clean_photos(data)
         if data.get("kind") == Idea.Kind.STOP_DOING:
             if not data.get("burden_name"):
                 self.add_error("burden_name", gettext("Name the form, report or rule to stop."))
@@ -191,6 +248,40 @@ class IdeaForm(forms.Form):
                 field, gettext("Give both the minutes each time and the times a year, or neither.")
             )
         return data
+
+    def _clean_photos(self, data: dict[str, Any]) -> None:
+        batch: PhotoBatch | None = data.get("photos")
+        pending = list(self.pending)
+        removing = set(data.get("remove_photos") or ())
+        self.removed_photos = [p for p in pending if p.pk in removing]
+        self.kept_photos = [p for p in pending if p.pk not in removing]
+        self.new_photos = list(batch.accepted) if batch else []
+        errors = list(batch.refused) if batch else []
+        if set(data.get("shown_photos") or ()) - {p.pk for p in pending}:
+            errors.append(
+                gettext(
+                    "A photo you added earlier is no longer kept (photos wait a day at most): "
+                    "choose it again if you still want it."
+                )
+            )
+        room = IdeaPhoto.MAX_PER_IDEA - len(self.kept_photos)
+        if len(self.new_photos) > room:
+            # Which of them to leave out is the sender's choice, so none of the new ones is kept.
+            errors.append(
+                ngettext(
+                    "%(kept)s photo is already added here, so choose at most %(room)s more "
+                    "(%(count)s chosen), or remove it.",
+                    "%(kept)s photos are already added here, so choose at most %(room)s more "
+                    "(%(count)s chosen), or remove some.",
+                    len(self.kept_photos),
+                )
+                % {"kept": len(self.kept_photos), "room": room, "count": len(self.new_photos)}
+            )
+            self.new_photos = []
+        if errors:
+            self.add_error("photos", errors)
+        elif batch is not None:
+            data["photos"] = self.new_photos
 
 
 class ResponseForm(forms.Form):

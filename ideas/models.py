@@ -404,3 +404,71 @@ class IdeaEvent(models.Model):
 # (tables ideas_valuestreammap and so on). Importing them here registers them while the app's
 # models load; nothing else imports them through this module: use ideas.maps.models.
 from ideas.maps.models import KaizenBurst, ValueStreamMap, ValueStreamStep  # noqa: E402, F401
+
+
+class PendingPhotoQuerySet(models.QuerySet["PendingPhoto"]):
+    def uploaded_by(self, user: User | AnonymousUser) -> PendingPhotoQuerySet:
+        """Only the photos ``user`` sent: nobody else ever sees a pending photo."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+    def for_form(self, token: uuid.UUID | None) -> PendingPhotoQuerySet:
+        """The photos kept for the raise-an-idea form with this one-time ``token``."""
+        return self.none() if token is None else self.filter(token=token)
+
+    def stale(self, now: datetime.datetime | None = None) -> PendingPhotoQuerySet:
+        """Photos of forms abandoned for longer than ``PendingPhoto.MAX_AGE``."""
+        return self.filter(created_at__lt=(now or timezone.now()) - PendingPhoto.MAX_AGE)
+
+
+class PendingPhoto(models.Model):
+    """A photo sent with a raise-an-idea form that was refused for another reason (a missing
+    title, an owner not chosen), kept so nobody has to take it again. Verified and re-encoded
+    like an IdeaPhoto; private to the person who sent it and tied to that form's one-time token.
+    It becomes the idea's photo when the form is accepted, and is removed when the person removes
+    it, or once it is ``MAX_AGE`` old (the form was abandoned)."""
+
+    MAX_AGE = datetime.timedelta(days=1)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    token = models.UUIDField(_("form token"))
+    name = models.CharField(
+        _("name"), max_length=40, default=_photo_name, unique=True, editable=False
+    )
+    # A request sent twice (a double click, a resend) brings the same files in the same order:
+    # the digest of the photo and its place among the files sent keep it once. The same photo
+    # chosen twice on purpose sits in two places, so both are kept.
+    digest = models.CharField(_("digest"), max_length=64)
+    slot = models.PositiveSmallIntegerField(_("place among the files sent"))
+    content_type = models.CharField(_("content type"), max_length=40)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    objects = PendingPhotoQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "slot", "pk"]
+        verbose_name = _("pending photo")
+        verbose_name_plural = _("pending photos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "token", "slot", "digest"], name="pending_photo_kept_once"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="pending_photo_age_idx")]
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.content_type == "image/png" else "jpg"
+
+    def path(self, size: str) -> Path:
+        return (
+            Path(settings.MEDIA_ROOT) / "ideas" / "pending" / f"{self.name}-{size}.{self.extension}"
+        )

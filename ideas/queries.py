@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
@@ -18,7 +18,6 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    Model,
     Q,
     QuerySet,
     Sum,
@@ -145,6 +144,10 @@ def red_tape_hours(queryset: QuerySet[Idea]) -> HoursFreed:
 
 @dataclass
 class Thread:
+    """What the idea's page shows around the idea. Further along the thread — the kaizen cards
+    working on it and what it achieved — are rows of the apps above ideas: they serve those as
+    fragments the page loads."""
+
     events: list[IdeaEvent]
     comments: list[IdeaComment]
     photos: list[IdeaPhoto]
@@ -153,12 +156,6 @@ class Thread:
     support_count: int
     supported: bool
     following: bool
-    # Further along the thread: the kaizen cards working on the idea. (Rows of the apps above
-    # ideas, which this module may not import, so typed only as rows.)
-    cards: list[Model] = field(default_factory=list)
-    # ... and what it achieved: measured outcomes and the savings claimed from it.
-    outcomes: list[Model] = field(default_factory=list)
-    savings: list[Model] = field(default_factory=list)
 
 
 def thread_for(idea: Idea, user: User) -> Thread:
@@ -184,15 +181,6 @@ def thread_for(idea: Idea, user: User) -> Thread:
         support_count=IdeaSupport.objects.filter(idea=idea).count(),
         supported=IdeaSupport.objects.filter(idea=idea, user=user).exists(),
         following=IdeaFollow.objects.filter(idea=idea, user=user).exists(),
-        # Only cards on boards the reader may open: a partner-shared idea's card is on a board
-        # the partner cannot see.
-        cards=list(idea.cards.visible_to(user).select_related("column", "board")),
-        outcomes=list(idea.outcomes.select_related("measure")),
-        savings=[
-            saving
-            for saving in idea.savings.select_related("team__site", "invested_by", "benefits")
-            if policy.can(user, "view_saving", saving)
-        ],
     )
 
 

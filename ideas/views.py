@@ -17,20 +17,33 @@ from ideas import actions, queries
 from ideas.filters import IdeaFilter
 from ideas.forms import AdoptForm, CommentForm, IdeaForm, ResponseForm, RouteForm
 from ideas.http import htmx, signed_in_user
-from ideas.models import Idea, IdeaComment, IdeaPhoto
+from ideas.models import Idea, IdeaComment, IdeaPhoto, PendingPhoto
 from ideas.pagination import paginate_capped
 from leanhub import policy
-from leanhub.http import paginate, protected_file
+from leanhub.http import AuthenticatedHttpRequest, paginate, protected_file
 
 # --- Raise ------------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def idea_new(request: HttpRequest) -> HttpResponse:
-    """Raise an idea. A repeated POST of the same form lands on the idea the first one made."""
+def idea_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Raise an idea. A repeated POST of the same form lands on the idea the first one made.
+
+    A form refused for something missing keeps the photos that passed their checks, for this
+    person and this form only, and shows them to keep or remove: the idea gets them when the
+    form is then accepted."""
+    pending: list[PendingPhoto] = []
     if request.method == "POST":
         form = IdeaForm(request.POST, request.FILES, user=request.user)
+        # A form sent again after it made its idea (a double click on the button, the browser
+        # resending) lands on that idea, even though the photos it kept have moved onto it.
+        if form.posted_token is not None:
+            earlier = Idea.objects.filter(
+                submission_token=form.posted_token, author=request.user
+            ).first()
+            if earlier is not None:
+                return redirect(earlier)
         if form.is_valid():
             data = form.cleaned_data
             idea, created = actions.submit_idea(
@@ -42,9 +55,10 @@ def idea_new(request: HttpRequest) -> HttpResponse:
                     }
                 ),
                 token=data["token"],
-                photos=data["photos"] or (),
+                photos=form.new_photos,
+                kept_photos=form.kept_photos,
                 step_id=data.get("step"),
-                by=signed_in_user(request),
+                by=request.user,
             )
             if created:
                 messages.success(
@@ -53,7 +67,13 @@ def idea_new(request: HttpRequest) -> HttpResponse:
                     % {"team": idea.team.name},
                 )
             return redirect(idea)
-        if request.FILES:
+        token = form.cleaned_data.get("token")
+        if token is not None:
+            pending = actions.keep_pending_photos(
+                token, photos=form.new_photos, remove=form.removed_photos, by=request.user
+            )
+        sent = [f for f in request.FILES.getlist("photos") if f]
+        if sent and (token is None or not form.new_photos):
             # Browsers cannot refill a file input: say so, rather than drop photos silently.
             form.add_error(None, gettext("Your photos were not kept: please choose them again."))
     else:
@@ -64,7 +84,17 @@ def idea_new(request: HttpRequest) -> HttpResponse:
         )
     if not form.teams.exists():
         raise PermissionDenied(gettext("You need to belong to a team to raise an idea."))
-    return render(request, "ideas/idea_form.html", {"form": form})
+    return render(request, "ideas/idea_form.html", {"form": form, "pending": pending})
+
+
+@require_GET
+@login_required
+def pending_photo(request: AuthenticatedHttpRequest, photo_id: int, size: str) -> FileResponse:
+    """A photo kept from a refused raise-an-idea form, only to the person who sent it."""
+    if size not in ("thumb", "display"):
+        raise Http404("No such size")
+    photo = get_object_or_404(PendingPhoto.objects.uploaded_by(request.user), pk=photo_id)
+    return protected_file(photo.path(size), content_type=photo.content_type)
 
 
 @require_GET
@@ -224,7 +254,6 @@ def _detail_context(
         "can_respond": can_respond,
         "comment_form": comment_form or CommentForm(),
         "now": timezone.now(),
-        "can_start_card": can_respond and idea.status == Idea.Status.ACCEPTED and not thread.cards,
     }
     if can_respond and actions.TRANSITIONS[idea.status]:
         context["response_form"] = response_form or ResponseForm(idea=idea)

@@ -31,3 +31,8 @@ urlpatterns = [
     path("photos/<int:photo_id>/", views.photo_file, name="photo"),
     path("maps/<int:map_id>/cards/", views.map_cards, name="map-cards"),
 ]
+
+# The cards working on an idea: a fragment the idea's page loads (ideas cannot read cards).
+urlpatterns += [
+    path("ideas/<int:idea_id>/cards/", views.idea_cards, name="idea-cards"),
+]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ideas.maps.queries import get_map_for_user
+from ideas.models import Idea
 from ideas.queries import get_idea_for_user
 from kaizen import actions, forms, photos, queries
 from kaizen.models import Board, Card, Column, Cycle, CycleAction, CyclePhoto
@@ -260,7 +261,8 @@ def _card_page(
     block_form: forms.BlockForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    context = {**queries.card_story(card), **queries.card_results(card, request.user)}
+    # What the card achieved is metrics' to show: the page loads its fragment.
+    context = queries.card_story(card)
     context.update(
         {
             "can_edit": policy.can(request.user, "edit_card", card),
@@ -562,3 +564,30 @@ def map_cards(request: AuthenticatedHttpRequest, map_id: int) -> HttpResponse:
     if request.htmx:
         return render(request, "kaizen/_map_cards.html", context)
     return render(request, "kaizen/map_cards.html", context)
+
+
+# --- The kaizen cards working on an idea ----------------------------------------------------
+
+
+@require_GET
+@login_required
+def idea_cards(request: AuthenticatedHttpRequest, idea_id: int) -> HttpResponse:
+    """The kaizen cards working on an idea and, for whoever responds to it while it is accepted
+    and has no card yet, the button that puts it on the team's board: for the idea's page (which
+    is the ideas app's, so it cannot read cards itself). For htmx: the fragment, swapped in place
+    of the page's placeholder by its id. Otherwise: a page of its own, where the idea page's
+    fallback link leads.
+
+    Seen by whoever may see the idea (the idea's own rule, 404 otherwise); lists only the cards
+    on boards the person may see. A fixed number of queries whatever the number of cards."""
+    idea = get_idea_for_user(request.user, idea_id)
+    cards = queries.cards_for_idea(idea, request.user)
+    can_start_card = (
+        idea.status == Idea.Status.ACCEPTED
+        and not cards
+        and policy.can(request.user, "respond_to_idea", idea)
+    )
+    context = {"idea": idea, "cards": cards, "can_start_card": can_start_card}
+    if request.htmx:
+        return render(request, "kaizen/_idea_cards.html", context)
+    return render(request, "kaizen/idea_cards.html", context)

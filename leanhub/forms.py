@@ -31,54 +31,53 @@ class DateInput(forms.DateInput):
 
 
 class ThrottledLoginForm(AuthenticationForm):
-    """The sign-in form, refusing to even check a password while its account or address is locked."""
+    """The sign-in form, holding back a client that has guessed wrong too often for this
+    account (:mod:`leanhub.throttle`) without checking its password."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("That username and password do not match. Check them and try again."),
-        # Singular or plural by the "minutes" the ValidationError's params give.
-        "locked_account": ngettext_lazy(
-            "Too many failed sign-ins for this account. Try again in %(minutes)s minute, "
-            "or reset your password.",
-            "Too many failed sign-ins for this account. Try again in %(minutes)s minutes, "
-            "or reset your password.",
-            "minutes",
-        ),
-        "locked_address": ngettext_lazy(
-            "Too many failed sign-ins from this network. Try again in %(minutes)s minute.",
-            "Too many failed sign-ins from this network. Try again in %(minutes)s minutes.",
+        # The same words whichever rule holds the client back, and whether or not the account
+        # exists. Singular or plural by the "minutes" the ValidationError's params give.
+        "throttled": ngettext_lazy(
+            "Too many attempts from this browser; try again in %(minutes)s minute.",
+            "Too many attempts from this browser; try again in %(minutes)s minutes.",
             "minutes",
         ),
     }
 
-    def _address(self) -> str | None:
-        return self.request.META.get("REMOTE_ADDR") if self.request else None
-
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        lock = throttle.lock_for(username, self._address())
-        if lock:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not (username and password):
+            # A field is missing: nothing is tried, so nothing is counted or cleared.
+            return super().clean()
+        attempt = throttle.begin(throttle.client_for(self.request, username))
+        if attempt.lock:
             raise ValidationError(
-                self.error_messages[f"locked_{lock.reason}"],
-                code=f"locked_{lock.reason}",
-                params={"minutes": lock.minutes},
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": attempt.lock.minutes},
             )
         try:
             cleaned = super().clean()
         except ValidationError as error:
             if error.code == "invalid_login":
-                throttle.record_failure(username, self._address())
+                attempt.failed()
+            else:
+                attempt.abandoned()
             raise
-        throttle.clear(username)
+        attempt.succeeded()
         return cleaned
 
 
 class ThrottleClearingSetPasswordForm(_SetPasswordForm):
-    """Setting a new password through the reset link also lifts any sign-in lock."""
+    """Setting a new password through the reset link also forgets every failed sign-in to the
+    account: the old password no longer matters."""
 
     def save(self, commit: bool = True) -> User:
         user = super().save(commit=commit)
-        throttle.clear(user.get_username())
+        throttle.clear_account(user.get_username())
         return user
 
 

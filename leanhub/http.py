@@ -1,13 +1,17 @@
 """HTTP helpers shared by every app: typed requests, security headers, pagination, protected file
-responses, CSV downloads."""
+responses, CSV downloads, the client's address behind trusted proxies."""
 
 from __future__ import annotations
 
 import csv
+import functools
+import ipaddress
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -105,3 +109,54 @@ def csv_response(
     for row in rows:
         writer.writerow([csv_safe(cell) for cell in row])
     return response
+
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@functools.cache
+def _trusted_networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    try:
+        return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {error}") from None
+
+
+def _ip(text: str) -> IPAddress | None:
+    """``text`` as an address, also in the ``1.2.3.4:port`` and ``[::1]:port`` forms some
+    proxies write; None when it is none of these."""
+    text = text.strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the client that sent ``request``: ``REMOTE_ADDR``, unless that peer is one
+    of ``settings.TRUSTED_PROXIES``. Then ``X-Forwarded-For`` is read from right to left,
+    skipping trusted proxies, and the first address that is not one is the client's: only the
+    entries our own proxies appended are believed, so a client cannot choose its address by
+    sending the header itself. An empty string when there is no address at all.
+    """
+    peer = request.META.get("REMOTE_ADDR") or ""
+    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    peer_ip = _ip(peer)
+    if peer_ip is None or not any(peer_ip in network for network in networks):
+        return peer
+    address = str(peer_ip)
+    hops = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for hop in reversed(hops):
+        hop_ip = _ip(hop)
+        if hop_ip is None:
+            # Not an address a proxy of ours would write: stop at the last one we can vouch for.
+            break
+        address = str(hop_ip)
+        if not any(hop_ip in network for network in networks):
+            break
+    return address

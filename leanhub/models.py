@@ -409,10 +409,14 @@ class TeamAnnouncement(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in, kept for the throttling window only."""
+    """One failed sign-in, kept for a day at most (see :mod:`leanhub.throttle`)."""
 
     username = models.CharField(_("username"), max_length=150, db_index=True)
+    # For IPv6 the /64 network: one household or host gets a whole one.
     address = models.GenericIPAddressField(_("address"), null=True, blank=True, db_index=True)
+    # A keyed hash of the browser's device cookie when that browser had signed in to this account
+    # before; blank for any other client.
+    device = models.CharField(_("device"), max_length=64, blank=True, default="")
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:

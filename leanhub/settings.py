@@ -122,13 +122,18 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # server process. Both carry a card move to 100 viewers well inside 200 ms at p95
 # (bench/kaizen_fanout.py --layer queue|pubsub).
 REDIS_CHANNEL_LAYER = os.environ.get("REDIS_CHANNEL_LAYER", "queue")
+# Parallel test workers share one Redis but each has its own database, so the same board id means
+# different boards: each worker gets a prefix of its own (pytest-xdist names it).
+CHANNELS_PREFIX = os.environ.get("CHANNELS_PREFIX", "leanhub") + os.environ.get(
+    "PYTEST_XDIST_WORKER", ""
+)
 if REDIS_URL and REDIS_CHANNEL_LAYER == "pubsub":
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
-                "prefix": os.environ.get("CHANNELS_PREFIX", "leanhub"),
+                "prefix": CHANNELS_PREFIX,
             },
         }
     }
@@ -140,7 +145,7 @@ elif REDIS_URL:
                 # channels-redis blocks up to 5 s waiting for a message; redis-py's own read
                 # timeout must be longer or idle sockets die with TimeoutError.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
-                "prefix": os.environ.get("CHANNELS_PREFIX", "leanhub"),
+                "prefix": CHANNELS_PREFIX,
                 "capacity": 1500,
                 "expiry": 10,
             },
@@ -160,10 +165,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Failed-login throttling: per account and per client address, over a sliding window.
-LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
-LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+# Failed sign-ins (leanhub/throttle.py) are counted per account and client: a browser that has
+# signed in to the account before, else the client's address. After LOGIN_FAILURES_BEFORE_DELAY
+# of them that client waits 1 minute before its next try, then 2, 4, ... up to
+# LOGIN_DELAY_MAX_MINUTES. Apart from that, one address is stopped after LOGIN_FAILURES_PER_ADDRESS
+# failures across all accounts within LOGIN_FAILURE_WINDOW_MINUTES, except in a browser that has
+# signed in to the account it is trying.
+LOGIN_FAILURES_BEFORE_DELAY = int(os.environ.get("LOGIN_FAILURES_BEFORE_DELAY", "5"))
+LOGIN_DELAY_MAX_MINUTES = int(os.environ.get("LOGIN_DELAY_MAX_MINUTES", "15"))
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "30"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# The reverse proxies in front of LeanHub (comma-separated addresses or CIDR ranges, e.g.
+# "10.0.0.0/8"). Only a request that comes from one of them has its X-Forwarded-For read, to find
+# the client's own address (leanhub.http.client_address); with none, REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -5,20 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from leanhub import views
-from leanhub.forms import ThrottleClearingSetPasswordForm, ThrottledLoginForm
+from leanhub.forms import ThrottleClearingSetPasswordForm
 
 handler403 = "leanhub.views.error_403"
 handler404 = "leanhub.views.error_404"
 handler500 = "leanhub.views.error_500"
 
 account_patterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=ThrottledLoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -4,15 +4,17 @@ from decimal import Decimal
 from typing import TypedDict
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from leanhub import actions, notifications, policy, queries
-from leanhub.forms import TeamAnnouncementForm
+from leanhub import actions, notifications, policy, queries, throttle
+from leanhub.forms import TeamAnnouncementForm, ThrottledLoginForm
 from leanhub.http import AuthenticatedHttpRequest, paginate
 from leanhub.models import (
     Membership,
@@ -164,6 +166,19 @@ def notifications_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
         % {"count": changed},
     )
     return redirect("notifications")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page with the throttled form. A browser that signs in gets its device
+    cookie, so that failures from anywhere else never hold it back (:mod:`leanhub.throttle`)."""
+
+    authentication_form = ThrottledLoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        throttle.remember_device(self.request, response, form.get_user().get_username())
+        return response
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

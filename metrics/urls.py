@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from metrics.views import cycles, dashboards, measures, savings, surveys
+from metrics.views import cycles, dashboards, measures, results, savings, surveys
 
 app_name = "metrics"
 
@@ -41,4 +41,10 @@ urlpatterns += [
         cycles.cycle_measure_summary,
         name="cycle-measure-summary",
     ),
+]
+
+# What an idea or a card achieved: fragments the idea's and the card's pages load.
+urlpatterns += [
+    path("ideas/<int:idea_id>/results/", results.idea_results, name="idea-results"),
+    path("cards/<int:card_id>/results/", results.card_results, name="card-results"),
 ]

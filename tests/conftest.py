@@ -31,6 +31,19 @@ def pytest_collection_modifyitems(items) -> None:
     items.sort(key=lambda item: "tests/browser/" in str(item.fspath))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test gets a channel layer object of its own. channels-redis binds the locks it keeps
+    per channel to the event loop that first took them, and every async test runs on a loop of
+    its own: a layer shared across tests fails with "bound to a different event loop" as soon as
+    one test leaves a lock behind."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def place(db) -> Place:
     return Place.objects.create(

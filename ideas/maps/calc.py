@@ -15,14 +15,27 @@ Conventions (stated on every map page, not hidden):
   24 hours. Waits entered in days and inventory days are both counted with that day; waits
   entered in seconds, minutes or hours count as the clock time entered.
 * A step's lead (elapsed) time defaults to its process time when not given.
-* Changeover is paid once per batch; without a batch size every unit is its own batch.
+* A step's effective cycle time, judged against takt, is process time ÷ people ÷ uptime (each
+  where recorded). A changeover is paid once per batch: with a batch size, changeover ÷ batch is
+  added per unit before dividing by uptime. Without one (the model has no every-part-every-
+  interval either) the changeover is shown but left out of effective cycle time and capacity,
+  and the step's formula says so: spreading a one-hour press changeover over a single part would
+  make every press "slower than takt".
+* Rolled %C&A is the product of the %C&A the steps record; steps without one are left out (and
+  counted in the formula). When no step records one it is ``None``: "not recorded", never 100 %.
+* Each step's times are shown in the unit they were typed in. The process-time total is shown in
+  the unit most steps' process times were typed in (a tie goes to the larger unit, as a total is
+  at least as large as its parts), with the reading of :func:`fmt_duration` beside it when that
+  is in another unit: "188 s (3.1 min)". A time whose typed unit is not known is taken as typed
+  in the largest unit it is a whole number of (:func:`best_unit`).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -79,6 +92,12 @@ def best_unit(seconds: float) -> str:
     return "s"
 
 
+def typed_unit(seconds: float, unit: str | None) -> str:
+    """The unit a time was typed in; when that is not known, the largest unit in which the time
+    is a whole number (:func:`best_unit`)."""
+    return unit if unit is not None and unit in UNIT_SECONDS else best_unit(seconds)
+
+
 def _number(value: object, field_name: str) -> float:
     if isinstance(value, bool):
         raise InvalidInput({field_name: gettext("Enter a number.")})
@@ -113,9 +132,11 @@ class Wait:
 class Step:
     name: str
     cycle_s: float | None = None  # process (touch) time per unit
+    cycle_unit: str | None = None  # the unit it was typed in, when known
     lead_s: float | None = None  # elapsed time of the step; defaults to cycle time
     lead_unit: str = "min"
     changeover_s: float | None = None
+    changeover_unit: str | None = None
     uptime_pct: float | None = None
     operators: float | None = None
     pct_ca: float | None = None  # % complete and accurate of what the step passes on
@@ -176,6 +197,11 @@ class StepResult:
     pct_ca: float | None
     wait_before: WaitResult
     formula: str
+    # The unit its process time was typed in (None when it has none).
+    process_unit: str | None = None
+    # A changeover recorded without a batch size: shown, but not in effective cycle time or
+    # capacity (None when there is none, or it is paid per batch).
+    changeover_left_out_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -188,12 +214,13 @@ class Result:
     lead_time_s: float
     process_time_s: float
     pce: float
-    rolled_ca: float
+    rolled_ca: float | None  # None when no step records a %C&A
     step_count: int
     handoffs: int
     steps: tuple[StepResult, ...]
     wait_after: WaitResult
     figures: tuple[Figure, ...]
+    process_unit: str = "s"  # the unit the process-time total is shown in
 
     @property
     def lead_time_days(self) -> float:
@@ -217,8 +244,9 @@ class Result:
             "lead_time_s": _round(self.lead_time_s),
             "lead_time_days": _round(self.lead_time_days),
             "process_time_s": _round(self.process_time_s),
+            "process_time_unit": self.process_unit,
             "pce_pct": _round(self.pce * 100),
-            "rolled_ca_pct": _round(self.rolled_ca * 100),
+            "rolled_ca_pct": None if self.rolled_ca is None else _round(self.rolled_ca * 100),
             "steps": self.step_count,
             "handoffs": self.handoffs,
             "bottlenecks": [s.name for s in self.bottlenecks],
@@ -230,9 +258,11 @@ class Result:
                     "name": s.name,
                     "wait_before_s": _round(s.wait_before.seconds),
                     "process_s": _round(s.process_s),
+                    "process_unit": s.process_unit,
                     "lead_s": _round(s.lead_s),
                     "effective_ct_s": _round(s.effective_ct_s),
                     "capacity_per_day": _round(s.capacity_per_day),
+                    "changeover_left_out_s": _round(s.changeover_left_out_s),
                     "bottleneck": s.is_bottleneck,
                 }
                 for s in self.steps
@@ -265,6 +295,36 @@ def fmt_duration(seconds: float) -> str:
     if seconds < 2 * CALENDAR_DAY_S:
         return f"{fmt_num(seconds / 3600)} h"
     return f"{fmt_num(seconds / CALENDAR_DAY_S)} d"
+
+
+def fmt_in(seconds: float, unit: str) -> str:
+    """A time in ``unit``, as it was typed: up to two decimals, no trailing zeros (1 s, 0.25 min,
+    1.5 h); a small fraction keeps two significant figures rather than reading as zero."""
+    value = seconds / UNIT_SECONDS[unit]
+    if 0 < value < 0.005:
+        return f"{value:.2g} {unit}"
+    return f"{f'{value:,.2f}'.rstrip('0').rstrip('.')} {unit}"
+
+
+def fmt_typed(seconds: float, unit: str | None) -> str:
+    """A step's time in the unit it was typed in (see :func:`typed_unit`)."""
+    return fmt_in(seconds, typed_unit(seconds, unit))
+
+
+def fmt_total(seconds: float, unit: str) -> str:
+    """A total in the unit its parts were typed in, with the reading of :func:`fmt_duration`
+    beside it when that is in another unit: "188 s (3.1 min)", "180 min (3 h)", "45 s",
+    "110 min" (under two hours reads in minutes anyway)."""
+    main = fmt_in(seconds, unit)
+    reading = fmt_duration(seconds)
+    if not seconds or reading.rsplit(" ", 1)[1] == unit:
+        return main
+    return f"{main} ({reading})"
+
+
+def fmt_rolled_ca(rolled: float | None) -> str:
+    """Rolled %C&A for people: a percentage, or "not recorded" when no step records one."""
+    return gettext("not recorded") if rolled is None else fmt_pct(rolled)
 
 
 def fmt_takt(seconds: float) -> str:
@@ -442,6 +502,7 @@ def compute(m: MapInput) -> Result:
     process_part = gettext("process time %(time)s ÷ %(people)s people")
     changeover_part = gettext("+ changeover %(time)s ÷ batch %(batch)s")
     uptime_part = gettext("÷ uptime %(uptime)s %%")
+    left_out_part = gettext("changeover %(time)s left out of capacity until a batch size is given")
     no_capacity_formula = gettext("%(step)s: no process time recorded, so no capacity")
     capacity_formula = gettext(
         "%(step)s: effective cycle time = (%(parts)s) = %(effective)s; "
@@ -500,19 +561,29 @@ def compute(m: MapInput) -> Result:
         effective = None
         capacity = None
         parts = []
-        if s.cycle_s is not None and (s.cycle_s > 0 or s.changeover_s):
+        changeover = s.changeover_s or 0.0
+        # Changeover ÷ batch per unit only when there is a batch to share it: without one,
+        # charging the whole changeover to every unit is what no practitioner does.
+        per_batch = changeover > 0 and s.batch_size is not None
+        left_out = changeover if changeover > 0 and not per_batch else None
+        if s.cycle_s is not None and (s.cycle_s > 0 or per_batch):
             people = s.operators or 1
-            batch = s.batch_size or 1
             uptime = (s.uptime_pct if s.uptime_pct is not None else 100) / 100
-            effective = (s.cycle_s / people + (s.changeover_s or 0) / batch) / uptime
+            per_unit = s.cycle_s / people
             parts.append(
-                process_part % {"time": fmt_duration(s.cycle_s), "people": fmt_num(people)}
+                process_part
+                % {"time": fmt_typed(s.cycle_s, s.cycle_unit), "people": fmt_num(people)}
             )
-            if s.changeover_s:
+            if per_batch and s.batch_size is not None:
+                per_unit += changeover / s.batch_size
                 parts.append(
                     changeover_part
-                    % {"time": fmt_duration(s.changeover_s), "batch": fmt_num(batch)}
+                    % {
+                        "time": fmt_typed(changeover, s.changeover_unit),
+                        "batch": fmt_num(s.batch_size),
+                    }
                 )
+            effective = per_unit / uptime
             parts.append(uptime_part % {"uptime": fmt_num(uptime * 100)})
             capacity = per_day / effective if effective > 0 else None
         is_bottleneck = effective is not None and effective > takt + 1e-9
@@ -528,6 +599,8 @@ def compute(m: MapInput) -> Result:
                 "verdict": slower_than_takt if is_bottleneck else within_takt,
                 "takt": fmt_duration(takt),
             }
+        if left_out is not None:
+            formula += "; " + left_out_part % {"time": fmt_typed(left_out, s.changeover_unit)}
         step_results.append(
             StepResult(
                 index=i,
@@ -541,6 +614,8 @@ def compute(m: MapInput) -> Result:
                 pct_ca=s.pct_ca,
                 wait_before=wait_result(wait_before_label % {"step": s.name}, s.wait_before),
                 formula=formula,
+                process_unit=None if s.cycle_s is None else typed_unit(s.cycle_s, s.cycle_unit),
+                changeover_left_out_s=left_out,
             )
         )
     timed = [(r.effective_ct_s, r) for r in step_results if r.effective_ct_s is not None]
@@ -554,12 +629,24 @@ def compute(m: MapInput) -> Result:
     lead_time = waits + step_leads
     process_time = sum(r.process_s for r in step_results)
     pce = process_time / lead_time if lead_time else 0.0
-    rolled = 1.0
+    # Steps without a process time (or with none to speak of) have no say in the total's unit.
+    process_unit = _most_typed(
+        r.process_unit for r in step_results if r.process_unit and r.process_s > 0
+    )
+    # The steps' lead times likewise: typed, or their process time's when not given.
+    step_lead_unit = _most_typed(
+        (s.lead_unit if s.lead_s is not None else r.process_unit)
+        for s, r in zip(m.steps, step_results, strict=True)
+        if r.lead_s > 0
+    )
+    product = 1.0
     ca_terms = []
     for s in m.steps:
         if s.pct_ca is not None:
-            rolled *= s.pct_ca / 100
+            product *= s.pct_ca / 100
             ca_terms.append(f"{fmt_num(s.pct_ca)} %")
+    rolled = product if ca_terms else None
+    unrecorded_ca = len(m.steps) - len(ca_terms)
     handoffs = _handoffs(m.steps)
     performers_known = all(s.performed_by.strip() for s in m.steps)
 
@@ -632,7 +719,13 @@ def compute(m: MapInput) -> Result:
             )
             % {
                 "waits": as_lead(waits),
-                "steps": as_lead(step_leads),
+                "steps": (
+                    # A few seconds or minutes read in the unit typed; days (typed, or long
+                    # enough) in the map's lead-time days.
+                    fmt_total(step_leads, step_lead_unit)
+                    if step_lead_unit != "d" and step_leads < day_length / 4
+                    else as_lead(step_leads)
+                ),
                 "lead_time": as_lead(lead_time),
                 "day": day_word,
                 "day_length": fmt_duration(day_length),
@@ -642,11 +735,12 @@ def compute(m: MapInput) -> Result:
             "process_time",
             gettext("Total process time"),
             process_time,
-            fmt_duration(process_time),
+            fmt_total(process_time, process_unit),
             gettext("Sum of the steps' process times = %(terms)s = %(total)s")
             % {
-                "terms": " + ".join(fmt_duration(r.process_s) for r in step_results) or "0",
-                "total": fmt_duration(process_time),
+                "terms": " + ".join(fmt_typed(r.process_s, r.process_unit) for r in step_results)
+                or "0",
+                "total": fmt_total(process_time, process_unit),
             },
         ),
         Figure(
@@ -668,13 +762,8 @@ def compute(m: MapInput) -> Result:
             # xgettext:no-python-format
             gettext("Rolled % complete and accurate"),
             rolled,
-            fmt_pct(rolled),
-            (
-                gettext("Product of the steps' %%C&A = %(terms)s = %(rolled)s")
-                % {"terms": " × ".join(ca_terms), "rolled": fmt_pct(rolled)}
-                if ca_terms
-                else gettext("No step has a %C&A recorded, so 100 %")
-            ),
+            fmt_rolled_ca(rolled),
+            _rolled_ca_formula(rolled, ca_terms, unrecorded_ca),
         ),
         Figure(
             "steps",
@@ -715,7 +804,34 @@ def compute(m: MapInput) -> Result:
         steps=tuple(step_results),
         wait_after=wait_after,
         figures=figures,
+        process_unit=process_unit,
     )
+
+
+def _most_typed(units: Iterable[str | None]) -> str:
+    """The unit most of ``units`` are; a tie goes to the larger unit, as a total is at least as
+    large as its parts. Seconds when there are none."""
+    votes = Counter(unit for unit in units if unit in UNIT_SECONDS)
+    return max(votes, key=lambda unit: (votes[unit], UNIT_SECONDS[unit])) if votes else "s"
+
+
+def _rolled_ca_formula(rolled: float | None, terms: list[str], unrecorded: int) -> str:
+    """How rolled %C&A is worked out, naming how many steps it leaves out for want of one."""
+    if rolled is None:
+        # A percent sign, not a placeholder:
+        # xgettext:no-python-format
+        return gettext("No step has a %C&A recorded, so there is nothing to multiply")
+    formula = gettext("Product of the steps' %%C&A = %(terms)s = %(rolled)s") % {
+        "terms": " × ".join(terms),
+        "rolled": fmt_pct(rolled),
+    }
+    if unrecorded:
+        formula += "; " + ngettext(
+            "%(count)s step has no %%C&A recorded and is left out",
+            "%(count)s steps have no %%C&A recorded and are left out",
+            unrecorded,
+        ) % {"count": unrecorded}
+    return formula
 
 
 def _handoffs(steps: tuple[Step, ...]) -> int:
@@ -755,7 +871,16 @@ def compare(current: Result, future: Result) -> list[Delta]:
             change = "—"
         return Delta(label, show(a), show(b), change, None if a == b else b < a)
 
-    def pts(label: str, a: float, b: float, higher_is_better: bool = True) -> Delta:
+    def pts(label: str, a: float | None, b: float | None, higher_is_better: bool = True) -> Delta:
+        if a is None or b is None:
+            # Nothing to measure a change against: say what is recorded, judge nothing.
+            return Delta(
+                label,
+                fmt_rolled_ca(a),
+                fmt_rolled_ca(b),
+                no_change if a is None and b is None else "—",
+                None,
+            )
         diff = (b - a) * 100
         change = (
             no_change
@@ -787,7 +912,8 @@ def compare(current: Result, future: Result) -> list[Delta]:
             gettext("Process time"),
             current.process_time_s,
             future.process_time_s,
-            fmt_duration,
+            # Both in the current state's unit, so the two read against each other.
+            lambda s: fmt_total(s, current.process_unit),
         ),
         pts(gettext("Process cycle efficiency"), current.pce, future.pce),
         count(gettext("Steps"), current.step_count, future.step_count),

@@ -220,9 +220,9 @@ def build(
             )
             % {
                 "lead_time": calc.fmt_days(result.lead_time_s, result.day_length_s),
-                "process_time": calc.fmt_duration(result.process_time_s),
+                "process_time": calc.fmt_total(result.process_time_s, result.process_unit),
                 "pce": calc.fmt_pct(result.pce),
-                "rolled_ca": calc.fmt_pct(result.rolled_ca),
+                "rolled_ca": calc.fmt_rolled_ca(result.rolled_ca),
             },
             gettext("Slower than takt: %(steps)s.") % {"steps": ", ".join(bottlenecks)}
             if bottlenecks
@@ -381,7 +381,7 @@ def build(
             Text(
                 ladder_x + GAP + BOX_W / 2,
                 ladder_bottom + 15,
-                calc.fmt_duration(r.process_s),
+                calc.fmt_typed(r.process_s, r.process_unit),
                 anchor="middle",
                 size=10,
             )
@@ -440,7 +440,8 @@ def build(
         Text(
             tx + 8,
             ladder_top + 6,
-            gettext("Process time %(time)s") % {"time": calc.fmt_duration(result.process_time_s)},
+            gettext("Process time %(time)s")
+            % {"time": calc.fmt_total(result.process_time_s, result.process_unit)},
             size=11,
             bold=True,
         )
@@ -448,7 +449,7 @@ def build(
     # Translators: PCE is process cycle efficiency, in a value-stream map's totals.
     pce = gettext("PCE %(pct)s") % {"pct": calc.fmt_pct(result.pce)}
     add(Text(tx + 8, ladder_top + 24, pce, size=11))
-    rolled_ca = gettext("Rolled %%C&A %(pct)s") % {"pct": calc.fmt_pct(result.rolled_ca)}
+    rolled_ca = gettext("Rolled %%C&A %(pct)s") % {"pct": calc.fmt_rolled_ca(result.rolled_ca)}
     add(Text(tx + 8, ladder_top + 42, rolled_ca, size=11))
     return d
 

@@ -238,9 +238,11 @@ class ValueStreamStep(models.Model):
         return calc.Step(
             name=self.name,
             cycle_s=self.cycle_s,
+            cycle_unit=self.cycle_unit,
             lead_s=self.lead_s,
             lead_unit=self.lead_unit,
             changeover_s=self.changeover_s,
+            changeover_unit=self.changeover_unit,
             uptime_pct=self.uptime_pct,
             operators=self.operators,
             pct_ca=self.pct_ca,

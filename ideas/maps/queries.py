@@ -131,6 +131,7 @@ class _StepWords:
     batch: str
     rework: str
     days_of_demand: str
+    changeover_left_out: str
 
     @classmethod
     def translated(cls) -> _StepWords:
@@ -148,20 +149,22 @@ class _StepWords:
             batch=gettext("Batch %(number)s"),
             rework=gettext("↺ Rework: %(rework)s"),
             days_of_demand=gettext("%(number)s days of demand"),
+            changeover_left_out=gettext("Changeover %(time)s left out until a batch size is given"),
         )
 
 
 def _data_lines(s: ValueStreamStep, r: calc.StepResult, words: _StepWords) -> tuple[str, ...]:
-    """The step's figures as its data box on the drawing shows them, one line each."""
+    """The step's figures as its data box on the drawing shows them, one line each, each time in
+    the unit it was typed in."""
     lines = []
     if s.cycle_s is not None:
-        lines.append(words.process % {"time": calc.fmt_duration(s.cycle_s)})
+        lines.append(words.process % {"time": calc.fmt_typed(s.cycle_s, s.cycle_unit)})
     if s.lead_s is not None:
         typed_days = s.lead_unit == "d"
         lead = (
             f"{calc.fmt_num(s.lead_s / calc.CALENDAR_DAY_S, 2)} d"
             if typed_days
-            else calc.fmt_duration(r.lead_s)
+            else calc.fmt_typed(r.lead_s, s.lead_unit)
         )
         lines.append(words.lead % {"time": lead})
     if s.pct_ca is not None:
@@ -171,7 +174,7 @@ def _data_lines(s: ValueStreamStep, r: calc.StepResult, words: _StepWords) -> tu
     if s.uptime_pct is not None:
         lines.append(words.uptime % {"number": calc.fmt_num(s.uptime_pct)})
     if s.changeover_s is not None:
-        lines.append(words.changeover % {"time": calc.fmt_duration(s.changeover_s)})
+        lines.append(words.changeover % {"time": calc.fmt_typed(s.changeover_s, s.changeover_unit)})
     if s.batch_size is not None:
         lines.append(words.batch % {"number": calc.fmt_num(s.batch_size)})
     if s.performed_by:
@@ -201,6 +204,8 @@ class Row:
     effective: str
     capacity: str
     pct_ca: str
+    # What the step's capacity leaves out (a changeover without a batch size), or "".
+    note: str = ""
 
 
 def _row(
@@ -208,6 +213,7 @@ def _row(
     r: calc.StepResult,
     as_lead: Callable[[float], str],
     words: _StepWords,
+    day_length_s: float,
 ) -> Row:
     w = r.wait_before
     if w.is_empty:
@@ -216,16 +222,27 @@ def _row(
         wait = words.days_of_demand % {"number": calc.fmt_num(w.days_of_demand, 2)}
     else:
         wait = as_lead(w.seconds)
+    # A step's own times in the unit typed; a long lead time (or one typed in days) in the
+    # map's lead-time days, as the waits are.
+    lead_unit = step.lead_unit if step.lead_s is not None else r.process_unit
+    if lead_unit == "d" or r.lead_s >= day_length_s / 4:
+        lead = as_lead(r.lead_s)
+    else:
+        lead = calc.fmt_typed(r.lead_s, lead_unit)
     return Row(
         step=step,
         r=r,
         number=str(r.index + 1),
         wait=wait,
-        process=calc.fmt_duration(r.process_s),
-        lead=as_lead(r.lead_s),
+        process=calc.fmt_typed(r.process_s, r.process_unit),
+        lead=lead,
         effective="—" if r.effective_ct_s is None else calc.fmt_duration(r.effective_ct_s),
         capacity="—" if r.capacity_per_day is None else calc.fmt_num(r.capacity_per_day, 1),
         pct_ca="—" if r.pct_ca is None else f"{calc.fmt_num(r.pct_ca)} %",
+        note=""
+        if r.changeover_left_out_s is None
+        else words.changeover_left_out
+        % {"time": calc.fmt_typed(r.changeover_left_out_s, step.changeover_unit)},
     )
 
 
@@ -290,7 +307,10 @@ def workspace(m: ValueStreamMap, steps: Sequence[ValueStreamStep] | None = None)
         demand_text=demand_text(m),
         information_flows=m.information_flows,
     )
-    rows = [_row(s, r, as_lead, words) for s, r in zip(steps, result.steps, strict=True)]
+    rows = [
+        _row(s, r, as_lead, words, result.day_length_s)
+        for s, r in zip(steps, result.steps, strict=True)
+    ]
     return Workspace(m, steps, result, {}, drawing, rows)
 
 

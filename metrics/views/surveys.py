@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from leanhub import policy
-from leanhub.http import AuthenticatedHttpRequest, paginate
+from leanhub.http import AuthenticatedHttpRequest, client_address, paginate
 from leanhub.models import Site
 from metrics import actions, forms, pulses, queries
 from metrics.models import MINIMUM_PULSE_GROUP, Survey
@@ -122,7 +122,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
                 survey,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
-                client_address=request.META.get("REMOTE_ADDR", ""),
+                client_address=client_address(request),
                 by=request.user,
             )
         except actions.TooManyAnswers:

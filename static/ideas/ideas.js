@@ -1,5 +1,6 @@
-/* Raising an idea: show the red-tape fields for "stop doing", work out hours a year as people
-   type, and stop a second click from sending the form twice (the server also refuses it).
+/* Raising an idea: show the red-tape fields for "stop doing" and mark them required (they are
+   required only then), work out hours a year as people type, and stop a second click from
+   sending the form twice (the server also refuses it).
    The words come from the page, in its language: the hours sentence from the
    #hours-a-year-messages template, the button's "Sending…" from the form's data-msg-sending. */
 (function () {
@@ -12,7 +13,17 @@
     var redTape = document.getElementById("red-tape");
     function showRedTape() {
       var chosen = form.querySelector("input[name='kind']:checked");
-      if (redTape) { redTape.hidden = !(chosen && chosen.value === "stop_doing"); }
+      var stopDoing = Boolean(chosen && chosen.value === "stop_doing");
+      if (!redTape) { return; }
+      redTape.hidden = !stopDoing;
+      // The page holds both markers, in its language; only the one that fits is shown.
+      redTape.querySelectorAll("[data-when-stop-doing]").forEach(function (marker) {
+        marker.hidden = (marker.dataset.whenStopDoing === "required") !== stopDoing;
+      });
+      redTape.querySelectorAll("[name]").forEach(function (input) {
+        if (stopDoing) { input.setAttribute("aria-required", "true"); }
+        else { input.removeAttribute("aria-required"); }
+      });
     }
     form.addEventListener("change", showRedTape);
     showRedTape();

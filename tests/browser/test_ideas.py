@@ -50,6 +50,9 @@ def test_staff_raise_an_idea_with_a_photo_and_hear_the_response_live(
     expect(staff.get_by_role("heading", level=1)).to_have_text("claim form address")
     expect(staff.get_by_role("img", name="Photo 1 of the idea")).to_be_visible()
     assert staff.locator(".photo-grid img").evaluate("img => img.naturalWidth") > 0
+    # Kaizen's and metrics' parts of the page (nothing yet) have come and replaced their links.
+    expect(staff.locator('[hx-trigger="load"]')).to_have_count(0)
+    expect(staff.get_by_role("link", name="Kaizen cards working on this idea")).to_have_count(0)
     assert_accessible(staff)
     badge = staff.locator("#notification-count .badge")
     expect(badge).to_have_text("0")
@@ -64,11 +67,16 @@ def test_staff_raise_an_idea_with_a_photo_and_hear_the_response_live(
     lead.get_by_label("Note to the person who raised it").fill("Good idea — trial next week.")
     lead.get_by_role("button", name="Record response").click()
     expect(lead.get_by_role("status")).to_contain_text("Response recorded")
+    # Accepted: kaizen's part of the page offers to put it on the team's board.
+    expect(lead.get_by_role("heading", name="Improvement work")).to_be_visible()
+    expect(lead.get_by_role("button", name="Put it on the team's kaizen board")).to_be_visible()
     assert_accessible(lead)
 
     expect(badge).to_have_text("1")  # the staff member's page was not reloaded
     staff.reload()
     expect(staff.locator(".timeline")).to_contain_text("Good idea — trial next week.")
+    expect(staff.locator('[hx-trigger="load"]')).to_have_count(0)
+    expect(staff.get_by_role("button", name="Put it on the team's kaizen board")).to_have_count(0)
     assert_accessible(staff)
 
     # Finding it again: the filters update the list in place and keep the address shareable.
@@ -81,3 +89,51 @@ def test_staff_raise_an_idea_with_a_photo_and_hear_the_response_live(
     expect(results).to_contain_text("1 idea")
     expect(results.get_by_role("link", name="claim form address")).to_be_visible()
     assert_accessible(staff)
+
+
+def test_stop_doing_without_an_owner_is_refused_on_a_phone_and_keeps_the_photo(
+    live_url, new_page, cast, team_a, settings, tmp_path
+):
+    from ideas.models import IdeaPhoto, PendingPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    staff = new_page(PHONE)
+    sign_in(staff, live_url, "sam", PASSWORD)
+    staff.goto(f"{live_url}/ideas/new/")
+    red_tape = staff.locator("#red-tape")
+    expect(red_tape).to_be_hidden()
+    staff.get_by_label("Title").fill("Stop the weekly paper tally")
+    staff.get_by_label("What is the problem now?").fill("We count by hand what the system counts.")
+    staff.get_by_label("Stop doing (red tape)").check()
+    expect(red_tape).to_be_visible()
+    owner = staff.get_by_label("Who owns it?")
+    # Required now, and it says so: no "(optional)" beside it.
+    label = red_tape.locator("label[for='id_burden_owner']")
+    expect(label.get_by_text("(required)")).to_be_visible()
+    expect(label.get_by_text("(optional)")).to_be_hidden()
+    expect(owner).to_have_attribute("aria-required", "true")
+    staff.get_by_label("Name of the form, report or rule").fill("Weekly paper tally")
+    staff.get_by_label("Photos").set_input_files(
+        {"name": "tally.png", "mimeType": "image/png", "buffer": image_bytes("PNG", (120, 90))}
+    )
+    staff.get_by_role("button", name="Send my idea").click()
+
+    expect(staff.locator(".error-summary")).to_contain_text("Say who owns it")
+    expect(staff.locator("#field-burden_owner .field-error")).to_contain_text("Say who owns it")
+    kept = staff.get_by_role("img", name="Photo 1 you added")
+    expect(kept).to_be_visible()
+    assert kept.evaluate("img => img.naturalWidth") > 0
+    expect(staff.get_by_label("Remove photo 1")).not_to_be_checked()
+    expect(staff.get_by_label("Title")).to_have_value("Stop the weekly paper tally")
+    assert_accessible(staff)
+
+    staff.get_by_label("Who owns it?").select_option("organisation")
+    staff.get_by_role("button", name="Send my idea").click()
+    expect(staff).to_have_url(re.compile(r"/ideas/\d+/$"))
+    expect(staff.get_by_role("img", name="Photo 1 of the idea")).to_be_visible()
+    assert staff.locator(".photo-grid img").evaluate("img => img.naturalWidth") > 0
+    assert_accessible(staff)
+    idea = Idea.objects.get()
+    assert (idea.kind, idea.burden_owner) == ("stop_doing", "organisation")
+    assert IdeaPhoto.objects.filter(idea=idea).count() == 1
+    assert not PendingPhoto.objects.exists()

@@ -40,7 +40,9 @@ def test_a_lead_claims_a_saving_and_records_an_outcome_from_a_card(
     lead = new_page(PHONE)
     sign_in(lead, live_url, "lee", PASSWORD)
     lead.goto(f"{live_url}{card.get_absolute_url()}")
+    # What it achieved is metrics' part of the card's page: it comes in place of its link.
     expect(lead.get_by_role("heading", name="What it achieved")).to_be_visible()
+    expect(lead.locator('[hx-trigger="load"]')).to_have_count(0)
     assert_accessible(lead)
 
     lead.get_by_role("link", name="Claim a saving").click()
@@ -70,6 +72,16 @@ def test_a_lead_claims_a_saving_and_records_an_outcome_from_a_card(
     outcomes = lead.get_by_role("table", name="Measured outcomes")
     expect(outcomes).to_contain_text("20.0 %")
     expect(lead.get_by_role("table", name="Savings")).to_contain_text("1,200 hours a year")
+    assert_accessible(lead)
+
+    # The card's idea shows the card working on it and what it achieved, from kaizen and metrics.
+    lead.get_by_role("link", name="Pre-fill claim forms").click()
+    expect(lead.get_by_role("heading", level=1)).to_have_text("Pre-fill claim forms")
+    expect(lead.get_by_role("heading", name="Improvement work")).to_be_visible()
+    expect(lead.get_by_role("link", name="Trial pre-filled forms")).to_be_visible()
+    expect(lead.get_by_role("table", name="Measured outcomes")).to_contain_text("20.0 %")
+    expect(lead.get_by_role("table", name="Savings")).to_contain_text("1,200 hours a year")
+    expect(lead.locator('[hx-trigger="load"]')).to_have_count(0)
     assert_accessible(lead)
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from ideas.models import Idea, IdeaFollow
@@ -136,3 +137,283 @@ def test_a_hidden_submitter_commenting_on_their_idea_stays_hidden(client, cast, 
     client.force_login(cast["lee"])
     comments = client.get(idea.get_absolute_url()).content.decode().split('id="h-comments"')[1]
     assert "The person who raised it" in comments and "Sam" not in comments
+
+
+# --- "Stop doing": what the form says is required, and photos a refusal keeps -------------------
+
+
+def _red_tape_label(body: str, field: str) -> str:
+    return body.split(f'<label for="id_{field}">')[1].split("</label>")[0]
+
+
+def test_the_red_tape_fields_say_optional_until_stop_doing_is_chosen(client, cast, team_a):
+    client.force_login(cast["sam"])
+    body = client.get(reverse("ideas:new")).content.decode()
+    owner = _red_tape_label(body, "burden_owner")
+    assert '<span class="optional" data-when-stop-doing="optional">(optional)</span>' in owner
+    assert (
+        '<span class="required" data-when-stop-doing="required" hidden>(required)</span>' in owner
+    )
+    assert 'aria-required="true"' not in body.split('id="red-tape"')[1].split("</fieldset>")[0]
+
+
+def test_stop_doing_without_an_owner_is_refused_at_the_owner_field_marked_required(
+    client, cast, team_a
+):
+    client.force_login(cast["sam"])
+    body = _post(
+        client, team_id=team_a.pk, kind="stop_doing", burden_name="Weekly paper tally"
+    ).content.decode()
+    assert not Idea.objects.exists()
+    owner_field = body.split('id="field-burden_owner"')[1].split("</select>")[0]
+    assert "Say who owns it, so it can reach them." in owner_field
+    assert '<span class="required" data-when-stop-doing="required">(required)</span>' in owner_field
+    assert 'data-when-stop-doing="optional" hidden>' in owner_field
+    assert 'aria-required="true"' in owner_field
+    name_field = body.split('id="field-burden_name"')[1].split("</div>")[0]
+    assert "field-error" not in name_field and "(required)</span>" in name_field
+
+
+def _photo(name: str = "counter.png", colour: tuple[int, int] = (64, 48)):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.ideas.pictures import image_bytes
+
+    return SimpleUploadedFile(name, image_bytes("PNG", colour), content_type="image/png")
+
+
+def _stop_doing(client, team, **overrides):
+    data = {
+        "title": "Stop the weekly paper tally",
+        "problem": "We count by hand what the system already counts.",
+        "team": team.pk,
+        "kind": "stop_doing",
+        "burden_name": "Weekly paper tally",
+        "burden_owner": "",
+        "token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return client.post(reverse("ideas:new"), data)
+
+
+def test_a_refused_form_keeps_its_photos_and_the_idea_gets_them_when_sent_again(
+    client, cast, team_a, django_capture_on_commit_callbacks
+):
+    from ideas.models import IdeaPhoto, PendingPhoto
+
+    client.force_login(cast["sam"])
+    token = str(uuid.uuid4())
+    response = _stop_doing(
+        client, team_a, token=token, photos=[_photo("a.png"), _photo("b.png", (48, 64))]
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and not Idea.objects.exists()
+    kept = list(PendingPhoto.objects.order_by("slot"))
+    assert [(p.owner, str(p.token), p.slot) for p in kept] == [
+        (cast["sam"], token, 0),
+        (cast["sam"], token, 1),
+    ]
+    assert "please choose them again" not in body
+    for photo in kept:
+        assert reverse("ideas:pending-photo", args=[photo.pk, "thumb"]) in body
+        assert f'name="shown_photos" value="{photo.pk}"' in body
+        assert photo.path("display").is_file() and photo.path("thumb").is_file()
+    assert f'name="token" value="{token}"' in body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _stop_doing(
+            client,
+            team_a,
+            token=token,
+            burden_owner="organisation",
+            shown_photos=[str(p.pk) for p in kept],
+        )
+    idea = Idea.objects.get()
+    assert response.status_code == 302 and response["Location"] == idea.get_absolute_url()
+    photos = list(IdeaPhoto.objects.filter(idea=idea))
+    assert [(p.width, p.height, p.position) for p in photos] == [(64, 48, 0), (48, 64, 1)]
+    assert all(p.path("display").is_file() and p.path("thumb").is_file() for p in photos)
+    assert not PendingPhoto.objects.exists()
+    assert not any(p.path(size).exists() for p in kept for size in ("display", "thumb"))
+
+
+def test_photos_added_on_the_second_try_join_the_kept_ones(client, cast, team_a):
+    from ideas.models import IdeaPhoto, PendingPhoto
+
+    client.force_login(cast["sam"])
+    token = str(uuid.uuid4())
+    _stop_doing(client, team_a, token=token, photos=[_photo("a.png")])
+    first = PendingPhoto.objects.get()
+    _stop_doing(
+        client,
+        team_a,
+        token=token,
+        burden_owner="government",
+        shown_photos=[str(first.pk)],
+        photos=[_photo("b.png", (48, 64))],
+    )
+    assert [(p.width, p.position) for p in IdeaPhoto.objects.all()] == [(64, 0), (48, 1)]
+
+
+def test_a_ticked_kept_photo_is_removed_and_not_attached(
+    client, cast, team_a, django_capture_on_commit_callbacks
+):
+    from ideas.models import IdeaPhoto, PendingPhoto
+
+    client.force_login(cast["sam"])
+    token = str(uuid.uuid4())
+    _stop_doing(client, team_a, token=token, photos=[_photo("a.png"), _photo("b.png", (48, 64))])
+    a, b = PendingPhoto.objects.order_by("slot")
+    with django_capture_on_commit_callbacks(execute=True):
+        body = _stop_doing(
+            client, team_a, token=token, shown_photos=[a.pk, b.pk], remove_photos=[a.pk]
+        ).content.decode()
+    assert list(PendingPhoto.objects.all()) == [b] and not a.path("display").exists()
+    assert reverse("ideas:pending-photo", args=[a.pk, "thumb"]) not in body
+    _stop_doing(client, team_a, token=token, burden_owner="organisation", shown_photos=[b.pk])
+    assert [p.width for p in IdeaPhoto.objects.all()] == [48]
+
+
+def test_a_refused_form_sent_twice_keeps_each_photo_once(client, cast, team_a):
+    from ideas.models import PendingPhoto
+
+    client.force_login(cast["sam"])
+    token = str(uuid.uuid4())
+    for _ in range(2):
+        _stop_doing(client, team_a, token=token, photos=[_photo("a.png"), _photo("a.png")])
+    # The same photo chosen twice on purpose is two photos; the resent request adds none.
+    assert PendingPhoto.objects.count() == 2
+
+
+def test_the_accepted_form_sent_twice_makes_one_idea_with_its_photos_once(client, cast, team_a):
+    from ideas.models import IdeaPhoto, PendingPhoto
+
+    client.force_login(cast["sam"])
+    token = str(uuid.uuid4())
+    _stop_doing(client, team_a, token=token, photos=[_photo()])
+    kept = [str(PendingPhoto.objects.get().pk)]
+    first = _stop_doing(client, team_a, token=token, burden_owner="organisation", shown_photos=kept)
+    second = _stop_doing(
+        client, team_a, token=token, burden_owner="organisation", shown_photos=kept
+    )
+    assert first["Location"] == second["Location"]
+    assert Idea.objects.count() == 1 and IdeaPhoto.objects.count() == 1
+
+
+def test_a_bad_photo_is_refused_and_the_good_one_beside_it_kept(client, cast, team_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ideas.models import PendingPhoto
+
+    client.force_login(cast["sam"])
+    bad = SimpleUploadedFile("notes.png", b"not an image", content_type="image/png")
+    body = _post(client, team_id=team_a.pk, photos=[bad, _photo("good.png")]).content.decode()
+    assert not Idea.objects.exists()
+    assert "notes.png could not be read as a photo" in body
+    assert "please choose them again" not in body
+    assert PendingPhoto.objects.count() == 1
+
+
+def test_kept_photos_count_towards_the_limit_of_five(client, cast, team_a):
+    from ideas.models import PendingPhoto
+
+    client.force_login(cast["sam"])
+    token = str(uuid.uuid4())
+    _stop_doing(client, team_a, token=token, photos=[_photo(f"{i}.png") for i in range(3)])
+    kept = [str(p.pk) for p in PendingPhoto.objects.all()]
+    body = _stop_doing(
+        client,
+        team_a,
+        token=token,
+        burden_owner="organisation",
+        shown_photos=kept,
+        photos=[_photo(f"new-{i}.png", (48, 64)) for i in range(3)],
+    ).content.decode()
+    assert not Idea.objects.exists()
+    assert "3 photos are already added here, so choose at most 2 more (3 chosen)" in body
+    assert "Your photos were not kept: please choose them again." in body
+    assert PendingPhoto.objects.count() == 3
+
+
+def test_a_kept_photo_that_expired_is_reported_not_silently_dropped(client, cast, team_a):
+    from ideas.models import PendingPhoto
+
+    client.force_login(cast["sam"])
+    token = str(uuid.uuid4())
+    _stop_doing(client, team_a, token=token, photos=[_photo()])
+    gone = PendingPhoto.objects.get().pk
+    PendingPhoto.objects.filter(pk=gone).delete()
+    body = _stop_doing(
+        client, team_a, token=token, burden_owner="organisation", shown_photos=[gone]
+    ).content.decode()
+    assert "A photo you added earlier is no longer kept" in body and not Idea.objects.exists()
+
+
+def test_abandoned_pending_photos_are_swept_at_the_next_upload(
+    client, cast, team_a, django_capture_on_commit_callbacks
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from ideas.models import PendingPhoto
+
+    client.force_login(cast["sam"])
+    _stop_doing(client, team_a, photos=[_photo()])
+    old = PendingPhoto.objects.get()
+    PendingPhoto.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - PendingPhoto.MAX_AGE - datetime.timedelta(minutes=1)
+    )
+    client.force_login(cast["wendy"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _stop_doing(client, team_a, photos=[_photo()])
+    assert list(PendingPhoto.objects.values_list("owner__username", flat=True)) == ["wendy"]
+    assert not old.path("display").exists() and not old.path("thumb").exists()
+
+
+def test_only_the_sender_can_see_a_pending_photo(client, cast, team_a):
+    from ideas.models import PendingPhoto
+
+    client.force_login(cast["sam"])
+    _stop_doing(client, team_a, photos=[_photo()])
+    photo = PendingPhoto.objects.get()
+    url = reverse("ideas:pending-photo", args=[photo.pk, "thumb"])
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert client.get(reverse("ideas:pending-photo", args=[photo.pk, "raw"])).status_code == 404
+    assert client.post(url).status_code == 405
+    for who in ("lee", "ada", "priya"):
+        client.force_login(cast[who])
+        assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_nobody_can_attach_someone_elses_pending_photo(client, cast, team_a):
+    from ideas import actions
+    from ideas.models import IdeaPhoto, PendingPhoto
+
+    client.force_login(cast["sam"])
+    token = str(uuid.uuid4())
+    _stop_doing(client, team_a, token=token, photos=[_photo()])
+    photo = PendingPhoto.objects.get()
+    client.force_login(cast["lee"])
+    body = _stop_doing(
+        client,
+        team_a,
+        token=token,
+        burden_owner="organisation",
+        shown_photos=[photo.pk],
+        remove_photos=[photo.pk],
+    ).content.decode()
+    assert "A photo you added earlier is no longer kept" in body
+    assert PendingPhoto.objects.get() == photo and not IdeaPhoto.objects.exists()
+    with pytest.raises(PermissionDenied):
+        actions.submit_idea(
+            actions.NewIdea(team=team_a, title="t", problem="p"),
+            token=uuid.UUID(token),
+            kept_photos=[photo],
+            by=cast["lee"],
+        )

@@ -1,4 +1,7 @@
-"""The idea page shows its neighbours further along the thread: the kaizen cards working on it."""
+"""The idea page shows its neighbours further along the thread: the kaizen cards working on it
+and what it achieved. Those are the rows of the apps above ideas, so the page loads them as
+fragments those apps serve (tested in full in tests/kaizen/test_idea_cards.py and
+tests/metrics/test_improvement_fragments.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +10,22 @@ from django.urls import reverse
 from ideas import actions
 from ideas.models import Idea
 
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _cards_of(client, idea: Idea) -> str:
+    """The idea page's "improvement work", as the page loads it from kaizen (checking the page
+    asks for it, with a link for browsers without script)."""
+    url = reverse("kaizen:idea-cards", args=[idea.pk])
+    page = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
+    assert f'hx-get="{url}" hx-trigger="load"' in page and f'href="{url}"' in page
+    return client.get(url, **HTMX).content.decode()
+
 
 def test_a_lead_puts_an_accepted_idea_on_the_board_from_the_idea_page(client, cast, idea):
     actions.change_status(idea, to=Idea.Status.ACCEPTED, note="Yes", by=cast["lee"])
     client.force_login(cast["lee"])
-    page = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
+    page = _cards_of(client, idea)
     assert reverse("kaizen:card-from-idea", args=[idea.pk]) in page
 
     response = client.post(reverse("kaizen:card-from-idea", args=[idea.pk]))
@@ -20,7 +34,7 @@ def test_a_lead_puts_an_accepted_idea_on_the_board_from_the_idea_page(client, ca
     assert idea.status == Idea.Status.IN_PROGRESS
     card = idea.cards.get()
 
-    page = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
+    page = _cards_of(client, idea)
     assert card.get_absolute_url() in page
     assert reverse("kaizen:card-from-idea", args=[idea.pk]) not in page  # one card, one button
 
@@ -28,7 +42,7 @@ def test_a_lead_puts_an_accepted_idea_on_the_board_from_the_idea_page(client, ca
 def test_staff_are_not_offered_the_board_button(client, cast, idea):
     actions.change_status(idea, to=Idea.Status.ACCEPTED, note="Yes", by=cast["lee"])
     client.force_login(cast["sam"])
-    page = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
+    page = _cards_of(client, idea)
     assert reverse("kaizen:card-from-idea", args=[idea.pk]) not in page
 
 
@@ -91,8 +105,12 @@ def test_the_idea_page_shows_the_savings_claimed_from_it(client, cast, idea, tea
         invested_by=org_a,
         benefits=org_a,
     )
+    results_url = reverse("metrics:idea-results", args=[idea.pk])
     client.force_login(cast["sam"])
-    body = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
+    page = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
+    assert f'hx-get="{results_url}" hx-trigger="load"' in page and f'href="{results_url}"' in page
+    body = client.get(results_url, **HTMX).content.decode()
     assert "What it achieved" in body and "Fewer repeat calls" in body
     client.force_login(cast["pat"])  # the partnership lead cannot see this private idea at all
     assert client.get(reverse("ideas:detail", args=[idea.pk])).status_code == 404
+    assert client.get(results_url, **HTMX).status_code == 404

@@ -19,6 +19,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from ideas.maps.models import ValueStreamMap
 from ideas.models import Idea
@@ -234,14 +235,21 @@ def test_an_idea_page_lists_only_the_cards_its_reader_may_open(client, cast, tea
         status=Idea.Status.ACCEPTED,
     )
     card = kaizen_actions.create_card_from_idea(idea, by=cast["olu"])
+    # The page loads its cards from kaizen's fragment.
+    cards_url = reverse("kaizen:idea-cards", args=[idea.pk])
+    htmx = {"HTTP_HX_REQUEST": "true"}
 
     client.force_login(cast["olu"])
-    assert card.get_absolute_url() in client.get(idea.get_absolute_url()).content.decode()
+    assert f'hx-get="{cards_url}"' in client.get(idea.get_absolute_url()).content.decode()
+    assert card.get_absolute_url() in client.get(cards_url, **htmx).content.decode()
 
     client.force_login(cast["sam"])
     page = client.get(idea.get_absolute_url())
     assert page.status_code == 200
     assert card.get_absolute_url() not in page.content.decode()
+    cards = client.get(cards_url, **htmx)
+    assert cards.status_code == 200
+    assert card.get_absolute_url() not in cards.content.decode()
     assert client.get(card.get_absolute_url()).status_code == 404
 
 

@@ -61,6 +61,25 @@ def test_a_flood_from_one_client_is_throttled_and_genuine_answers_kept(client, s
     assert SurveyResponse.objects.count() == RESPONSES_PER_CLIENT + 1
 
 
+def test_people_answering_through_one_trusted_proxy_are_told_apart(client, survey, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+
+    def answer(score: str, *, sent_from: str):
+        # Every answer reaches LeanHub from the proxy, which says whom it came from.
+        return client.post(
+            survey.get_public_url(),
+            {"score": score},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=sent_from,
+        )
+
+    for _ in range(RESPONSES_PER_CLIENT):
+        answer("5", sent_from="203.0.113.9")
+    assert answer("5", sent_from="203.0.113.9").status_code == 429
+    assert answer("3", sent_from="198.51.100.7").status_code == 200
+    assert SurveyResponse.objects.count() == RESPONSES_PER_CLIENT + 1
+
+
 def test_a_bot_filling_the_hidden_field_is_thanked_and_ignored(client, survey):
     client.post(survey.get_public_url(), {"score": "1", "website": "spam"})
     assert not SurveyResponse.objects.exists()

@@ -41,3 +41,12 @@ class Command(BaseCommand):
         self.stdout.write(f"{m.name} ({m.get_state_display()})")
         for f in result.figures:
             self.stdout.write(f"  {f.label}: {f.display}  — {f.formula}")
+        bottlenecks = ", ".join(s.name for s in result.bottlenecks)
+        self.stdout.write(
+            gettext("Slower than takt: %(steps)s.") % {"steps": bottlenecks}
+            if bottlenecks
+            else gettext("No step is slower than takt.")
+        )
+        # Each step's capacity as worked out, which also says what it leaves out.
+        for s in result.steps:
+            self.stdout.write(f"  {s.formula}")

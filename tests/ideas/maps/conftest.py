@@ -58,6 +58,56 @@ def add_steps(m: ValueStreamMap, n: int) -> list[ValueStreamStep]:
     )
 
 
+def make_textbook_map(team, by, **changes) -> ValueStreamMap:
+    """ACME Stamping's current state from *Learning to See* (Rother & Shook), as
+    ``tests.ideas.maps.test_calc.learning_to_see_map`` sets it out: takt 60 s, five steps of
+    1-62 s typed in seconds, changeovers without batch sizes, no %C&A recorded."""
+    m = make_map(
+        team,
+        by,
+        name="ACME Stamping — current state",
+        process="Steel coils to brackets shipped",
+        customer="State Street Assembly",
+        supplier="Michigan Steel Co.",
+        demand=Decimal("18400"),
+        demand_period="month",
+        days_per_period=Decimal("20"),
+        shifts_per_day=Decimal("2"),
+        shift_s=8 * H,
+        shift_unit="h",
+        breaks_s=20 * MIN,
+        breaks_unit="min",
+        variants=[{"name": "L", "demand": 12000}, {"name": "R", "demand": 6400}],
+        end_wait_s=None,
+        end_wait_variants={"L": 2700, "R": 1440},
+        **changes,
+    )
+    # name, C/T s, C/O (s, unit), uptime %, wait before
+    rows = [
+        ("Stamping", 1, (1 * H, "h"), 85, {"wait_s": 5 * DAY, "wait_unit": "d"}),
+        ("S.Weld #1", 39, (10 * MIN, "min"), 100, {"wait_variants": {"L": 4600, "R": 2400}}),
+        ("S.Weld #2", 46, (10 * MIN, "min"), 80, {"wait_variants": {"L": 1100, "R": 600}}),
+        ("Assembly #1", 62, (0, "min"), 100, {"wait_variants": {"L": 1600, "R": 850}}),
+        ("Assembly #2", 40, (0, "min"), 100, {"wait_variants": {"L": 1200, "R": 640}}),
+    ]
+    ValueStreamStep.objects.bulk_create(
+        ValueStreamStep(
+            map=m,
+            position=i,
+            name=name,
+            cycle_s=cycle,
+            cycle_unit="s",
+            changeover_s=changeover,
+            changeover_unit=unit,
+            uptime_pct=uptime,
+            operators=None if i == 0 else 1,
+            **wait,
+        )
+        for i, (name, cycle, (changeover, unit), uptime, wait) in enumerate(rows)
+    )
+    return m
+
+
 def step_post(**changes) -> dict:
     data = {
         "name": "Check identity",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ideas.maps import calc
@@ -155,7 +157,7 @@ def test_manufacturing_lead_time_process_time_and_pce():
     assert r.pce == pytest.approx(182 / 626_582)
     assert r.lead_time_days == pytest.approx(626_582 / 55_200)
     assert r.step_count == 3 and r.handoffs == 2  # nobody named, so every move is a hand-off
-    assert r.rolled_ca == 1.0
+    assert r.rolled_ca is None  # no step records a %C&A: "not recorded", not 100 %
 
 
 def test_the_calendar_convention_counts_a_day_as_24_hours():
@@ -267,3 +269,234 @@ def test_zero_available_time_is_refused_not_divided_by():
     with pytest.raises(calc.InvalidInput) as caught:
         calc.compute(MapInput(demand=10, shifts_per_day=0))
     assert "shifts_per_day" in caught.value.errors
+
+
+# --- The textbook map ----------------------------------------------------------------------------
+
+
+def learning_to_see_map(**changes) -> MapInput:
+    """ACME Stamping's current state, from Mike Rother and John Shook, *Learning to See* (Lean
+    Enterprise Institute, 1999), as the book draws it:
+
+    * Demand: 18,400 brackets a month (12,000 left-hand "L", 6,400 right-hand "R") over 20 working
+      days = 920 a day. Two 8-hour shifts with two 10-minute breaks each: 28,800 − 1,200 =
+      27,600 s a shift, 55,200 s a day. Takt = 55,200 ÷ 920 = 60 s.
+    * Stamping: C/T 1 s, C/O 1 hour, uptime 85 % (EPE 2 weeks, which the map model has no field
+      for). Coils wait 5 days in front of it.
+    * S.Weld #1: C/T 39 s, C/O 10 min, uptime 100 %, 1 operator; 4,600 L + 2,400 R in front.
+    * S.Weld #2: C/T 46 s, C/O 10 min, uptime 80 %, 1 operator; 1,100 L + 600 R in front.
+    * Assembly #1: C/T 62 s, C/O 0, uptime 100 %, 1 operator; 1,600 L + 850 R in front.
+    * Assembly #2: C/T 40 s, C/O 0, uptime 100 %, 1 operator; 1,200 L + 640 R in front.
+    * Shipping staging: 2,700 L + 1,440 R. The book's timeline: 23.6 days, 188 s processing.
+
+    No batch size is given for any step (the book gives the press an EPE, not a batch), and no
+    step records a % complete and accurate. Times are typed in the units the book writes them.
+    """
+    fields = {
+        "demand": 18_400,
+        "demand_period": "month",
+        "days_per_period": 20,
+        "shifts_per_day": 2,
+        "shift_s": 8 * H,
+        "breaks_s": 20 * MIN,
+        "variants": {"L": 12_000, "R": 6_400},  # 600 and 320 a day
+        "steps": (
+            Step(
+                "Stamping",
+                cycle_s=1,
+                cycle_unit="s",
+                changeover_s=1 * H,
+                uptime_pct=85,
+                wait_before=Wait(time_s=5 * DAY, time_unit="d"),
+            ),
+            Step(
+                "S.Weld #1",
+                cycle_s=39,
+                cycle_unit="s",
+                changeover_s=10 * MIN,
+                uptime_pct=100,
+                operators=1,
+                wait_before=Wait(variant_quantities={"L": 4600, "R": 2400}),
+            ),
+            Step(
+                "S.Weld #2",
+                cycle_s=46,
+                cycle_unit="s",
+                changeover_s=10 * MIN,
+                uptime_pct=80,
+                operators=1,
+                wait_before=Wait(variant_quantities={"L": 1100, "R": 600}),
+            ),
+            Step(
+                "Assembly #1",
+                cycle_s=62,
+                cycle_unit="s",
+                changeover_s=0,
+                uptime_pct=100,
+                operators=1,
+                wait_before=Wait(variant_quantities={"L": 1600, "R": 850}),
+            ),
+            Step(
+                "Assembly #2",
+                cycle_s=40,
+                cycle_unit="s",
+                changeover_s=0,
+                uptime_pct=100,
+                operators=1,
+                wait_before=Wait(variant_quantities={"L": 1200, "R": 640}),
+            ),
+        ),
+        "wait_after": Wait(variant_quantities={"L": 2700, "R": 1440}),
+    }
+    fields.update(changes)
+    return MapInput(**fields)
+
+
+def test_the_textbook_map_flags_only_the_step_whose_cycle_time_is_over_takt():
+    r = calc.compute(learning_to_see_map())
+    assert r.takt_s == 60
+    stamping, weld1, weld2, assembly1, assembly2 = r.steps
+    # Worked by hand: effective cycle time = C/T ÷ operators ÷ uptime; a changeover with no
+    # batch size is not spread over one unit.
+    # Stamping: 1 s ÷ 1 ÷ 0.85 = 1.18 s. (Charging the whole hour to every unit made it
+    # (1 + 3,600) ÷ 0.85 = 4,236 s, seventy times takt.)
+    assert stamping.effective_ct_s == pytest.approx(1 / 0.85)
+    # S.Weld #1: 39 s ÷ 1 ÷ 1.00 = 39 s (not 39 + 600 = 639 s).
+    assert weld1.effective_ct_s == pytest.approx(39)
+    # S.Weld #2: 46 s ÷ 1 ÷ 0.80 = 57.5 s: close to takt, but within it (not 646 ÷ 0.8 = 807.5 s).
+    assert weld2.effective_ct_s == pytest.approx(57.5)
+    # Assembly #1: 62 s ÷ 1 ÷ 1.00 = 62 s > 60 s: the one step slower than takt.
+    assert assembly1.effective_ct_s == pytest.approx(62)
+    # Assembly #2: 40 s ÷ 1 ÷ 1.00 = 40 s.
+    assert assembly2.effective_ct_s == pytest.approx(40)
+    assert [s.name for s in r.bottlenecks] == ["Assembly #1"]
+    assert [s.is_constraint for s in r.steps] == [False, False, False, True, False]
+    # Capacity a day = 55,200 s ÷ effective cycle time: 46,920 for the press, 960 for S.Weld #2.
+    assert stamping.capacity_per_day == pytest.approx(55_200 * 0.85)
+    assert weld2.capacity_per_day == pytest.approx(960)
+    assert "within takt" in weld2.formula and "slower than takt" in assembly1.formula
+
+
+def test_a_changeover_without_a_batch_size_is_shown_and_said_to_be_left_out():
+    stamping, weld1, weld2, assembly1, _ = calc.compute(learning_to_see_map()).steps
+    assert stamping.changeover_left_out_s == 1 * H
+    assert weld1.changeover_left_out_s == weld2.changeover_left_out_s == 10 * MIN
+    assert assembly1.changeover_left_out_s is None  # a changeover of 0 leaves nothing out
+    assert stamping.formula == (
+        "Stamping: effective cycle time = (process time 1 s ÷ 1 people ÷ uptime 85 %) = 1.2 s; "
+        "capacity = 15.3 h ÷ 1.2 s = 46,920 a day; within takt (60 s); "
+        "changeover 1 h left out of capacity until a batch size is given"
+    )
+
+
+def test_with_a_batch_size_the_changeover_is_paid_once_per_batch():
+    steps = list(learning_to_see_map().steps)
+    steps[2] = replace(steps[2], batch_size=100)
+    r = calc.compute(learning_to_see_map(steps=tuple(steps)))
+    weld2 = r.steps[2]
+    # (46 s + 600 s ÷ 100) ÷ 0.80 = 52 ÷ 0.8 = 65 s > 60 s takt.
+    assert weld2.effective_ct_s == pytest.approx(65)
+    assert weld2.changeover_left_out_s is None
+    assert "+ changeover 10 min ÷ batch 100" in weld2.formula
+    assert [s.name for s in r.bottlenecks] == ["S.Weld #2", "Assembly #1"]
+
+
+def test_a_changeover_on_a_step_without_a_process_time_is_still_said_to_be_left_out():
+    r = calc.compute(MapInput(demand=10, steps=(Step("Setup", changeover_s=30 * MIN),)))
+    (setup,) = r.steps
+    assert setup.effective_ct_s is None and not setup.is_bottleneck
+    assert setup.changeover_left_out_s == 30 * MIN
+    assert "left out of capacity until a batch size is given" in setup.formula
+
+
+def test_the_textbook_lead_time_and_processing_time():
+    r = calc.compute(learning_to_see_map())
+    # Waits in days of demand (920 a day): 5 (coils, typed in days) + 7,000 ÷ 920 + 1,700 ÷ 920
+    # + 2,450 ÷ 920 + 1,840 ÷ 920 + 4,140 ÷ 920 = 5 + 17,130 ÷ 920 = 23.62 working days.
+    # The book rounds each queue first: 5 + 7.6 + 1.8 + 2.7 + 2 + 4.5 = 23.6 days.
+    waits_days = 5 + 17_130 / 920
+    assert r.lead_time_s == pytest.approx(waits_days * 55_200 + 188)
+    assert r.figure("lead_time").display == "23.62 working days"
+    assert r.process_time_s == 188  # 1 + 39 + 46 + 62 + 40
+
+
+def test_a_map_read_in_seconds_totals_in_seconds():
+    r = calc.compute(learning_to_see_map())
+    # 188 s; the minutes beside it, as 188 ÷ 60 = 3.1 min.
+    assert r.process_unit == "s"
+    assert r.figure("process_time").display == "188 s (3.1 min)"
+    assert r.figure("process_time").formula == (
+        "Sum of the steps' process times = 1 s + 39 s + 46 s + 62 s + 40 s = 188 s (3.1 min)"
+    )
+    assert r.summary()["process_time_unit"] == "s"
+
+
+def test_the_total_takes_the_unit_most_steps_were_typed_in():
+    def total(*typed: tuple[float, str | None]) -> str:
+        steps = tuple(
+            Step(f"S{i}", cycle_s=seconds, cycle_unit=unit)
+            for i, (seconds, unit) in enumerate(typed)
+        )
+        return calc.compute(MapInput(demand=10, steps=steps)).figure("process_time").display
+
+    # 10 + 45 + 20 + 15 min = 90 min: under two hours reads in minutes anyway.
+    assert total((600, "min"), (2700, "min"), (1200, "min"), (900, "min")) == "90 min"
+    # 3 × 60 min = 180 min = 3 h.
+    assert total((3600, "min"), (3600, "min"), (3600, "min")) == "180 min (3 h)"
+    # Two steps in seconds, one in minutes: seconds. 30 + 50 + 120 = 200 s = 3.3 min.
+    assert total((30, "s"), (50, "s"), (120, "min")) == "200 s (3.3 min)"
+    # A tie goes to the larger unit: a total is at least as large as its parts. 150 s = 2.5 min.
+    assert total((30, "s"), (120, "min")) == "2.5 min"
+    # The other unit beside it only when it says something more: under two minutes, nothing.
+    assert total((20, "s"), (25, "s")) == "45 s"
+    # A total of less than one of the steps' unit has the smaller unit beside it.
+    assert total((15, "min"), (15, "min")) == "0.5 min (30 s)"
+    # Without the typed unit, each time is read in the largest unit it is a whole number of.
+    assert total((30, None), (90, None), (62, None)) == "182 s (3.0 min)"
+    # Steps without a process time do not vote.
+    assert total((600, "min"), (0, "s"), (None, "s")) == "10 min"
+
+
+def test_rolled_complete_and_accurate_is_not_recorded_when_no_step_records_it():
+    r = calc.compute(learning_to_see_map())
+    assert r.rolled_ca is None
+    figure = r.figure("rolled_ca")
+    assert figure.value is None and figure.display == "not recorded"
+    assert figure.formula == "No step has a %C&A recorded, so there is nothing to multiply"
+    summary = r.summary()
+    assert summary["rolled_ca_pct"] is None
+    assert summary["figures"]["rolled_ca"]["value"] is None
+
+
+def test_rolled_complete_and_accurate_names_the_steps_it_leaves_out():
+    steps = list(service_map().steps)
+    steps[2] = replace(steps[2], pct_ca=None)
+    r = calc.compute(service_map(steps=tuple(steps)))
+    assert r.rolled_ca == pytest.approx(0.9 * 0.8 * 0.95)
+    assert r.figure("rolled_ca").formula == (
+        "Product of the steps' %C&A = 90 % × 80 % × 95 % = 68.4 %; "
+        "1 step has no %C&A recorded and is left out"
+    )
+
+
+def test_the_comparison_says_not_recorded_and_keeps_the_current_unit():
+    current = calc.compute(learning_to_see_map())
+    steps = list(learning_to_see_map().steps)
+    steps[3] = replace(steps[3], cycle_s=58, pct_ca=99)
+    future = calc.compute(learning_to_see_map(steps=tuple(steps)))
+    deltas = {d.label: d for d in calc.compare(current, future)}
+    assert (deltas["Rolled %C&A"].before, deltas["Rolled %C&A"].after) == ("not recorded", "99 %")
+    assert deltas["Rolled %C&A"].change == "—" and deltas["Rolled %C&A"].better is None
+    # 188 s → 184 s, both in seconds as the current state is typed.
+    assert (deltas["Process time"].before, deltas["Process time"].after) == (
+        "188 s (3.1 min)",
+        "184 s (3.1 min)",
+    )
+
+
+def test_the_steps_lead_times_in_the_lead_time_formula_read_in_seconds_too():
+    r = calc.compute(learning_to_see_map())
+    # No step gives a lead time, so each is its process time: 188 s in all.
+    assert "+ step lead times 188 s (3.1 min) = 23.62 working days" in (
+        r.figure("lead_time").formula
+    )

@@ -9,7 +9,7 @@ from PIL import Image
 
 from ideas.maps import calc
 from ideas.maps import drawing as draw
-from tests.ideas.maps.test_calc import manufacturing_map
+from tests.ideas.maps.test_calc import learning_to_see_map, manufacturing_map
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -59,7 +59,7 @@ def test_process_boxes_waits_and_the_bottleneck_are_drawn():
     assert "5 d of demand" in texts and "3 d of demand" in texts
     assert (
         "Lead time 11.35 days" in texts
-        and "Process time 3.0 min" in texts
+        and "Process time 182 s (3.0 min)" in texts
         and "PCE 0.029 %" in texts
     )
 
@@ -95,3 +95,23 @@ def test_the_timeline_ladder_reads_long_waits_in_days_and_steps_in_clock_time():
     # Waits of 5, 2, 1.35 and 3 working days above; process times of 30, 90, 62 s below.
     for label in ("5 d", "2 d", "1.35 d", "3 d", "30 s", "90 s", "62 s"):
         assert label in texts
+
+
+def test_the_textbook_map_draws_one_hot_box_seconds_totals_and_no_rolled_ca():
+    result = calc.compute(learning_to_see_map())
+    d = draw.build(
+        name="ACME Stamping",
+        customer="State Street Assembly",
+        supplier="Michigan Steel Co.",
+        steps=[draw.DrawStep(name=s.name, data_lines=()) for s in result.steps],
+        result=result,
+        demand_text="Demand 18,400 a month",
+    )
+    hot = [p for p in d.items if isinstance(p, draw.Rect) and "bottleneck" in p.cls]
+    assert len(hot) == 1
+    texts = [p.text for p in d.items if isinstance(p, draw.Text)]
+    assert "Process time 188 s (3.1 min)" in texts and "Rolled %C&A not recorded" in texts
+    assert "1 s" in texts and "62 s" in texts  # the ladder, in the unit typed
+    assert "Slower than takt: Assembly #1." in d.description
+    assert "process time 188 s (3.1 min)" in d.description
+    assert "rolled %C&A not recorded." in d.description

@@ -7,7 +7,13 @@ from django.urls import reverse
 
 from ideas.maps.models import ValueStreamMap, ValueStreamStep
 from leanhub.models import AuditEvent
-from tests.ideas.maps.conftest import add_steps, make_map, map_post, step_post
+from tests.ideas.maps.conftest import (
+    add_steps,
+    make_map,
+    make_textbook_map,
+    map_post,
+    step_post,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -320,3 +326,89 @@ def test_every_map_page_query_count_is_flat(
     client.force_login(cast["lee"])
     with django_assert_max_num_queries(12):
         assert client.get(reverse(f"maps:{page}", args=[m.pk])).status_code == 200
+
+
+# --- The figures of the textbook map, as people see them ------------------------------------------
+
+
+def test_the_textbook_map_flags_one_step_and_says_what_capacity_leaves_out(client, cast, team_a):
+    m = make_textbook_map(team_a, cast["lee"])
+    client.force_login(cast["sam"])
+    body = client.get(detail(m)).content.decode()
+    # Only Assembly #1 (62 s) is slower than the 60 s takt; S.Weld #2 is 46 ÷ 0.8 = 57.5 s.
+    assert "<strong>Slower than takt:</strong> Assembly #1.</p>" in body
+    assert body.count('class="vsm-row--bottleneck"') == 1
+    assert body.count("vsm-step--bottleneck") == 1
+    # The changeovers are shown in the units typed, and said to be left out of capacity.
+    assert "C/O 1 h</text>" in body and "C/O 10 min</text>" in body
+    assert "Changeover 1 h left out until a batch size is given" in body
+    assert body.count("left out until a batch size is given") == 3
+    assert "changeover 10 min left out of capacity until a batch size is given" in body
+
+
+def test_the_textbook_map_totals_in_seconds_and_has_no_rolled_ca(client, cast, team_a):
+    m = make_textbook_map(team_a, cast["lee"])
+    client.force_login(cast["sam"])
+    body = client.get(detail(m)).content.decode()
+    # The figures, the table's totals and the drawing's totals box.
+    assert '<span class="vsm-value">188 s (3.1 min)</span>' in body
+    assert "process time 188 s (3.1 min); takt 60 s" in body
+    assert "Process time 188 s (3.1 min)</text>" in body
+    assert '<span class="vsm-value">not recorded</span>' in body
+    assert "No step has a %C&amp;A recorded, so there is nothing to multiply" in body
+    assert "Rolled %C&amp;A not recorded</text>" in body
+    assert "rolled %C&amp;A not recorded." in body  # the drawing's description
+    assert '<span class="vsm-value">100 %</span>' not in body and "C&amp;A 100 %" not in body
+    # Each step's process time as typed.
+    assert '<td class="num">62 s</td>' in body and "P/T 1 s</text>" in body
+
+
+def test_the_print_page_shows_the_textbook_figures(client, cast, team_a):
+    m = make_textbook_map(team_a, cast["lee"])
+    client.force_login(cast["sam"])
+    body = client.get(reverse("maps:print", args=[m.pk])).content.decode()
+    assert "<td>188 s (3.1 min)</td>" in body and "<td>not recorded</td>" in body
+    assert "changeover 1 h left out of capacity until a batch size is given" in body
+    assert "<td>100 %</td>" not in body and "C&amp;A 100 %" not in body
+
+
+def test_the_compare_page_says_not_recorded_and_keeps_seconds(client, cast, team_a):
+    from ideas.maps import actions
+
+    m = make_textbook_map(team_a, cast["lee"])
+    actions.clone_to_future(m, name="ACME Stamping — future state", by=cast["sam"])
+    client.force_login(cast["sam"])
+    body = client.get(reverse("maps:compare", args=[m.pk])).content.decode()
+    assert (
+        '<tr><th scope="row">Rolled %C&amp;A</th><td class="num">not recorded</td>'
+        '<td class="num">not recorded</td>'
+    ) in body
+    assert (
+        '<tr><th scope="row">Process time</th><td class="num">188 s (3.1 min)</td>'
+        '<td class="num">188 s (3.1 min)</td>'
+    ) in body
+    assert "C&amp;A 100 %" not in body
+
+
+def test_the_summary_command_says_not_recorded_and_totals_in_seconds(cast, team_a):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    m = make_textbook_map(team_a, cast["lee"])
+    out = io.StringIO()
+    call_command("vsm_summary", str(m.pk), stdout=out)
+    text = out.getvalue()
+    assert "Rolled % complete and accurate: not recorded" in text
+    assert "Total process time: 188 s (3.1 min)" in text
+    assert "Slower than takt: Assembly #1" in text
+    stamping = next(line for line in text.splitlines() if line.startswith("  Stamping: "))
+    assert stamping.endswith("; changeover 1 h left out of capacity until a batch size is given")
+    out = io.StringIO()
+    call_command("vsm_summary", str(m.pk), "--json", stdout=out)
+    summary = json.loads(out.getvalue())
+    assert summary["rolled_ca_pct"] is None and summary["figures"]["rolled_ca"]["value"] is None
+    assert summary["process_time_s"] == 188 and summary["process_time_unit"] == "s"
+    assert summary["bottlenecks"] == ["Assembly #1"]
+    assert [s["changeover_left_out_s"] for s in summary["per_step"]] == [3600, 600, 600, None, None]
