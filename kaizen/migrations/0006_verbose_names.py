@@ -10,9 +10,9 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ideas", "0007_verbose_names"),
+        ("ideas", "0008_verbose_names"),
         ("kaizen", "0005_cycle_measure_moves_to_metrics"),
-        ("leanhub", "0002_verbose_names"),
+        ("leanhub", "0002_login_failure_device"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

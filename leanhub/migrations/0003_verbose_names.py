@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("leanhub", "0001_initial"),
+        ("leanhub", "0002_login_failure_device"),
     ]
 
     operations = [
@@ -166,6 +166,11 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(
                 db_index=True, default=django.utils.timezone.now, verbose_name="at"
             ),
+        ),
+        migrations.AlterField(
+            model_name="loginfailure",
+            name="device",
+            field=models.CharField(blank=True, default="", max_length=64, verbose_name="device"),
         ),
         migrations.AlterField(
             model_name="loginfailure",

@@ -11,8 +11,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ideas", "0006_wastes_trigram_index"),
-        ("leanhub", "0002_verbose_names"),
+        ("ideas", "0007_pending_photo"),
+        ("leanhub", "0002_login_failure_device"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -474,6 +474,17 @@ class Migration(migrations.Migration):
                 related_name="bursts",
                 to="ideas.valuestreamstep",
                 verbose_name="step",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="pendingphoto",
+            name="name",
+            field=models.CharField(
+                default=ideas.models._photo_name,
+                editable=False,
+                max_length=40,
+                unique=True,
+                verbose_name="name",
             ),
         ),
         migrations.AlterField(
