@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -84,7 +85,7 @@ class FragmentConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         for group in groups:
             # A layer failure here propagates to ``__call__``, which refuses the handshake.
             await realtime.call_layer(
-                lambda group=group: self.channel_layer.group_add(group, self.channel_name)
+                partial(self.channel_layer.group_add, group, self.channel_name)
             )
             self.joined = [*self.joined, group]
         await self.accept()
@@ -100,7 +101,7 @@ class FragmentConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         for group in self.joined:
             try:
                 await realtime.call_layer(
-                    lambda group=group: self.channel_layer.group_discard(group, self.channel_name)
+                    partial(self.channel_layer.group_discard, group, self.channel_name)
                 )
             except realtime.LAYER_FAILURES:
                 logger.debug("Could not leave %s: the channel layer is unavailable", group)

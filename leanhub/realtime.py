@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from asgiref.sync import async_to_sync
@@ -65,8 +66,7 @@ async def call_layer(call: Callable[[], Awaitable[T]]) -> T:
 
 
 async def _group_send(group: str, message: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    await call_layer(lambda: layer.group_send(group, message))
+    await call_layer(partial(get_channel_layer().group_send, group, message))
 
 
 def broadcast(group: str, template: str, context: dict[str, Any]) -> None:
