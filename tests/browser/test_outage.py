@@ -11,12 +11,13 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, Response, expect
 
 from kaizen import actions
+from kaizen.models import Board
 from tests.browser.conftest import DESKTOP, PHONE, assert_accessible, sign_in
 from tests.conftest import PASSWORD
 from tests.redis_helpers import RedisServer, layer_settings
@@ -64,11 +65,13 @@ def server_errors() -> Iterator[list[logging.LogRecord]]:
         logger.removeHandler(handler)
 
 
-def _open_board(new_page, live_url: str, board, who: str, viewport):
+def _open_board(
+    new_page: Callable[..., Page], live_url: str, board: Board, who: str, viewport: dict[str, int]
+) -> tuple[Page, list[str]]:
     page = new_page(viewport)
     failures: list[str] = []
 
-    def note_failure(response) -> None:
+    def note_failure(response: Response) -> None:
         if response.status >= 500:
             failures.append(f"{response.status} {response.url}")
 
@@ -80,13 +83,13 @@ def _open_board(new_page, live_url: str, board, who: str, viewport):
     return page, failures
 
 
-def _add_card(page, title: str) -> None:
+def _add_card(page: Page, title: str) -> None:
     page.get_by_text("Add a card").click()
     page.get_by_label("Title").fill(title)
     page.get_by_role("button", name="Add the card").click()
 
 
-def _post_card(page, live_url: str, board, title: str) -> None:
+def _post_card(page: Page, live_url: str, board: Board, title: str) -> None:
     """The same "Add a card" POST, sent from the page's session but not through its DOM, which
     may be swapping itself as its socket comes back."""
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
