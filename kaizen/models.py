@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -212,14 +214,37 @@ class CardMove(models.Model):
         return f"{self.card} → {self.to_column} at {self.at:%Y-%m-%d %H:%M}"
 
 
+# How often an open board's socket says its person is still there (static/kaizen/board.js sends
+# at this pace), and how long a viewer counts after it was last heard from. Twice the pace, so
+# one late heartbeat (a busy network, a browser slowing a background tab's timers to one a
+# minute) does not make a person blink out of "Viewing now".
+VIEWER_HEARTBEAT = timedelta(seconds=40)
+VIEWER_WINDOW = 2 * VIEWER_HEARTBEAT
+
+
+class BoardViewerQuerySet(models.QuerySet["BoardViewer"]):
+    def present(self, now: datetime | None = None) -> BoardViewerQuerySet:
+        """Viewers whose socket was heard from within ``VIEWER_WINDOW``."""
+        return self.filter(last_seen__gte=(now or timezone.now()) - VIEWER_WINDOW)
+
+    def gone(self, now: datetime | None = None) -> BoardViewerQuerySet:
+        """Viewers whose socket fell silent without closing: they left, and are not counted."""
+        return self.filter(last_seen__lt=(now or timezone.now()) - VIEWER_WINDOW)
+
+
 class BoardViewer(models.Model):
     """One open socket on a board. Rows, not process memory, so presence is right across
-    several server processes."""
+    several server processes. A socket can die without a word (its server process killed, the
+    channel layer gone, a laptop shut), so a row counts only while its socket keeps sending a
+    heartbeat: ``last_seen`` is when it last did (``present()``)."""
 
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="viewers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     channel_name = models.CharField(max_length=200, unique=True)
     connected_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    objects = BoardViewerQuerySet.as_manager()
 
     class Meta:
         ordering = ["connected_at"]
