@@ -37,7 +37,6 @@ from leanhub.models import Organisation, Team, User
 
 COLUMN_TEMPLATE = "kaizen/_columns_oob.html"
 DOUBLE_SUBMIT_WINDOW = timedelta(seconds=10)
-VIEWER_MAX_AGE = timedelta(hours=12)
 VIEWERS_TEMPLATE = "kaizen/_viewers.html"
 
 
@@ -547,13 +546,32 @@ def _announce_viewers(board_id: int) -> None:
 
 
 def join_board(board_id: int, *, channel_name: str, by: User) -> None:
-    """A socket opened on the board: count its person among the viewers and tell the others."""
-    # A server process that died never ran its disconnects: forget viewers that old.
-    BoardViewer.objects.filter(connected_at__lt=timezone.now() - VIEWER_MAX_AGE).delete()
+    """A socket opened on the board: count its person among the viewers and tell the others.
+    Viewers on any board whose socket fell silent (a server process that died never ran its
+    disconnects) are forgotten on the way."""
+    now = timezone.now()
+    BoardViewer.objects.gone(now).delete()
     BoardViewer.objects.update_or_create(
-        channel_name=channel_name, defaults={"board_id": board_id, "user": by}
+        channel_name=channel_name, defaults={"board_id": board_id, "user": by, "last_seen": now}
     )
     _announce_viewers(board_id)
+
+
+def keep_viewing_board(board_id: int, *, channel_name: str, by: User) -> None:
+    """A socket on the board sent its heartbeat: its person is still viewing. Viewers of the
+    board whose socket fell silent are forgotten, and the others told, so nobody who left stays
+    in "Viewing now". A socket heard from after it lapsed (a laptop that slept) counts again.
+    Two queries when nothing changed; a broadcast only when the list of viewers did."""
+    now = timezone.now()
+    kept = BoardViewer.objects.filter(channel_name=channel_name).present(now).update(last_seen=now)
+    gone, _ = BoardViewer.objects.filter(board_id=board_id).gone(now).delete()
+    if not kept:
+        BoardViewer.objects.update_or_create(
+            channel_name=channel_name,
+            defaults={"board_id": board_id, "user": by, "last_seen": now},
+        )
+    if gone or not kept:
+        _announce_viewers(board_id)
 
 
 def leave_board(board_id: int, *, channel_name: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -266,9 +268,29 @@ class CardMove(models.Model):
         return f"{self.card} → {self.to_column} at {self.at:%Y-%m-%d %H:%M}"
 
 
+# How often an open board's socket says its person is still there (static/kaizen/board.js sends
+# at this pace), and how long a viewer counts after it was last heard from. Twice the pace, so
+# one late heartbeat (a busy network, a browser slowing a background tab's timers to one a
+# minute) does not make a person blink out of "Viewing now".
+VIEWER_HEARTBEAT = timedelta(seconds=40)
+VIEWER_WINDOW = 2 * VIEWER_HEARTBEAT
+
+
+class BoardViewerQuerySet(models.QuerySet["BoardViewer"]):
+    def present(self, now: datetime | None = None) -> BoardViewerQuerySet:
+        """Viewers whose socket was heard from within ``VIEWER_WINDOW``."""
+        return self.filter(last_seen__gte=(now or timezone.now()) - VIEWER_WINDOW)
+
+    def gone(self, now: datetime | None = None) -> BoardViewerQuerySet:
+        """Viewers whose socket fell silent without closing: they left, and are not counted."""
+        return self.filter(last_seen__lt=(now or timezone.now()) - VIEWER_WINDOW)
+
+
 class BoardViewer(models.Model):
     """One open socket on a board. Rows, not process memory, so presence is right across
-    several server processes."""
+    several server processes. A socket can die without a word (its server process killed, the
+    channel layer gone, a laptop shut), so a row counts only while its socket keeps sending a
+    heartbeat: ``last_seen`` is when it last did (``present()``)."""
 
     board = models.ForeignKey(
         Board, on_delete=models.CASCADE, related_name="viewers", verbose_name=_("board")
@@ -278,6 +300,9 @@ class BoardViewer(models.Model):
     )
     channel_name = models.CharField(_("channel name"), max_length=200, unique=True)
     connected_at = models.DateTimeField(_("connected at"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    objects = BoardViewerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("board viewer")

@@ -58,6 +58,37 @@
     }
   });
 
+  // Presence: while the board's socket is open, tell the server every 40 seconds that this
+  // person is still here (kaizen.models.VIEWER_HEARTBEAT), and at once when the page is shown
+  // again. "Viewing now" counts only sockets heard from lately, so someone whose socket died
+  // without closing (a killed server, a stopped Redis, a laptop shut) drops out by itself.
+  var HEARTBEAT_MS = 40000;
+  var beating = new Map();
+  function stopBeating(live) {
+    var entry = beating.get(live);
+    if (entry) { clearInterval(entry.timer); }
+    beating.delete(live);
+  }
+  function beat(live) {
+    var entry = beating.get(live);
+    // The board left the page without a close event reaching us: stop with it.
+    if (!entry || !document.body.contains(live)) { stopBeating(live); return; }
+    entry.socket.sendImmediately("heartbeat");
+  }
+  document.body.addEventListener("htmx:wsOpen", function (event) {
+    var live = event.target;
+    if (!live.classList || !live.classList.contains("board-live")) { return; }
+    stopBeating(live);
+    beating.set(live, {
+      socket: event.detail.socketWrapper,
+      timer: setInterval(function () { beat(live); }, HEARTBEAT_MS)
+    });
+  });
+  document.body.addEventListener("htmx:wsClose", function (event) { stopBeating(event.target); });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { beating.forEach(function (_, live) { beat(live); }); }
+  });
+
   // Columns arrive by websocket and the board by htmx: wire whatever new lists appear.
   document.addEventListener("DOMContentLoaded", function () { wire(document.body); });
   document.addEventListener("htmx:load", function (event) {

@@ -2,24 +2,39 @@
 (function () {
   "use strict";
 
+  // A dropped socket retries after a random pause that doubles with each failure, capped at
+  // 8 seconds (the websocket extension's own cap is 64): while the live layer is down the
+  // server refuses each try cheaply, and when it is back every open page is live again, and
+  // caught up, within 10 seconds. The randomness spreads a crowd of pages over the interval.
+  var RECONNECT_CAP_MS = 8000;
+  htmx.config.wsReconnectDelay = function (retryCount) {
+    var ceiling = Math.min(RECONNECT_CAP_MS, 500 * Math.pow(2, retryCount));
+    return ceiling / 2 + (Math.random() * ceiling) / 2;
+  };
+
   // After a websocket (re)connects, every live fragment refetches itself: anything pushed while
-  // the socket was down is picked up, so a dropped network or a server restart loses nothing.
-  // Only a socket that had been open before and comes back triggers it: a page with two
-  // sockets (the personal feed and a board) must not refetch just because the second opened.
-  var openedBefore = new WeakSet();
+  // the socket was down is picked up, so a dropped network, a server restart or a stopped
+  // Redis loses nothing. Only a socket that comes back after it was open or had failed
+  // triggers it (also the first open of a page loaded while the live layer was down): a page
+  // with two sockets (the personal feed and a board) must not refetch just because the second
+  // opened.
+  var mayHaveMissed = new WeakSet();
   document.body.addEventListener("htmx:wsOpen", function (event) {
     var socketElement = event.target;
-    if (socketElement && openedBefore.has(socketElement)) {
+    if (socketElement && mayHaveMissed.has(socketElement)) {
       htmx.trigger(document.body, "resync");
     }
     if (socketElement) {
-      openedBefore.add(socketElement);
+      mayHaveMissed.add(socketElement);
       socketElement.dataset.live = "connected";
     }
     document.documentElement.dataset.live = "connected";
   });
   document.body.addEventListener("htmx:wsClose", function (event) {
-    if (event.target && event.target.dataset) { event.target.dataset.live = "reconnecting"; }
+    if (event.target && event.target.dataset) {
+      mayHaveMissed.add(event.target);
+      event.target.dataset.live = "reconnecting";
+    }
     document.documentElement.dataset.live = "reconnecting";
   });
 

@@ -279,7 +279,7 @@ def test_viewers_left_behind_by_a_dead_server_are_forgotten(board_a, sam, lee):
 
     actions.join_board(board_a.pk, channel_name="gone!1", by=sam)
     BoardViewer.objects.filter(channel_name="gone!1").update(
-        connected_at=timezone.now() - timedelta(hours=13)
+        last_seen=timezone.now() - timedelta(hours=13)
     )
     assert queries.viewers_of(board_a.pk) == []
     actions.join_board(board_a.pk, channel_name="here!2", by=lee)
