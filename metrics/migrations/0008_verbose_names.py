@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("ideas", "0008_verbose_names"),
-        ("kaizen", "0006_verbose_names"),
+        ("kaizen", "0007_verbose_names"),
         ("leanhub", "0003_verbose_names"),
         ("metrics", "0007_copy_cycle_measures"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -11,8 +11,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("ideas", "0008_verbose_names"),
-        ("kaizen", "0005_cycle_measure_moves_to_metrics"),
-        ("leanhub", "0002_login_failure_device"),
+        ("kaizen", "0006_boardviewer_last_seen"),
+        ("leanhub", "0003_verbose_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
