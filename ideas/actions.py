@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from ideas.models import Idea, IdeaComment, IdeaEvent, IdeaFollow, IdeaPhoto, IdeaSupport
@@ -355,9 +356,10 @@ def add_comment(idea: Idea, *, body: str, by: User) -> IdeaComment:
         raise ValidationError(gettext("Write a comment first."))
     comment = IdeaComment.objects.create(idea=idea, author=by, body=body.strip())
     IdeaFollow.objects.get_or_create(idea=idea, user=by)
-    # A submitter who hid their name stays hidden when they comment on their own idea.
-    hidden = idea.hide_name and by.pk == idea.author_id
-    who = gettext("The person who raised it") if hidden else by.display_name
+    # A submitter who hid their name stays hidden when they comment on their own idea: the
+    # message goes to several people at once, so it is worded for no one in particular.
+    hidden = policy.hides_name(idea, by)
+    who = capfirst(policy.shown_name(None, by, hidden=hidden))
     _tell(
         idea,
         to_author=gettext("%(name)s commented on your idea “%(title)s”.")
