@@ -327,7 +327,10 @@ def set_support(idea: Idea, *, on: bool, by: User) -> int:
             notify(
                 [idea.author],
                 message=gettext("%(name)s supports your idea “%(title)s”.")
-                % {"name": by.display_name, "title": idea.title},
+                % {
+                    "name": policy.shown_name(idea.author, by, hidden=policy.hides_name(idea, by)),
+                    "title": idea.title,
+                },
                 url=idea.get_absolute_url(),
                 actor=by,
             )

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -27,7 +29,6 @@ from kaizen import actions as kaizen_actions
 from kaizen.models import Card
 from leanhub import policy
 from leanhub.models import Notification
-from metrics.drills import DRILLS
 from tests.channels_helpers import GroupListener
 
 # Distinctive enough that it can appear on a page for no other reason.
@@ -289,3 +290,63 @@ def test_only_the_author_of_an_anonymous_idea_is_hidden_on_it(cast, team_a):
     assert not policy.hides_name(open_idea, sam)
     assert not policy.hides_name(None, sam)
     assert not policy.hides_name(quiet, None)
+
+
+# --- Every template asks ----------------------------------------------------------------------
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# What names a person when a template prints it.
+PERSON_FIELDS = {
+    "display_name",
+    "full_name",
+    "get_full_name",
+    "author",
+    "actor",
+    "owner",
+    "by",
+    "claimed_by",
+    "decided_by",
+    "created_by",
+    "recorded_by",
+    "user",
+    "recipient",
+}
+# The signed-in person's own name, shown to them alone.
+OWN_NAME = {("base.html", "user.display_name")}
+
+
+def _printed(text: str) -> list[str]:
+    """The variables a template prints: in {{ … }}, and given to {% blocktranslate with … %}."""
+    printed = re.findall(r"\{\{\s*(.*?)\s*\}\}", text)
+    for tag in re.findall(r"\{%\s*blocktranslate\b(.*?)%\}", text):
+        printed += re.findall(r"\w+=(\S+)", tag)
+    return [expression.split("|")[0].strip() for expression in printed]
+
+
+def test_templates_name_people_only_through_the_rule():
+    """A template prints a person's name only through {% person_name %}, which asks
+    leanhub.policy.shown_name; a dotted path to a person printed as it is would skip the rule."""
+    direct = [
+        f"{path.relative_to(TEMPLATES)}: {{{{ {variable} }}}}"
+        for path in TEMPLATES.rglob("*.html")
+        for variable in _printed(path.read_text())
+        if "." in variable
+        and variable.rsplit(".", 1)[1] in PERSON_FIELDS
+        and (str(path.relative_to(TEMPLATES)), variable) not in OWN_NAME
+    ]
+    assert direct == []
+
+
+def test_code_names_people_only_through_the_rule():
+    """Outside the user model and the policy, no code reads a person's name for showing it."""
+    root = TEMPLATES.parent
+    allowed = {root / "leanhub" / "models.py", root / "leanhub" / "policy.py"}
+    direct = [
+        f"{path.relative_to(root)}:{number}"
+        for app in ("leanhub", "ideas", "kaizen", "metrics")
+        for path in (root / app).rglob("*.py")
+        if path not in allowed and "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\.(display_name|get_full_name)\b", line)
+    ]
+    assert direct == []
