@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -350,3 +352,28 @@ def test_code_names_people_only_through_the_rule():
         if re.search(r"\.(display_name|get_full_name)\b", line)
     ]
     assert direct == []
+
+
+# Lee may edit both cards and Pat neither (Sam may edit only his own, which adds its forms).
+@pytest.mark.parametrize("who", ["lee", "pat"])
+def test_asking_the_rule_on_a_card_costs_no_query(client, cast, quiet_card, who):
+    """The card's pages ask who may read which name and who may open the idea from what they
+    have already read: a card made from an idea costs what a card without one costs."""
+    plain = kaizen_actions.create_card(quiet_card.board, title="Plain", by=cast["lee"])
+    plain_cycle = kaizen_actions.start_cycle(plain, by=cast["lee"])
+    client.force_login(cast[who])
+
+    def counts(card: Card, cycle_pk: int) -> list[int]:
+        urls = [
+            reverse("kaizen:card", args=[card.pk]),
+            reverse("kaizen:card-a3", args=[card.pk]),
+            reverse("kaizen:cycle", args=[cycle_pk]),
+        ]
+        queries = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            queries.append(len(captured))
+        return queries
+
+    assert counts(quiet_card, quiet_card.cycles.get().pk) == counts(plain, plain_cycle.pk)
