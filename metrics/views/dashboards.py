@@ -41,7 +41,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def dashboard_scope(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     scope = queries.get_scope_for_user(request.user, kind, pk)
     form, period = _period(request)
-    context = {**queries.dashboard(scope, period), "form": form, "query": request.GET.urlencode()}
+    context = {
+        **queries.dashboard(scope, period, request.user),
+        "form": form,
+        "query": request.GET.urlencode(),
+    }
     if isinstance(scope.obj, Team) and policy.can(request.user, "claim_saving", scope.obj):
         context["awaiting_outcome"] = queries.awaiting_outcome(scope.obj)
     template = "metrics/dashboard.html"

@@ -322,6 +322,18 @@ def test_a_drill_is_refused_to_whoever_may_not_open_its_dashboard(client, cast, 
     assert client.get(url).status_code == 302
 
 
+def test_a_dashboard_names_only_what_the_person_could_open(client, cast, world, request):
+    """The figures themselves: counts name no one, and the lists a dashboard shows (the ideas
+    adopted most, the ideas awaiting their outcome) hold only ideas the person may open."""
+    for name, user, kind, obj in _opened(cast, request):
+        client.force_login(user)
+        url = reverse("metrics:dashboard-scope", args=[kind, obj.pk if obj else 0])
+        secrets = _secrets(user, world)
+        for params in ({}, {"print": "1"}):
+            page = client.get(url, params).content.decode()
+            _assert_shows_only_what_opens(name, user, url, page, secrets)
+
+
 @pytest.mark.parametrize("what", ["ideas", "overdue", "stop-doing"])
 def test_the_partnership_lead_no_longer_reads_ideas_kept_in_house(client, pat, place, world, what):
     client.force_login(pat)
