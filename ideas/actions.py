@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop, ngettext
 
 from ideas.models import (
@@ -445,7 +446,10 @@ def set_support(idea: Idea, *, on: bool, by: User) -> int:
             notify(
                 [idea.author],
                 message=gettext("%(name)s supports your idea “%(title)s”.")
-                % {"name": by.display_name, "title": idea.title},
+                % {
+                    "name": policy.shown_name(idea.author, by, hidden=policy.hides_name(idea, by)),
+                    "title": idea.title,
+                },
                 url=idea.get_absolute_url(),
                 actor=by,
             )
@@ -474,9 +478,10 @@ def add_comment(idea: Idea, *, body: str, by: User) -> IdeaComment:
         raise ValidationError(gettext("Write a comment first."))
     comment = IdeaComment.objects.create(idea=idea, author=by, body=body.strip())
     IdeaFollow.objects.get_or_create(idea=idea, user=by)
-    # A submitter who hid their name stays hidden when they comment on their own idea.
-    hidden = idea.hide_name and by.pk == idea.author_id
-    who = gettext("The person who raised it") if hidden else by.display_name
+    # A submitter who hid their name stays hidden when they comment on their own idea: the
+    # message goes to several people at once, so it is worded for no one in particular.
+    hidden = policy.hides_name(idea, by)
+    who = capfirst(policy.shown_name(None, by, hidden=hidden))
     _tell(
         idea,
         to_author=gettext("%(name)s commented on your idea “%(title)s”.")

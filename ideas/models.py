@@ -235,12 +235,13 @@ class Idea(models.Model):
         return self.status in self.CLOSED_STATUSES
 
     def author_shown_to(self, user: User | AnonymousUser) -> str:
-        """The author's name as ``user`` may see it: hidden names only to administrators."""
+        """The author's name as ``user`` may read it where the idea says who raised it: a hidden
+        name only to administrators and the author (see :func:`leanhub.policy.shown_name`)."""
         from leanhub import policy
 
-        if self.hide_name and not policy.scope_of(user).is_admin:
-            return gettext("Name hidden")
-        return self.author.display_name
+        return policy.shown_name(
+            user, self.author, hidden=self.hide_name, hidden_as=gettext("Name hidden")
+        )
 
     def is_overdue(self, now: datetime.datetime | None = None) -> bool:
         if self.first_response_at is not None or self.status != Idea.Status.NEW:

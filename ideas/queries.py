@@ -25,7 +25,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import CombinedExpression
-from django.utils.translation import gettext
 
 from ideas.models import (
     Idea,
@@ -103,7 +102,8 @@ def list_queryset(user: User | AnonymousUser) -> IdeaQuerySet:
 
 
 def label_authors(ideas: Iterable[Idea], user: User | AnonymousUser) -> None:
-    """Set ``author_label`` on each idea: the name, unless hidden (then only admins see it)."""
+    """Set ``author_label`` on each idea: the name as ``user`` may read it (a hidden name only
+    to administrators and the author)."""
     for idea in ideas:
         idea.author_label = idea.author_shown_to(user)
 
@@ -161,14 +161,10 @@ class Thread:
 def thread_for(idea: Idea, user: User) -> Thread:
     """Everything shown around one idea, in a fixed number of queries."""
     comments = list(IdeaComment.objects.filter(idea=idea).select_related("author"))
-    hidden = idea.hide_name and not policy.scope_of(user).is_admin
-    the_person_who_raised_it = gettext("The person who raised it")
     for comment in comments:
         # A hidden submitter commenting on their own idea stays hidden.
-        comment.author_label = (
-            the_person_who_raised_it
-            if hidden and comment.author_id == idea.author_id
-            else comment.author.display_name
+        comment.author_label = policy.shown_name(
+            user, comment.author, hidden=policy.hides_name(idea, comment.author)
         )
     return Thread(
         events=list(idea.events.select_related("actor")),

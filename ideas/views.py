@@ -3,13 +3,14 @@ from __future__ import annotations
 import csv
 import uuid
 from collections.abc import Iterator
+from contextlib import nullcontext
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -146,11 +147,13 @@ def idea_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def idea_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered list as CSV. Hidden names stay hidden (administrators excepted)."""
+    """The filtered list as CSV. Hidden names stay hidden (from all but administrators and the
+    author: :func:`leanhub.policy.shown_name`)."""
     filterset = _filtered(request)
     if not filterset.is_valid():
         raise Http404("Invalid filter")
-    is_admin = policy.scope_of(request.user).is_admin
+    viewer = signed_in_user(request)
+    language = translation.get_language()
 
     class Echo:
         def write(self, value: str) -> str:
@@ -180,7 +183,12 @@ def idea_export(request: HttpRequest) -> StreamingHttpResponse:
     def rows() -> Iterator[str]:
         yield writer.writerow(header)
         for idea in filterset.qs.iterator(chunk_size=2000):
-            author = name_hidden if idea.hide_name and not is_admin else idea.author.display_name
+            # The rows stream out after the view has returned (on any thread): a hidden name's
+            # stand-in is worded in the view's language, row by row.
+            with translation.override(language) if idea.hide_name else nullcontext():
+                author = policy.shown_name(
+                    viewer, idea.author, hidden=idea.hide_name, hidden_as=name_hidden
+                )
             yield writer.writerow(
                 [
                     idea.pk,

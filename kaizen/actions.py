@@ -327,7 +327,12 @@ def create_card(
 def create_card_from_idea(idea: Idea, *, by: User) -> Card:
     """One click from an accepted idea: a card on the team's board, owned by the idea's author
     and the person who made it, and the idea moves to "in progress". Links both ways (the card
-    holds the idea; the idea lists its cards). A second click returns the same card."""
+    holds the idea; the idea lists its cards). A second click returns the same card.
+
+    An author who hid their name is an owner like any other, so they can work on the card, and
+    stays unnamed on it: the card's idea says so (``leanhub.policy.hides_name(card.idea,
+    owner)``), and every page, fragment and file showing the card's people asks
+    ``leanhub.policy.shown_name``."""
     policy.require(
         by,
         "respond_to_idea",

@@ -7,10 +7,12 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ideas.maps.models import ValueStreamStep
+from ideas.models import Idea
 from kaizen.models import Board, Column, Cycle
 from leanhub import policy
 from leanhub.forms import DateInput
@@ -35,6 +37,19 @@ class TeamsChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Team) -> str:
         return f"{obj.name}, {obj.site.name}"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """People, each named as the viewer may read the name on the card the form is for: the
+    author of the card's idea who hid their name is "the person who raised it" to others
+    (:func:`leanhub.policy.shown_name`)."""
+
+    viewer: User | AnonymousUser | None = None
+    idea: Idea | None = None
+
+    def label_from_instance(self, obj: User) -> str:
+        hidden = policy.hides_name(self.idea, obj)
+        return capfirst(policy.shown_name(self.viewer, obj, hidden=hidden))
 
 
 class CardForm(forms.Form):
@@ -174,16 +189,26 @@ class CheckForm(forms.ModelForm):
 
 class ActionForm(forms.Form):
     description = forms.CharField(max_length=200, label=_("Action"))
-    owner = forms.ModelChoiceField(
+    owner = PersonChoiceField(
         queryset=User.objects.none(),
         label=_("Owner"),
         error_messages={"required": _("Every action needs an owner.")},
     )
     due_date = forms.DateField(label=_("Due date"), required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, people: QuerySet[User], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        people: QuerySet[User],
+        viewer: User | AnonymousUser | None = None,
+        idea: Idea | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``viewer`` and ``idea`` (the card's): whose names the owner list may show."""
         super().__init__(*args, **kwargs)
-        _choice_field(self, "owner").queryset = people
+        owner = cast(PersonChoiceField, self.fields["owner"])
+        owner.queryset = people
+        owner.viewer, owner.idea = viewer, idea
 
 
 class PhotoForm(forms.Form):

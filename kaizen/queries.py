@@ -49,8 +49,15 @@ def get_board_for_user(
     )
 
 
-# What a card's pages and the policy read about a card, joined in its one query.
-_CARD_JOINS = ("board__team__site__organisation", "column", "idea", "created_by", "vsm_step__map")
+# What a card's pages and the policy read about a card, joined in its one query (the idea's team
+# and site too: the pages ask whether the reader may open the idea).
+_CARD_JOINS = (
+    "board__team__site__organisation",
+    "column",
+    "idea__team__site",
+    "created_by",
+    "vsm_step__map",
+)
 
 
 def get_card_for_user(

@@ -404,7 +404,7 @@ def _cycle_page(
             "plan_form": forms_given.get("plan_form") or forms.PlanForm(instance=cycle),
             "check_form": forms_given.get("check_form") or forms.CheckForm(instance=cycle),
             "action_form": forms_given.get("action_form")
-            or forms.ActionForm(people=_people_for(card)),
+            or forms.ActionForm(people=_people_for(card), viewer=request.user, idea=card.idea),
             "photo_form": forms_given.get("photo_form") or forms.PhotoForm(),
             "decision_form": forms_given.get("decision_form")
             or forms.DecisionForm(
@@ -464,7 +464,9 @@ def cycle_check(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpRespons
 @login_required
 def cycle_action(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpResponse:
     cycle = queries.get_cycle_for_user(request.user, cycle_id, action="edit_cycle")
-    form = forms.ActionForm(request.POST, people=_people_for(cycle.card))
+    form = forms.ActionForm(
+        request.POST, people=_people_for(cycle.card), viewer=request.user, idea=cycle.card.idea
+    )
     if not form.is_valid():
         return _cycle_page(request, cycle, status=400, action_form=form)
     actions.add_cycle_action(cycle, by=request.user, **form.cleaned_data)

@@ -791,3 +791,61 @@ def survey_site_q(user: User | AnonymousUser) -> Q:
     if s.is_admin:
         return Q()
     return _ids_q("pk__in", s.managed_site_ids) | _ids_q("organisation__in", s.managed_org_ids)
+
+
+# --- Names ---------------------------------------------------------------------------------------
+# A person who raises an idea with "Hide my name" is named to administrators and to themselves,
+# and to no one else, wherever the idea goes: its page, the list and its export, the kaizen card
+# made from it (of which they are an owner, so they can work on it), the board, the A3 and the
+# cycles, notifications and e-mails. Every place that shows a person's name on such an object
+# asks :func:`shown_name` (templates through the ``person_name`` tag), so none can disagree.
+
+
+class _MayHideAuthor(Protocol):
+    """``ideas.models.Idea``: its author, and whether they asked for their name to be hidden."""
+
+    @property
+    def author_id(self) -> int: ...
+    @property
+    def hide_name(self) -> bool: ...
+
+
+def hides_name(idea: _MayHideAuthor | None, person: User | None) -> bool:
+    """Whether ``person`` must not be named to others on ``idea`` and on everything made from
+    it (its card, the card's cycles): they raised it and hid their name. Reads no rows."""
+    return (
+        idea is not None and person is not None and idea.hide_name and idea.author_id == person.pk
+    )
+
+
+def may_see_name(viewer: User | AnonymousUser | None, person: User, *, hidden: bool) -> bool:
+    """Whether ``viewer`` may read ``person``'s name where ``hidden`` says whether the person
+    asked not to be named there (see :func:`hides_name`). A hidden name is read only by
+    administrators and the person themselves. ``viewer`` None stands for everyone at once — a
+    fragment broadcast to every viewer of a board, a message many people get — and reads no
+    hidden name."""
+    if not hidden:
+        return True
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return viewer.pk == person.pk or scope_of(viewer).is_admin
+
+
+def shown_name(
+    viewer: User | AnonymousUser | None,
+    person: User,
+    *,
+    hidden: bool,
+    hidden_as: StrOrPromise | None = None,
+) -> str:
+    """``person``'s name as ``viewer`` may read it (see :func:`may_see_name`): the name; "you
+    (hidden from others)" to the person themselves where it is hidden; to everyone else
+    ``hidden_as``, by default "the person who raised it". Lower case where it is not a name:
+    a template puts ``capfirst`` on it where it starts a sentence."""
+    if not hidden:
+        return person.display_name
+    if viewer is not None and viewer.is_authenticated and viewer.pk == person.pk:
+        return gettext("you (hidden from others)")
+    if may_see_name(viewer, person, hidden=hidden):
+        return person.display_name
+    return str(hidden_as) if hidden_as is not None else gettext("the person who raised it")

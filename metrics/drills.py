@@ -5,6 +5,24 @@ every one.
 
 Rows are the dashboard's own queries (:mod:`metrics.queries`), so a figure and its rows cannot
 disagree; each ``rows`` function orders them and joins what the page and the CSV file name.
+
+Whose rows a person sees. Every figure declares the :class:`Table` its rows are listed in, and
+each table carries the policy's list filter for its kind of row (ideas ``idea_q``, savings
+``saving_q``, cards ``card_q``, outcomes their improvement's and measure's, adoptions both
+ideas'): :meth:`Drill.rows_for` always applies it after the rows function, so a new figure
+cannot forget it, and a drill never lists or names an object whose own page would answer 404 to
+the same person. Where a row may be opened but names something that may not (a saving from an
+idea kept in its organisation), the table marks it and the row says "Not shared with you" in its
+place.
+
+The dashboard's figures count every row in their scope: a count names no one, and a partnership
+lead's place figures would mean little if they left out each agency's unshared work. So a drill
+can list fewer rows than its figure counts; it then says how many ("3 rows are not shared with
+you"), so every number on a dashboard can still be traced to the rows behind it. The page says
+so above its table; the CSV file lists the rows alone (a closing note would break the file for
+a spreadsheet). Summary tables (gains by team, spend, who invested for whom) are aggregates that
+name only the teams in the dashboard's scope and organisations, which anyone who may open that
+dashboard may see: no row filter applies to them.
 """
 
 from __future__ import annotations
@@ -17,7 +35,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -38,8 +56,33 @@ Found = QuerySet[Any] | list[Any]
 Rows = Callable[[DashboardScope, Period, User | AnonymousUser], Found]
 Column = tuple[Text, Callable[[Any], object]]  # (header, the cell of one row)
 
-# The tables of metrics/rows.html; a summary table shows the CSV's own cells.
-SUMMARY = "summary"
+
+@dataclass(frozen=True)
+class Table:
+    """A kind of row a figure lists: the table of ``metrics/rows.html`` that shows it, and which
+    of its rows a person may open.
+
+    ``visible(user)`` is the policy's list filter over the rows' model, selecting the rows whose
+    every linked or named object the person's own pages would show; None only for a summary
+    table, whose rows are aggregates naming no idea, card, saving or measure. ``names(rows,
+    user)`` marks on the rows left what a row names that the person may not open."""
+
+    name: str
+    visible: Callable[[User | AnonymousUser], Q] | None
+    names: Callable[[QuerySet[Any], User | AnonymousUser], QuerySet[Any]] | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A figure's rows as one person sees them: ``rows``, those they may open (ordered), and
+    ``unshared``, those the figure counts that they may not (None when none can be left out)."""
+
+    rows: Found
+    unshared: QuerySet[Any] | None = None
+
+    def unshared_count(self) -> int:
+        """How many rows the figure counts that are not listed (one query, when asked)."""
+        return self.unshared.count() if self.unshared is not None else 0
 
 
 @dataclass(frozen=True)
@@ -47,16 +90,17 @@ class Drill:
     """One dashboard figure's rows.
 
     ``rows(scope, period, user)`` gives them, ordered; ``columns`` are the CSV file's; ``table``
-    is the table of ``metrics/rows.html`` that shows them on the page. ``permission`` is a policy
-    action the viewer needs on the scope's object besides seeing its dashboard (None: seeing the
-    dashboard is enough); ``kinds`` the kinds of dashboard the figure is on (None: every kind).
-    ``narrow`` applies the page's own filters (e.g. ``?recurrence=``) to the rows.
+    is the :class:`Table` that shows them on the page and decides which of them the viewer may
+    open. ``permission`` is a policy action the viewer needs on the scope's object besides
+    seeing its dashboard (None: seeing the dashboard is enough); ``kinds`` the kinds of dashboard
+    the figure is on (None: every kind). ``narrow`` applies the page's own filters (e.g.
+    ``?recurrence=``) to the rows.
     """
 
     title: Text
     rows: Rows
     columns: tuple[Column, ...]
-    table: str
+    table: Table
     permission: str | None = None
     kinds: frozenset[str] | None = None
     narrow: Callable[[QuerySet[Any], Mapping[str, str]], QuerySet[Any]] | None = None
@@ -80,10 +124,27 @@ class Drill:
         period: Period,
         user: User | AnonymousUser,
         params: Mapping[str, str],
-    ) -> Found:
+    ) -> Listing:
+        """The rows ``user`` may open, narrowed by the page's ``params``, and those they may not.
+
+        Every figure's rows pass through its table's policy filter here, whatever its rows
+        function does, so no figure lists what its viewer's own pages would not show."""
         found = self.rows(scope, period, user)
-        # Only querysets are narrowed (the savings figures'); summary rows never are.
-        return self.narrow(found, params) if self.narrow and isinstance(found, QuerySet) else found
+        if self.narrow and isinstance(found, QuerySet):
+            found = self.narrow(found, params)
+        visible = self.table.visible
+        if visible is None:
+            return Listing(found)  # a summary table: aggregates, see the module's docstring
+        if not isinstance(found, QuerySet):
+            raise TypeError(f"The rows of a {self.table.name!r} table must be a queryset")
+        if policy.scope_of(user).is_admin:
+            shown, unshared = found, None  # administrators may open everything (policy.can)
+        else:
+            q = visible(user)
+            shown, unshared = found.filter(q), found.exclude(q)
+        if self.table.names is not None:
+            shown = self.table.names(shown, user)
+        return Listing(shown, unshared)
 
     def cells(self, rows: Found) -> Iterator[list[object]]:
         """Each row as the CSV file's cells (a queryset is streamed, not held in memory)."""
@@ -93,7 +154,67 @@ class Drill:
     def on_page(self, rows: Found) -> Found:
         """What the page's table lists: a summary table the cells, any other the rows
         themselves (its template links each one to its own page)."""
-        return list(self.cells(rows)) if self.table == SUMMARY else rows
+        return list(self.cells(rows)) if self.table is SUMMARY else rows
+
+
+# --- Which rows a person may open ------------------------------------------------------------
+
+
+def _cards_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
+    """Cards (reached through ``prefix``) of the boards the person may see. A subquery of ids:
+    :func:`policy.card_q` joins a board's members, which would repeat a row per member."""
+    return Q(**{f"{prefix}pk__in": Card.objects.filter(policy.card_q(user)).values("pk")})
+
+
+def _outcomes_q(user: User | AnonymousUser) -> Q:
+    """An outcome has no page of its own: it is read on its improvement's (the card when there
+    is one, else the idea), and names its measure. Its row shows when the person may open both."""
+    improvement = _cards_q(user, prefix="card__") | (
+        Q(card__isnull=True) & policy.idea_q(user, prefix="idea__")
+    )
+    return improvement & policy.measure_q(user, prefix="measure__")
+
+
+def _adoptions_q(user: User | AnonymousUser) -> Q:
+    """An adoption's row links the copy and names the idea it came from: both must be open to
+    the person (a copy can be shared when its original is not, and the other way round)."""
+    return policy.idea_q(user) & policy.idea_q(user, prefix="adopted_from__")
+
+
+def _improvement_seen(savings: QuerySet[Saving], user: User | AnonymousUser) -> QuerySet[Saving]:
+    """Each saving with ``improvement_seen``: whether the person may open the card (or, without
+    one, the idea) it came from. A saving is seen by the organisations it touches, so its row
+    stays even when the work behind it is kept in another organisation."""
+    card = Exists(Card.objects.filter(policy.card_q(user), pk=OuterRef("card_id")))
+    idea = Exists(Idea.objects.filter(policy.idea_q(user), pk=OuterRef("idea_id")))
+    return savings.annotate(
+        improvement_seen=Case(
+            When(card__isnull=False, then=card),
+            When(idea__isnull=False, then=idea),
+            default=Value(True),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _named_improvement(saving: Saving) -> str:
+    """The title of the improvement a saving came from, if the person may open it (the row
+    must come through :func:`_improvement_seen`)."""
+    improvement = saving.improvement
+    if improvement is None:
+        return ""
+    if not getattr(saving, "improvement_seen", False):  # an annotation; unmarked rows say nothing
+        return gettext("Not shared with you")
+    return improvement.title
+
+
+IDEAS = Table("ideas", policy.idea_q)
+SAVINGS = Table("savings", policy.saving_q, names=_improvement_seen)
+OUTCOMES = Table("outcomes", _outcomes_q)
+CARDS = Table("cards", _cards_q)
+SPREAD = Table("spread", _adoptions_q)
+# Aggregates: see the module's docstring for why no row filter applies.
+SUMMARY = Table("summary", None)
 
 
 def _day(value: date | None) -> str:
@@ -138,7 +259,7 @@ LEDGER_COLUMNS: tuple[Column, ...] = (
 # A dashboard's savings rows: the ledger's columns, with the improvement each came from.
 SAVING_COLUMNS: tuple[Column, ...] = (
     LEDGER_COLUMNS[0],
-    (_("Improvement"), lambda s: s.improvement.title if s.improvement else ""),
+    (_("Improvement"), _named_improvement),
     *LEDGER_COLUMNS[1:],
 )
 
@@ -259,10 +380,8 @@ def _stalled_cards(
 
 
 def _adoptions(scope: DashboardScope, period: Period, user: User | AnonymousUser) -> QuerySet[Idea]:
-    """Only copies the viewer may open: another organisation's copy shows when it is shared."""
     return (
         queries.adoptions_in(scope, period)
-        .filter(policy.idea_q(user))
         .select_related("team__site", "adopted_from__team")
         .order_by("-created_at", "-pk")
     )
@@ -299,52 +418,52 @@ PLACE = frozenset({"place"})
 
 # Every figure a dashboard links to its rows, by the name in the rows URL.
 DRILLS: dict[str, Drill] = {
-    "ideas": Drill(_("Ideas raised"), _ideas, IDEA_COLUMNS, "ideas"),
+    "ideas": Drill(_("Ideas raised"), _ideas, IDEA_COLUMNS, IDEAS),
     "implemented": Drill(
         _("Ideas implemented"),
         partial(_ideas, status=Idea.Status.IMPLEMENTED),
         IDEA_COLUMNS,
-        "ideas",
+        IDEAS,
     ),
     "overdue": Drill(
-        _("Ideas waiting beyond the first-response promise"), _overdue_ideas, IDEA_COLUMNS, "ideas"
+        _("Ideas waiting beyond the first-response promise"), _overdue_ideas, IDEA_COLUMNS, IDEAS
     ),
     "stop-doing": Drill(
         _("Stop doing (red tape) ideas"),
         partial(_ideas, kind=Idea.Kind.STOP_DOING),
         IDEA_COLUMNS,
-        "ideas",
+        IDEAS,
     ),
-    "savings": Drill(_("Savings"), _savings, SAVING_COLUMNS, "savings", narrow=_by_recurrence),
+    "savings": Drill(_("Savings"), _savings, SAVING_COLUMNS, SAVINGS, narrow=_by_recurrence),
     "projected": Drill(
         _("Projected savings"),
         partial(_savings, stage=Saving.Stage.PROJECTED),
         SAVING_COLUMNS,
-        "savings",
+        SAVINGS,
         narrow=_by_recurrence,
     ),
     "realised": Drill(
         _("Realised savings"),
         partial(_savings, stage=Saving.Stage.REALISED),
         SAVING_COLUMNS,
-        "savings",
+        SAVINGS,
         narrow=_by_recurrence,
     ),
     "verified": Drill(
         _("Verified savings"),
         partial(_savings, status=Saving.Status.VERIFIED),
         SAVING_COLUMNS,
-        "savings",
+        SAVINGS,
         narrow=_by_recurrence,
     ),
     "awaiting": Drill(
         _("Savings awaiting verification"),
         partial(_savings, status=Saving.Status.CLAIMED),
         SAVING_COLUMNS,
-        "savings",
+        SAVINGS,
         narrow=_by_recurrence,
     ),
-    "outcomes": Drill(_("Outcomes"), _outcomes, OUTCOME_COLUMNS, "outcomes"),
+    "outcomes": Drill(_("Outcomes"), _outcomes, OUTCOME_COLUMNS, OUTCOMES),
     "gains": Drill(_("Efficiency gains by team"), _team_gains, GAIN_COLUMNS, SUMMARY, per_page=100),
     "spend": Drill(
         _("Public spend by organisation"),
@@ -363,10 +482,10 @@ DRILLS: dict[str, Drill] = {
         per_page=100,
     ),
     "stalled": Drill(
-        _("Kaizen cards that have stopped moving"), _stalled_cards, CARD_COLUMNS, "cards"
+        _("Kaizen cards that have stopped moving"), _stalled_cards, CARD_COLUMNS, CARDS
     ),
     "spread": Drill(
-        _("Ideas from here adopted by other teams"), _adoptions, SPREAD_COLUMNS, "spread"
+        _("Ideas from here adopted by other teams"), _adoptions, SPREAD_COLUMNS, SPREAD
     ),
 }
 

@@ -734,26 +734,41 @@ def adoptions_in(scope: DashboardScope, period: Period) -> QuerySet[Idea]:
     ).exclude(team=F("adopted_from__team"))
 
 
-def spread_figures(scope: DashboardScope, period: Period, *, top: int = 5) -> dict[str, Any]:
+def spread_figures(
+    scope: DashboardScope,
+    period: Period,
+    *,
+    top: int = 5,
+    viewer: User | AnonymousUser | None = None,
+) -> dict[str, Any]:
     """How many times this scope's ideas were adopted elsewhere in the period, by how many
-    teams, and the ideas adopted most: two queries."""
+    teams, and the ideas adopted most: two queries. The counts count every copy (they name no
+    one); the ideas adopted most, which are named and linked, are only those ``viewer`` may
+    open (every one when no viewer is given)."""
     adoptions = adoptions_in(scope, period)
     counts = adoptions.aggregate(
         copies=Count("pk"),
         teams=Count("team", distinct=True),
         ideas=Count("adopted_from", distinct=True),
     )
+    named = adoptions
+    if viewer is not None:
+        named = adoptions.filter(policy.idea_q(viewer, prefix="adopted_from__"))
     most = list(
-        adoptions.values("adopted_from", "adopted_from__title", "adopted_from__team__name")
+        named.values("adopted_from", "adopted_from__title", "adopted_from__team__name")
         .annotate(copies=Count("pk"))
         .order_by("-copies", "adopted_from__title")[:top]
     )
     return {**counts, "most": most}
 
 
-def dashboard(scope: DashboardScope, period: Period) -> dict[str, Any]:
+def dashboard(
+    scope: DashboardScope, period: Period, viewer: User | AnonymousUser
+) -> dict[str, Any]:
+    """Every figure of the dashboard of ``scope``, as ``viewer`` sees it: counts of everything
+    in scope, and named rows only those ``viewer`` may open (see :mod:`metrics.drills`)."""
     context = {
-        "spread": spread_figures(scope, period),
+        "spread": spread_figures(scope, period, viewer=viewer),
         "scope": scope,
         "period": period,
         "ideas": idea_figures(scope, period),

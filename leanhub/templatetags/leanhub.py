@@ -1,4 +1,6 @@
-"""Formatting filters only: money and shares. No business logic lives in template tags."""
+"""Formatting filters (money and shares), and the policy's answers for templates: whose name a
+viewer may read, and what they may do. No business logic lives in template tags: the ones that
+answer for the policy only ask :mod:`leanhub.policy`."""
 
 from __future__ import annotations
 
@@ -6,7 +8,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.humanize.templatetags.humanize import intcomma
+
+from leanhub import policy
+from leanhub.models import User
 
 register = template.Library()
 
@@ -39,3 +45,32 @@ def percent_of(part: Any, whole: Any) -> str:
     if not whole:
         return "—"
     return f"{(part / whole * 100).quantize(Decimal('0.1'))} %"
+
+
+# --- The policy, asked by templates -------------------------------------------------------------
+# A variable missing from the context arrives as "" (the template engine's stand-in), so
+# anything that is not a user or an object counts as none.
+
+
+def _viewer(viewer: Any) -> User | AnonymousUser | None:
+    return viewer if isinstance(viewer, User | AnonymousUser) else None
+
+
+@register.simple_tag
+def person_name(person: Any, viewer: Any = None, idea: Any = None, hidden_as: Any = None) -> str:
+    """``{% person_name person viewer=user idea=card.idea %}``: the person's name as the viewer
+    may read it, where ``idea`` is the idea the page is about (or the idea of the card it is
+    about) — see :func:`leanhub.policy.shown_name`. Without ``viewer`` the fragment is for
+    everyone at once (a board's live update): a hidden name is never in it. Empty when there is
+    no person (a change the system made), so ``|default:`` can say so."""
+    if not isinstance(person, User):
+        return ""
+    hidden = policy.hides_name(idea or None, person)
+    return policy.shown_name(_viewer(viewer), person, hidden=hidden, hidden_as=hidden_as or None)
+
+
+@register.simple_tag
+def can(viewer: Any, action: str, obj: Any = None) -> bool:
+    """``{% can user "view_idea" card.idea as may_open %}``: :func:`leanhub.policy.can`."""
+    who = _viewer(viewer)
+    return who is not None and obj not in (None, "") and policy.can(who, action, obj)

@@ -41,7 +41,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def dashboard_scope(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     scope = queries.get_scope_for_user(request.user, kind, pk)
     form, period = _period(request)
-    context = {**queries.dashboard(scope, period), "form": form, "query": request.GET.urlencode()}
+    context = {
+        **queries.dashboard(scope, period, request.user),
+        "form": form,
+        "query": request.GET.urlencode(),
+    }
     if isinstance(scope.obj, Team) and policy.can(request.user, "claim_saving", scope.obj):
         context["awaiting_outcome"] = queries.awaiting_outcome(scope.obj)
     template = "metrics/dashboard.html"
@@ -66,24 +70,26 @@ def savings_tile(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpR
 @require_GET
 @login_required
 def rows(request: AuthenticatedHttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
-    """The rows behind a dashboard figure (declared in :mod:`metrics.drills`), as a page or a
-    CSV file."""
+    """The rows behind a dashboard figure (declared in :mod:`metrics.drills`) that the person
+    may open, as a page or a CSV file; the page says how many more the figure counts."""
     drill = drills.get(what)
     scope = queries.get_scope_for_user(request.user, kind, pk)
     drill.require(request.user, scope)
     form, period = _period(request)
-    found = drill.rows_for(scope, period, request.user, request.GET)
+    listing = drill.rows_for(scope, period, request.user, request.GET)
     if request.GET.get("format") == "csv":
         filename = f"{scope.kind}-{scope.pk}-{what}.csv"
-        return csv_response(filename, drill.header, drill.cells(found))
+        return csv_response(filename, drill.header, drill.cells(listing.rows))
     template = "metrics/rows.html#rows-table" if request.htmx else "metrics/rows.html"
     context = {
         "scope": scope,
         "what": what,
         "title": drill.title,
-        "table": drill.table,
+        "table": drill.table.name,
         "header": drill.header,
-        "page": paginate(request, drill.on_page(found), per_page=drill.per_page),
+        "page": paginate(request, drill.on_page(listing.rows), per_page=drill.per_page),
+        # Counted only when the page shows the note (not for the table alone, nor the file).
+        "unshared": listing.unshared_count,
         "form": form,
         "query": request.GET.urlencode(),
     }

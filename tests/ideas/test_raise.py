@@ -110,8 +110,8 @@ def test_the_form_answers_only_get_and_post(client, cast):
     assert client.put(reverse("ideas:new")).status_code == 405
 
 
-@pytest.mark.parametrize("who", ["sam", "maya", "ada"])
-def test_hidden_names_are_shown_only_to_administrators(client, cast, team_a, who):
+@pytest.mark.parametrize("who", ["sam", "lee", "maya", "ada"])
+def test_hidden_names_are_shown_only_to_administrators_and_the_author(client, cast, team_a, who):
     idea = Idea.objects.create(
         team=team_a, author=cast["sam"], title="Quiet one", problem="p", hide_name=True
     )
@@ -119,6 +119,9 @@ def test_hidden_names_are_shown_only_to_administrators(client, cast, team_a, who
     raised_by = client.get(idea.get_absolute_url()).content.decode().split("Raised by")[1][:60]
     if who == "ada":
         assert "Sam" in raised_by
+    elif who == "sam":
+        # The author knows who they are; the page says others do not.
+        assert "You (hidden from others)" in raised_by and "Sam" not in raised_by
     else:
         assert "Name hidden" in raised_by and "Sam" not in raised_by
 
