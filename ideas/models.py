@@ -103,15 +103,24 @@ class Idea(models.Model):
 
     CLOSED_STATUSES = (Status.IMPLEMENTED, Status.DECLINED, Status.DUPLICATE)
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="ideas")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ideas"
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("team")
     )
-    title = models.CharField(max_length=140)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ideas",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(_("title"), max_length=140)
     problem = models.TextField(_("What is the problem now?"))
     proposal = models.TextField(_("What could we do?"), blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.IMPROVEMENT)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.IMPROVEMENT
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
     hide_name = models.BooleanField(
         _("Hide my name"),
         default=False,
@@ -125,12 +134,14 @@ class Idea(models.Model):
     # Expected benefit in time: minutes saved each time × times a year. For "stop doing" ideas,
     # the minutes each completion of the form/report/rule takes and how often it is done.
     minutes_per_occurrence = models.DecimalField(
-        max_digits=8, decimal_places=2, null=True, blank=True
+        _("minutes per occurrence"), max_digits=8, decimal_places=2, null=True, blank=True
     )
-    occurrences_per_year = models.PositiveIntegerField(null=True, blank=True)
+    occurrences_per_year = models.PositiveIntegerField(
+        _("occurrences per year"), null=True, blank=True
+    )
     # Wastes as comma-separated codes from Waste: a handful per idea, filtered with a
     # containment lookup that works the same on SQLite and PostgreSQL (no code contains another).
-    wastes = models.CharField(max_length=200, blank=True)
+    wastes = models.CharField(_("wastes"), max_length=200, blank=True)
     money_per_year = models.DecimalField(
         _("Money saved a year (£)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -143,26 +154,38 @@ class Idea(models.Model):
     burden_owner = models.CharField(
         _("Who owns it?"), max_length=20, choices=BurdenOwner.choices, blank=True
     )
-    routed_at = models.DateTimeField(null=True, blank=True)
-    reply_due_on = models.DateField(null=True, blank=True)
+    routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
+    reply_due_on = models.DateField(_("reply due on"), null=True, blank=True)
     # Response workflow.
-    parked_until = models.DateField(null=True, blank=True)
+    parked_until = models.DateField(_("parked until"), null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        verbose_name=_("merged into"),
     )
     # Spread: an adopted copy points at the idea it came from.
     adopted_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="adoptions"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="adoptions",
+        verbose_name=_("adopted from"),
     )
     # Kept by ideas.actions whenever supports change: sorting by support reads an index
     # instead of counting every idea's supporters.
-    support_count = models.PositiveIntegerField(default=0, editable=False)
+    support_count = models.PositiveIntegerField(_("support count"), default=0, editable=False)
     # One token per form shown: a second POST of the same form finds the first idea.
-    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    first_response_at = models.DateTimeField(null=True, blank=True)
-    implemented_at = models.DateTimeField(null=True, blank=True)
+    submission_token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    implemented_at = models.DateTimeField(_("implemented at"), null=True, blank=True)
 
     objects = IdeaQuerySet.as_manager()
 
@@ -170,6 +193,8 @@ class Idea(models.Model):
     author_label: str
 
     class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["team", "status", "-created_at"], name="idea_team_status_idx"),
@@ -239,11 +264,17 @@ class IdeaSupport(models.Model):
     """One person backing an idea ("me too"). At most one per person per idea.
     Create and delete through ideas.actions, which keeps Idea.support_count."""
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="supports", verbose_name=_("idea")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("idea support")
+        verbose_name_plural = _("idea supports")
         constraints = [
             models.UniqueConstraint(fields=["idea", "user"], name="one_support_per_person")
         ]
@@ -252,13 +283,20 @@ class IdeaSupport(models.Model):
 class IdeaFollow(models.Model):
     """Someone who wants to hear about every step of an idea."""
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="follows")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_follows"
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="follows", verbose_name=_("idea")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="idea_follows",
+        verbose_name=_("user"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("idea follow")
+        verbose_name_plural = _("idea follows")
         constraints = [
             models.UniqueConstraint(fields=["idea", "user"], name="one_follow_per_person")
         ]
@@ -268,16 +306,25 @@ class IdeaFollow(models.Model):
 class IdeaComment(models.Model):
     EDIT_WINDOW = datetime.timedelta(minutes=15)
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="comments", verbose_name=_("idea")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
     body = models.TextField(_("Comment"), max_length=2000)
-    created_at = models.DateTimeField(default=timezone.now)
-    edited_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
 
     # Not a column: set on the comments of a thread by ideas.queries.thread_for.
     author_label: str
 
     class Meta:
+        verbose_name = _("idea comment")
+        verbose_name_plural = _("idea comments")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["idea", "created_at"], name="idea_comment_idx")]
 
@@ -299,15 +346,21 @@ class IdeaPhoto(models.Model):
 
     MAX_PER_IDEA = 5
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="photos")
-    name = models.CharField(max_length=40, default=_photo_name, unique=True, editable=False)
-    content_type = models.CharField(max_length=40)
-    width = models.PositiveIntegerField()
-    height = models.PositiveIntegerField()
-    position = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="photos", verbose_name=_("idea")
+    )
+    name = models.CharField(
+        _("name"), max_length=40, default=_photo_name, unique=True, editable=False
+    )
+    content_type = models.CharField(_("content type"), max_length=40)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("idea photo")
+        verbose_name_plural = _("idea photos")
         ordering = ["position", "pk"]
 
     @property
@@ -321,16 +374,26 @@ class IdeaPhoto(models.Model):
 class IdeaEvent(models.Model):
     """One step on an idea's timeline: a status change (who, when, note)."""
 
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, related_name="events", verbose_name=_("idea")
     )
-    from_status = models.CharField(max_length=20, choices=Idea.Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Idea.Status.choices)
-    note = models.TextField(blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=Idea.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=Idea.Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("idea event")
+        verbose_name_plural = _("idea events")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["idea", "at"], name="idea_event_idx")]
 
@@ -376,7 +439,9 @@ class PendingPhoto(models.Model):
         verbose_name=_("sent by"),
     )
     token = models.UUIDField(_("form token"))
-    name = models.CharField(max_length=40, default=_photo_name, unique=True, editable=False)
+    name = models.CharField(
+        _("name"), max_length=40, default=_photo_name, unique=True, editable=False
+    )
     # A request sent twice (a double click, a resend) brings the same files in the same order:
     # the digest of the photo and its place among the files sent keep it once. The same photo
     # chosen twice on purpose sits in two places, so both are kept.

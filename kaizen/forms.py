@@ -153,14 +153,6 @@ class PlanForm(forms.ModelForm):
             "hypothesis": forms.Textarea(attrs={"rows": 2}),
             "planned_actions": forms.Textarea(attrs={"rows": 3}),
         }
-        # The same words as the model's own labels, for translation.
-        labels = {
-            "root_cause": _("Root cause"),
-            "hypothesis": _("Hypothesis"),
-            "baseline": _("Baseline"),
-            "target": _("Target"),
-            "planned_actions": _("Planned actions"),
-        }
         help_texts = {
             "baseline": _("Where the measure is now, e.g. “38 minutes per claim”."),
         }
@@ -189,7 +181,6 @@ class CheckForm(forms.ModelForm):
     class Meta:
         model = Cycle
         fields = ["result", "evidence"]
-        labels = {"evidence": _("Evidence")}
         widgets = {
             "result": forms.Textarea(attrs={"rows": 3}),
             "evidence": forms.Textarea(attrs={"rows": 3}),

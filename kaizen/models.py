@@ -40,13 +40,23 @@ class Board(models.Model):
     """A team's board (one per team, made on first visit), or a joint board across teams and
     organisations — a Total Place project where several agencies work one problem."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(_("name"), max_length=200)
     team = models.OneToOneField(
-        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="board"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="board",
+        verbose_name=_("team"),
     )
-    member_teams = models.ManyToManyField(Team, blank=True, related_name="joint_boards")
+    member_teams = models.ManyToManyField(
+        Team, blank=True, related_name="joint_boards", verbose_name=_("member teams")
+    )
     member_organisations = models.ManyToManyField(
-        Organisation, blank=True, related_name="joint_boards"
+        Organisation,
+        blank=True,
+        related_name="joint_boards",
+        verbose_name=_("member organisations"),
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -55,16 +65,20 @@ class Board(models.Model):
         help_text=_(
             "People who work this joint board whatever their team (e.g. a partnership lead)."
         ),
+        verbose_name=_("members"),
     )
     stale_after_days = models.PositiveSmallIntegerField(
+        _("stale after days"),
         default=14,
         help_text=_("A card with no movement for this many days is flagged as stale."),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = BoardQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -88,12 +102,17 @@ class Column(models.Model):
         ACTIVE = "active", _("In progress")
         DONE = "done", _("Finished")
 
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="columns")
-    name = models.CharField(max_length=60)
-    position = models.PositiveSmallIntegerField(default=0)
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTIVE)
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="columns", verbose_name=_("board")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ACTIVE)
     wip_limit = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Soft limit: going over it asks for a reason.")
+        _("wip limit"),
+        null=True,
+        blank=True,
+        help_text=_("Soft limit: going over it asks for a reason."),
     )
 
     # Set on the columns of a board page or a live fragment (kaizen.queries), not stored.
@@ -102,6 +121,8 @@ class Column(models.Model):
     over_limit: bool
 
     class Meta:
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
         ordering = ["board", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["board", "name"], name="column_name_unique_on_board")
@@ -129,19 +150,32 @@ class CardQuerySet(models.QuerySet["Card"]):
 
 
 class Card(models.Model):
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="cards")
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="cards", verbose_name=_("board")
+    )
     # RESTRICT, not PROTECT: a column with cards cannot be deleted alone, but a board can.
-    column = models.ForeignKey(Column, on_delete=models.RESTRICT, related_name="cards")
-    position = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=140)
-    description = models.TextField(blank=True)
-    owners = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cards")
-    due_date = models.DateField(null=True, blank=True)
-    blocked = models.BooleanField(default=False)
-    blocked_reason = models.CharField(max_length=280, blank=True)
-    labels = models.CharField(max_length=200, blank=True, help_text=_("Comma-separated."))
+    column = models.ForeignKey(
+        Column, on_delete=models.RESTRICT, related_name="cards", verbose_name=_("column")
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=140)
+    description = models.TextField(_("description"), blank=True)
+    owners = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="cards", verbose_name=_("owners")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    blocked = models.BooleanField(_("blocked"), default=False)
+    blocked_reason = models.CharField(_("blocked reason"), max_length=280, blank=True)
+    labels = models.CharField(
+        _("labels"), max_length=200, blank=True, help_text=_("Comma-separated.")
+    )
     idea = models.ForeignKey(
-        "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="cards"
+        "ideas.Idea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cards",
+        verbose_name=_("idea"),
     )
     # The value-stream map step the card improves, where there is one.
     vsm_step = models.ForeignKey(
@@ -153,16 +187,19 @@ class Card(models.Model):
         verbose_name=_("value-stream map step"),
     )
     # Why the card went over its column's WIP limit, shown on the card until it moves on.
-    wip_reason = models.CharField(max_length=280, blank=True)
+    wip_reason = models.CharField(_("wip reason"), max_length=280, blank=True)
     # Bumped on every change: a move or edit made against an older version is refused.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    moved_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    moved_at = models.DateTimeField(_("moved at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
     objects = CardQuerySet.as_manager()
 
@@ -171,6 +208,8 @@ class Card(models.Model):
     days_in_column: int
 
     class Meta:
+        verbose_name = _("card")
+        verbose_name_plural = _("cards")
         ordering = ["column__position", "position", "pk"]
         indexes = [
             models.Index(fields=["column", "position"], name="card_column_position_idx"),
@@ -195,18 +234,33 @@ class Card(models.Model):
 class CardMove(models.Model):
     """One column transition: where from, where to, who, when — the raw material of flow data."""
 
-    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="moves")
+    card = models.ForeignKey(
+        Card, on_delete=models.CASCADE, related_name="moves", verbose_name=_("card")
+    )
     from_column = models.ForeignKey(
-        Column, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Column,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("from column"),
     )
-    to_column = models.ForeignKey(Column, on_delete=models.CASCADE, related_name="+")
+    to_column = models.ForeignKey(
+        Column, on_delete=models.CASCADE, related_name="+", verbose_name=_("to column")
+    )
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
     )
-    at = models.DateTimeField(default=timezone.now)
-    wip_reason = models.CharField(max_length=280, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    wip_reason = models.CharField(_("wip reason"), max_length=280, blank=True)
 
     class Meta:
+        verbose_name = _("card move")
+        verbose_name_plural = _("card moves")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["card", "at"], name="cardmove_card_at_idx")]
 
@@ -238,15 +292,21 @@ class BoardViewer(models.Model):
     channel layer gone, a laptop shut), so a row counts only while its socket keeps sending a
     heartbeat: ``last_seen`` is when it last did (``present()``)."""
 
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="viewers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    channel_name = models.CharField(max_length=200, unique=True)
-    connected_at = models.DateTimeField(default=timezone.now)
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="viewers", verbose_name=_("board")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    channel_name = models.CharField(_("channel name"), max_length=200, unique=True)
+    connected_at = models.DateTimeField(_("connected at"), default=timezone.now)
     last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
 
     objects = BoardViewerQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("board viewer")
+        verbose_name_plural = _("board viewers")
         ordering = ["connected_at"]
         indexes = [models.Index(fields=["board", "user"], name="viewer_board_user_idx")]
 
@@ -267,29 +327,33 @@ class Cycle(models.Model):
         ADAPT = "adapt", _("Adapt and run another cycle")
         ABANDON = "abandon", _("Abandon, with the learning")
 
-    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="cycles")
-    number = models.PositiveSmallIntegerField(default=1)
+    card = models.ForeignKey(
+        Card, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("card")
+    )
+    number = models.PositiveSmallIntegerField(_("number"), default=1)
     # Plan
     problem = models.TextField(_("Problem statement"), blank=True)
     whys = models.JSONField(_("5 whys"), default=list, blank=True)
-    root_cause = models.TextField(blank=True)
-    hypothesis = models.TextField(blank=True, help_text=_("If we … then …"))
-    baseline = models.CharField(max_length=120, blank=True)
-    target = models.CharField(max_length=120, blank=True)
-    planned_actions = models.TextField(blank=True)
+    root_cause = models.TextField(_("root cause"), blank=True)
+    hypothesis = models.TextField(_("hypothesis"), blank=True, help_text=_("If we … then …"))
+    baseline = models.CharField(_("baseline"), max_length=120, blank=True)
+    target = models.CharField(_("target"), max_length=120, blank=True)
+    planned_actions = models.TextField(_("planned actions"), blank=True)
     # Check
     result = models.TextField(_("Result against the target"), blank=True)
-    evidence = models.TextField(blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
     # Act
-    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
     standard = models.TextField(_("The new standard work"), blank=True)
-    learning = models.TextField(blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    learning = models.TextField(_("learning"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = CycleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
         ordering = ["card", "number"]
         constraints = [
             models.UniqueConstraint(fields=["card", "number"], name="cycle_number_unique")
@@ -302,13 +366,22 @@ class Cycle(models.Model):
 class CycleAction(models.Model):
     """Do: one action with an owner, a due date and whether it is done."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="actions")
-    description = models.CharField(max_length=200)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    due_date = models.DateField(null=True, blank=True)
-    done = models.BooleanField(default=False)
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="actions", verbose_name=_("cycle")
+    )
+    description = models.CharField(_("description"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
 
     class Meta:
+        verbose_name = _("cycle action")
+        verbose_name_plural = _("cycle actions")
         ordering = ["cycle", "pk"]
 
     def __str__(self) -> str:
@@ -318,15 +391,22 @@ class CycleAction(models.Model):
 class CyclePhoto(models.Model):
     """Check evidence: a verified image, re-encoded without metadata, served behind the policy."""
 
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="photos")
-    file = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=40)
-    caption = models.CharField(max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="photos", verbose_name=_("cycle")
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    file = models.CharField(_("file"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=40)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("cycle photo")
+        verbose_name_plural = _("cycle photos")
         ordering = ["cycle", "pk"]
         constraints = [models.CheckConstraint(condition=~Q(file=""), name="cycle_photo_has_file")]

@@ -1,9 +1,12 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class LeanhubConfig(AppConfig):
     name = "leanhub"
-    verbose_name = "LeanHub core"
+    verbose_name = _("LeanHub core")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """A person who signs in. Roles come from memberships, never from this row."""
 
-    full_name = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["full_name", "username"]
 
     def __str__(self) -> str:
@@ -41,14 +43,18 @@ class Organisation(models.Model):
         COUNCIL = "council", _("Council")
         OTHER = "other", _("Other")
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.OTHER)
     first_response_days = models.PositiveSmallIntegerField(
-        default=7, help_text=_("Days within which every new idea should get its first response.")
+        _("first response days"),
+        default=7,
+        help_text=_("Days within which every new idea should get its first response."),
     )
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -58,15 +64,22 @@ class Organisation(models.Model):
 class Place(models.Model):
     """An area served by several organisations, with its population and public spend."""
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=80, unique=True)
-    population = models.PositiveIntegerField()
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    population = models.PositiveIntegerField(_("population"))
     annual_public_spend = models.DecimalField(
-        max_digits=16, decimal_places=2, help_text=_("Total public spend in the area, £ a year.")
+        _("annual public spend"),
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("Total public spend in the area, £ a year."),
     )
-    spend_year = models.CharField(max_length=9, blank=True, help_text=_("e.g. 2009-10"))
+    spend_year = models.CharField(
+        _("spend year"), max_length=9, blank=True, help_text=_("e.g. 2009-10")
+    )
 
     class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -86,13 +99,22 @@ class Place(models.Model):
 class PlaceSpendLine(models.Model):
     """What one organisation spends in a place each year (the Total Place "count")."""
 
-    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="spend_lines")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="spend_lines"
+    place = models.ForeignKey(
+        Place, on_delete=models.CASCADE, related_name="spend_lines", verbose_name=_("place")
     )
-    amount = models.DecimalField(max_digits=16, decimal_places=2, help_text=_("£ a year"))
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="spend_lines",
+        verbose_name=_("organisation"),
+    )
+    amount = models.DecimalField(
+        _("amount"), max_digits=16, decimal_places=2, help_text=_("£ a year")
+    )
 
     class Meta:
+        verbose_name = _("place spend line")
+        verbose_name_plural = _("place spend lines")
         ordering = ["-amount"]
         constraints = [
             models.UniqueConstraint(
@@ -112,11 +134,17 @@ class PlaceSpendLine(models.Model):
 class Site(models.Model):
     """An office or station of one organisation, in one place."""
 
-    name = models.CharField(max_length=200)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
-    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="sites", verbose_name=_("organisation")
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="sites", verbose_name=_("place")
+    )
 
     class Meta:
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
         ordering = ["organisation__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "name"], name="site_name_unique_in_org")
@@ -139,12 +167,16 @@ class TeamQuerySet(models.QuerySet["Team"]):
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=200)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=200)
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="teams", verbose_name=_("site")
+    )
 
     objects = TeamQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
         ordering = ["site__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["site", "name"], name="team_name_unique_in_site")
@@ -173,24 +205,49 @@ class Membership(models.Model):
     """A role held by a person over exactly one scope: a team, site, organisation or place."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
-    role = models.CharField(max_length=20, choices=Role)
+    role = models.CharField(_("role"), max_length=20, choices=Role)
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("team"),
     )
     site = models.ForeignKey(
-        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("site"),
     )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
     place = models.ForeignKey(
-        Place, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("place"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         ordering = ["user", "role"]
         constraints = [
             models.CheckConstraint(
@@ -259,16 +316,25 @@ class AuditEvent(models.Model):
     """Who did what to which object, when. Written by leanhub.audit.record, never edited."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    verb = models.CharField(max_length=80)
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
-    target_id = models.CharField(max_length=64, blank=True)
-    target_repr = models.CharField(max_length=300, blank=True)
-    payload = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    verb = models.CharField(_("verb"), max_length=80)
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("target type")
+    )
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target repr"), max_length=300, blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")
@@ -287,19 +353,29 @@ class Notification(models.Model):
     """Something a person should hear about: shown in-app, counted live in the header."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    message = models.CharField(max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
+    message = models.CharField(_("message"), max_length=300)
+    url = models.CharField(_("url"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
 
@@ -310,12 +386,21 @@ class Notification(models.Model):
 class TeamAnnouncement(models.Model):
     """A short note from a team lead to the team (huddle moved, new standard work, thanks)."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="announcements")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    message = models.CharField(max_length=280)
-    created_at = models.DateTimeField(default=timezone.now)
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="announcements", verbose_name=_("team")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    message = models.CharField(_("message"), max_length=280)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("team announcement")
+        verbose_name_plural = _("team announcements")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["team", "-created_at"], name="announcement_team_idx")]
 
@@ -326,15 +411,17 @@ class TeamAnnouncement(models.Model):
 class LoginFailure(models.Model):
     """One failed sign-in, kept for a day at most (see :mod:`leanhub.throttle`)."""
 
-    username = models.CharField(max_length=150, db_index=True)
+    username = models.CharField(_("username"), max_length=150, db_index=True)
     # For IPv6 the /64 network: one household or host gets a whole one.
-    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True, db_index=True)
     # A keyed hash of the browser's device cookie when that browser had signed in to this account
     # before; blank for any other client.
-    device = models.CharField(max_length=64, blank=True, default="")
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    device = models.CharField(_("device"), max_length=64, blank=True, default="")
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:
+        verbose_name = _("login failure")
+        verbose_name_plural = _("login failures")
         ordering = ["-at"]
 
     def __str__(self) -> str:

@@ -77,13 +77,7 @@ class MeasureForm(forms.ModelForm):
             "fix_after_n_points",
             "screen_moving_ranges",
         ]
-        labels = {
-            "name": _("Name"),
-            "unit": _("Unit"),
-            "target": _("Target"),
-            "frequency": _("Frequency"),
-            "fix_after_n_points": _("Fix the limits on the first N points"),
-        }
+        labels = {"fix_after_n_points": _("Fix the limits on the first N points")}
         help_texts = {
             "target": _("Leave empty if there is no target."),
             "fix_after_n_points": _("At least 12. Leave empty to use every point."),
@@ -123,7 +117,6 @@ class ObservationForm(forms.ModelForm):
     class Meta:
         model = Observation
         fields = ["date", "value", "note"]
-        labels = {"date": _("Date"), "value": _("Value"), "note": _("Note")}
         widgets = {"date": DateInput}
 
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
@@ -144,11 +137,7 @@ class AnnotationForm(forms.ModelForm):
     class Meta:
         model = Annotation
         fields = ["date", "label", "idea", "rebase"]
-        labels = {
-            "date": _("Date"),
-            "label": _("Label"),
-            "idea": _("The improvement (PDCA change) behind it"),
-        }
+        labels = {"idea": _("The improvement (PDCA change) behind it")}
         widgets = {"date": DateInput}
 
     def __init__(
@@ -214,17 +203,8 @@ class SavingForm(forms.ModelForm):
             "measure",
         ]
         labels = {
-            "title": _("Title"),
             "card": _("Kaizen card it comes from"),
             "idea": _("Idea it comes from"),
-            "kind": _("Kind"),
-            "amount": _("Amount"),
-            "recurrence": _("Recurrence"),
-            "start_date": _("Start date"),
-            "stage": _("Stage"),
-            "invested_by": _("Invested by"),
-            "evidence": _("Evidence"),
-            "evidence_file": _("Evidence file"),
             "measure": _("Linked measure"),
         }
         help_texts = {"card": _("A card that works on an idea links that idea too.")}
@@ -330,13 +310,6 @@ class OutcomeForm(forms.ModelForm):
     class Meta:
         model = Outcome
         fields = ["measure", "baseline_start", "baseline_end", "after_start", "after_end"]
-        labels = {
-            "measure": _("Measure"),
-            "baseline_start": _("Baseline start"),
-            "baseline_end": _("Baseline end"),
-            "after_start": _("After start"),
-            "after_end": _("After end"),
-        }
         widgets = {
             "baseline_start": DateInput,
             "baseline_end": DateInput,
@@ -384,7 +357,6 @@ class SurveyForm(forms.ModelForm):
     class Meta:
         model = Survey
         fields = ["kind", "title", "question"]
-        labels = {"kind": _("Kind"), "title": _("Title"), "question": _("Question")}
 
 
 class ResponseForm(forms.Form):

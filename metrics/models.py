@@ -71,18 +71,26 @@ class Measure(models.Model):
         WEEKLY = "weekly", _("Weekly")
         MONTHLY = "monthly", _("Monthly")
 
-    name = models.CharField(max_length=140)
-    unit = models.CharField(max_length=40, help_text=_("e.g. minutes, %, claims, score (1–5)"))
+    name = models.CharField(_("name"), max_length=140)
+    unit = models.CharField(
+        _("unit"), max_length=40, help_text=_("e.g. minutes, %, claims, score (1–5)")
+    )
     improvement = models.CharField(
         _("Which way is better?"),
         max_length=10,
         choices=Improvement.choices,
         default=Improvement.NEUTRAL,
     )
-    target = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
+    target = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
     # Limits fixed on the first N points of each segment (Making Data Count: at least 12).
-    fix_after_n_points = models.PositiveSmallIntegerField(null=True, blank=True)
+    fix_after_n_points = models.PositiveSmallIntegerField(
+        _("fix after n points"), null=True, blank=True
+    )
     screen_moving_ranges = models.BooleanField(
         _("Screen out unusually large moving ranges"),
         default=True,
@@ -92,25 +100,51 @@ class Measure(models.Model):
         ),
     )
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name=_("team"),
     )
     site = models.ForeignKey(
-        Site, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
+        Site,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name=_("site"),
     )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name=_("organisation"),
     )
     place = models.ForeignKey(
-        Place, null=True, blank=True, on_delete=models.CASCADE, related_name="measures"
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="measures",
+        verbose_name=_("place"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = MeasureQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
         ordering = ["name", "pk"]
         constraints = [_one_scope_constraint("measure_has_exactly_one_scope")]
 
@@ -155,12 +189,16 @@ class Measure(models.Model):
 
 
 class Observation(models.Model):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="observations")
-    date = models.DateField()
-    value = models.DecimalField(max_digits=14, decimal_places=4)
-    note = models.CharField(max_length=200, blank=True)
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="observations", verbose_name=_("measure")
+    )
+    date = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
+    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
         ordering = ["date"]
         constraints = [
             models.UniqueConstraint(fields=["measure", "date"], name="one_observation_per_date")
@@ -173,9 +211,11 @@ class Observation(models.Model):
 class Annotation(models.Model):
     """A change marked on a chart (e.g. a PDCA cycle went live); optionally a rebase."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="annotations")
-    date = models.DateField()
-    label = models.CharField(max_length=120)
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="annotations", verbose_name=_("measure")
+    )
+    date = models.DateField(_("date"))
+    label = models.CharField(_("label"), max_length=120)
     rebase = models.BooleanField(
         _("Start new limits here"),
         default=True,
@@ -184,7 +224,12 @@ class Annotation(models.Model):
         ),
     )
     idea = models.ForeignKey(
-        "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "ideas.Idea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("idea"),
     )
     # Set when a PDCA cycle marked its change on the chart (kept in step with the cycle's plan).
     cycle = models.OneToOneField(
@@ -193,9 +238,12 @@ class Annotation(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="annotation",
+        verbose_name=_("cycle"),
     )
 
     class Meta:
+        verbose_name = _("annotation")
+        verbose_name_plural = _("annotations")
         ordering = ["date", "pk"]
 
     def __str__(self) -> str:
@@ -207,28 +255,54 @@ class Outcome(models.Model):
     did to a measure: a baseline period and an after period."""
 
     idea = models.ForeignKey(
-        "ideas.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes"
+        "ideas.Idea",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("idea"),
     )
     card = models.ForeignKey(
-        "kaizen.Card", null=True, blank=True, on_delete=models.CASCADE, related_name="outcomes"
+        "kaizen.Card",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        verbose_name=_("card"),
     )
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="outcomes")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="outcomes")
-    baseline_start = models.DateField()
-    baseline_end = models.DateField()
-    after_start = models.DateField()
-    after_end = models.DateField()
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("measure")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("team")
+    )
+    baseline_start = models.DateField(_("baseline start"))
+    baseline_end = models.DateField(_("baseline end"))
+    after_start = models.DateField(_("after start"))
+    after_end = models.DateField(_("after end"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Kept up to date by the actions that record figures (metrics.actions.refresh_outcomes), so
     # dashboards aggregate gains in SQL instead of re-reading every observation behind them.
-    before_mean = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    after_mean = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    gain_percent = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    before_mean = models.DecimalField(
+        _("before mean"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    after_mean = models.DecimalField(
+        _("after mean"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    gain_percent = models.DecimalField(
+        _("gain percent"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
 
     class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["team", "after_end"], name="outcome_team_idx")]
         constraints = [
@@ -289,25 +363,42 @@ class Saving(models.Model):
         VERIFIED = "verified", _("Verified")
         REJECTED = "rejected", _("Rejected")
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="savings")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="savings", verbose_name=_("team")
+    )
     idea = models.ForeignKey(
-        "ideas.Idea", null=True, blank=True, on_delete=models.SET_NULL, related_name="savings"
+        "ideas.Idea",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="savings",
+        verbose_name=_("idea"),
     )
     card = models.ForeignKey(
-        "kaizen.Card", null=True, blank=True, on_delete=models.SET_NULL, related_name="savings"
+        "kaizen.Card",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="savings",
+        verbose_name=_("card"),
     )
-    title = models.CharField(max_length=140)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=140)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     amount = models.DecimalField(
-        max_digits=14, decimal_places=2, help_text=_("£, or hours for time released")
+        _("amount"), max_digits=14, decimal_places=2, help_text=_("£, or hours for time released")
     )
     recurrence = models.CharField(
-        max_length=10, choices=Recurrence.choices, default=Recurrence.RECURRING
+        _("recurrence"), max_length=10, choices=Recurrence.choices, default=Recurrence.RECURRING
     )
-    start_date = models.DateField()
-    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.PROJECTED)
+    start_date = models.DateField(_("start date"))
+    stage = models.CharField(
+        _("stage"), max_length=10, choices=Stage.choices, default=Stage.PROJECTED
+    )
     invested_by = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="savings_invested"
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="savings_invested",
+        verbose_name=_("invested by"),
     )
     benefits = models.ForeignKey(
         Organisation,
@@ -315,34 +406,51 @@ class Saving(models.Model):
         related_name="savings_benefiting",
         verbose_name=_("Organisation that benefits"),
     )
-    evidence = models.TextField(help_text=_("How the figure was worked out, and where it is seen."))
-    evidence_file = models.FileField(upload_to="metrics/evidence/%Y/%m/", blank=True)
-    evidence_content_type = models.CharField(max_length=80, blank=True)
+    evidence = models.TextField(
+        _("evidence"), help_text=_("How the figure was worked out, and where it is seen.")
+    )
+    evidence_file = models.FileField(
+        _("evidence file"), upload_to="metrics/evidence/%Y/%m/", blank=True
+    )
+    evidence_content_type = models.CharField(_("evidence content type"), max_length=80, blank=True)
     measure = models.ForeignKey(
-        Measure, null=True, blank=True, on_delete=models.SET_NULL, related_name="savings"
+        Measure,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="savings",
+        verbose_name=_("measure"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLAIMED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CLAIMED
+    )
     claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="savings_claimed"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="savings_claimed",
+        verbose_name=_("claimed by"),
     )
-    claimed_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="savings_decided",
+        verbose_name=_("decided by"),
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    rejection_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
     # Bumped by every change, so a stale form or a second click cannot overwrite a decision.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     # The claim form's one-time key: a double submit finds the claim it already made.
-    submission = models.CharField(max_length=36, blank=True, editable=False)
+    submission = models.CharField(_("submission"), max_length=36, blank=True, editable=False)
 
     objects = SavingQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("saving")
+        verbose_name_plural = _("savings")
         ordering = ["-claimed_at", "-pk"]
         indexes = [
             models.Index(fields=["team", "status", "start_date"], name="saving_team_idx"),
@@ -409,24 +517,40 @@ class Survey(models.Model):
         CUSTOMER = "customer", _("Customer satisfaction")
         STAFF = "staff", _("Staff pulse")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    title = models.CharField(max_length=140)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=140)
     # Stored with the survey: the new-survey form offers it in its maker's language.
-    question = models.CharField(max_length=200, default=_("How satisfied were you today?"))
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="surveys")
+    question = models.CharField(
+        _("question"), max_length=200, default=_("How satisfied were you today?")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="surveys", verbose_name=_("site")
+    )
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="surveys"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="surveys",
+        verbose_name=_("team"),
     )
-    token = models.CharField(max_length=32, unique=True, editable=False)
+    token = models.CharField(_("token"), max_length=32, unique=True, editable=False)
     measure = models.OneToOneField(
-        Measure, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey"
+        Measure,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="survey",
+        verbose_name=_("measure"),
     )
-    is_open = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    is_open = models.BooleanField(_("is open"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = SurveyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
         ordering = ["title"]
 
     def __str__(self) -> str:
@@ -445,16 +569,20 @@ class Survey(models.Model):
 
 
 class SurveyResponse(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
-    score = models.PositiveSmallIntegerField()
-    comment = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey")
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # A keyed hash of the client address: enough to throttle a flood, not to identify anyone.
-    client = models.CharField(max_length=64, blank=True)
+    client = models.CharField(_("client"), max_length=64, blank=True)
     # Staff pulses: the respondent's user id is never stored; a hash stops double voting per week.
-    voter = models.CharField(max_length=64, blank=True)
+    voter = models.CharField(_("voter"), max_length=64, blank=True)
 
     class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["survey", "created_at"], name="response_survey_idx"),
@@ -489,7 +617,10 @@ class CycleMeasure(models.Model):
     """
 
     cycle = models.OneToOneField(
-        "kaizen.Cycle", on_delete=models.CASCADE, related_name="measure_link"
+        "kaizen.Cycle",
+        on_delete=models.CASCADE,
+        related_name="measure_link",
+        verbose_name=_("cycle"),
     )
     measure = models.ForeignKey(
         Measure,

@@ -23,9 +23,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+from django.apps.registry import Apps
+from django.db import models
 from django.template.base import Lexer, TokenType
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_DIRS = [ROOT / "templates"]
@@ -411,3 +416,90 @@ def test_a_welsh_browser_gets_the_same_address_in_welsh(client):
     response = client.get(reverse("login"), headers={"accept-language": "cy"})
     assert response.status_code == 200
     assert response["Content-Language"] == "cy"
+
+
+# --- Names of models and fields -----------------------------------------------------------------
+
+# Admin pages, labels of model forms, uniqueness errors and exports name models and fields by
+# their verbose names; Django makes one up from the attribute name, in English only, when the
+# model gives none.
+MODEL_APPS = ("leanhub", "ideas", "kaizen", "metrics")
+
+
+def _named_fields(model: type[models.Model]) -> list[models.Field]:
+    """The fields a person can meet: concrete ones and many-to-many ones the model declares
+    (inherited included), not reverse relations, the tables behind many-to-many, or the id."""
+    return [
+        field
+        for field in model._meta.get_fields()
+        if isinstance(field, models.Field) and not field.auto_created and field.name != "id"
+    ]
+
+
+def untranslated_names(model: type[models.Model]) -> list[str]:
+    """Every name, help text or choice label of ``model`` and its fields that is a plain string
+    rather than a lazy translation, as "Model.field: 'text'"."""
+    found: list[str] = []
+    meta = model._meta
+    name = model.__name__
+    # Django's own plural is lazy (a format of the singular) but never translated: only a plural
+    # the model states itself counts.
+    for label, value in (
+        ("verbose_name", meta.original_attrs.get("verbose_name")),
+        ("verbose_name_plural", meta.original_attrs.get("verbose_name_plural")),
+    ):
+        if not isinstance(value, Promise):
+            found.append(f"{name}.Meta.{label}: {value!r}")
+    for field in _named_fields(model):
+        where = f"{name}.{field.name}"
+        if not isinstance(field.verbose_name, Promise):
+            found.append(f"{where}: {field.verbose_name!r}")
+        if field.help_text and not isinstance(field.help_text, Promise):
+            found.append(f"{where} help text: {field.help_text!r}")
+        for _value, choice in field.flatchoices:
+            if not isinstance(choice, Promise):
+                found.append(f"{where} choice: {choice!r}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "model",
+    [model for label in MODEL_APPS for model in django_apps.get_app_config(label).get_models()],
+    ids=lambda model: model._meta.label,
+)
+def test_every_model_and_field_name_is_marked_for_translation(model: type[models.Model]) -> None:
+    assert untranslated_names(model) == []
+
+
+@pytest.mark.parametrize("label", MODEL_APPS)
+def test_every_app_name_is_marked_for_translation(label: str) -> None:
+    # The admin's index lists models under their app's name.
+    assert isinstance(django_apps.get_app_config(label).verbose_name, Promise)
+
+
+def test_the_name_check_finds_plain_strings() -> None:
+    class Probe(models.Model):
+        title = models.CharField(max_length=10)
+        marked = models.CharField(_("marked"), max_length=10, help_text="Plain help.")
+        kind = models.CharField(max_length=1, choices=[("a", _("A")), ("b", "B")])
+
+        class Meta:
+            apps = Apps()
+            app_label = "probe"
+            verbose_name = _("probe")
+
+    assert untranslated_names(Probe) == [
+        "Probe.Meta.verbose_name_plural: None",
+        "Probe.title: 'title'",
+        "Probe.marked help text: 'Plain help.'",
+        "Probe.kind: 'kind'",
+        "Probe.kind choice: 'B'",
+    ]
+
+
+def test_model_names_read_as_before_in_english() -> None:
+    """Django's own made-up names, now marked, are the words it showed before."""
+    from ideas.models import Idea
+
+    assert str(Idea._meta.verbose_name_plural) == "ideas"
+    assert str(Idea._meta.get_field("title").verbose_name) == "title"

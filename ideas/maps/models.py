@@ -57,53 +57,85 @@ class ValueStreamMap(models.Model):
         WORKING = "working", _("Working days (a day is the available working time)")
         CALENDAR = "calendar", _("Calendar days (a day is 24 hours)")
 
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="value_stream_maps")
-    name = models.CharField(max_length=140)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="value_stream_maps", verbose_name=_("team")
+    )
+    name = models.CharField(_("name"), max_length=140)
     process = models.CharField(
         _("Process"), max_length=200, help_text=_("From what trigger to what outcome.")
     )
-    customer = models.CharField(max_length=140, help_text=_("Who receives what the process makes."))
-    supplier = models.CharField(max_length=140, blank=True, help_text=_("Who or what starts it."))
-    state = models.CharField(max_length=10, choices=State.choices, default=State.CURRENT)
+    customer = models.CharField(
+        _("customer"), max_length=140, help_text=_("Who receives what the process makes.")
+    )
+    supplier = models.CharField(
+        _("supplier"), max_length=140, blank=True, help_text=_("Who or what starts it.")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.CURRENT
+    )
     # A future state remembers the current state it was drawn from.
     current = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="futures"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="futures",
+        verbose_name=_("current"),
     )
-    is_target = models.BooleanField(default=False)
+    is_target = models.BooleanField(_("is target"), default=False)
     demand = models.DecimalField(_("Customer demand"), max_digits=12, decimal_places=2)
-    demand_period = models.CharField(max_length=5, choices=Period.choices, default=Period.WEEK)
+    demand_period = models.CharField(
+        _("demand period"), max_length=5, choices=Period.choices, default=Period.WEEK
+    )
     days_per_period = models.DecimalField(
         _("Working days in that period"), max_digits=5, decimal_places=2, default=5
     )
-    shifts_per_day = models.DecimalField(max_digits=4, decimal_places=2, default=1)
+    shifts_per_day = models.DecimalField(
+        _("shifts per day"), max_digits=4, decimal_places=2, default=1
+    )
     shift_s = models.FloatField(_("Shift length"), default=7.5 * 3600)
-    shift_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="h")
+    shift_unit = models.CharField(_("shift unit"), max_length=3, choices=UNIT_CHOICES, default="h")
     breaks_s = models.FloatField(_("Breaks per shift"), default=30 * 60)
-    breaks_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
+    breaks_unit = models.CharField(
+        _("breaks unit"), max_length=3, choices=UNIT_CHOICES, default="min"
+    )
     day_convention = models.CharField(
-        max_length=10, choices=DayConvention.choices, default=DayConvention.WORKING
+        _("day convention"),
+        max_length=10,
+        choices=DayConvention.choices,
+        default=DayConvention.WORKING,
     )
     # [{"name": "Left", "demand": 12000}, ...] in the same period as ``demand``.
-    variants = models.JSONField(default=list, blank=True)
+    variants = models.JSONField(_("variants"), default=list, blank=True)
     information_flows = models.TextField(
+        _("information flows"),
         blank=True,
         help_text=_("How work is told what to do next: schedules, systems, phone calls."),
     )
     end_wait_s = models.FloatField(_("Wait after the last step"), null=True, blank=True)
-    end_wait_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="h")
-    end_wait_quantity = models.FloatField(null=True, blank=True)
-    end_wait_variants = models.JSONField(default=dict, blank=True)
+    end_wait_unit = models.CharField(
+        _("end wait unit"), max_length=3, choices=UNIT_CHOICES, default="h"
+    )
+    end_wait_quantity = models.FloatField(_("end wait quantity"), null=True, blank=True)
+    end_wait_variants = models.JSONField(_("end wait variants"), default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     # The form's one-time token: a double-submitted "create" or "clone" returns the first map.
-    submission_token = models.CharField(max_length=40, blank=True, db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    submission_token = models.CharField(
+        _("submission token"), max_length=40, blank=True, db_index=True
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ValueStreamMapQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("value stream map")
+        verbose_name_plural = _("value stream maps")
         ordering = ["team", "name", "pk"]
         indexes = [
             models.Index(fields=["team", "state", "name"], name="vsm_team_state_idx"),
@@ -148,28 +180,35 @@ class ValueStreamMap(models.Model):
 class ValueStreamStep(models.Model):
     """One process box, with the wait in front of it. Office and manufacturing fields alike."""
 
-    map = models.ForeignKey(ValueStreamMap, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveIntegerField()
-    name = models.CharField(max_length=120)
+    map = models.ForeignKey(
+        ValueStreamMap, on_delete=models.CASCADE, related_name="steps", verbose_name=_("map")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=120)
     performed_by = models.CharField(
+        _("performed by"),
         max_length=120,
         blank=True,
         help_text=_("Role or team; a change between steps is a hand-off."),
     )
     cycle_s = models.FloatField(_("Process time"), null=True, blank=True)
-    cycle_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
+    cycle_unit = models.CharField(
+        _("cycle unit"), max_length=3, choices=UNIT_CHOICES, default="min"
+    )
     lead_s = models.FloatField(_("Lead time of the step"), null=True, blank=True)
-    lead_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
+    lead_unit = models.CharField(_("lead unit"), max_length=3, choices=UNIT_CHOICES, default="min")
     changeover_s = models.FloatField(_("Changeover time"), null=True, blank=True)
-    changeover_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="min")
+    changeover_unit = models.CharField(
+        _("changeover unit"), max_length=3, choices=UNIT_CHOICES, default="min"
+    )
     uptime_pct = models.FloatField(_("Uptime %"), null=True, blank=True)
     operators = models.FloatField(_("People"), null=True, blank=True)
     # A percent sign, not a placeholder:
     # xgettext:no-python-format
     pct_ca = models.FloatField(_("% complete and accurate"), null=True, blank=True)
-    batch_size = models.FloatField(null=True, blank=True)
+    batch_size = models.FloatField(_("batch size"), null=True, blank=True)
     system_used = models.CharField(_("System or form used"), max_length=140, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     rework = models.CharField(
         _("Rework loop"),
         max_length=200,
@@ -177,9 +216,9 @@ class ValueStreamStep(models.Model):
         help_text=_("What gets sent back, and to where."),
     )
     wait_s = models.FloatField(_("Wait before this step"), null=True, blank=True)
-    wait_unit = models.CharField(max_length=3, choices=UNIT_CHOICES, default="h")
+    wait_unit = models.CharField(_("wait unit"), max_length=3, choices=UNIT_CHOICES, default="h")
     wait_quantity = models.FloatField(_("Queue before this step"), null=True, blank=True)
-    wait_variants = models.JSONField(default=dict, blank=True)
+    wait_variants = models.JSONField(_("wait variants"), default=dict, blank=True)
 
     # Not columns: set on the steps of a map's page by ideas.maps.queries.steps_of (with
     # ``burst_list``, the step's kaizen bursts).
@@ -187,6 +226,8 @@ class ValueStreamStep(models.Model):
     urls: StepUrls
 
     class Meta:
+        verbose_name = _("value stream step")
+        verbose_name_plural = _("value stream steps")
         ordering = ["map", "position", "pk"]
         indexes = [models.Index(fields=["map", "position"], name="vsm_step_order_idx")]
 
@@ -219,14 +260,23 @@ class ValueStreamStep(models.Model):
 class KaizenBurst(models.Model):
     """An improvement idea pinned to a step: drawn as a burst on the map, linked to the idea."""
 
-    step = models.ForeignKey(ValueStreamStep, on_delete=models.CASCADE, related_name="bursts")
-    idea = models.ForeignKey("ideas.Idea", on_delete=models.CASCADE, related_name="vsm_bursts")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    step = models.ForeignKey(
+        ValueStreamStep, on_delete=models.CASCADE, related_name="bursts", verbose_name=_("step")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    idea = models.ForeignKey(
+        "ideas.Idea", on_delete=models.CASCADE, related_name="vsm_bursts", verbose_name=_("idea")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("kaizen burst")
+        verbose_name_plural = _("kaizen bursts")
         ordering = ["step", "created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["step", "idea"], name="vsm_burst_once_per_step")
