@@ -13,6 +13,7 @@ in as a team lead of one organisation. Prints p50/p95/max in milliseconds and th
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import random
 import statistics
@@ -131,7 +132,7 @@ def build(n: int) -> tuple[User, User]:
                     wastes=",".join(rng.sample(wastes, 2)),
                     minutes_per_occurrence=rng.randint(1, 60),
                     occurrences_per_year=rng.randint(10, 10_000),
-                    created_at=now - timezone.timedelta(minutes=rng.randint(0, 60 * 24 * 700)),
+                    created_at=now - datetime.timedelta(minutes=rng.randint(0, 60 * 24 * 700)),
                     hide_name=rng.random() < 0.1,
                 )
             )

@@ -25,6 +25,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from websockets.typing import Origin
+
 ROOT = Path(__file__).resolve().parent.parent
 DB_NAME = "leanhub_kaizen_bench"
 ENV = {
@@ -96,6 +98,7 @@ def prepare_board(n_cards: int = 60) -> dict:
     card = Card.objects.filter(board=board, column=columns["Plan"]).order_by("position").first()
     if card is None:
         card = Card.objects.filter(board=board).order_by("pk").first()
+        assert card is not None, "the board has no card to move"
     client = Client()
     client.force_login(lead)
     return {
@@ -171,7 +174,7 @@ class Viewer:
         async with websockets.connect(
             self.url,
             additional_headers={"Cookie": f"sessionid={self.session}"},
-            origin=f"http://127.0.0.1:{self.port}",
+            origin=Origin(f"http://127.0.0.1:{self.port}"),
             max_size=None,
         ) as ws:
             self.ready.set()

@@ -19,6 +19,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leanhub.settings")
@@ -111,7 +112,7 @@ def fill() -> None:
         )
         for i, u in enumerate(users)
     )
-    bosses = {
+    bosses: dict[str, dict[str, Any]] = {
         "orgmanager": {"organisation": orgs[0]},
         "sitemanager": {"site": sites[0]},
         "partner": {"place": place},
@@ -280,6 +281,7 @@ def bench(runs: int) -> None:
     from leanhub.models import Organisation, Place, Site, Team, User
 
     team = Team.objects.order_by("pk").first()
+    assert team is not None, "run with --populate first"
     lead = User.objects.get(username="u0")
     cases = [
         ("team", lead, "team", team.pk),

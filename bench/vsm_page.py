@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -93,7 +94,7 @@ def main() -> None:
     )
     client = Client()
     client.force_login(user)
-    cases = [
+    cases: list[tuple[str, str, dict[str, Any]]] = [
         ("page", reverse("maps:detail", args=[m.pk]), {}),
         ("htmx workspace", reverse("maps:detail", args=[m.pk]), {"HTTP_HX_REQUEST": "true"}),
         ("svg download", reverse("maps:svg", args=[m.pk]), {}),

@@ -10,6 +10,7 @@ from pypdf.generic import (
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
+    IndirectObject,
     NameObject,
     TextStringObject,
 )
@@ -56,7 +57,7 @@ def text_page(writer: PdfWriter, text: str) -> None:
     page[_name("/Contents")] = writer._add_object(content)
 
 
-def _link(writer: PdfWriter, action: DictionaryObject) -> DictionaryObject:
+def _link(writer: PdfWriter, action: DictionaryObject) -> IndirectObject:
     return writer._add_object(
         DictionaryObject(
             {

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -92,10 +93,13 @@ def _reverse_names() -> dict[int, set[str]]:
             target = None if isinstance(target_model, str) else _layer_of(target_model)
             if target is None or source <= target:
                 continue
-            accessor = field.remote_field.get_accessor_name()
+            # A concrete relation field here (the checks above leave out reverse relations and
+            # generic keys), whose stubs the union from get_fields() does not narrow to.
+            relation: Any = field
+            accessor = relation.remote_field.get_accessor_name()
             if accessor and not accessor.endswith("+"):
                 names[target].add(accessor)
-            query_name = field.related_query_name()
+            query_name = relation.related_query_name()
             if query_name and not query_name.endswith("+"):
                 names[target].add(query_name)
     return names

@@ -104,7 +104,9 @@ def world(cast: dict[str, User], team_a: Team, team_a_coaches: Team, place: Plac
         gain_percent=Decimal("20.0"),
         recorded_by=lee,
     )
-    org_a, org_b = team_a.site.organisation, cast["priya"].memberships.get().team.site.organisation
+    priya_team = cast["priya"].memberships.get().team
+    assert priya_team is not None
+    org_a, org_b = team_a.site.organisation, priya_team.site.organisation
     saving = {
         "team": team_a,
         "claimed_by": lee,

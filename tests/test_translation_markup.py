@@ -102,7 +102,7 @@ def _without_translated_parts(template_source: str) -> tuple[str, list[Unmarked]
         elif token.token_type == TokenType.VAR:
             for literal in SHOWN_FILTER_ARGUMENT.findall(raw):
                 if _has_words(literal[1:-1]):
-                    shown.append(Unmarked(token.lineno, "{{ " + raw + " }}"))
+                    shown.append(Unmarked(token.lineno or 0, "{{ " + raw + " }}"))
         parts.append(_blank(raw))
     return "".join(parts), shown
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from kaizen import flow
 
@@ -8,7 +9,7 @@ T0 = datetime(2026, 3, 2, 9, 0)
 
 
 def _card(**kw) -> flow.CardFacts:
-    base = {
+    base: dict[str, Any] = {
         "card_id": 1,
         "title": "A",
         "column_id": 3,

@@ -276,9 +276,9 @@ def thread(cast, place, team_a) -> dict:
     """One of each on New Claims' side of the thread: idea, board, card, cycle."""
     idea = Idea.objects.create(team=team_a, author=cast["sam"], title="Mine", problem="Slow")
     board = kaizen_actions.ensure_team_board(team_a)
-    card = Card.objects.create(
-        board=board, column=board.columns.first(), title="Ours", created_by=cast["lee"]
-    )
+    column = board.columns.first()
+    assert column is not None
+    card = Card.objects.create(board=board, column=column, title="Ours", created_by=cast["lee"])
     cycle = Cycle.objects.create(card=card, number=1)
     return {
         "team": team_a,

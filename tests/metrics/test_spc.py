@@ -119,7 +119,7 @@ def test_six_rising_points_are_not_a_trend():
 
 
 def _two_sigma_series(tail: list[float]) -> spc.SPCResult:
-    return spc.analyse([10, 12] * 10 + tail, improvement="increase")
+    return spc.analyse([10.0, 12.0] * 10 + tail, improvement="increase")
 
 
 def test_two_of_three_beyond_two_sigma_on_the_same_side_is_special_cause():

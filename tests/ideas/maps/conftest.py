@@ -4,6 +4,7 @@ packages (kaizen, the browser tests) import them from here."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from ideas.maps.models import ValueStreamMap, ValueStreamStep
 
@@ -83,7 +84,7 @@ def make_textbook_map(team, by, **changes) -> ValueStreamMap:
         **changes,
     )
     # name, C/T s, C/O (s, unit), uptime %, wait before
-    rows = [
+    rows: list[tuple[str, int, tuple[float, str], int, dict[str, Any]]] = [
         ("Stamping", 1, (1 * H, "h"), 85, {"wait_s": 5 * DAY, "wait_unit": "d"}),
         ("S.Weld #1", 39, (10 * MIN, "min"), 100, {"wait_variants": {"L": 4600, "R": 2400}}),
         ("S.Weld #2", 46, (10 * MIN, "min"), 80, {"wait_variants": {"L": 1100, "R": 600}}),

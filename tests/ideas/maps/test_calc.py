@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ def manufacturing_map(**changes) -> MapInput:
     """Brackets, two variants. 18,400 a month over 20 working days = 920 a day.
     Two 8-hour shifts with 20 minutes of breaks each: 27,600 s a shift, 55,200 s a day.
     Takt = 55,200 ÷ 920 = 60 s."""
-    fields = {
+    fields: dict[str, Any] = {
         "demand": 18_400,
         "demand_period": "month",
         "days_per_period": 20,
@@ -54,7 +55,7 @@ def manufacturing_map(**changes) -> MapInput:
 def service_map(**changes) -> MapInput:
     """A new benefit claim. 460 claims a week over 5 days = 92 a day. One 7.5-hour day with
     30 minutes of breaks: 25,200 s. Takt = 25,200 ÷ 92 = 273.9 s."""
-    fields = {
+    fields: dict[str, Any] = {
         "demand": 460,
         "demand_period": "week",
         "days_per_period": 5,
@@ -292,7 +293,7 @@ def learning_to_see_map(**changes) -> MapInput:
     No batch size is given for any step (the book gives the press an EPE, not a batch), and no
     step records a % complete and accurate. Times are typed in the units the book writes them.
     """
-    fields = {
+    fields: dict[str, Any] = {
         "demand": 18_400,
         "demand_period": "month",
         "days_per_period": 20,
