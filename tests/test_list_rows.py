@@ -311,6 +311,10 @@ LIST_PAGES: dict[str, Shows] = {
 
 # Lists whose rows are shown by a test beside their other tests.
 TESTED_ELSEWHERE = {
+    "places:spend": "tests/places/test_spend.py::test_the_spend_map_shows_totals_overlaps_and_…",
+    "places:lines": "tests/places/test_spend.py::test_the_spend_map_shows_totals_overlaps_and_…",
+    "places:themes": "tests/places/test_spend.py::test_lines_and_themes_are_edited_in_the_product",
+    "places:spend-import-preview": "tests/places/test_spend.py::test_import_previews_then_saves_…",
     "ideas:list": "tests/ideas/test_list.py::test_people_see_their_organisations_ideas_and_…",
     "ideas:export": "tests/ideas/test_list.py::test_csv_export_follows_the_filters_and_…",
     "ideas:burden-queue": "tests/ideas/test_spread.py::test_a_lead_routes_red_tape_to_its_…",
@@ -328,6 +332,7 @@ TESTED_ELSEWHERE = {
 
 # Every other URL: an object's own page, a form, an action, a file, a fragment of one object.
 NOT_LISTS = {
+    "places:line-new", "places:line-edit", "places:spend-import", "places:theme-delete",
     "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete",
     "notification-count", "notifications-read",
