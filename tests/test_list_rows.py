@@ -311,6 +311,8 @@ LIST_PAGES: dict[str, Shows] = {
 
 # Lists whose rows are shown by a test beside their other tests.
 TESTED_ELSEWHERE = {
+    "places:cases": "tests/places/test_cases.py::test_the_case_list_shows_a_case",
+    "places:target": "tests/places/test_cases.py::test_target_progress_splits_cashable_and_…",
     "places:spend": "tests/places/test_spend.py::test_the_spend_map_shows_totals_overlaps_and_…",
     "places:lines": "tests/places/test_spend.py::test_the_spend_map_shows_totals_overlaps_and_…",
     "places:themes": "tests/places/test_spend.py::test_lines_and_themes_are_edited_in_the_product",
@@ -332,7 +334,8 @@ TESTED_ELSEWHERE = {
 
 # Every other URL: an object's own page, a form, an action, a file, a fragment of one object.
 NOT_LISTS = {
-    "places:line-new", "places:line-edit", "places:spend-import", "places:theme-delete",
+    "places:case", "places:case-new", "places:case-change", "places:case-sign-off",
+    "places:target-tag", "places:line-new", "places:line-edit", "places:spend-import", "places:theme-delete",
     "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete",
     "notification-count", "notifications-read",
