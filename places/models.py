@@ -347,3 +347,22 @@ class CaseSaving(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.saving_id}"
+
+
+class ReferenceGroup(models.Model):
+    """People who learn across several places (the Total Place reference group): they see the
+    places side by side, in figures only."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    places = models.ManyToManyField(Place, related_name="+", verbose_name=_("places"))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("members")
+    )
+
+    class Meta:
+        verbose_name = _("reference group")
+        verbose_name_plural = _("reference groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

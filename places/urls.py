@@ -1,10 +1,11 @@
 from django.urls import path
 
-from places.views import cases, spend, targets
+from places.views import cases, compare, spend, targets
 
 app_name = "places"
 
 urlpatterns = [
+    path("", compare.compare_places, name="compare"),
     path("<slug:slug>/spend/", spend.spend_map, name="spend"),
     path("<slug:slug>/spend/lines/", spend.spend_lines, name="lines"),
     path("<slug:slug>/spend/lines/new/", spend.line_edit, name="line-new"),

@@ -311,6 +311,7 @@ LIST_PAGES: dict[str, Shows] = {
 
 # Lists whose rows are shown by a test beside their other tests.
 TESTED_ELSEWHERE = {
+    "places:compare": "tests/places/test_compare.py::test_only_administrators_and_reference_…",
     "places:cases": "tests/places/test_cases.py::test_the_case_list_shows_a_case",
     "places:target": "tests/places/test_cases.py::test_target_progress_splits_cashable_and_…",
     "places:spend": "tests/places/test_spend.py::test_the_spend_map_shows_totals_overlaps_and_…",
