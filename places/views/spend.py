@@ -20,6 +20,7 @@ from leanhub import audit, policy
 from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate
 from leanhub.models import Organisation, Place
 from leanhub.queries import get_place_for_user
+from leanhub.templatetags.leanhub import money, percent_of
 from places import forms, spend
 from places.models import PendingSpendImport, ServiceTheme, SpendLine, financial_year_label
 
@@ -71,12 +72,35 @@ def _bars(shares: list[spend.Share]) -> list[dict[str, Any]]:
 def spend_map(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     place = get_place_for_user(request.user, slug)
     summary = _summary(place, _year_param(request))
+    # The matrix and the overlap view are a few hundred cells: their figures and links are put
+    # together here, once, rather than by a template tag per cell.
+    lines_url = reverse("places:lines", kwargs={"slug": place.slug}) + f"?year={summary.year}"
     theme_rows = [
         {
             "theme": share,
-            "cells": [summary.matrix.get((share.key, agency.key)) for agency in summary.by_agency],
+            "cells": [
+                money(cell) if (cell := summary.matrix.get((share.key, agency.key))) else "—"
+                for agency in summary.by_agency
+            ],
         }
         for share in summary.by_theme
+    ]
+    overlaps = [
+        {
+            "theme": overlap.theme,
+            "count": len(overlap.agencies),
+            "amount": money(overlap.amount),
+            "href": f"{lines_url}&theme={overlap.theme_id}",
+            "agencies": [
+                (
+                    agency.name,
+                    f"{lines_url}&theme={overlap.theme_id}&organisation={agency.key}",
+                    percent_of(agency.amount, overlap.amount),
+                )
+                for agency in overlap.agencies
+            ],
+        }
+        for overlap in summary.overlaps
     ]
     previous: dict[int, Decimal] = {}
     for before, after in zip(summary.years, summary.years[1:], strict=False):
@@ -104,6 +128,7 @@ def spend_map(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             "year_label": financial_year_label(summary.year) if summary.year else "",
             "year_labels": [(y.year, financial_year_label(y.year)) for y in summary.years],
             "theme_rows": theme_rows,
+            "overlaps": overlaps,
             "can_manage": policy.can(request.user, "manage_place_spend", place),
         },
     )

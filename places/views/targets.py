@@ -79,7 +79,11 @@ def target(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if year is not None:
         context.update(_progress(place.pk, year, existing))
         if can_manage:
-            context["themes"] = ServiceTheme.objects.filter(place=place)
+            # Strings, not numbers: the list repeats them for every saving without a theme.
+            context["themes"] = [
+                (str(pk), name)
+                for pk, name in ServiceTheme.objects.filter(place=place).values_list("pk", "name")
+            ]
             context["untagged"] = _untagged(request, place.pk, year)
     return render(request, "places/target.html", context, status=400 if form.errors else 200)
 
