@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from places.models import InvestCase, ReferenceGroup, ServiceTheme, SpendLine
+from places.models import BurdenOwner, InvestCase, ReferenceGroup, ServiceTheme, SpendLine
 
 
 @admin.register(ReferenceGroup)
@@ -25,3 +25,9 @@ class SpendLineAdmin(admin.ModelAdmin):
 class InvestCaseAdmin(admin.ModelAdmin):
     list_display = ["title", "place", "status", "version"]
     list_filter = ["place", "status"]
+
+
+@admin.register(BurdenOwner)
+class BurdenOwnerAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "organisation", "reply_days"]
+    filter_horizontal = ["members"]

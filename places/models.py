@@ -366,3 +366,93 @@ class ReferenceGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BurdenOwner(models.Model):
+    """Whoever can remove a piece of red tape a team cannot: another agency, a government
+    department, a regulator, a national police body. Its members answer for it; people who are
+    members of an owner and nothing else are guests who see only what is routed to them."""
+
+    class Kind(models.TextChoices):
+        PARTNER = "partner", _("A partner agency")
+        GOVERNMENT = "government", _("A government department")
+        REGULATOR = "regulator", _("A regulator or inspectorate")
+        NATIONAL_POLICE = "national_police", _("A national police body")
+        OTHER = "other", _("Another outside body")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisation in LeanHub"),
+        help_text=_("For a partner agency: its managers answer too."),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("members")
+    )
+    reply_days = models.PositiveSmallIntegerField(
+        _("days to reply"),
+        default=28,
+        help_text=_("The reply is due this many days after routing."),
+    )
+
+    class Meta:
+        verbose_name = _("red tape owner")
+        verbose_name_plural = _("red tape owners")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BurdenRouting(models.Model):
+    """A "stop doing" idea sent to the body that owns the burden, and its reply."""
+
+    class Reply(models.TextChoices):
+        REMOVE = "remove", _("Agreed: it will be removed")
+        CHANGE = "change", _("Agreed: it will be changed")
+        KEEP = "keep", _("It stays, for a stated reason")
+
+    idea = models.OneToOneField(
+        "ideas.Idea", on_delete=models.CASCADE, related_name="+", verbose_name=_("idea")
+    )
+    owner = models.ForeignKey(
+        BurdenOwner, on_delete=models.PROTECT, related_name="routings", verbose_name=_("owner")
+    )
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("routed by"),
+    )
+    routed_at = models.DateTimeField(_("routed at"), auto_now_add=True)
+    due_on = models.DateField(_("reply due on"))
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
+    reply = models.CharField(_("reply"), max_length=10, choices=Reply.choices, blank=True)
+    reply_text = models.TextField(_("reply text"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("replied by"),
+    )
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("red tape routing")
+        verbose_name_plural = _("red tape routings")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reply="keep") | ~Q(reply_text=""), name="keeping_red_tape_says_why"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner}: {self.idea_id}"

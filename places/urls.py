@@ -1,6 +1,6 @@
 from django.urls import path
 
-from places.views import cases, compare, spend, targets
+from places.views import cases, compare, redtape, spend, targets
 
 app_name = "places"
 
@@ -28,4 +28,12 @@ urlpatterns += [
     path("<slug:slug>/cases/<int:pk>/", cases.case_detail, name="case"),
     path("<slug:slug>/cases/<int:pk>/sign-off/", cases.case_sign_off, name="case-sign-off"),
     path("<slug:slug>/cases/<int:pk>/<slug:what>/", cases.case_change, name="case-change"),
+]
+
+urlpatterns += [
+    path("owners/inbox/", redtape.inbox, name="red-tape-inbox"),
+    path("owners/items/<int:pk>/", redtape.item, name="red-tape-item"),
+    path("ideas/<int:idea_id>/red-tape/", redtape.idea_fragment, name="idea-red-tape"),
+    path("<slug:slug>/red-tape/", redtape.place_red_tape, name="red-tape"),
+    path("<slug:slug>/red-tape/<int:idea_id>/route/", redtape.route, name="red-tape-route"),
 ]
