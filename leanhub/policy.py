@@ -470,6 +470,12 @@ def _place_dashboard(s: Scope, place: Place) -> bool:
     return place.pk in s.partnership_place_ids
 
 
+@rule("manage_place_spend", seen_by="view_place")
+def _manage_place_spend(s: Scope, place: Place) -> bool:
+    """The place's spend map (themes, lines, imports) is kept by its partnership leads."""
+    return place.pk in s.partnership_place_ids
+
+
 @rule("manage_people")
 def _manage_people(s: Scope, obj: object) -> bool:
     return False  # administrators only; they are let through before any rule runs

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "ideas",
     "kaizen",
     "metrics",
+    "places",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -52,5 +52,6 @@ urlpatterns = [
     path("ideas/", include("ideas.urls")),
     path("kaizen/", include("kaizen.urls")),
     path("metrics/", include("metrics.urls")),
+    path("places/", include("places.urls")),
     path("admin/", admin.site.urls),
 ]

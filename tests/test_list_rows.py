@@ -311,6 +311,16 @@ LIST_PAGES: dict[str, Shows] = {
 
 # Lists whose rows are shown by a test beside their other tests.
 TESTED_ELSEWHERE = {
+    "places:red-tape": "tests/places/test_red_tape.py::test_a_lead_routes_it_and_the_owner_…",
+    "places:red-tape-inbox": "tests/places/test_red_tape.py::test_a_lead_routes_it_and_the_…",
+    "places:idea-red-tape": "tests/places/test_red_tape.py::test_a_lead_routes_it_and_the_…",
+    "places:compare": "tests/places/test_compare.py::test_only_administrators_and_reference_…",
+    "places:cases": "tests/places/test_cases.py::test_the_case_list_shows_a_case",
+    "places:target": "tests/places/test_cases.py::test_target_progress_splits_cashable_and_…",
+    "places:spend": "tests/places/test_spend.py::test_the_spend_map_shows_totals_overlaps_and_…",
+    "places:lines": "tests/places/test_spend.py::test_the_spend_map_shows_totals_overlaps_and_…",
+    "places:themes": "tests/places/test_spend.py::test_lines_and_themes_are_edited_in_the_product",
+    "places:spend-import-preview": "tests/places/test_spend.py::test_import_previews_then_saves_…",
     "ideas:list": "tests/ideas/test_list.py::test_people_see_their_organisations_ideas_and_…",
     "ideas:export": "tests/ideas/test_list.py::test_csv_export_follows_the_filters_and_…",
     "ideas:burden-queue": "tests/ideas/test_spread.py::test_a_lead_routes_red_tape_to_its_…",
@@ -328,6 +338,9 @@ TESTED_ELSEWHERE = {
 
 # Every other URL: an object's own page, a form, an action, a file, a fragment of one object.
 NOT_LISTS = {
+    "places:red-tape-item", "places:red-tape-route",
+    "places:case", "places:case-new", "places:case-change", "places:case-sign-off",
+    "places:target-tag", "places:line-new", "places:line-edit", "places:spend-import", "places:theme-delete",
     "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete",
     "notification-count", "notifications-read",

@@ -44,7 +44,13 @@ class Command(BaseCommand):
         from importlib import import_module
 
         # Value-stream maps pin demo ideas to their steps, so they come after the ideas.
-        for name in ("ideas.demo", "ideas.maps.demo", "kaizen.demo", "metrics.demo"):
+        for name in (
+            "ideas.demo",
+            "ideas.maps.demo",
+            "kaizen.demo",
+            "metrics.demo",
+            "places.demo",
+        ):
             try:
                 module = import_module(name)
             except ModuleNotFoundError as error:

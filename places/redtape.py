@@ -1,0 +1,223 @@
+"""Red tape reaching whoever owns it: routing a "stop doing" idea to its owner, the owner's reply,
+reminders as the reply date nears, and hours freed by owner across a place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from ideas.models import Idea
+from leanhub import audit, notifications, policy
+from leanhub.models import Place, User
+from places.models import BurdenOwner, BurdenRouting
+
+REMIND_DAYS_BEFORE = 3
+SELF_IMPOSED = (Idea.BurdenOwner.TEAM, Idea.BurdenOwner.ORGANISATION)
+
+
+def owners_answered_by(user: User) -> QuerySet[BurdenOwner]:
+    """The owners a person answers for: as a member, or as a manager of its organisation."""
+    scope = policy.scope_of(user)
+    return BurdenOwner.objects.filter(
+        Q(members=user.pk) | Q(organisation__in=scope.managed_org_ids)
+    ).distinct()
+
+
+def may_route(user: User, idea: Idea, place: Place) -> bool:
+    return policy.can(user, "respond_to_idea", idea) or policy.can(
+        user, "manage_place_spend", place
+    )
+
+
+def members_of(owner: BurdenOwner) -> list[User]:
+    people = list(owner.members.all())
+    if owner.organisation_id is not None:
+        people += list(
+            User.objects.filter(
+                memberships__organisation_id=owner.organisation_id,
+                memberships__role="manager",
+            )
+        )
+    return list({person.pk: person for person in people}.values())
+
+
+def inbox_url(routing: BurdenRouting) -> str:
+    return reverse("places:red-tape-item", kwargs={"pk": routing.pk})
+
+
+@transaction.atomic
+def route(idea: Idea, owner: BurdenOwner, *, place: Place, by: User) -> BurdenRouting:
+    """Send a stop-doing idea owned outside the team to ``owner``'s inbox."""
+    if not may_route(by, idea, place):
+        raise PermissionDenied(
+            gettext(
+                "Only the team's leads and managers, or the place's "
+                "partnership leads, can send red tape to its owner."
+            )
+        )
+    if idea.kind != Idea.Kind.STOP_DOING or idea.burden_owner in (*SELF_IMPOSED, ""):
+        raise ValidationError(
+            gettext("Only red tape owned outside the team and its organisation goes to an owner.")
+        )
+    if BurdenRouting.objects.filter(idea=idea).exists():
+        raise ValidationError(gettext("This item has already been sent to its owner."))
+    due = idea.reply_due_on or timezone.localdate() + timedelta(days=owner.reply_days)
+    routing = BurdenRouting.objects.create(idea=idea, owner=owner, routed_by=by, due_on=due)
+    audit.record(by, "place.red_tape_routed", idea, {"owner": owner.name, "due_on": str(due)})
+    notifications.notify(
+        members_of(owner),
+        message=gettext("Red tape for %(owner)s to answer by %(date)s: %(burden)s")
+        % {
+            "owner": owner.name,
+            "date": f"{due:%-d %b %Y}",
+            "burden": idea.burden_name or idea.title,
+        },
+        url=inbox_url(routing),
+        actor=by,
+    )
+    return routing
+
+
+@transaction.atomic
+def reply(routing: BurdenRouting, *, kind: str, text: str, by: User) -> BurdenRouting:
+    routing = (
+        BurdenRouting.objects.select_for_update().select_related("idea", "owner").get(pk=routing.pk)
+    )
+    if not owners_answered_by(by).filter(pk=routing.owner_id).exists():
+        raise PermissionDenied(gettext("Only the owner's people can reply."))
+    if routing.reply:
+        raise ValidationError(gettext("This item has already been answered."))
+    if kind not in BurdenRouting.Reply.values:
+        raise ValidationError(gettext("Choose a reply."))
+    text = text.strip()
+    if kind == BurdenRouting.Reply.KEEP and not text:
+        raise ValidationError(gettext("Say why it stays: the people who raised it will read it."))
+    routing.reply = kind
+    routing.reply_text = text[:4000]
+    routing.replied_by = by
+    routing.replied_at = timezone.now()
+    routing.save(update_fields=["reply", "reply_text", "replied_by", "replied_at"])
+    idea = routing.idea
+    audit.record(by, "place.red_tape_answered", idea, {"owner": routing.owner.name, "reply": kind})
+    notifications.notify(
+        [idea.author, routing.routed_by],
+        message=gettext("%(owner)s replied about “%(title)s”: %(reply)s")
+        % {"owner": routing.owner.name, "title": idea.title, "reply": routing.get_reply_display()},
+        url=reverse("ideas:detail", kwargs={"idea_id": idea.pk}),
+        actor=by,
+    )
+    return routing
+
+
+def send_reminders(*, today: date | None = None) -> int:
+    """Remind owners of replies due within a few days or overdue, once a day. Returns how many
+    items were reminded about."""
+    today = today or timezone.localdate()
+    due = (
+        BurdenRouting.objects.filter(
+            reply="", due_on__lte=today + timedelta(days=REMIND_DAYS_BEFORE)
+        )
+        .exclude(reminded_on=today)
+        .select_related("owner", "idea")
+    )
+    count = 0
+    for routing in due:
+        with transaction.atomic():
+            claimed = (
+                BurdenRouting.objects.filter(pk=routing.pk)
+                .exclude(reminded_on=today)
+                .update(reminded_on=today)
+            )
+            if not claimed:
+                continue
+            overdue = routing.due_on < today
+            notifications.notify(
+                members_of(routing.owner),
+                message=(
+                    gettext("Overdue since %(date)s: a reply about %(burden)s")
+                    if overdue
+                    else gettext("Due by %(date)s: a reply about %(burden)s")
+                )
+                % {
+                    "date": f"{routing.due_on:%-d %b %Y}",
+                    "burden": routing.idea.burden_name or routing.idea.title,
+                },
+                url=inbox_url(routing),
+            )
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class OwnerHours:
+    owner: str
+    items: int
+    answered: int
+    removed: int  # agreed to remove or change
+    hours_a_year: Decimal  # of the items agreed to remove or change
+
+
+@dataclass(frozen=True)
+class PlaceRedTape:
+    self_imposed_hours: Decimal
+    outside_hours: Decimal
+    self_imposed_removed: Decimal
+    outside_removed: Decimal
+    by_owner: list[OwnerHours]
+
+
+def place_red_tape(place: Place) -> PlaceRedTape:
+    """Hours a year of red tape in the place, imposed by teams and organisations on themselves or
+    from outside, and what owners agreed to remove, by owner."""
+    ideas = Idea.objects.filter(team__site__place=place, kind=Idea.Kind.STOP_DOING).exclude(
+        status__in=[Idea.Status.DECLINED, Idea.Status.DUPLICATE]
+    )
+    totals = {True: [Decimal(0), Decimal(0)], False: [Decimal(0), Decimal(0)]}
+    rows = ideas.values_list(
+        "pk", "burden_owner", "status", "minutes_per_occurrence", "occurrences_per_year"
+    )
+    routings = {
+        r.idea_id: r
+        for r in BurdenRouting.objects.filter(idea__in=ideas.values("pk")).select_related("owner")
+    }
+    by_owner: dict[str, list[Decimal]] = {}
+    for pk, owner_kind, status, minutes, times in rows:
+        hours = minutes * times / 60 if minutes is not None and times is not None else Decimal(0)
+        own = owner_kind in SELF_IMPOSED
+        routing = routings.get(pk)
+        removed = status == Idea.Status.IMPLEMENTED or (
+            routing is not None
+            and routing.reply in (BurdenRouting.Reply.REMOVE, BurdenRouting.Reply.CHANGE)
+        )
+        totals[own][0] += hours
+        if removed:
+            totals[own][1] += hours
+        if routing is not None:
+            line = by_owner.setdefault(routing.owner.name, [Decimal(0)] * 4)
+            line[0] += 1
+            line[1] += 1 if routing.reply else 0
+            if routing.reply in (BurdenRouting.Reply.REMOVE, BurdenRouting.Reply.CHANGE):
+                line[2] += 1
+                line[3] += hours
+    q = Decimal("0.1")
+    return PlaceRedTape(
+        self_imposed_hours=totals[True][0].quantize(q),
+        outside_hours=totals[False][0].quantize(q),
+        self_imposed_removed=totals[True][1].quantize(q),
+        outside_removed=totals[False][1].quantize(q),
+        by_owner=sorted(
+            (
+                OwnerHours(name, int(v[0]), int(v[1]), int(v[2]), v[3].quantize(q))
+                for name, v in by_owner.items()
+            ),
+            key=lambda row: (-row.hours_a_year, row.owner),
+        ),
+    )
