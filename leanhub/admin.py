@@ -32,7 +32,7 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        ("LeanHub", {"fields": ("full_name",)}),
+        ("LeanHub", {"fields": ("full_name", "language")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

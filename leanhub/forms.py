@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from leanhub import throttle
+from leanhub import i18n, throttle
 from leanhub.models import TeamAnnouncement, User
 
 if TYPE_CHECKING:
@@ -79,6 +80,30 @@ class ThrottleClearingSetPasswordForm(_SetPasswordForm):
         user = super().save(commit=commit)
         throttle.clear_account(user.get_username())
         return user
+
+
+class RecipientLanguagePasswordResetForm(PasswordResetForm):
+    """The reset e-mail is written in the account holder's language (leanhub.i18n.language_for),
+    not in the language of the browser that asked for it."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        with translation.override(i18n.language_for(context.get("user"))):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name,
+            )
 
 
 class TeamAnnouncementForm(_TeamAnnouncementModelForm):

@@ -19,6 +19,15 @@ class User(AbstractUser):
     """A person who signs in. Roles come from memberships, never from this row."""
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    # Blank: the browser's choice. Set by the language switch in the header (leanhub.i18n).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        default="",
+        choices=settings.LANGUAGES,
+        help_text=_("The language LeanHub is shown in; blank follows the browser."),
+    )
 
     class Meta:
         verbose_name = _("user")

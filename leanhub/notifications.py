@@ -7,9 +7,10 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from leanhub import realtime
+from leanhub.i18n import language_for
 from leanhub.models import Notification, User
 
 if TYPE_CHECKING:
@@ -20,13 +21,15 @@ def unread_count(user: User) -> int:
     return Notification.objects.filter(recipient=user).unread().count()
 
 
-def _push_count(user_id: int) -> None:
+def _push_count(user_id: int, language: str) -> None:
+    """Push the count to the recipient's sockets, worded in the recipient's language."""
     count = Notification.objects.filter(recipient_id=user_id).unread().count()
-    realtime.broadcast(
-        realtime.user_group(user_id),
-        "leanhub/_notification_count.html",
-        {"unread_count": count, "oob": True},
-    )
+    with translation.override(language):
+        realtime.broadcast(
+            realtime.user_group(user_id),
+            "leanhub/_notification_count.html",
+            {"unread_count": count, "oob": True},
+        )
 
 
 def notify(
@@ -50,7 +53,7 @@ def notify(
     ]
     created = Notification.objects.bulk_create(rows)
     for row in rows:
-        transaction.on_commit(partial(_push_count, row.recipient_id))
+        transaction.on_commit(partial(_push_count, row.recipient_id, language_for(row.recipient)))
     return created
 
 
@@ -58,5 +61,5 @@ def notify(
 def mark_all_read(*, by: User) -> int:
     """Mark every unread notification of ``by`` as read; push the new (zero) count."""
     changed = Notification.objects.filter(recipient=by).unread().update(read_at=timezone.now())
-    transaction.on_commit(lambda: _push_count(by.pk))
+    transaction.on_commit(lambda: _push_count(by.pk, language_for(by)))
     return changed

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from leanhub import views
-from leanhub.forms import ThrottleClearingSetPasswordForm
+from leanhub import i18n, views
+from leanhub.forms import RecipientLanguagePasswordResetForm, ThrottleClearingSetPasswordForm
 
 handler403 = "leanhub.views.error_403"
 handler404 = "leanhub.views.error_404"
@@ -20,7 +20,11 @@ account_patterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/",
+        auth_views.PasswordResetView.as_view(form_class=RecipientLanguagePasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "password/reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -43,6 +47,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
+    path("language/", i18n.set_language, name="set_language"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/count/", views.notification_count, name="notification-count"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),

@@ -44,6 +44,18 @@ def _fresh_channel_layer():
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends in the default language: a request in Welsh leaves Welsh active
+    in its thread (LocaleMiddleware activates it and nothing switches it back), and the tests
+    after it would read Welsh where they expect English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def place(db) -> Place:
     return Place.objects.create(

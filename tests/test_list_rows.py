@@ -343,7 +343,7 @@ NOT_LISTS = {
     "places:target-tag", "places:line-new", "places:line-edit", "places:spend-import", "places:theme-delete",
     "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete",
-    "notification-count", "notifications-read",
+    "notification-count", "notifications-read", "set_language",
     "maps:new", "maps:import", "maps:detail", "maps:edit", "maps:delete", "maps:step-add",
     "maps:step-edit", "maps:step-move", "maps:step-delete", "maps:step-link-idea", "maps:clone",
     "maps:target", "maps:compare", "maps:svg", "maps:png", "maps:print", "maps:export",

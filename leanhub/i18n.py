@@ -1,0 +1,75 @@
+"""The language each person reads LeanHub in: English or Welsh.
+
+Signed out, Django's LocaleMiddleware picks the language from the language cookie (set by the
+switch in the header) or else the browser's Accept-Language. Signed in, the person's own choice
+(``User.language``, saved when they use the switch) wins on every request, on any browser;
+blank means "whatever the browser asks for". E-mails go out in the recipient's language
+(``language_for``), not the language of whoever caused them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.views import i18n as django_i18n
+
+from leanhub.models import User
+
+# Each language is named in itself on the switch, whatever language the page is in.
+OWN_NAMES = {"en-gb": "English", "cy": "Cymraeg"}
+
+
+def is_offered(code: str) -> bool:
+    """True for a language LeanHub is offered in (settings.LANGUAGES)."""
+    return code in {language for language, _name in settings.LANGUAGES}
+
+
+def language_for(user: User | None) -> str:
+    """The language to write to ``user`` in, e.g. for an e-mail: their own choice, else the
+    site's default language. Works outside a request."""
+    chosen = getattr(user, "language", "") or ""
+    return chosen if is_offered(chosen) else settings.LANGUAGE_CODE
+
+
+class UserLanguageMiddleware:
+    """Switches to the signed-in person's chosen language. Goes after AuthenticationMiddleware
+    (it reads request.user) and after LocaleMiddleware (it overrides the browser's choice)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            chosen = getattr(user, "language", "")
+            if chosen and is_offered(chosen):
+                translation.activate(chosen)
+                request.LANGUAGE_CODE = chosen
+        return self.get_response(request)
+
+
+def language_choices() -> list[dict[str, str | bool]]:
+    """The languages of the switch: code, name in that language, and whether it is current."""
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    return [
+        {"code": code, "name": OWN_NAMES.get(code, code), "current": code == current}
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch: Django's own view (it checks the language and the return address,
+    and sets the language cookie for this browser), and for a signed-in person it also records
+    the choice on their account so every browser they use follows it."""
+    response = django_i18n.set_language(request)
+    code = request.POST.get("language", "") if request.method == "POST" else ""
+    user = request.user
+    if is_offered(code) and user.is_authenticated and isinstance(user, User):
+        if user.language != code:
+            user.language = code
+            user.save(update_fields=["language"])
+        translation.activate(code)
+    return response
