@@ -89,9 +89,11 @@ class Measure(models.Model):
     frequency = models.CharField(
         _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
     )
+
     class Rules(models.TextChoices):
         NHSE = "nhse", _("NHS England Making Data Count (SQL v2.6)")
-        PLOTTHEDOTS = "plotthedots", "NHSRplotthedots 0.2"
+        # Translators: the name and version of an R package; usually kept as it is.
+        PLOTTHEDOTS = "plotthedots", _("NHSRplotthedots 0.2")
 
     class ChartType(models.TextChoices):
         XMR = "xmr", _("XmR: the values themselves")
@@ -128,15 +130,14 @@ class Measure(models.Model):
             "(on for NHSRplotthedots, off for NHS England's SQL)."
         ),
     )
-    shift_points = models.PositiveSmallIntegerField(
-        _("points in a shift"), null=True, blank=True
-    )
-    trend_points = models.PositiveSmallIntegerField(
-        _("points in a trend"), null=True, blank=True
-    )
+    shift_points = models.PositiveSmallIntegerField(_("points in a shift"), null=True, blank=True)
+    trend_points = models.PositiveSmallIntegerField(_("points in a trend"), null=True, blank=True)
     minimum_points = models.PositiveSmallIntegerField(
         _("points before limits are drawn"), null=True, blank=True
     )
+    # The kinds of warning (metrics.spc.WARNING_LABELS) its chart gave when last worked out,
+    # for the measure list: kept, not recomputed for every row.
+    spc_warnings = models.JSONField(_("SPC warnings"), default=list, blank=True)
     conflict_rule = models.CharField(
         _("when a point is both improvement and concern"),
         max_length=12,
@@ -221,6 +222,19 @@ class Measure(models.Model):
             changes["conflict"] = self.conflict_rule
         return replace(rules, **changes) if changes else rules
 
+    def keep_warnings(self, result: SPCResult) -> None:
+        """Store the kinds of warning ``result`` gives, if they changed (one query then)."""
+        codes = list(result.codes)
+        if codes != self.spc_warnings:
+            self.spc_warnings = codes
+            Measure.objects.filter(pk=self.pk).update(spc_warnings=codes)
+
+    @property
+    def warning_labels(self) -> list[str]:
+        from metrics import spc
+
+        return [str(spc.WARNING_LABELS[c]) for c in self.spc_warnings if c in spc.WARNING_LABELS]
+
     def analyse(
         self,
         points: Sequence[tuple[date, Decimal] | tuple[date, Decimal, bool]],
@@ -251,7 +265,7 @@ class Measure(models.Model):
             rebase_at=rebase_at,
             rules=self.spc_rules(),
             chart_type=cast("spc.ChartType", self.chart_type),
-            ghosts=[bool(p[2]) if len(p) > 2 else False for p in points],  # noqa: PLR2004
+            ghosts=[bool(p[2]) if len(p) > 2 else False for p in points],
         )
 
     def covers(self, team: Team) -> bool:

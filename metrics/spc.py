@@ -173,6 +173,8 @@ class SPCResult:
     notices: tuple[str, ...] | None = None
     # Why the chart is drawn as a plain run chart (too few points), if it is.
     run_chart_reason: str = ""
+    # A code for each kind of warning (WARNING_CODES), for lists that keep them.
+    codes: tuple[str, ...] = ()
 
     @property
     def engine_version(self) -> str:
@@ -392,6 +394,13 @@ def _analyse_plotthedots(
         segments.append(segment)
         judged.extend(_judge(kys, kds, segment, number, sign, rules.shift, rules.trend))
     latest_target = point_targets[kept[-1]] if kept else target
+    codes: tuple[str, ...] = ()
+    if any(seg.has_limits and seg.provisional for seg in segments):
+        codes += ("section",)
+    if kys and not segments[-1].has_limits:
+        codes += ("run_chart",)
+    if rules.maximum_points is not None and len(ys) > rules.maximum_points:
+        codes += ("too_many",)
     variation = _variation(judged[-1]) if judged and segments[-1].has_limits else None
     assurance = _assurance(segments[-1], improvement, latest_target) if segments else None
     if len(kept) == len(ys):
@@ -400,7 +409,14 @@ def _analyse_plotthedots(
             for p in judged
         )
         return SPCResult(
-            points, tuple(segments), improvement, latest_target, variation, assurance, rules
+            points,
+            tuple(segments),
+            improvement,
+            latest_target,
+            variation,
+            assurance,
+            rules,
+            codes=codes,
         )
     # Put the ghosted points back, indexing everything by the full series.
     position = dict(enumerate(kept))
@@ -423,7 +439,14 @@ def _analyse_plotthedots(
         remapped.append(replace(seg, start=first, end=end))
     full = [replace(p, segment=_segment_at(remapped, p.index)) for p in full]
     return SPCResult(
-        tuple(full), tuple(remapped), improvement, latest_target, variation, assurance, rules
+        tuple(full),
+        tuple(remapped),
+        improvement,
+        latest_target,
+        variation,
+        assurance,
+        rules,
+        codes=codes,
     )
 
 
@@ -691,6 +714,16 @@ class Rules:
 
 
 CONFLICT_LABELS = {"improvement": _("improvement"), "concern": _("concern")}
+
+# Each kind of warning in a few words, for the measure list (the chart gives the details).
+WARNING_LABELS = {
+    "run_chart": _("Too few points for limits: a run chart"),
+    "section": _("A section has too few points for reliable limits"),
+    "too_many": _("Too many points to draw as one chart"),
+    "recalculation_in_baseline": _("A recalculation falls inside the baseline"),
+    "baseline_special_cause": _("The baseline includes special cause variation"),
+    "conflict": _("The latest point is both an improvement and a concern"),
+}
 
 # NHS England's Making Data Count SQL v2.6 defaults (Step 2): shifts and trends of 6, screening
 # off, 13 points before limits are drawn, 12 per section; conflicts shown as concern (the
@@ -1070,8 +1103,10 @@ def _analyse_sql(
 
     # Step 5: the warnings the SQL gives, in words.
     notices: list[str] = []
+    codes: list[str] = []
     run_chart_reason = ""
     if not spc_shown and points:
+        codes.append("run_chart")
         run_chart_reason = ngettext(
             "Fewer than %(minimum)s points (not counting ghosted ones): shown as a run chart "
             "without limits until there is %(count)s more.",
@@ -1084,6 +1119,7 @@ def _analyse_sql(
         for k, p in enumerate(sections):
             count = sum(1 for i in members[p] if i in out_index)
             if count < rules.minimum_section:
+                codes.append("section")
                 notices.append(
                     ngettext(
                         "Section %(number)s has only %(count)s point; limits are less reliable "
@@ -1095,6 +1131,7 @@ def _analyse_sql(
                     % {"number": k + 1, "count": count, "minimum": rules.minimum_section}
                 )
     if rules.maximum_points is not None and len(shown) > rules.maximum_points:
+        codes.append("too_many")
         notices.append(
             gettext(
                 "Over %(maximum)s points: too many to draw as one chart; some common-cause "
@@ -1103,10 +1140,13 @@ def _analyse_sql(
             % {"maximum": rules.maximum_points}
         )
     if recalc_in_baseline:
+        codes.append("recalculation_in_baseline")
         notices.append(gettext("A recalculation of limits falls inside the baseline."))
     if 0 in members and any(special_at[i] for i in members[0]):
+        codes.append("baseline_special_cause")
         notices.append(gettext("The baseline includes special cause variation."))
     if spc_shown and last is not None and conflict_at[last]:
+        codes.append("conflict")
         notices.append(
             gettext(
                 "The latest point is both an improvement and a concern; it is shown as "
@@ -1126,6 +1166,7 @@ def _analyse_sql(
         chart_type=chart_type,
         notices=tuple(notices),
         run_chart_reason=run_chart_reason,
+        codes=tuple(dict.fromkeys(codes)),
     )
 
 

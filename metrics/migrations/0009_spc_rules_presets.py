@@ -52,6 +52,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='measure',
+            name='spc_warnings',
+            field=models.JSONField(blank=True, default=list, verbose_name='SPC warnings'),
+        ),
+        migrations.AddField(
+            model_name='measure',
             name='shift_points',
             field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='points in a shift'),
         ),
