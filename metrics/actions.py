@@ -473,6 +473,7 @@ def create_survey(
         frequency=Measure.Frequency.WEEKLY
         if kind == Survey.Kind.STAFF
         else Measure.Frequency.DAILY,
+        rules=OrganisationSPC.default_for(site.organisation_id),
         created_by=by,
         **scope,
     )
@@ -524,9 +525,11 @@ def link_cycle_to_measure(
     measure: Measure | None,
     change_date: date | None,
     by: User,
+    recalculate: bool | None = None,
 ) -> CycleMeasure | None:
     """Name the measure ``cycle`` should move and the day its change went live; no measure and
-    no day unlinks it. Returns the link, or None once unlinked.
+    no day unlinks it. Returns the link, or None once unlinked. ``recalculate``: whether the
+    chart's limits start afresh on that day (None leaves the choice as it was).
 
     Refuses whoever may not edit the cycle's plan (the card's owners and the board's leads), and
     with a ValidationError on ``measure``: a day without a measure, or a measure that is not one
@@ -555,7 +558,7 @@ def link_cycle_to_measure(
         link, _created = CycleMeasure.objects.update_or_create(
             cycle=cycle, defaults={"measure": measure, "change_date": change_date}
         )
-    _mark_change_on_chart(cycle, link)
+    _mark_change_on_chart(cycle, link, recalculate=recalculate)
     audit.record(
         by,
         "cycle.measure_changed",
@@ -569,10 +572,12 @@ def link_cycle_to_measure(
     return link
 
 
-def _mark_change_on_chart(cycle: Cycle, link: CycleMeasure | None) -> None:
+def _mark_change_on_chart(
+    cycle: Cycle, link: CycleMeasure | None, *, recalculate: bool | None = None
+) -> None:
     """One annotation on the measure's chart on the day the cycle's change went live, moved or
-    removed with the link. Limits are not rebased automatically: whoever runs the measure decides
-    that on the chart, and a rebase they chose survives a new day or measure."""
+    removed with the link. Limits are not rebased automatically: the lead chooses it
+    (``recalculate``; None keeps the choice made before, on the chart or here)."""
     if link is None or link.measure_id is None or link.change_date is None:
         Annotation.objects.filter(cycle=cycle).delete()
         return
@@ -584,8 +589,10 @@ def _mark_change_on_chart(cycle: Cycle, link: CycleMeasure | None) -> None:
         "label": label[:120],
         "idea_id": card.idea_id,
     }
+    if recalculate is not None:
+        mark["rebase"] = recalculate
     Annotation.objects.update_or_create(
-        cycle=cycle, defaults=mark, create_defaults={**mark, "rebase": False}
+        cycle=cycle, defaults=mark, create_defaults={"rebase": False, **mark}
     )
 
 

@@ -185,8 +185,25 @@ class MeasureForm(forms.ModelForm):
             screen_moving_ranges=data.get("screen_moving_ranges"),
         )
         counted = None
+        chart_type = data["chart_type"]
         if self.instance.pk:
             counted = self.instance.observations.filter(ghost=False).count()
+            held = self.instance.observations
+            if chart_type != Measure.ChartType.XMR and held.filter(ghost=True).exists():
+                self.add_error(
+                    "chart_type",
+                    gettext("Only XmR charts ghost points: count the ghosted ones again first."),
+                )
+            if chart_type == Measure.ChartType.G and any(
+                v < 0 or v != int(v) for v in held.values_list("value", flat=True)
+            ):
+                self.add_error(
+                    "chart_type",
+                    gettext(
+                        "A G chart counts cases between events: every figure must be a whole "
+                        "number, 0 or more."
+                    ),
+                )
         problems = {
             "shift_points": data.get("shift_points"),
             "trend_points": data.get("trend_points"),
@@ -259,6 +276,20 @@ class ObservationForm(forms.ModelForm):
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.measure = measure
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        value = data.get("value")
+        kind = self.measure.chart_type
+        if data.get("ghost") and kind != Measure.ChartType.XMR:
+            self.add_error("ghost", gettext("Only XmR charts ghost points."))
+        if kind == Measure.ChartType.G and value is not None and (value < 0 or value != int(value)):
+            self.add_error(
+                "value",
+                gettext("A G chart counts cases between events: a whole number, 0 or more."),
+            )
+        return data
 
     def clean_date(self) -> date:
         day = self.cleaned_data["date"]
@@ -518,7 +549,17 @@ class ResponseForm(forms.Form):
 
 class CycleMeasureForm(forms.ModelForm):
     """The measure a PDCA cycle should move and the day its change went live: no day without
-    a measure, and only a measure from ``measures``."""
+    a measure, and only a measure from ``measures``; and whether the chart's limits are worked
+    out afresh from that day."""
+
+    recalculate = forms.BooleanField(
+        label=_("Recalculate the chart's limits from the day the change went live"),
+        required=False,
+        help_text=_(
+            "Only once the change has clearly shifted the process: the points after it then "
+            "get their own mean and limits."
+        ),
+    )
 
     class Meta:
         model = CycleMeasure
@@ -543,4 +584,8 @@ class CycleMeasureForm(forms.ModelForm):
         data = self.cleaned_data
         if data.get("change_date") and not data.get("measure"):
             self.add_error("measure", _("Choose the measure whose chart should show the change."))
+        if data.get("recalculate") and not data.get("change_date"):
+            self.add_error(
+                "recalculate", _("Say the day the change went live to recalculate from it.")
+            )
         return data
