@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import dateformat
+from django.utils.translation import get_language
 
 from metrics.spc import Point, SPCResult
 
@@ -41,7 +42,20 @@ class Dot:
     def label(self) -> str:
         # Worked out only where a chart shows it: a small chart of a year of days has no labels.
         p = self.point
-        return f"{p.date or p.index + 1}: {p.value:g} — {p.description}"
+        return f"{p.date or p.index + 1}: {p.value:g} — {_describe(p)}"
+
+
+def _describe(p: Point) -> str:
+    """The point's description, translated once per kind of point and language, not once per
+    point: a crowded chart labels hundreds."""
+    key = (get_language(), p.point_type, p.direction, p.rule, p.ghost)
+    words = _DESCRIPTIONS.get(key)
+    if words is None:
+        words = _DESCRIPTIONS[key] = p.description
+    return words
+
+
+_DESCRIPTIONS: dict[tuple[object, ...], str] = {}
 
 
 @dataclass(frozen=True)
@@ -95,7 +109,7 @@ class Geometry:
 # pixel they share, and the line through their lowest and highest in each pixel column.
 MAX_SEPARATE = 600
 # At most this many points keep their own circle and words on a crowded chart.
-MAX_LABELLED = 400
+MAX_LABELLED = 250
 
 
 def _css(p: Point) -> str:
@@ -132,7 +146,21 @@ def geometry(
     def y(v: float) -> float:
         return round(frame.top + plot_h * (1 - (v - lo) / (hi - lo)), 1)
 
-    all_dots = [Dot(x(p.index), y(p.value), _css(p), p) for p in points]
+    # Inline arithmetic and one class name per kind of point: thousands of points.
+    x0, sx = float(frame.left), (plot_w / (n - 1) if n > 1 else 0.0)
+    if n == 1:
+        x0 += plot_w / 2
+    y0, sy = frame.top + plot_h * (1 + lo / (hi - lo)), plot_h / (hi - lo)
+    css: dict[tuple[str, bool], str] = {}
+    all_dots = [
+        Dot(
+            round(x0 + sx * p.index, 1),
+            round(y0 - sy * p.value, 1),
+            css.get((p.point_type, p.ghost)) or css.setdefault((p.point_type, p.ghost), _css(p)),
+            p,
+        )
+        for p in points
+    ]
     crowded = frame is FULL and n > MAX_SEPARATE
     path = _column_path(all_dots) if crowded else "M" + " L".join(f"{d.x},{d.y}" for d in all_dots)
     means, limits, sigmas = [], [], []

@@ -954,15 +954,14 @@ def _analyse_sql(
     below = [not ghost[i] and _lt(vals[i], at[i].mean) for i in range(n)]
     shift_up, shift_down = [False] * n, [False] * n
     two_up, two_down = [False] * n, [False] * n
+    beyond_up = [_gt(vals[i], at[i].upper_two) for i in range(n)]
+    beyond_down = [_lt(vals[i], at[i].lower_two) for i in range(n)]
     for p in sections:
         seq = members[p]
         for flags_in, out in ((above, shift_up), (below, shift_down)):
             for k, hit in enumerate(_in_windows([flags_in[i] for i in seq], rules.shift)):
                 out[seq[k]] = hit
-        for side, beyond, out in (
-            (above, [_gt(vals[i], at[i].upper_two) for i in range(n)], two_up),
-            (below, [_lt(vals[i], at[i].lower_two) for i in range(n)], two_down),
-        ):
+        for side, beyond, out in ((above, beyond_up, two_up), (below, beyond_down, two_down)):
             f2 = [beyond[i] for i in seq]
             ab = [side[i] for i in seq]
 
@@ -998,28 +997,29 @@ def _analyse_sql(
 
     # Step 4J: improvement, concern or neither; conflicts settled by the preset's rule.
     sign = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
-    shown = [i for i in range(n) if not (chart_type == "t" and i == 0)]
+    # A T chart's first row (no gap before it) is not shown: points are indexed from the next.
+    offset = 1 if chart_type == "t" else 0
+    shown = range(offset, n)
     row_count = sum(1 for i in shown if not ghost[i])
     spc_shown = row_count >= rules.minimum_points
+    # Sections with a shown point become segments (T's first row may be alone in one).
+    first_row: dict[int, int] = {}
+    last_row: dict[int, int] = {}
+    for i in shown:
+        first_row.setdefault(part[i], i)
+        last_row[part[i]] = i
+    kept_sections = sorted(first_row)
+    section_number = {p: k for k, p in enumerate(kept_sections)}
     points: list[Point] = []
     conflict_at: list[bool] = [False] * n
     special_at: list[bool] = [False] * n
-    out_index = {i: k for k, i in enumerate(shown)}
-    section_number = {p: k for k, p in enumerate(sections)}
+    rule_names = (OUTSIDE, TREND, TWO_OF_THREE, RUN_RULE)
+    named: dict[tuple[bool, ...], tuple[str, ...]] = {}
+    with_targets = chart_type == "xmr" and sign != 0
     for i in shown:
-        high = {
-            OUTSIDE: above_upper[i],
-            TREND: trend_up[i],
-            TWO_OF_THREE: two_up[i],
-            RUN_RULE: shift_up[i],
-        }
-        low = {
-            OUTSIDE: below_lower[i],
-            TREND: trend_down[i],
-            TWO_OF_THREE: two_down[i],
-            RUN_RULE: shift_down[i],
-        }
-        is_high, is_low = any(high.values()), any(low.values())
+        high = (above_upper[i], trend_up[i], two_up[i], shift_up[i])
+        low = (below_lower[i], trend_down[i], two_down[i], shift_down[i])
+        is_high, is_low = any(high), any(low)
         conflict = False
         direction = 0
         kind = "common_cause"
@@ -1037,8 +1037,12 @@ def _analyse_sql(
                 kind, direction = "concern", -sign
         special_at[i] = direction != 0
         conflict_at[i] = conflict
-        fired = high if direction > 0 else low
-        names = tuple(name for name, hit in fired.items() if hit) if direction else ()
+        names: tuple[str, ...] = ()
+        if direction:
+            fired = high if direction > 0 else low
+            names = named.get(fired) or named.setdefault(
+                fired, tuple(name for name, hit in zip(rule_names, fired, strict=True) if hit)
+            )
         if ghost[i]:
             kind, names, direction = "no_limits", (), 0
         elif not spc_shown:
@@ -1046,7 +1050,7 @@ def _analyse_sql(
         value = vals[i]
         points.append(
             Point(
-                out_index[i],
+                i - offset,
                 float(value) if value is not None else 0.0,
                 ds[i],
                 section_number[part[i]],
@@ -1056,22 +1060,19 @@ def _analyse_sql(
                 names,
                 ghost=ghost[i],
                 conflict=conflict,
-                target=point_targets[i] if chart_type == "xmr" and sign else None,
+                target=point_targets[i] if with_targets else None,
             )
         )
 
     # Sections as segments, indexed by the points shown.
     segments = []
-    for p in sections:
-        rows = [out_index[i] for i in range(n) if part[i] == p and i in out_index]
-        if not rows:
-            continue
+    keep = spc_shown
+    for p in kept_sections:
         line = lines[p]
-        keep = spc_shown
         segments.append(
             Segment(
-                start=rows[0],
-                end=rows[-1] + 1,
+                start=first_row[p] - offset,
+                end=last_row[p] - offset + 1,
                 mean=line.mean,
                 mean_moving_range=line.mrm if keep else None,
                 lower_limit=line.lower if keep else None,
@@ -1084,17 +1085,12 @@ def _analyse_sql(
                 lower_one_sigma=line.lower_one if keep else None,
             )
         )
-    # Renumber the points' sections to the segments kept (T's first row may empty one).
-    starts_at = [s.start for s in segments]
-    points = [
-        replace(p, segment=max(k for k, s in enumerate(starts_at) if s <= p.index)) for p in points
-    ]
 
     # Step 4K: icons for the last non-ghosted point.
     last = next((i for i in reversed(shown) if not ghost[i]), None)
     variation = assurance = None
     if last is not None and spc_shown:
-        lp = points[out_index[last]]
+        lp = points[last - offset]
         variation = _variation(lp) if lp.direction else "common_cause"
         target = point_targets[last]
         line = at[last]
@@ -1117,7 +1113,7 @@ def _analyse_sql(
         notices.append(run_chart_reason)
     if spc_shown:
         for k, p in enumerate(sections):
-            count = sum(1 for i in members[p] if i in out_index)
+            count = sum(1 for i in members[p] if i >= offset)
             if count < rules.minimum_section:
                 codes.append("section")
                 notices.append(
