@@ -552,8 +552,15 @@ class CycleMeasureForm(forms.ModelForm):
     a measure, and only a measure from ``measures``; and whether the chart's limits are worked
     out afresh from that day."""
 
-    recalculate = forms.BooleanField(
-        label=_("Recalculate the chart's limits from the day the change went live"),
+    recalculate = forms.TypedChoiceField(
+        label=_("Recalculate the chart's limits from the day the change went live?"),
+        choices=[
+            ("", _("Leave the limits as they are")),
+            ("yes", _("Yes: new mean and limits from that day")),
+            ("no", _("No: one set of limits across the change")),
+        ],
+        coerce=lambda answer: {"yes": True, "no": False}.get(answer),
+        empty_value=None,
         required=False,
         help_text=_(
             "Only once the change has clearly shifted the process: the points after it then "
@@ -584,7 +591,7 @@ class CycleMeasureForm(forms.ModelForm):
         data = self.cleaned_data
         if data.get("change_date") and not data.get("measure"):
             self.add_error("measure", _("Choose the measure whose chart should show the change."))
-        if data.get("recalculate") and not data.get("change_date"):
+        if data.get("recalculate") is not None and not data.get("change_date"):
             self.add_error(
                 "recalculate", _("Say the day the change went live to recalculate from it.")
             )

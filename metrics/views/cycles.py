@@ -41,7 +41,7 @@ def _form(
         initial = {
             "measure": link.measure_id,
             "change_date": link.change_date,
-            "recalculate": bool(mark),
+            "recalculate": {True: "yes", False: "no"}.get(mark, "") if mark is not None else "",
         }
     return forms.CycleMeasureForm(
         data,
