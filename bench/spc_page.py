@@ -67,7 +67,7 @@ def main() -> None:
     user, _ = User.objects.get_or_create(username="bench-lead")
     Membership.objects.get_or_create(user=user, role=Role.LEAD, team=team)
     start = date(2010, 1, 1)
-    measures = {}
+    measures: dict[str, Any] = {}
     for rules in (Measure.Rules.NHSE, Measure.Rules.PLOTTHEDOTS):
         m = Measure.objects.create(
             name=f"Bench {rules}",
@@ -94,7 +94,7 @@ def main() -> None:
         Annotation.objects.create(
             measure=m, date=start + timedelta(days=args.points // 2), label="Change", rebase=True
         )
-        measures[rules] = m
+        measures[str(rules)] = m
     client = Client()
     client.force_login(user)
     cases: list[tuple[str, str, dict[str, Any]]] = [
