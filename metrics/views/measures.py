@@ -55,7 +55,18 @@ def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "metrics/measure_list.html#measure-table" if request.htmx else "metrics/measure_list.html"
     )
     scopes = [] if request.htmx else queries.measure_scopes_for(request.user)
-    return render(request, template, {"page": page, "scopes": scopes})
+    # Organisations whose default SPC rules the user chooses (their managers, administrators).
+    organisations = (
+        []
+        if request.htmx
+        else [
+            o
+            for o in Organisation.objects.order_by("name")
+            if policy.can(request.user, "manage_organisation_spc", o)
+        ]
+    )
+    context = {"page": page, "scopes": scopes, "organisations": organisations}
+    return render(request, template, context)
 
 
 def _organisation_of(scope_object: Team | Site | Organisation | Place) -> int | None:
