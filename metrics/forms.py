@@ -68,17 +68,23 @@ class PeriodForm(forms.Form):
         return data
 
 
+class _ScreeningSelect(forms.NullBooleanSelect):
+    """Unknown (the rules' default), yes or no, in words about screening."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices = [
+            ("unknown", _("The rules' default")),
+            ("true", _("Yes: a one-off jump does not widen the limits")),
+            ("false", _("No: use every moving range")),
+        ]
+
+
 class MeasureForm(forms.ModelForm):
     screen_moving_ranges = forms.NullBooleanField(
         label=_("Screen out unusually large moving ranges"),
         required=False,
-        widget=forms.Select(
-            choices=[
-                ("unknown", _("The rules' default")),
-                ("true", _("Yes: a one-off jump does not widen the limits")),
-                ("false", _("No: use every moving range")),
-            ]
-        ),
+        widget=_ScreeningSelect(),
         help_text=_(
             "Off in NHS England's SQL (where it also leaves the outlying points out of the "
             "mean), on in NHSRplotthedots."
