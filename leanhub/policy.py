@@ -460,6 +460,12 @@ def _org_dashboard(s: Scope, org: Organisation) -> bool:
     return org.pk in s.managed_org_ids
 
 
+@rule("manage_organisation_spc", seen_by="view_organisation")
+def _manage_organisation_spc(s: Scope, org: Organisation) -> bool:
+    """Choose the organisation's default SPC rules: its managers (and administrators)."""
+    return org.pk in s.managed_org_ids
+
+
 @rule("view_place")
 def _view_place(s: Scope, place: Place) -> bool:
     return place.pk in s.place_ids or place.pk in s.partnership_place_ids

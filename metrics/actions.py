@@ -27,7 +27,9 @@ from metrics.models import (
     Annotation,
     CycleMeasure,
     Measure,
+    MeasureTarget,
     Observation,
+    OrganisationSPC,
     Outcome,
     Saving,
     Survey,
@@ -59,14 +61,79 @@ def create_measure(
 
 @transaction.atomic
 def record_observation(
-    measure: Measure, *, on: date, value: Decimal, note: str = "", by: User
+    measure: Measure,
+    *,
+    on: date,
+    value: Decimal,
+    note: str = "",
+    ghost: bool = False,
+    by: User,
 ) -> Observation:
     policy.require(
         by, "edit_measure", measure, reason=gettext("Only the team's leads record figures.")
     )
-    observation = Observation.objects.create(measure=measure, date=on, value=value, note=note)
+    if ghost and measure.chart_type != Measure.ChartType.XMR:
+        raise ValidationError(gettext("Only XmR charts can ghost points."))
+    observation = Observation.objects.create(
+        measure=measure, date=on, value=value, note=note, ghost=ghost
+    )
     refresh_outcomes(Outcome.objects.filter(measure=measure))
     return observation
+
+
+def refresh_warnings(measure: Measure) -> None:
+    """Work the chart out again and keep its kinds of warning for the measure list."""
+    observations = measure.observations.order_by("date").values_list("date", "value", "ghost")
+    rebase_at = list(measure.annotations.filter(rebase=True).values_list("date", flat=True))
+    try:
+        result = measure.analyse(list(observations), rebase_at=rebase_at)
+    except ValueError:
+        return  # figures its chart type cannot draw: the chart page says why
+    measure.keep_warnings(result)
+
+
+@transaction.atomic
+def update_measure(form: Any, *, by: User) -> Measure:
+    """Save a measure's settings (a checked MeasureForm); a change of rules is recorded."""
+    measure = cast("Measure", form.instance)
+    policy.require(by, "edit_measure", measure)
+    before = form.previous_rules
+    measure = form.save()
+    changes = {"rules": measure.rules} if before and before != measure.rules else {}
+    audit.record(by, "measure.settings", measure, {"chart_type": measure.chart_type, **changes})
+    refresh_warnings(measure)
+    return measure
+
+
+def add_target(measure: Measure, fields: dict[str, Any], *, by: User) -> MeasureTarget:
+    policy.require(by, "edit_measure", measure)
+    target = MeasureTarget.objects.create(measure=measure, **fields)
+    audit.record(by, "measure.target_added", measure, {"value": str(target.value)})
+    return target
+
+
+def remove_target(target: MeasureTarget, *, by: User) -> None:
+    policy.require(by, "edit_measure", target.measure)
+    audit.record(by, "measure.target_removed", target.measure, {"value": str(target.value)})
+    target.delete()
+
+
+def set_ghost(observation: Observation, *, ghost: bool, by: User) -> None:
+    """Ghost a point (drawn, not counted) or count it again. XmR charts only, as in the SQL."""
+    measure = observation.measure
+    policy.require(by, "edit_measure", measure)
+    if ghost and measure.chart_type != Measure.ChartType.XMR:
+        raise ValueError(gettext("Only XmR charts can ghost points."))
+    Observation.objects.filter(pk=observation.pk).update(ghost=ghost)
+
+
+def set_organisation_rules(form: Any, *, by: User) -> OrganisationSPC:
+    """Save an organisation's default SPC rules (a checked OrganisationSPCForm)."""
+    settings_row = cast("OrganisationSPC", form.instance)
+    policy.require(by, "manage_organisation_spc", settings_row.organisation)
+    saved = cast("OrganisationSPC", form.save())
+    audit.record(by, "organisation.spc_rules", saved.organisation, {"rules": saved.rules})
+    return saved
 
 
 @transaction.atomic
@@ -79,12 +146,31 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
         raise PermissionDenied(gettext("A row names a measure you may not write to."))
     Observation.objects.bulk_create(
         [
-            Observation(measure_id=r.measure_id, date=r.date, value=r.value, note=r.note)
+            Observation(
+                measure_id=r.measure_id, date=r.date, value=r.value, note=r.note, ghost=r.ghost
+            )
             for r in rows
         ],
         batch_size=2000,
     )
+    # A row saying "recalculate" starts new limits on its date, as a mark on the chart.
+    Annotation.objects.bulk_create(
+        [
+            Annotation(
+                measure_id=r.measure_id,
+                date=r.date,
+                label=gettext("Limits recalculated (imported)"),
+                rebase=True,
+            )
+            for r in rows
+            if r.recalculate
+        ]
+    )
     refresh_outcomes(Outcome.objects.filter(measure__in=measures))
+    touched = {r.measure_id for r in rows}
+    for measure in measures:
+        if measure.pk in touched:
+            refresh_warnings(measure)
     for measure in measures:
         audit.record(
             by,
@@ -387,6 +473,7 @@ def create_survey(
         frequency=Measure.Frequency.WEEKLY
         if kind == Survey.Kind.STAFF
         else Measure.Frequency.DAILY,
+        rules=OrganisationSPC.default_for(site.organisation_id),
         created_by=by,
         **scope,
     )
@@ -438,9 +525,11 @@ def link_cycle_to_measure(
     measure: Measure | None,
     change_date: date | None,
     by: User,
+    recalculate: bool | None = None,
 ) -> CycleMeasure | None:
     """Name the measure ``cycle`` should move and the day its change went live; no measure and
-    no day unlinks it. Returns the link, or None once unlinked.
+    no day unlinks it. Returns the link, or None once unlinked. ``recalculate``: whether the
+    chart's limits start afresh on that day (None leaves the choice as it was).
 
     Refuses whoever may not edit the cycle's plan (the card's owners and the board's leads), and
     with a ValidationError on ``measure``: a day without a measure, or a measure that is not one
@@ -469,7 +558,7 @@ def link_cycle_to_measure(
         link, _created = CycleMeasure.objects.update_or_create(
             cycle=cycle, defaults={"measure": measure, "change_date": change_date}
         )
-    _mark_change_on_chart(cycle, link)
+    _mark_change_on_chart(cycle, link, recalculate=recalculate)
     audit.record(
         by,
         "cycle.measure_changed",
@@ -483,10 +572,12 @@ def link_cycle_to_measure(
     return link
 
 
-def _mark_change_on_chart(cycle: Cycle, link: CycleMeasure | None) -> None:
+def _mark_change_on_chart(
+    cycle: Cycle, link: CycleMeasure | None, *, recalculate: bool | None = None
+) -> None:
     """One annotation on the measure's chart on the day the cycle's change went live, moved or
-    removed with the link. Limits are not rebased automatically: whoever runs the measure decides
-    that on the chart, and a rebase they chose survives a new day or measure."""
+    removed with the link. Limits are not rebased automatically: the lead chooses it
+    (``recalculate``; None keeps the choice made before, on the chart or here)."""
     if link is None or link.measure_id is None or link.change_date is None:
         Annotation.objects.filter(cycle=cycle).delete()
         return
@@ -498,8 +589,10 @@ def _mark_change_on_chart(cycle: Cycle, link: CycleMeasure | None) -> None:
         "label": label[:120],
         "idea_id": card.idea_id,
     }
+    if recalculate is not None:
+        mark["rebase"] = recalculate
     Annotation.objects.update_or_create(
-        cycle=cycle, defaults=mark, create_defaults={**mark, "rebase": False}
+        cycle=cycle, defaults=mark, create_defaults={"rebase": False, **mark}
     )
 
 

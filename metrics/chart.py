@@ -4,10 +4,11 @@ axis's dates are written in the reader's language."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import dateformat
+from django.utils.translation import get_language
 
 from metrics.spc import Point, SPCResult
 
@@ -30,7 +31,7 @@ FULL = Frame(720, 320, 56, 16, 16, 40)
 SMALL = Frame(240, 72, 4, 4, 6, 6)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # made by the thousand: a frozen init costs twice as much
 class Dot:
     x: float
     y: float
@@ -41,7 +42,20 @@ class Dot:
     def label(self) -> str:
         # Worked out only where a chart shows it: a small chart of a year of days has no labels.
         p = self.point
-        return f"{p.date or p.index + 1}: {p.value:g} — {p.description}"
+        return f"{p.date or p.index + 1}: {p.value:g} — {_describe(p)}"
+
+
+def _describe(p: Point) -> str:
+    """The point's description, translated once per kind of point and language, not once per
+    point: a crowded chart labels hundreds."""
+    key = (get_language(), p.point_type, p.direction, p.rule, p.ghost)
+    words = _DESCRIPTIONS.get(key)
+    if words is None:
+        words = _DESCRIPTIONS[key] = p.description
+    return words
+
+
+_DESCRIPTIONS: dict[tuple[object, ...], str] = {}
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,8 @@ class Geometry:
     width: int
     height: int
     path: str
+    # Each point as its own circle with its words; on a crowded chart only the special-cause
+    # and ghosted points (up to MAX_LABELLED), the rest drawn together in ``dot_paths``.
     dots: list[Dot]
     means: list[Line]
     limits: list[Line]
@@ -81,6 +97,25 @@ class Geometry:
     x_ticks: list[tuple[float, str]]
     dot_paths: list[DotPath]
     dot_size: float  # the dots' diameter: smaller as the points crowd together
+    # A target that changes over time, as steps (instead of ``target``).
+    target_path: str = ""
+    # How many points are drawn together (0: every point is its own circle).
+    drawn_together: int = 0
+    # The sections' two-sigma lines (where the rules give them).
+    sigmas: list[Line] = field(default_factory=list)
+
+
+# More points than this and the full chart draws common-cause points together, one mark per
+# pixel they share, and the line through their lowest and highest in each pixel column.
+MAX_SEPARATE = 600
+# At most this many points keep their own circle and words on a crowded chart.
+MAX_LABELLED = 150
+
+
+def _css(p: Point) -> str:
+    if p.ghost:
+        return "spc-ghost"
+    return f"spc-{p.point_type.replace('_cause', '').replace('no_limits', 'none')}"
 
 
 def geometry(
@@ -111,27 +146,47 @@ def geometry(
     def y(v: float) -> float:
         return round(frame.top + plot_h * (1 - (v - lo) / (hi - lo)), 1)
 
-    dots = [
+    # Inline arithmetic and one class name per kind of point: thousands of points.
+    x0, sx = float(frame.left), (plot_w / (n - 1) if n > 1 else 0.0)
+    if n == 1:
+        x0 += plot_w / 2
+    y0, sy = frame.top + plot_h * (1 + lo / (hi - lo)), plot_h / (hi - lo)
+    css: dict[tuple[str, bool], str] = {}
+    all_dots = [
         Dot(
-            x(p.index),
-            y(p.value),
-            f"spc-{p.point_type.replace('_cause', '').replace('no_limits', 'none')}",
+            round(x0 + sx * p.index, 1),
+            round(y0 - sy * p.value, 1),
+            css.get((p.point_type, p.ghost)) or css.setdefault((p.point_type, p.ghost), _css(p)),
             p,
         )
         for p in points
     ]
-    path = "M" + " L".join(f"{d.x},{d.y}" for d in dots)
-    means, limits = [], []
+    crowded = frame is FULL and n > MAX_SEPARATE
+    path = _column_path(all_dots) if crowded else "M" + " L".join(f"{d.x},{d.y}" for d in all_dots)
+    means, limits, sigmas = [], [], []
     for seg in result.segments:
         if seg.mean is None:
             continue
         x1, x2 = x(seg.start), x(seg.end - 1)
         means.append(Line(x1, y(seg.mean), x2, y(seg.mean)))
-        if seg.lower_limit is not None and seg.upper_limit is not None:
-            limits.append(Line(x1, y(seg.upper_limit), x2, y(seg.upper_limit)))
-            limits.append(Line(x1, y(seg.lower_limit), x2, y(seg.lower_limit)))
+        # T and G charts may have an upper limit without a lower one.
+        for limit in (seg.upper_limit, seg.lower_limit):
+            if limit is not None:
+                limits.append(Line(x1, y(limit), x2, y(limit)))
+        for sigma in (seg.upper_two_sigma, seg.lower_two_sigma):
+            if sigma is not None and frame is FULL:
+                sigmas.append(Line(x1, y(sigma), x2, y(sigma)))
     target = None
-    if result.target is not None:
+    target_path = ""
+    point_targets = [p.target for p in points]
+    if len({t for t in point_targets if t is not None}) > 1:
+        steps: list[str] = []
+        for p in points:
+            if p.target is not None:
+                move = "L" if steps and points[p.index - 1].target is not None else "M"
+                steps.append(f"{move}{x(p.index)},{y(p.target)}")
+        target_path = "".join(steps)
+    elif result.target is not None:
         t = y(float(result.target))
         target = Line(x(0), t, x(n - 1), t)
     markers = []
@@ -146,11 +201,50 @@ def geometry(
         for p in points[::step]
     ]
     by_css: dict[str, list[str]] = {}
-    for d in dots:
+    dots = all_dots
+    together = all_dots
+    if crowded:
+        # Every special-cause and ghosted point stays visible; the first MAX_LABELLED of them
+        # (the latest first) keep their words, the rest are drawn with the crowd.
+        marked = [d for d in reversed(all_dots) if d.point.special_cause or d.point.ghost]
+        dots = sorted(marked[:MAX_LABELLED], key=lambda d: d.point.index)
+        labelled = {d.point.index for d in dots}
+        together = [d for d in all_dots if d.point.index not in labelled]
+    seen: set[tuple[str, int, int]] = set()
+    for d in together:
+        if crowded:
+            key = (d.css, round(d.x), round(d.y))
+            if key in seen:
+                continue
+            seen.add(key)
         by_css.setdefault(d.css, []).append(f"M{d.x},{d.y}h0")
     dot_paths = [DotPath(css, "".join(moves)) for css, moves in by_css.items()]
     dot_size = round(max(1.5, min(5.0, plot_w / n)), 1)
     return Geometry(
         frame.width, frame.height, path, dots, means, limits, target, markers, y_ticks, x_ticks,
-        dot_paths, dot_size,
+        dot_paths, dot_size, target_path, len(together) if crowded else 0, sigmas,
     )  # fmt: skip
+
+
+def _column_path(dots: list[Dot]) -> str:
+    """The line through many points: in each pixel column, its first, lowest, highest and last
+    point — the shape of the series, in a few vertices per pixel however many points."""
+    moves: list[str] = []
+    column: list[Dot] = []
+
+    def flush() -> None:
+        if not column:
+            return
+        low = min(column, key=lambda d: d.y)
+        high = max(column, key=lambda d: d.y)
+        keep = {d.point.index: d for d in (column[0], low, high, column[-1])}
+        for d in sorted(keep.values(), key=lambda d: d.point.index):
+            moves.append(f"{'L' if moves else 'M'}{d.x},{d.y}")
+        column.clear()
+
+    for d in dots:
+        if column and round(d.x) != round(column[0].x):
+            flush()
+        column.append(d)
+    flush()
+    return "".join(moves)

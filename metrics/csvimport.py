@@ -36,6 +36,8 @@ class Row:
     date: date
     value: Decimal
     note: str
+    ghost: bool = False
+    recalculate: bool = False
 
 
 @dataclass
@@ -46,6 +48,23 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
+
+
+# What an optional yes/no column (ghost, recalculate) may hold; empty is no.
+YES = ("1", "yes", "y", "true")
+NO = ("", "0", "no", "n", "false")
+
+
+def _flag(text: str, column: str, problems: list[str]) -> bool:
+    answer = text.strip().casefold()
+    if answer in YES:
+        return True
+    if answer not in NO:
+        problems.append(
+            gettext("the %(column)s column says “%(text)s”: write yes or no (or leave it empty)")
+            % {"column": column, "text": _quoted(text.strip())}
+        )
+    return False
 
 
 def measure_key(name: str) -> str:
@@ -59,7 +78,9 @@ def parse(
     measures: Iterable[tuple[str, int]],
     existing: set[tuple[int, date]],
 ) -> ParseResult:
-    """Check every row of ``text`` (columns: measure, date as YYYY-MM-DD, value, optional note).
+    """Check every row of ``text`` (columns: measure, date as YYYY-MM-DD, value, optional note,
+    optional ghost — shown, not counted — and recalculate — new limits from this row — as yes
+    or no).
 
     ``measures`` holds the (name, id) of each measure the importer may write to; a name that two
     of them share (ignoring case and spacing) cannot say which one a row means, so such rows are
@@ -157,6 +178,8 @@ def parse(
                     )
                     % {"char": note[0]}
                 )
+            ghost = _flag(raw.get("ghost", ""), "ghost", problems)
+            recalculate = _flag(raw.get("recalculate", ""), "recalculate", problems)
             if measure_id is not None and day is not None:
                 key = (measure_id, day)
                 if key in existing:
@@ -182,7 +205,7 @@ def parse(
                 and day is not None
                 and value is not None
             ):
-                result.rows.append(Row(line, measure_id, day, value, note))
+                result.rows.append(Row(line, measure_id, day, value, note, ghost, recalculate))
     except csv.Error as error:  # e.g. a quote never closed, swallowing the rest of the file
         if "field larger than field limit" in str(error):
             # Most often also an open quote, once the rest of the file is long enough.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,12 +22,14 @@ from kaizen.models import Board, Card
 from leanhub import documents, images
 from leanhub.forms import DateInput
 from leanhub.models import Organisation, Team, User
-from metrics import csvimport
+from metrics import csvimport, spc
 from metrics.models import (
     Annotation,
     CycleMeasure,
     Measure,
+    MeasureTarget,
     Observation,
+    OrganisationSPC,
     Outcome,
     Saving,
     Survey,
@@ -65,7 +68,29 @@ class PeriodForm(forms.Form):
         return data
 
 
+class _ScreeningSelect(forms.NullBooleanSelect):
+    """Unknown (the rules' default), yes or no, in words about screening."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices = [
+            ("unknown", _("The rules' default")),
+            ("true", _("Yes: a one-off jump does not widen the limits")),
+            ("false", _("No: use every moving range")),
+        ]
+
+
 class MeasureForm(forms.ModelForm):
+    screen_moving_ranges = forms.NullBooleanField(
+        label=_("Screen out unusually large moving ranges"),
+        required=False,
+        widget=_ScreeningSelect(),
+        help_text=_(
+            "Off in NHS England's SQL (where it also leaves the outlying points out of the "
+            "mean), on in NHSRplotthedots."
+        ),
+    )
+
     class Meta:
         model = Measure
         fields = [
@@ -74,19 +99,56 @@ class MeasureForm(forms.ModelForm):
             "improvement",
             "target",
             "frequency",
+            "rules",
+            "chart_type",
             "fix_after_n_points",
             "screen_moving_ranges",
+            "shift_points",
+            "trend_points",
+            "minimum_points",
+            "conflict_rule",
         ]
-        labels = {"fix_after_n_points": _("Fix the limits on the first N points")}
+        labels = {"fix_after_n_points": _("Baseline: fix the limits on the first N points")}
         help_texts = {
             "target": _("Leave empty if there is no target."),
-            "fix_after_n_points": _("At least 12. Leave empty to use every point."),
+            "fix_after_n_points": _(
+                "Leave empty to use every point. NHS England's SQL carries the baseline's limits "
+                "into the next section only; NHSRplotthedots fixes each segment's limits on its "
+                "first N (at least 12)."
+            ),
+            "rules": _("Which published method draws the chart."),
+            "chart_type": _(
+                "T and G charts are for rare events (NHS England's SQL only): a T chart's "
+                "figures are the dates of events, a G chart's the count of cases between them."
+            ),
+            "shift_points": _("6, 7 or 8; empty for the rules' default (6 in the SQL, 7 in R)."),
+            "trend_points": _("6, 7 or 8; empty for the rules' default (6 in the SQL, 7 in R)."),
+            "minimum_points": _(
+                "NHS England's SQL draws a plain run chart until there are this many (13)."
+            ),
+            "conflict_rule": _(
+                "For example a rising trend below the mean. Empty: shown as a concern."
+            ),
         }
 
-    def __init__(self, *args: Any, siblings: QuerySet[Measure], **kwargs: Any) -> None:
-        """``siblings``: the measures already in the team, site, organisation or place."""
+    def __init__(
+        self,
+        *args: Any,
+        siblings: QuerySet[Measure],
+        default_rules: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``siblings``: the measures already in the team, site, organisation or place;
+        ``default_rules``: the preset a new measure starts with (its organisation's)."""
         super().__init__(*args, **kwargs)
         self.siblings = siblings
+        self.default_rules = self.instance.rules if self.instance.pk else default_rules
+        if default_rules and not self.instance.pk:
+            self.initial.setdefault("rules", default_rules)
+        # Left out of a post, they keep what the measure has (or the organisation's default).
+        self.fields["rules"].required = False
+        self.fields["chart_type"].required = False
+        self.previous_rules = self.instance.rules if self.instance.pk else ""
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -104,24 +166,136 @@ class MeasureForm(forms.ModelForm):
                 )
         return name
 
-    def clean_fix_after_n_points(self) -> int | None:
-        n = self.cleaned_data.get("fix_after_n_points")
-        if n is not None and n < 12:
-            raise forms.ValidationError(
-                gettext("Fix the limits on at least 12 points, or leave it empty.")
+    def clean(self) -> dict[str, Any]:
+        """Settings the rules cannot draw with are refused, each with its reason."""
+        super().clean()
+        data = self.cleaned_data
+        rules = data["rules"] = data.get("rules") or self.default_rules or Measure.Rules.NHSE
+        data["chart_type"] = data.get("chart_type") or self.instance.chart_type
+        n = data.get("fix_after_n_points")
+        if rules == Measure.Rules.PLOTTHEDOTS:
+            if n is not None and n < 12:
+                self.add_error(
+                    "fix_after_n_points",
+                    gettext("Fix the limits on at least 12 points, or leave it empty."),
+                )
+            if data.get("chart_type", "xmr") != Measure.ChartType.XMR:
+                self.add_error("chart_type", gettext("NHSRplotthedots draws XmR charts only."))
+            return data
+        probe = Measure(
+            rules=rules,
+            shift_points=data.get("shift_points"),
+            trend_points=data.get("trend_points"),
+            minimum_points=data.get("minimum_points"),
+            conflict_rule=data.get("conflict_rule") or "",
+            screen_moving_ranges=data.get("screen_moving_ranges"),
+        )
+        counted = None
+        chart_type = data["chart_type"]
+        if self.instance.pk:
+            counted = self.instance.observations.filter(ghost=False).count()
+            held = self.instance.observations
+            if chart_type != Measure.ChartType.XMR and held.filter(ghost=True).exists():
+                self.add_error(
+                    "chart_type",
+                    gettext("Only XmR charts ghost points: count the ghosted ones again first."),
+                )
+            if chart_type == Measure.ChartType.G and any(
+                v < 0 or v != int(v) for v in held.values_list("value", flat=True)
+            ):
+                self.add_error(
+                    "chart_type",
+                    gettext(
+                        "A G chart counts cases between events: every figure must be a whole "
+                        "number, 0 or more."
+                    ),
+                )
+        problems = {
+            "shift_points": data.get("shift_points"),
+            "trend_points": data.get("trend_points"),
+        }
+        settings = probe.spc_rules()
+        for field_name, value in problems.items():
+            if value is not None and value not in spc.RUN_LENGTHS:
+                what = gettext("shift") if field_name == "shift_points" else gettext("trend")
+                self.add_error(
+                    field_name,
+                    gettext("A %(what)s is 6, 7 or 8 points in a row (not %(n)s).")
+                    % {"what": what, "n": value},
+                )
+        minimum = data.get("minimum_points")
+        if minimum is not None and minimum < 2:
+            self.add_error("minimum_points", gettext("Limits need at least 2 points."))
+        if n is not None:
+            for problem in spc.check_settings(
+                replace(settings, shift=6, trend=6, minimum_points=13),
+                baseline_points=n,
+                points=counted,
+            ):
+                self.add_error("fix_after_n_points", problem)
+        return data
+
+    def save(self, commit: bool = True) -> Measure:
+        measure = super().save(commit=False)
+        if self.previous_rules and measure.rules != self.previous_rules:
+            # The chart says when its rules changed, and from which; the data stays as it is.
+            measure.previous_rules = self.previous_rules
+            measure.rules_changed_at = timezone.now()
+        if commit:
+            measure.save()
+        return measure
+
+
+class MeasureTargetForm(forms.ModelForm):
+    class Meta:
+        model = MeasureTarget
+        fields = ["value", "start", "end"]
+        widgets = {"start": DateInput, "end": DateInput}
+        help_texts = {"start": _("Empty: from the first point."), "end": _("Empty: onwards.")}
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", gettext("The end date must be on or after the start date."))
+        return data
+
+
+class OrganisationSPCForm(forms.ModelForm):
+    class Meta:
+        model = OrganisationSPC
+        fields = ["rules"]
+        help_texts = {
+            "rules": _(
+                "New measures start with these rules; each measure's lead can change its own. "
+                "Existing measures keep theirs."
             )
-        return n
+        }
 
 
 class ObservationForm(forms.ModelForm):
     class Meta:
         model = Observation
-        fields = ["date", "value", "note"]
+        fields = ["date", "value", "note", "ghost"]
         widgets = {"date": DateInput}
 
     def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.measure = measure
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        value = data.get("value")
+        kind = self.measure.chart_type
+        if data.get("ghost") and kind != Measure.ChartType.XMR:
+            self.add_error("ghost", gettext("Only XmR charts ghost points."))
+        if kind == Measure.ChartType.G and value is not None and (value < 0 or value != int(value)):
+            self.add_error(
+                "value",
+                gettext("A G chart counts cases between events: a whole number, 0 or more."),
+            )
+        return data
 
     def clean_date(self) -> date:
         day = self.cleaned_data["date"]
@@ -165,9 +339,12 @@ class AnnotationForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        # Translators: measure, date, value and note are the names the file's columns must have:
-        # keep them as they are.
-        help_text=_("Columns: measure, date (YYYY-MM-DD), value, note (optional). Up to 10 MB."),
+        # Translators: measure, date, value, note, ghost and recalculate are the names the
+        # file's columns must have: keep them as they are.
+        help_text=_(
+            "Columns: measure, date (YYYY-MM-DD), value, note (optional); ghost and recalculate "
+            "(optional, yes or no). Up to 10 MB."
+        ),
     )
 
     def clean_file(self) -> str:
@@ -378,7 +555,24 @@ class ResponseForm(forms.Form):
 
 class CycleMeasureForm(forms.ModelForm):
     """The measure a PDCA cycle should move and the day its change went live: no day without
-    a measure, and only a measure from ``measures``."""
+    a measure, and only a measure from ``measures``; and whether the chart's limits are worked
+    out afresh from that day."""
+
+    recalculate = forms.TypedChoiceField(
+        label=_("Recalculate the chart's limits from the day the change went live?"),
+        choices=[
+            ("", _("Leave the limits as they are")),
+            ("yes", _("Yes: new mean and limits from that day")),
+            ("no", _("No: one set of limits across the change")),
+        ],
+        coerce=lambda answer: {"yes": True, "no": False}.get(answer),
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "Only once the change has clearly shifted the process: the points after it then "
+            "get their own mean and limits."
+        ),
+    )
 
     class Meta:
         model = CycleMeasure
@@ -403,4 +597,8 @@ class CycleMeasureForm(forms.ModelForm):
         data = self.cleaned_data
         if data.get("change_date") and not data.get("measure"):
             self.add_error("measure", _("Choose the measure whose chart should show the change."))
+        if data.get("recalculate") is not None and not data.get("change_date"):
+            self.add_error(
+                "recalculate", _("Say the day the change went live to recalculate from it.")
+            )
         return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -24,6 +25,7 @@ from leanhub.models import Organisation, Place, Site, Team, User
 if TYPE_CHECKING:
     from ideas.models import Idea
     from kaizen.models import Card
+    from metrics import spc
     from metrics.spc import SPCResult
 
 SCOPES = ("team", "site", "organisation", "place")
@@ -87,17 +89,60 @@ class Measure(models.Model):
     frequency = models.CharField(
         _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
     )
-    # Limits fixed on the first N points of each segment (Making Data Count: at least 12).
+
+    class Rules(models.TextChoices):
+        NHSE = "nhse", _("NHS England Making Data Count (SQL v2.6)")
+        # Translators: the name and version of an R package; usually kept as it is.
+        PLOTTHEDOTS = "plotthedots", _("NHSRplotthedots 0.2")
+
+    class ChartType(models.TextChoices):
+        XMR = "xmr", _("XmR: the values themselves")
+        T = "t", _("T: days between rare events")
+        G = "g", _("G: cases between rare events")
+
+    class Conflict(models.TextChoices):
+        IMPROVEMENT = "improvement", _("Show it as an improvement")
+        CONCERN = "concern", _("Show it as a concern")
+
+    rules = models.CharField(
+        _("SPC rules"), max_length=20, choices=Rules.choices, default=Rules.NHSE
+    )
+    # When the rules were last switched, and from which: the chart says so.
+    rules_changed_at = models.DateTimeField(_("rules changed at"), null=True, blank=True)
+    previous_rules = models.CharField(
+        _("previous SPC rules"), max_length=20, choices=Rules.choices, blank=True
+    )
+    chart_type = models.CharField(
+        _("chart type"), max_length=3, choices=ChartType.choices, default=ChartType.XMR
+    )
+    # The SQL's baseline (limits of the first N counted points, carried into the next section);
+    # under NHSRplotthedots, limits fixed on the first N points of each segment.
     fix_after_n_points = models.PositiveSmallIntegerField(
         _("fix after n points"), null=True, blank=True
     )
+    # Each of these left empty takes the rules' own default.
     screen_moving_ranges = models.BooleanField(
         _("Screen out unusually large moving ranges"),
-        default=True,
+        null=True,
+        blank=True,
         help_text=_(
-            "Making Data Count's default: a one-off jump does not widen the limits. "
-            "Untick to use every moving range."
+            "A one-off jump does not widen the limits. Leave unknown to use the rules' default "
+            "(on for NHSRplotthedots, off for NHS England's SQL)."
         ),
+    )
+    shift_points = models.PositiveSmallIntegerField(_("points in a shift"), null=True, blank=True)
+    trend_points = models.PositiveSmallIntegerField(_("points in a trend"), null=True, blank=True)
+    minimum_points = models.PositiveSmallIntegerField(
+        _("points before limits are drawn"), null=True, blank=True
+    )
+    # The kinds of warning (metrics.spc.WARNING_LABELS) its chart gave when last worked out,
+    # for the measure list: kept, not recomputed for every row.
+    spc_warnings = models.JSONField(_("SPC warnings"), default=list, blank=True)
+    conflict_rule = models.CharField(
+        _("when a point is both improvement and concern"),
+        max_length=12,
+        choices=Conflict.choices,
+        blank=True,
     )
     team = models.ForeignKey(
         Team,
@@ -159,22 +204,68 @@ class Measure(models.Model):
         """The team, site, organisation or place the measure is of (exactly one is set)."""
         return self.team or self.site or self.organisation or self.place
 
-    def analyse(
-        self, points: Sequence[tuple[date, Decimal]], *, rebase_at: Sequence[int | date] = ()
-    ) -> SPCResult:
-        """The SPC reading (metrics.spc.analyse) of ``points`` — (date, value) pairs of this
-        measure — with this measure's direction, target, fixed limits and screening."""
+    def spc_rules(self) -> spc.Rules:
+        """The rules this measure is drawn by: its preset with its own settings on top."""
         from metrics import spc
 
+        rules = spc.preset(self.rules)
+        changes: dict[str, Any] = {}
+        if self.screen_moving_ranges is not None:
+            changes["screen"] = self.screen_moving_ranges
+        if self.shift_points is not None:
+            changes["shift"] = self.shift_points
+        if self.trend_points is not None:
+            changes["trend"] = self.trend_points
+        if self.minimum_points is not None:
+            changes["minimum_points"] = self.minimum_points
+        if self.conflict_rule:
+            changes["conflict"] = self.conflict_rule
+        return replace(rules, **changes) if changes else rules
+
+    def keep_warnings(self, result: SPCResult) -> None:
+        """Store the kinds of warning ``result`` gives, if they changed (one query then)."""
+        codes = list(result.codes)
+        if codes != self.spc_warnings:
+            self.spc_warnings = codes
+            Measure.objects.filter(pk=self.pk).update(spc_warnings=codes)
+
+    @property
+    def warning_labels(self) -> list[str]:
+        from metrics import spc
+
+        return [str(spc.WARNING_LABELS[c]) for c in self.spc_warnings if c in spc.WARNING_LABELS]
+
+    def analyse(
+        self,
+        points: Sequence[tuple[date, Decimal] | tuple[date, Decimal, bool]],
+        *,
+        rebase_at: Sequence[int | date] = (),
+        targets: Sequence[MeasureTarget] | None = None,
+    ) -> SPCResult:
+        """The SPC reading (metrics.spc.analyse) of ``points`` — (date, value) pairs of this
+        measure, or (date, value, ghosted) — by this measure's rules, with its direction, chart
+        type, baseline and targets. ``targets``: its targets over time, when the caller has
+        them (else read: one query, none if prefetched)."""
+        from metrics import spc
+
+        if targets is None:
+            targets = list(self.targets.all())
+        spans = [
+            spc.TargetSpan(float(t.value), t.start, t.end)
+            for t in sorted(targets, key=lambda t: (t.start or date.min, t.pk or 0))
+        ]
         return spc.analyse(
-            [value for _, value in points],
-            [day for day, _ in points],
-            # The field's choices are exactly spc's directions.
+            [p[1] for p in points],
+            [p[0] for p in points],
+            # The field's choices are exactly spc's directions and chart types.
             improvement=cast("spc.Improvement", self.improvement),
             target=float(self.target) if self.target is not None else None,
-            fix_after_n_points=self.fix_after_n_points,
+            targets=spans,
+            baseline_points=self.fix_after_n_points,
             rebase_at=rebase_at,
-            screen_outliers=self.screen_moving_ranges,
+            rules=self.spc_rules(),
+            chart_type=cast("spc.ChartType", self.chart_type),
+            ghosts=[bool(p[2]) if len(p) > 2 else False for p in points],
         )
 
     def covers(self, team: Team) -> bool:
@@ -195,6 +286,11 @@ class Observation(models.Model):
     date = models.DateField(_("date"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    ghost = models.BooleanField(
+        _("ghosted"),
+        default=False,
+        help_text=_("Shown on the chart but left out of its mean, limits and rules."),
+    )
 
     class Meta:
         verbose_name = _("observation")
@@ -206,6 +302,68 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.name} {self.date}: {self.value}"
+
+
+class MeasureTarget(models.Model):
+    """A target in force over a stretch of time (either end open); the first that covers a
+    point's date is its target."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="targets", verbose_name=_("measure")
+    )
+    value = models.DecimalField(_("target"), max_digits=14, decimal_places=4)
+    start = models.DateField(_("from"), null=True, blank=True)
+    end = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("target over time")
+        verbose_name_plural = _("targets over time")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__isnull=True) | Q(end__isnull=True) | Q(start__lte=F("end")),
+                name="target_starts_before_it_ends",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure.name}: {self.value} ({self.start or '…'}–{self.end or '…'})"
+
+
+class OrganisationSPC(models.Model):
+    """An organisation's default SPC rules for the measures its people add."""
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="spc_settings",
+        verbose_name=_("organisation"),
+    )
+    rules = models.CharField(
+        _("default SPC rules"),
+        max_length=20,
+        choices=Measure.Rules.choices,
+        default=Measure.Rules.NHSE,
+    )
+
+    class Meta:
+        verbose_name = _("organisation SPC settings")
+        verbose_name_plural = _("organisation SPC settings")
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_rules_display()}"
+
+    @staticmethod
+    def default_for(organisation_id: int | None) -> str:
+        """The rules new measures of this organisation start with (NHS England's if unset)."""
+        if organisation_id is None:
+            return Measure.Rules.NHSE
+        found = (
+            OrganisationSPC.objects.filter(organisation_id=organisation_id)
+            .values_list("rules", flat=True)
+            .first()
+        )
+        return found or Measure.Rules.NHSE
 
 
 class Annotation(models.Model):

@@ -53,6 +53,7 @@ from metrics.models import (
     Annotation,
     CycleMeasure,
     Measure,
+    MeasureTarget,
     Observation,
     Outcome,
     Saving,
@@ -649,7 +650,7 @@ def survey_trends(
     survey_ids: list[int], period: Period, *, counts: dict[int, int]
 ) -> list[SurveyTrend]:
     """Each survey (in the order given) with its measure's SPC summary for the period, and its
-    number of responses from ``counts``. Three queries, none if there are no surveys."""
+    number of responses from ``counts``. Four queries, none if there are no surveys."""
     if not survey_ids:
         return []
     by_pk = Survey.objects.select_related("measure").in_bulk(survey_ids)
@@ -659,12 +660,18 @@ def survey_trends(
         if survey is not None and survey.measure is not None:
             charted.append((survey, survey.measure))
     measure_ids = [measure.pk for _, measure in charted]
-    series: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    series: dict[int, list[tuple[date, Decimal, bool]]] = defaultdict(list)
     observations = Observation.objects.filter(
         measure_id__in=measure_ids, date__gte=period.start, date__lte=period.end
     ).order_by("measure_id", "date")
-    for measure_id, day, value in observations.values_list("measure_id", "date", "value"):
-        series[measure_id].append((day, value))
+    for measure_id, day, value, ghost in observations.values_list(
+        "measure_id", "date", "value", "ghost"
+    ):
+        series[measure_id].append((day, value, ghost))
+    # Targets over time, for all the charted measures at once (their own rules apply).
+    targets: dict[int, list[MeasureTarget]] = defaultdict(list)
+    for target in MeasureTarget.objects.filter(measure_id__in=measure_ids):
+        targets[target.measure_id].append(target)
     rebases: dict[int, list[date]] = defaultdict(list)
     marks = Annotation.objects.filter(
         measure_id__in=measure_ids, rebase=True, date__gt=period.start, date__lte=period.end
@@ -673,7 +680,9 @@ def survey_trends(
         rebases[measure_id].append(day)
     trends = []
     for survey, measure in charted:
-        result = measure.analyse(series[measure.pk], rebase_at=rebases[measure.pk])
+        result = measure.analyse(
+            series[measure.pk], rebase_at=rebases[measure.pk], targets=targets[measure.pk]
+        )
         geometry = chart.geometry(result, frame=chart.SMALL)
         trends.append(SurveyTrend(survey, measure, counts.get(survey.pk, 0), result, geometry))
     return trends
@@ -824,8 +833,9 @@ def cycle_measure_link(cycle: Cycle) -> CycleMeasure | None:
 def measure_summary(measure: Measure) -> dict[str, Any]:
     """Where a measure stands on its SPC chart: the latest point, the variation and assurance
     the chart shows, or why there is not enough data. Two queries."""
-    observations = list(measure.observations.order_by("date").values_list("date", "value"))
+    observations = list(measure.observations.order_by("date").values_list("date", "value", "ghost"))
     rebase_at = list(measure.annotations.filter(rebase=True).values_list("date", flat=True))
+    # The same rules, targets and ghosts as the measure's own chart.
     result = measure.analyse(observations, rebase_at=rebase_at)
     return {
         "measure": measure,

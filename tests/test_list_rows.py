@@ -360,6 +360,8 @@ NOT_LISTS = {
     "metrics:saving-evidence", "metrics:outcome-new", "metrics:outcome-new-card",
     "metrics:survey-new", "metrics:survey", "metrics:survey-qr", "metrics:respond",
     "metrics:cycle-measure", "metrics:cycle-measure-summary",
+    "metrics:measure-edit", "metrics:measure-target-add", "metrics:measure-target-remove",
+    "metrics:measure-ghost", "metrics:organisation-spc",
 }  # fmt: skip
 
 CASES = {**{f"rows of {what}": shows for what, shows in DRILL_PAGES.items()}, **LIST_PAGES}

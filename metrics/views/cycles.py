@@ -21,7 +21,7 @@ from leanhub import policy
 from leanhub.http import AuthenticatedHttpRequest
 from leanhub.models import User
 from metrics import actions, forms, queries
-from metrics.models import CycleMeasure
+from metrics.models import Annotation, CycleMeasure
 
 PAGE = "metrics/cycle_measure.html"
 FRAGMENT = "metrics/_cycle_measure.html"
@@ -35,10 +35,18 @@ def _form(
 ) -> forms.CycleMeasureForm:
     """The form showing the saved link. It validates onto a throwaway instance, so what was
     typed never shows in the summary beside it until it is saved."""
+    initial = None
+    if link:
+        mark = Annotation.objects.filter(cycle=cycle).values_list("rebase", flat=True).first()
+        initial = {
+            "measure": link.measure_id,
+            "change_date": link.change_date,
+            "recalculate": {True: "yes", False: "no"}.get(mark, "") if mark is not None else "",
+        }
     return forms.CycleMeasureForm(
         data,
         instance=CycleMeasure(cycle=cycle),
-        initial={"measure": link.measure_id, "change_date": link.change_date} if link else None,
+        initial=initial,
         measures=queries.measures_for_cycle(user, cycle.card),
     )
 
@@ -88,6 +96,7 @@ def cycle_measure(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpRespo
                 cycle,
                 measure=form.cleaned_data["measure"],
                 change_date=form.cleaned_data["change_date"],
+                recalculate=form.cleaned_data["recalculate"],
                 by=request.user,
             )
         except ValidationError as refusal:

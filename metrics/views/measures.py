@@ -3,13 +3,21 @@ imports of figures; and the before/after outcome of an idea or a kaizen card on 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, FloatField
+from django.db.models.functions import Cast
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,25 +26,58 @@ from kaizen import queries as kaizen_queries
 from kaizen.models import Card
 from leanhub import policy
 from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate
-from leanhub.models import Team
+from leanhub.models import Organisation, Place, Site, Team
 from metrics import actions, chart, csvimport, forms, queries, spc
-from metrics.models import Measure, Observation
+from metrics.models import Measure, Observation, OrganisationSPC
 
 
 @require_GET
 @login_required
 def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A page of measures, then the points of only those on it (one grouped query on the
+    observations' measure index): the queries do not grow with the observations."""
     measures = (
         Measure.objects.visible_to(request.user)
         .select_related("team__site", "site", "organisation", "place")
-        .annotate(points=Count("observations"))
         .order_by("name", "pk")
     )
+    page = paginate(request, measures)
+    shown = list(page.object_list)
+    counts = dict(
+        Observation.objects.filter(measure__in=[m.pk for m in shown])
+        .order_by()
+        .values_list("measure")
+        .annotate(n=Count("pk"))
+        .values_list("measure", "n")
+    )
+    for m in shown:
+        m.points = counts.get(m.pk, 0)  # type: ignore[attr-defined]
     template = (
         "metrics/measure_list.html#measure-table" if request.htmx else "metrics/measure_list.html"
     )
     scopes = [] if request.htmx else queries.measure_scopes_for(request.user)
-    return render(request, template, {"page": paginate(request, measures), "scopes": scopes})
+    # Organisations whose default SPC rules the user chooses (their managers, administrators).
+    organisations = (
+        []
+        if request.htmx
+        else [
+            o
+            for o in Organisation.objects.order_by("name")
+            if policy.can(request.user, "manage_organisation_spc", o)
+        ]
+    )
+    context = {"page": page, "scopes": scopes, "organisations": organisations}
+    return render(request, template, context)
+
+
+def _organisation_of(scope_object: Team | Site | Organisation | Place) -> int | None:
+    if isinstance(scope_object, Team):
+        return scope_object.site.organisation_id
+    if isinstance(scope_object, Site):
+        return scope_object.organisation_id
+    if isinstance(scope_object, Organisation):
+        return scope_object.pk
+    return None  # a place spans organisations: NHS England's rules
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,7 +85,9 @@ def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def measure_new(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     scope_object = queries.get_measure_scope_for_user(request.user, kind, pk)
     form = forms.MeasureForm(
-        request.POST or None, siblings=Measure.objects.filter(**{kind: scope_object})
+        request.POST or None,
+        siblings=Measure.objects.filter(**{kind: scope_object}),
+        default_rules=OrganisationSPC.default_for(_organisation_of(scope_object)),
     )
     if request.method == "POST" and form.is_valid():
         measure = actions.create_measure(scope_object, fields=form.cleaned_data, by=request.user)
@@ -59,21 +102,130 @@ def measure_new(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpRe
     return render(request, "metrics/measure_form.html", context)
 
 
-def _chart_context(measure: Measure) -> dict:
-    """The measure's SPC reading, its chart and its table of points with their marks."""
-    observations = list(measure.observations.order_by("date"))
+# Rows of the data table per page: the chart shows every point, the table a page of them.
+TABLE_ROWS = 50
+
+
+def _chart_context(
+    measure: Measure, request: AuthenticatedHttpRequest | None = None, *, exact: bool = False
+) -> dict:
+    """The measure's SPC reading, its chart, and a page of its table of points (the latest page
+    unless ``?page=`` asks for another) with the changes marked on it. Three queries.
+    ``exact``: the table's values as the decimals stored (for the CSV), not floats."""
+    held = measure.observations.order_by("date")
+    if not exact:
+        # Floats straight from the database: SPC works in floats, and converting thousands of
+        # decimals is most of the page's time.
+        held = held.annotate(as_float=Cast("value", FloatField()))
+    observations = list(
+        held.values_list("pk", "date", "value" if exact else "as_float", "note", "ghost")
+    )
     annotations = list(measure.annotations.select_related("idea"))
+    targets = list(measure.targets.all())
     result = measure.analyse(
-        [(o.date, o.value) for o in observations],
+        [(day, value, ghost) for _pk, day, value, _note, ghost in observations],
         rebase_at=[a.date for a in annotations if a.rebase],
+        targets=targets,
+    )
+    measure.keep_warnings(result)
+    rows = [
+        Row(pk, day, value, note, point, result.segments[point.segment])
+        for (pk, day, value, note, _ghost), point in _aligned(observations, result)
+    ]
+    paginator = Paginator(rows, TABLE_ROWS)
+    asked = request.GET.get("page") if request is not None else None
+    page = paginator.get_page(asked or paginator.num_pages)
+    geometry = chart.geometry(result, annotations=[(a.date, a.label) for a in annotations])
+    # The labelled points' circles, escaped here in one pass: hundreds of them through the
+    # template language would be most of the page's time.
+    circles = (
+        format_html_join(
+            "",
+            '<circle cx="{}" cy="{}" r="4" class="{}"><title>{}</title></circle>',
+            ((d.x, d.y, d.css, d.label) for d in geometry.dots),
+        )
+        if geometry
+        else ""
     )
     return {
         "result": result,
-        "geometry": chart.geometry(result, annotations=[(a.date, a.label) for a in annotations]),
-        "rows": list(zip(observations, result.points, strict=True)),
+        "geometry": geometry,
+        "circles": circles,
+        "rows": page,
+        "point_count": len(rows),
         "annotations": annotations,
+        "targets": targets,
         "variation_label": spc.VARIATION_LABELS.get(result.variation or "", ""),
         "assurance_label": spc.ASSURANCE_LABELS.get(result.assurance or "", ""),
+    }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One observation in the data table, with its point and the section it is judged in."""
+
+    pk: int
+    date: date
+    value: Decimal | float
+    note: str
+    point: spc.Point
+    segment: spc.Segment
+
+
+def _aligned(observations: list[Any], result: spc.SPCResult) -> list[tuple[Any, spc.Point]]:
+    """Each observation with its point. A T chart's first event has no gap before it and no
+    point: it is left out, as the SQL leaves it out."""
+    if result.chart_type == "t":
+        observations = observations[1:]
+    return list(zip(observations, result.points, strict=True))
+
+
+def _csv(measure: Measure) -> HttpResponse:
+    """The chart's figures: each point with its section's lines, its signal, and the engine
+    version that drew it."""
+    context = _chart_context(measure, exact=True)
+    result: spc.SPCResult = context["result"]
+    rows = [
+        (
+            row.date,
+            row.value,
+            row.note,
+            _("yes") if row.point.ghost else "",
+            _number(row.segment.mean),
+            _number(row.segment.lower_limit),
+            _number(row.segment.upper_limit),
+            row.point.description,
+            result.engine_version,
+        )
+        for row in context["rows"].paginator.object_list
+    ]
+    return csv_response(
+        f"measure-{measure.pk}.csv",
+        [
+            _("date"),
+            _("value"),
+            _("note"),
+            _("ghosted"),
+            _("mean"),
+            _("lower process limit"),
+            _("upper process limit"),
+            _("signal"),
+            _("engine version"),
+        ],
+        rows,
+    )
+
+
+def _number(x: float | None) -> str:
+    return "" if x is None else f"{x:.6g}"
+
+
+def _forms(measure: Measure, user: Any, **bound: Any) -> dict[str, Any]:
+    """The page's two forms, their fields' ids told apart (both have a date)."""
+    return {
+        "form": bound.get("form") or forms.ObservationForm(measure=measure, auto_id="record_%s"),
+        "annotation_form": bound.get("annotation_form")
+        or forms.AnnotationForm(measure=measure, user=user, auto_id="mark_%s"),
     }
 
 
@@ -82,28 +234,28 @@ def _chart_context(measure: Measure) -> dict:
 def measure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The chart (``?format=csv``: its figures); a POST records one figure."""
     measure = queries.get_measure_for_user(request.user, pk)
-    form = forms.ObservationForm(request.POST or None, measure=measure)
+    form = forms.ObservationForm(request.POST or None, measure=measure, auto_id="record_%s")
     if request.method == "POST":
         policy.require(request.user, "edit_measure", measure, reason=_("Only its leads record it."))
         if form.is_valid():
             data = form.cleaned_data
             actions.record_observation(
-                measure, on=data["date"], value=data["value"], note=data["note"], by=request.user
+                measure,
+                on=data["date"],
+                value=data["value"],
+                note=data["note"],
+                ghost=data["ghost"],
+                by=request.user,
             )
             messages.success(request, _("Recorded."))
             return redirect(measure)
     if request.GET.get("format") == "csv":
-        return csv_response(
-            f"measure-{measure.pk}.csv",
-            [_("date"), _("value"), _("note")],
-            measure.observations.order_by("date").values_list("date", "value", "note"),
-        )
+        return _csv(measure)
     context = {
         "measure": measure,
-        "form": form,
-        "annotation_form": forms.AnnotationForm(measure=measure, user=request.user),
+        **_forms(measure, request.user, form=form),
         "can_edit": policy.can(request.user, "edit_measure", measure),
-        **_chart_context(measure),
+        **_chart_context(measure, request),
     }
     template = (
         "metrics/measure_detail.html#spc-chart" if request.htmx else "metrics/measure_detail.html"
@@ -111,11 +263,107 @@ def measure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def measure_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The measure's settings: its rules, chart type, baseline and targets over time."""
+    measure = queries.get_measure_for_user(request.user, pk, action="edit_measure")
+    scope = {f"{measure_kind(measure)}": measure.scope_object}
+    form = forms.MeasureForm(
+        request.POST or None, instance=measure, siblings=Measure.objects.filter(**scope)
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.update_measure(form, by=request.user)
+        messages.success(request, _("Settings saved."))
+        return redirect(measure)
+    context = {
+        "form": form,
+        "measure": measure,
+        "target_form": forms.MeasureTargetForm(),
+        "targets": measure.targets.all(),
+    }
+    return render(request, "metrics/measure_edit.html", context, status=400 if form.errors else 200)
+
+
+def measure_kind(measure: Measure) -> str:
+    for kind in ("team", "site", "organisation", "place"):
+        if getattr(measure, f"{kind}_id"):
+            return kind
+    raise ValueError("A measure has a scope")  # the database's constraint
+
+
+@require_POST
+@login_required
+def measure_target_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    measure = queries.get_measure_for_user(request.user, pk, action="edit_measure")
+    form = forms.MeasureTargetForm(request.POST)
+    if form.is_valid():
+        actions.add_target(measure, form.cleaned_data, by=request.user)
+        messages.success(request, _("Target added."))
+        return redirect("metrics:measure-edit", measure.pk)
+    scope = {f"{measure_kind(measure)}": measure.scope_object}
+    context = {
+        "form": forms.MeasureForm(instance=measure, siblings=Measure.objects.filter(**scope)),
+        "measure": measure,
+        "target_form": form,
+        "targets": measure.targets.all(),
+    }
+    return render(request, "metrics/measure_edit.html", context, status=400)
+
+
+@require_POST
+@login_required
+def measure_target_remove(
+    request: AuthenticatedHttpRequest, pk: int, target_id: int
+) -> HttpResponse:
+    measure = queries.get_measure_for_user(request.user, pk, action="edit_measure")
+    target = get_object_or_404(measure.targets, pk=target_id)
+    actions.remove_target(target, by=request.user)
+    messages.success(request, _("Target removed."))
+    return redirect("metrics:measure-edit", measure.pk)
+
+
+@require_POST
+@login_required
+def measure_ghost(request: AuthenticatedHttpRequest, pk: int, observation_id: int) -> HttpResponse:
+    """Ghost a point (shown, not counted), or count it again."""
+    measure = queries.get_measure_for_user(request.user, pk, action="edit_measure")
+    observation = get_object_or_404(measure.observations, pk=observation_id)
+    try:
+        actions.set_ghost(observation, ghost=request.POST.get("ghost") == "1", by=request.user)
+    except ValueError as error:
+        messages.error(request, str(error))
+        return redirect(measure)
+    messages.success(request, _("Saved."))
+    return redirect(measure)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organisation_spc(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """An organisation's default SPC rules for new measures: its managers and administrators."""
+    organisation = policy.get_for_user(
+        request.user, Organisation.objects.all(), action="manage_organisation_spc", pk=pk
+    )
+    settings = OrganisationSPC.objects.filter(organisation=organisation).first()
+    form = forms.OrganisationSPCForm(
+        request.POST or None, instance=settings or OrganisationSPC(organisation=organisation)
+    )
+    if request.method == "POST" and form.is_valid():
+        actions.set_organisation_rules(form, by=request.user)
+        messages.success(request, _("Default SPC rules saved."))
+        return redirect("metrics:organisation-spc", organisation.pk)
+    context = {"form": form, "organisation": organisation}
+    return render(
+        request, "metrics/organisation_spc.html", context, status=400 if form.errors else 200
+    )
+
+
 @require_POST
 @login_required
 def measure_annotate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     measure = queries.get_measure_for_user(request.user, pk, action="edit_measure")
-    form = forms.AnnotationForm(request.POST, measure=measure, user=request.user)
+    form = forms.AnnotationForm(request.POST, measure=measure, user=request.user, auto_id="mark_%s")
     if form.is_valid():
         data = form.cleaned_data
         actions.annotate_measure(
@@ -130,10 +378,9 @@ def measure_annotate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         return redirect(measure)
     context = {
         "measure": measure,
-        "form": forms.ObservationForm(measure=measure),
-        "annotation_form": form,
+        **_forms(measure, request.user, annotation_form=form),
         "can_edit": True,
-        **_chart_context(measure),
+        **_chart_context(measure, request),
     }
     return render(request, "metrics/measure_detail.html", context, status=400)
 

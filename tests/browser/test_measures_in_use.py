@@ -95,5 +95,7 @@ def test_a_manager_reads_a_pulse_and_the_spread_of_ideas(live_url, new_page, cas
     expect(page.get_by_role("heading", level=1)).to_contain_text("adopted by other teams")
     assert_accessible(page)
     page.goto(f"{live_url}/metrics/measures/new/site/{site_a1.pk}/")
-    expect(page.get_by_label("Screen out unusually large moving ranges")).to_be_checked()
+    # Screening follows the chosen rules unless set; the rules start as the organisation's.
+    expect(page.get_by_label("Screen out unusually large moving ranges")).to_have_value("unknown")
+    expect(page.get_by_label("SPC rules")).to_have_value("nhse")
     assert_accessible(page)

@@ -105,7 +105,8 @@ def test_too_few_points_say_there_is_not_enough_data(client, maya, site_a1, coun
     daily(counter, [4.0])
     client.force_login(maya)
     body = client.get(url("site", site_a1.pk)).content.decode()
-    assert "Not enough data: at least 2 points are needed to draw process limits." in body
+    # NHS England's rules (the default): a run chart until there are 13 points.
+    assert "Fewer than 13 points (not counting ghosted ones): shown as a run chart" in body
     assert "Latest mean score: <strong>4.00</strong>" in body
     assert "Not enough data: no scores in this period." in body  # the quiet desk
     assert f"trend-{quiet.pk}-title" not in body  # nothing to draw
@@ -183,7 +184,7 @@ def test_the_place_partnership_lead_can_open_each_charted_surveys_measure(
 
 
 @pytest.mark.parametrize("days", [2, 300])
-def test_satisfaction_takes_five_queries_however_many_observations(
+def test_satisfaction_takes_six_queries_however_many_observations(
     site_a1, maya, days, django_assert_num_queries
 ):
     for i in range(6):
@@ -194,8 +195,8 @@ def test_satisfaction_takes_five_queries_however_many_observations(
         answers(survey, i + 1)
     scope = queries.DashboardScope("site", site_a1)
     # Surveys in scope; their responses counted; the charted surveys with their measures; the
-    # measures' observations; their rebase marks.
-    with django_assert_num_queries(5):
+    # measures' observations; their targets over time; their rebase marks.
+    with django_assert_num_queries(6):
         figures = queries.satisfaction(scope, queries.default_period())
     assert all(len(t.result.points) == days for t in figures["trends"])
 
@@ -218,7 +219,8 @@ def test_a_dashboard_with_charted_surveys_keeps_a_flat_query_count(
         answers(survey, i + 1)
     pk = request.getfixturevalue(fixture).pk if fixture else 0
     client.force_login(cast[who])
-    with django_assert_max_num_queries(24):
+    # 25: the charted measures' targets over time are one query more, for all of them.
+    with django_assert_max_num_queries(25):
         assert client.get(url(kind, pk)).status_code == 200
 
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from leanhub.models import AuditEvent
+from metrics import spc
 from metrics.models import Annotation, Measure, Observation
 
 WEEKLY = [50, 52, 49, 51, 53, 50, 48, 52, 51, 49, 50, 52, 38, 37, 39, 36, 38, 37, 36, 38]
@@ -37,7 +38,7 @@ def test_fixing_limits_on_fewer_than_twelve_points_is_refused_by_the_form(client
     response = client.post(
         reverse("metrics:measure-new", args=["team", team_a.pk]),
         {"name": "Backlog", "unit": "claims", "improvement": "decrease", "frequency": "weekly",
-         "fix_after_n_points": "5"},
+         "fix_after_n_points": "5", "rules": "plotthedots"},
     )  # fmt: skip
     assert "at least 12" in response.content.decode()
     assert not Measure.objects.exists()
@@ -100,7 +101,13 @@ def test_observations_download_as_csv(client, sam, measure, make_observations):
     make_observations(measure, WEEKLY[:3])
     client.force_login(sam)
     response = client.get(measure.get_absolute_url(), {"format": "csv"})
-    assert response.content.decode().splitlines()[:2] == ["date,value,note", "2026-01-05,50.0000,"]
+    header, first = response.content.decode().splitlines()[:2]
+    assert header == (
+        "date,value,note,ghosted,mean,lower process limit,upper process limit,signal,engine version"
+    )
+    # Three points: a run chart (no limits yet) under NHS England's rules, the version named.
+    assert first.startswith("2026-01-05,50.0000,,,")
+    assert first.endswith(f",not enough data,leanhub-spc {spc.ENGINE_VERSION} / nhse-sql-2.6")
 
 
 @pytest.mark.parametrize("n", [3, 60])
