@@ -71,6 +71,9 @@ const configuration = {
 
 const provider = new Provider(`http://127.0.0.1:${port}`, configuration);
 provider.on('server_error', (ctx, error) => console.error('server_error', error));
+for (const event of ['end_session.error', 'grant.error', 'authorization.error', 'userinfo.error']) {
+  provider.on(event, (ctx, error) => console.error(event, error, error.cause));
+}
 provider.listen(port, '127.0.0.1', () => {
   console.log(`listening on http://127.0.0.1:${port}`);
 });
