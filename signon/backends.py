@@ -81,6 +81,20 @@ class SignOnBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         provider = kwargs.pop("provider", None)
         if request is None or not isinstance(provider, Provider):
             return None
+        self.configure(provider)
+        try:
+            user: User | None = super().authenticate(
+                request, nonce=kwargs.get("nonce"), code_verifier=kwargs.get("code_verifier")
+            )
+        except requests.HTTPError as error:
+            # The token endpoint refused the code (used twice, too old, wrong client secret).
+            raise ProviderRefused(str(error)) from error
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise ProviderDown(str(error)) from error
+        return user
+
+    def configure(self, provider: Provider) -> None:
+        """Point the library's settings at ``provider``'s endpoints, from its discovery."""
         try:
             config = discover(provider)
         except ProviderUnavailable as error:
@@ -94,16 +108,6 @@ class SignOnBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         self.OIDC_RP_CLIENT_SECRET = provider.client_secret
         self.OIDC_RP_SIGN_ALGO = provider.sign_algo
         self.OIDC_RP_IDP_SIGN_KEY = None
-        try:
-            user: User | None = super().authenticate(
-                request, nonce=kwargs.get("nonce"), code_verifier=kwargs.get("code_verifier")
-            )
-        except requests.HTTPError as error:
-            # The token endpoint refused the code (used twice, too old, wrong client secret).
-            raise ProviderRefused(str(error)) from error
-        except (requests.ConnectionError, requests.Timeout) as error:
-            raise ProviderDown(str(error)) from error
-        return user
 
     def verify_token(self, token: str, **kwargs: Any) -> dict[str, Any]:
         if not token:

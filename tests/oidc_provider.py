@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc"
 KEY_ID = "leanhub-test-key"
 CLIENT_ID = "leanhub"
-CLIENT_SECRET = "leanhub-test-secret"  # noqa: S105
+CLIENT_SECRET = "leanhub-test-secret"
 
 
 def _node_or_skip() -> str:

@@ -26,7 +26,7 @@ def oidc_provider(tmp_path_factory) -> Iterator[TestProvider]:
 
 
 @pytest.fixture
-def signon_settings(settings, oidc_provider) -> TestProvider:
+def signon_settings(settings, oidc_provider) -> Iterator[TestProvider]:
     """LeanHub configured with the test provider, as OIDC_PROVIDERS=test would."""
     settings.SIGNON_PROVIDERS = [oidc_provider.settings_entry()]
     forget_discovery()
