@@ -175,7 +175,13 @@ def logout(request: HttpRequest) -> HttpResponse:
     if id_token:
         params["id_token_hint"] = id_token
     separator = "&" if "?" in end_session else "?"
-    return HttpResponseRedirect(end_session + separator + urlencode(params))
+    # A page that moves on by itself, not a redirect: the sign-out form's page allows forms to
+    # post only to LeanHub (CSP form-action), which browsers apply to a redirect after the post.
+    return render(
+        request,
+        "signon/signed_out.html",
+        {"provider": provider, "end_session_url": end_session + separator + urlencode(params)},
+    )
 
 
 # --- The rules, for organisation managers and administrators ---------------------------------

@@ -57,7 +57,7 @@ def _free_port() -> int:
 
 
 @dataclass
-class TestProvider:
+class LoopbackProvider:
     """A running provider: its issuer, and the private key it signs ID tokens with."""
 
     issuer: str
@@ -95,7 +95,7 @@ class TestProvider:
 
 def start_provider(
     workdir: Path, *, redirect_uris: list[str], post_logout_redirect_uris: list[str]
-) -> TestProvider:
+) -> LoopbackProvider:
     node = _node_or_skip()
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
@@ -135,11 +135,11 @@ def start_provider(
             process.kill()
             raise RuntimeError(f"The test OpenID provider did not start:\n{log.read_text()}")
         time.sleep(0.1)
-    return TestProvider(issuer=issuer, key=key, process=process, log=log, clients=clients)
+    return LoopbackProvider(issuer=issuer, key=key, process=process, log=log, clients=clients)
 
 
 def sign_in_at_provider(
-    provider: TestProvider,
+    provider: LoopbackProvider,
     authorize_url: str,
     login: str,
     session: requests.Session | None = None,

@@ -8,14 +8,14 @@ from django.urls import reverse
 from leanhub.models import Role
 from signon.models import SignOnRule
 from signon.providers import forget_discovery
-from tests.oidc_provider import TestProvider, sign_in_at_provider, start_provider
+from tests.oidc_provider import LoopbackProvider, sign_in_at_provider, start_provider
 
 CALLBACK = "http://testserver/accounts/sign-on/callback/"
 AFTER_LOGOUT = "http://testserver/accounts/login/"
 
 
 @pytest.fixture(scope="session")
-def oidc_provider(tmp_path_factory) -> Iterator[TestProvider]:
+def oidc_provider(tmp_path_factory) -> Iterator[LoopbackProvider]:
     provider = start_provider(
         tmp_path_factory.mktemp("oidc"),
         redirect_uris=[CALLBACK],
@@ -26,7 +26,7 @@ def oidc_provider(tmp_path_factory) -> Iterator[TestProvider]:
 
 
 @pytest.fixture
-def signon_settings(settings, oidc_provider) -> Iterator[TestProvider]:
+def signon_settings(settings, oidc_provider) -> Iterator[LoopbackProvider]:
     """LeanHub configured with the test provider, as OIDC_PROVIDERS=test would."""
     settings.SIGNON_PROVIDERS = [oidc_provider.settings_entry()]
     forget_discovery()
@@ -41,7 +41,9 @@ def jcp_leads_rule(org_a, team_a) -> SignOnRule:
     )
 
 
-def sign_in(client, provider: TestProvider, login: str, *, key: str = "test", next_url: str = ""):
+def sign_in(
+    client, provider: LoopbackProvider, login: str, *, key: str = "test", next_url: str = ""
+):
     """The whole round trip: LeanHub's button, the provider's form, back to LeanHub."""
     start = reverse("signon-start", args=[key]) + (f"?next={next_url}" if next_url else "")
     response = client.get(start)
