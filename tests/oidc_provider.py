@@ -7,6 +7,7 @@ that need it skip, saying why; with CI=true they fail instead.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -35,13 +36,16 @@ def _node_or_skip() -> str:
     node = shutil.which("node")
     npm = shutil.which("npm")
     if node and npm:
-        if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
-            subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=PROVIDER_DIR,
-                check=True,
-                timeout=600,
-            )
+        # Parallel test workers may all get here on a fresh clone: one installs, the rest wait.
+        with (PROVIDER_DIR / ".npm-install.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+                subprocess.run(
+                    [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                    cwd=PROVIDER_DIR,
+                    check=True,
+                    timeout=600,
+                )
         return node
     message = "Node.js and npm are needed to run the test OpenID provider (tests/oidc)"
     if os.environ.get("CI") == "true":
