@@ -11,11 +11,12 @@ from django.core import checks
 from signon.providers import ProviderUnavailable, discover, providers
 
 
-@checks.register("signon")
+@checks.register("signon", "startup")
 def providers_answer(
     app_configs: Sequence[AppConfig] | None, **kwargs: Any
 ) -> list[checks.CheckMessage]:
-    """Run by `manage.py check`, `migrate` and `runserver`: a provider with missing settings is
+    """Run by `manage.py check`, `migrate` and `runserver`, and logged when a server process
+    starts (leanhub.checks.report_startup_checks): a provider with missing settings is
     an error; one that does not answer is a warning (it may be down for a moment), so that
     LeanHub still starts and local passwords keep working."""
     found: list[checks.CheckMessage] = []

@@ -68,3 +68,23 @@ def test_the_environment_builds_the_provider_list(monkeypatch):
     finally:
         monkeypatch.delenv("OIDC_PROVIDERS")
         importlib.reload(settings_module)
+
+
+def test_a_server_process_logs_a_provider_that_does_not_answer(settings, unused_port, caplog):
+    from leanhub.checks import report_startup_checks
+
+    settings.SIGNON_PROVIDERS = [
+        {
+            "key": "keycloak",
+            "name": "Keycloak",
+            "issuer": f"http://127.0.0.1:{unused_port}/realms/lh",
+            "client_id": "a",
+            "client_secret": "b",
+        }
+    ]
+    forget_discovery()
+    with caplog.at_level("WARNING", logger="leanhub.startup"):
+        report_startup_checks(wait=True)
+    [record] = [r for r in caplog.records if r.name == "leanhub.startup"]
+    assert "signon.W001" in record.getMessage()
+    assert "'keycloak' does not answer" in record.getMessage()
