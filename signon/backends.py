@@ -93,6 +93,12 @@ class SignOnBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
             raise ProviderDown(str(error)) from error
         return user
 
+    def get_user(self, user_id: int) -> User | None:
+        """The signed-in person of a session, while their account is switched on (the library's
+        own version skips that check, which Django's password backend makes)."""
+        user = User.objects.filter(pk=user_id).first()
+        return user if user is not None and user.is_active else None
+
     def configure(self, provider: Provider) -> None:
         """Point the library's settings at ``provider``'s endpoints, from its discovery."""
         try:

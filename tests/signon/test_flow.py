@@ -48,6 +48,17 @@ def test_first_sign_in_creates_the_account_placed_by_the_rules(
     assert "New Claims" in client.get(reverse("home")).content.decode()
 
 
+def test_switching_an_account_off_ends_its_single_sign_on_session(
+    client, signon_settings, jcp_leads_rule
+):
+    sign_in(client, signon_settings, "alice")
+    assert client.get(reverse("home")).status_code == 200
+    User.objects.filter(email="alice@jcp.example.gov.uk").update(is_active=False)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
 def test_the_next_sign_in_finds_the_same_account(client, signon_settings, jcp_leads_rule):
     sign_in(client, signon_settings, "alice")
     client.post(reverse("logout"))
