@@ -86,3 +86,23 @@ def test_someone_the_rules_place_nowhere_sees_a_clear_page(live_url, new_page, w
     )
     assert_accessible(page)
     assert not User.objects.filter(email="nobody@elsewhere.example.org").exists()
+
+
+def test_an_organisation_manager_adds_a_rule_in_the_product(live_url, new_page, dev, org_a, team_a):
+    from tests.browser.conftest import sign_in
+    from tests.conftest import PASSWORD
+
+    page = new_page(DESKTOP)
+    sign_in(page, live_url, "dev", PASSWORD)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Single sign-on").click()
+    page.get_by_role("link", name=org_a.name).click()
+    assert_accessible(page)
+    page.get_by_label("Value").fill("jcp-leads")
+    page.get_by_label("Role").select_option(Role.LEAD.value)
+    page.get_by_label("Team").select_option(str(team_a.pk))
+    page.get_by_role("button", name="Add the rule").click()
+    expect(page.get_by_role("status")).to_contain_text("Rule added.")
+    expect(page.get_by_role("table", name="Rules")).to_contain_text(
+        "claim “groups” contains “jcp-leads”"
+    )
+    assert SignOnRule.objects.get(organisation=org_a).team == team_a
