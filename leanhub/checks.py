@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,6 +37,27 @@ def secret_key_is_set(
 
 
 def require_production_settings() -> None:
-    """Called by the ASGI and WSGI entry points: no server starts without a secret key."""
+    """Called by the ASGI and WSGI entry points: no server starts without a secret key. Then the
+    checks tagged "startup" (such as whether each sign-on provider answers) are logged."""
     if _secret_key_missing():
         raise ImproperlyConfigured(STARTUP_REFUSAL)
+    report_startup_checks()
+
+
+def report_startup_checks(*, wait: bool = False) -> threading.Thread:
+    """Log what the checks tagged "startup" find, from a thread of its own, so that a service
+    that is slow to answer never holds the server back. Server processes do not run Django's
+    system checks (only manage.py commands do), so this is where their findings are seen."""
+    logger = logging.getLogger("leanhub.startup")
+
+    def run() -> None:
+        for message in checks.run_checks(tags=["startup"]):
+            level = logging.ERROR if message.is_serious() else logging.WARNING
+            hint = f" ({message.hint})" if message.hint else ""
+            logger.log(level, "%s: %s%s", message.id, message.msg, hint)
+
+    thread = threading.Thread(target=run, name="startup-checks", daemon=True)
+    thread.start()
+    if wait:
+        thread.join()
+    return thread

@@ -70,6 +70,8 @@ def nav_items(user: User | AnonymousUser) -> list[NavItem]:
         items = [_link(gettext("Home"), "home"), _link(gettext("Ideas"), "ideas:list")]
     if scope.home_team_ids:
         items.append(_link(gettext("My team"), "team", scope.home_team_ids[0]))
+    if scope.is_admin or scope.managed_org_ids:
+        items.append(_link(gettext("Single sign-on"), "signon:organisations"))
     if scope.is_admin:
         items.append(_link(gettext("Administration"), "admin:index"))
     seen: set[str] = set()

@@ -466,6 +466,13 @@ def _manage_organisation_spc(s: Scope, org: Organisation) -> bool:
     return org.pk in s.managed_org_ids
 
 
+@rule("manage_sign_on", seen_by="view_organisation")
+def _manage_sign_on(s: Scope, org: Organisation) -> bool:
+    """Sign-on rules and password settings: the organisation's own managers (and administrators,
+    who pass every rule)."""
+    return org.pk in s.managed_org_ids
+
+
 @rule("view_place")
 def _view_place(s: Scope, place: Place) -> bool:
     return place.pk in s.place_ids or place.pk in s.partnership_place_ids

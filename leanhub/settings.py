@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "kaizen",
     "metrics",
     "places",
+    "signon",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -164,6 +165,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "signon.backends.LocalPasswordBackend",
+    "signon.backends.SignOnBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -182,6 +187,24 @@ LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES"
 # "10.0.0.0/8"). Only a request that comes from one of them has its X-Forwarded-For read, to find
 # the client's own address (leanhub.http.client_address); with none, REMOTE_ADDR is the client.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Single sign-on (signon/): OIDC_PROVIDERS names the providers, e.g. "entra,google"; each KEY
+# then has OIDC_<KEY>_ISSUER, _CLIENT_ID, _CLIENT_SECRET and optionally _NAME (the button's
+# "Sign in with <name>"), _SCOPES, _SIGN_ALGO and _EMAIL_CLAIM. See README.
+SIGNON_PROVIDERS = [
+    {
+        "key": key.lower(),
+        "name": os.environ.get(f"OIDC_{key.upper()}_NAME", key),
+        "issuer": os.environ.get(f"OIDC_{key.upper()}_ISSUER", ""),
+        "client_id": os.environ.get(f"OIDC_{key.upper()}_CLIENT_ID", ""),
+        "client_secret": os.environ.get(f"OIDC_{key.upper()}_CLIENT_SECRET", ""),
+        "scopes": os.environ.get(f"OIDC_{key.upper()}_SCOPES", "openid email profile"),
+        "sign_algo": os.environ.get(f"OIDC_{key.upper()}_SIGN_ALGO", "RS256"),
+        "email_claim": os.environ.get(f"OIDC_{key.upper()}_EMAIL_CLAIM", "email"),
+    }
+    for key in env_list("OIDC_PROVIDERS")
+]
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

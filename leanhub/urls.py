@@ -44,7 +44,10 @@ account_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Sign-on's login and logout come first and take over leanhub's (signon is the top layer).
+    path("accounts/", include("signon.account_urls")),
     path("accounts/", include(account_patterns)),
+    path("sign-on/", include("signon.urls")),
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
     path("language/", i18n.set_language, name="set_language"),

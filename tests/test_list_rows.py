@@ -334,6 +334,8 @@ TESTED_ELSEWHERE = {
     "kaizen:idea-cards": "tests/kaizen/test_idea_cards.py::test_anyone_who_may_see_the_idea_sees_…",
     "metrics:idea-results": "tests/metrics/test_improvement_fragments.py::test_what_it_achieved_…",
     "metrics:card-results": "tests/metrics/test_improvement_fragments.py::test_what_it_achieved_…",
+    "signon:organisations": "tests/signon/test_rules_pages.py::test_an_organisation_manager_sees_…",
+    "signon:organisation": "tests/signon/test_rules_pages.py::test_an_organisation_manager_sees_…",
 }
 
 # Every other URL: an object's own page, a form, an action, a file, a fragment of one object.
@@ -362,6 +364,7 @@ NOT_LISTS = {
     "metrics:cycle-measure", "metrics:cycle-measure-summary",
     "metrics:measure-edit", "metrics:measure-target-add", "metrics:measure-target-remove",
     "metrics:measure-ghost", "metrics:organisation-spc",
+    "signon-start", "signon-callback", "signon:rule", "signon:rule-delete",
 }  # fmt: skip
 
 CASES = {**{f"rows of {what}": shows for what, shows in DRILL_PAGES.items()}, **LIST_PAGES}
