@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from leanhub import views
+from leanhub import mail_views, views
 from leanhub.forms import ThrottleClearingSetPasswordForm
 
 handler403 = "leanhub.views.error_403"
@@ -36,6 +36,7 @@ account_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("email/", mail_views.email_preferences, name="email-preferences"),
 ]
 
 urlpatterns = [
@@ -43,6 +44,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
+    path("email/unsubscribe/<str:token>/", mail_views.unsubscribe, name="email-unsubscribe"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/count/", views.notification_count, name="notification-count"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
