@@ -317,6 +317,7 @@ def build(row: OutgoingEmail) -> EmailMultiAlternatives:
             for item in [*context.get("items", []), *context.get("waiting", [])]:
                 item["url"] = absolute(item.get("url", ""))
             context["daily"] = context.get("frequency") == MailFrequency.DAILY
+            context["digest"] = True
         text = render_to_string(f"{row.template}.txt", context)
         html = render_to_string(f"{row.template}.html", context)
     domain = urlsplit(settings.SITE_URL).hostname or "leanhub.invalid"

@@ -112,8 +112,9 @@ class Worker:
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
+        """As a service manager stops it: SIGTERM to the main process, which stops the rest."""
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.terminate()
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
