@@ -7,7 +7,6 @@ import datetime
 import logging
 
 import pytest
-from django.core import mail as django_mail
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
