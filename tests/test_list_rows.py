@@ -330,7 +330,7 @@ TESTED_ELSEWHERE = {
 NOT_LISTS = {
     "login", "logout", "password_change", "password_change_done", "password_reset",
     "password_reset_done", "password_reset_confirm", "password_reset_complete",
-    "notification-count", "notifications-read",
+    "notification-count", "notifications-read", "email-preferences", "email-unsubscribe",
     "maps:new", "maps:import", "maps:detail", "maps:edit", "maps:delete", "maps:step-add",
     "maps:step-edit", "maps:step-move", "maps:step-delete", "maps:step-link-idea", "maps:clone",
     "maps:target", "maps:compare", "maps:svg", "maps:png", "maps:print", "maps:export",
