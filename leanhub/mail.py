@@ -359,6 +359,12 @@ def deliver_due(limit: int = 200) -> int:
                 _failed(row, error)
             return 0
         for index, row in enumerate(rows):
+            if not (row.recipient.email and row.recipient.is_active):
+                # The address was removed (or the account closed) since the e-mail was written.
+                OutgoingEmail.objects.filter(pk=row.pk).update(
+                    status=Status.FAILED, claimed_until=None, last_error="no address"
+                )
+                continue
             try:
                 message = build(row)
                 message.connection = connection

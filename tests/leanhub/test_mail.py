@@ -241,3 +241,25 @@ def test_the_periodic_jobs_are_scheduled_once(db):
     assert digest.schedule_type == Schedule.WEEKLY
     assert timezone.localtime(digest.next_run).weekday() == 0
     assert timezone.localtime(digest.next_run).hour == 7
+
+
+def test_an_email_whose_address_went_away_is_not_sent(cast, idea, mailoutbox):
+    actions.change_status(idea, to=S.ACCEPTED, by=cast["lee"])
+    cast["sam"].email = ""
+    cast["sam"].save()
+    assert mail.deliver_due() == 0 and mailoutbox == []
+    row = OutgoingEmail.objects.get()
+    assert (row.status, row.last_error) == (Out.FAILED, "no address")
+
+
+def test_an_administrator_tries_a_failed_email_again(client, cast, idea, mailoutbox):
+    actions.change_status(idea, to=S.ACCEPTED, by=cast["lee"])
+    OutgoingEmail.objects.update(status=Out.FAILED, attempts=12, last_error="SMTP was down")
+    client.force_login(cast["ada"])
+    row = OutgoingEmail.objects.get()
+    response = client.post(
+        reverse("admin:leanhub_outgoingemail_changelist"),
+        {"action": "send_again", "_selected_action": [row.pk]},
+    )
+    assert response.status_code == 302
+    assert mail.deliver_due() == 1 and [m.to for m in mailoutbox] == [["sam@example.org"]]
