@@ -456,6 +456,21 @@ def health() -> MailHealth:
     }
 
 
+def problem() -> str | None:
+    """Why e-mail is not going out, in a sentence for a readiness report, or None."""
+    state = health()
+    if state["ok"]:
+        return None
+    return gettext(
+        "E-mail is not going out: %(retrying)s e-mails are being retried and %(failed)s were "
+        "given up in the last day. Last error: %(error)s"
+    ) % {
+        "retrying": state["retrying"],
+        "failed": state["failed_today"],
+        "error": state["last_error"],
+    }
+
+
 def check_connection() -> str:
     """Open and close a connection to the configured SMTP server; '' when it works, else a
     sentence saying what is wrong (``manage.py check_mail``)."""

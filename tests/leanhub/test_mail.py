@@ -198,9 +198,12 @@ def test_a_refused_connection_is_retried_with_backoff_then_given_up_and_logged(
     assert "gave up after 3 tries" in caplog.text
     state = mail.health()
     assert not state["ok"] and state["failed_today"] == 1
+    assert "E-mail is not going out" in (mail.problem() or "")
+    assert "Connection refused" in (mail.problem() or "")
 
 
 def test_a_change_made_while_smtp_refuses_is_no_500(client, cast, idea, smtp_down):
+    assert mail.problem() is None
     client.force_login(cast["lee"])
     response = client.post(reverse("ideas:respond", args=[idea.pk]), {"status": S.ACCEPTED})
     assert response.status_code == 302
