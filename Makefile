@@ -1,5 +1,6 @@
 # LeanHub: two commands.
-#   make run   — set up and serve the demo on http://127.0.0.1:8000 (SQLite, in-memory channel layer)
+#   make run   — set up and serve the demo on http://127.0.0.1:8000 (SQLite, in-memory channel layer),
+#                with the background worker beside it
 #   make test  — set up and run the whole test suite (under CI=true: SQLite, then PostgreSQL + Redis)
 
 PYTHON ?= python3
@@ -25,6 +26,9 @@ run: $(STAMP) messages
 	@echo ""
 	@echo "LeanHub is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
+	@# The background worker (e-mail, digests, daily jobs) runs beside the server and stops with it.
+	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(BIN)/uvicorn leanhub.asgi:application --host $(HOST) --port $(PORT) --lifespan off
 
 browser-deps:

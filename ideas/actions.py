@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
@@ -20,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop, ngettext
 
+from ideas import mail as idea_mail
 from ideas.models import (
     Idea,
     IdeaComment,
@@ -29,7 +28,7 @@ from ideas.models import (
     IdeaSupport,
     PendingPhoto,
 )
-from leanhub import audit, images, policy
+from leanhub import audit, images, mail, policy
 from leanhub.images import ProcessedImage
 from leanhub.models import Membership, Organisation, Role, Team, User
 from leanhub.notifications import notify
@@ -57,7 +56,8 @@ def _tell(
     idea: Idea, *, to_author: str, to_followers: str, by: User, anonymous: bool = False
 ) -> None:
     """Notify the submitter and followers (never ``by`` themselves) in-app, with the live
-    count, and by e-mail after commit. ``anonymous`` leaves ``by`` off the notification."""
+    count, and by e-mail through the outbox (written in this same transaction, so it is never
+    lost). ``anonymous`` leaves ``by`` off the notification."""
     by_pk = getattr(by, "pk", None)
     author = [idea.author] if idea.author_id != by_pk else []
     followers = [
@@ -70,14 +70,10 @@ def _tell(
     actor = None if anonymous else by
     notify(author, message=to_author, url=url, actor=actor)
     notify(followers, message=to_followers, url=url, actor=actor)
-    mails = [
-        (_subject(message), f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email])
-        for message, people in ((to_author, author), (to_followers, followers))
-        for u in people
-        if u.email
-    ]
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    for message, people in ((to_author, author), (to_followers, followers)):
+        mail.queue(
+            people, kind=idea_mail.UPDATES, subject=_subject(message), message=message, url=url
+        )
 
 
 def _subject(message: str) -> str:
@@ -672,13 +668,7 @@ def _return_parked_idea(idea_id: int, *, today: datetime.date) -> bool:
     url = idea.get_absolute_url()
     notify(people, message=message, url=url)
     # By e-mail too, as for any other change of status.
-    mails = [
-        (_subject(message), f"{message}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [u.email])
-        for u in people
-        if u.email
-    ]
-    if mails:
-        transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=True))
+    mail.queue(people, kind=idea_mail.UPDATES, subject=_subject(message), message=message, url=url)
     return True
 
 
@@ -703,15 +693,19 @@ def remind_leads() -> int:
         team = membership.team
         assert team is not None  # selected by team above
         n = overdue[team.pk]
-        notify(
+        message = ngettext(
+            "%(team)s: %(count)s idea waiting past the response target.",
+            "%(team)s: %(count)s ideas waiting past the response target.",
+            n,
+        ) % {"team": team.name, "count": n}
+        link = f"{url}?team={team.pk}&overdue=on"
+        notify([membership.user], message=message, url=link)
+        mail.queue(
             [membership.user],
-            message=ngettext(
-                "%(team)s: %(count)s idea waiting past the response target.",
-                "%(team)s: %(count)s ideas waiting past the response target.",
-                n,
-            )
-            % {"team": team.name, "count": n},
-            url=f"{url}?team={team.pk}&overdue=on",
+            kind=idea_mail.REMINDERS,
+            subject=_subject(message),
+            message=message,
+            url=link,
         )
         told += 1
     return told

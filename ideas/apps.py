@@ -8,3 +8,8 @@ class IdeasConfig(AppConfig):
     name = "ideas"
     verbose_name = _("Ideas and value-stream maps")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ideas import mail
+
+        mail.register()

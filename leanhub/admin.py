@@ -2,16 +2,19 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leanhub import mail
 from leanhub.models import (
     AuditEvent,
     LoginFailure,
     Membership,
     Notification,
     Organisation,
+    OutgoingEmail,
     Place,
     PlaceSpendLine,
     Site,
@@ -135,3 +138,27 @@ class NotificationAdmin(admin.ModelAdmin):
 class TeamAnnouncementAdmin(admin.ModelAdmin):
     list_display = ["created_at", "team", "author", "message"]
     list_select_related = ["team__site", "author"]
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdmin):
+    """The outbox: what waits, what was sent, what failed and why. A given-up e-mail can be
+    tried again once the mail server is fixed."""
+
+    list_display = ["created_at", "recipient", "kind", "status", "attempts", "last_error"]
+    list_filter = ["status", "kind", "frequency"]
+    search_fields = ["recipient__username", "recipient__email", "subject"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+
+    @admin.action(description=_("Try the selected failed e-mails again"))
+    def send_again(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> None:
+        changed = queryset.filter(status=OutgoingEmail.Status.FAILED).update(
+            status=OutgoingEmail.Status.PENDING,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+            claimed_until=None,
+        )
+        if changed:
+            mail.request_delivery()

@@ -10,4 +10,9 @@ class LeanhubConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from leanhub import checks  # noqa: F401  (registers the start-up checks)
+        from leanhub import (
+            checks,  # noqa: F401  (registers the start-up checks)
+            mail,
+        )
+
+        mail.register_jobs()

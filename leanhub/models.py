@@ -439,3 +439,96 @@ class LoginFailure(models.Model):
             "address": self.address,
             "time": f"{self.at:%H:%M}",
         }
+
+
+class MailFrequency(models.TextChoices):
+    """How often a person wants e-mail of one kind (see :mod:`leanhub.mail`)."""
+
+    AT_ONCE = "now", _("At once")
+    DAILY = "daily", _("Daily digest")
+    WEEKLY = "weekly", _("Weekly digest")
+    OFF = "off", _("Off")
+
+
+class EmailPreference(models.Model):
+    """One person's choice for one kind of e-mail; without a row the kind's default applies."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    frequency = models.CharField(_("frequency"), max_length=10, choices=MailFrequency.choices)
+
+    class Meta:
+        verbose_name = _("e-mail preference")
+        verbose_name_plural = _("e-mail preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="email_preference_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} {self.frequency}"
+
+
+class OutgoingEmail(models.Model):
+    """The outbox: one e-mail to one person, written in the same transaction as the change it
+    tells of, and sent by the worker (``leanhub.mail.deliver_due``). A row waiting for a digest
+    is ``held`` until the digest job gathers it into a digest e-mail of its own."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        HELD = "held", _("held for a digest")
+        SENT = "sent", _("sent")
+        DIGESTED = "digested", _("sent in a digest")
+        FAILED = "failed", _("failed")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="outgoing_emails",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=MailFrequency.choices, default=MailFrequency.AT_ONCE
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    message = models.TextField(_("message"), blank=True)
+    # A path on this site ("/ideas/12/"); made absolute with SITE_URL when the e-mail is written.
+    url = models.CharField(_("url"), max_length=300, blank=True)
+    # Template names without the extension: <template>.txt and <template>.html are rendered.
+    template = models.CharField(_("template"), max_length=100, default="email/notice")
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    # A worker that claims the row owns it until then; a worker killed mid-send lets it lapse.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    digest = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+        verbose_name=_("digest"),
+    )
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due_idx"),
+            models.Index(fields=["status", "frequency", "recipient"], name="outbox_held_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_filters",
     "channels",
+    "django_q",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,36 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LeanHub <leanhub@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Links in e-mails are absolute: the address people reach LeanHub at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The outbox (leanhub/mail.py): a failed e-mail is tried again after 1, 2, 4 ... minutes, at most
+# an hour apart, and given up (and logged) after EMAIL_MAX_ATTEMPTS tries. A worker owns an
+# e-mail it is sending for EMAIL_CLAIM_SECONDS; if it dies, another sends it after that.
+EMAIL_RETRY_BASE_SECONDS = int(os.environ.get("EMAIL_RETRY_BASE_SECONDS", "60"))
+EMAIL_RETRY_MAX_SECONDS = int(os.environ.get("EMAIL_RETRY_MAX_SECONDS", "3600"))
+EMAIL_MAX_ATTEMPTS = int(os.environ.get("EMAIL_MAX_ATTEMPTS", "12"))
+EMAIL_CLAIM_SECONDS = int(os.environ.get("EMAIL_CLAIM_SECONDS", str(EMAIL_TIMEOUT * 4)))
+
+# --- Background worker ----------------------------------------------------------------------
+# django-q2 with its database broker: the queue is a table in the same database, so the worker
+# needs nothing LeanHub does not already have (SQLite for the demo, PostgreSQL in production).
+# Run it with `manage.py worker`; it writes the periodic jobs' schedules when it starts. A task
+# running longer than WORKER_TIMEOUT seconds is stopped; one whose worker died is handed out
+# again after WORKER_RETRY seconds (which must be longer).
+Q_CLUSTER = {
+    "name": "leanhub",
+    "orm": "default",
+    "workers": int(os.environ.get("WORKER_PROCESSES", "2")),
+    "timeout": int(os.environ.get("WORKER_TIMEOUT", "600")),
+    "retry": int(os.environ.get("WORKER_RETRY", "660")),
+    "max_attempts": 5,
+    "catch_up": False,
+    "poll": float(os.environ.get("WORKER_POLL_SECONDS", "1")),
+    "save_limit": 500,
+    "ack_failures": True,
+    "label": _("Background worker"),
+}
 
 # --- Security -------------------------------------------------------------------------------
 # HTTPS=1 when LeanHub is served over TLS (directly or behind a proxy that sets

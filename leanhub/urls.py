@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from leanhub import i18n, views
+from leanhub import i18n, mail_views, views
 from leanhub.forms import RecipientLanguagePasswordResetForm, ThrottleClearingSetPasswordForm
 
 handler403 = "leanhub.views.error_403"
@@ -40,6 +40,7 @@ account_patterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("email/", mail_views.email_preferences, name="email-preferences"),
 ]
 
 urlpatterns = [
@@ -51,6 +52,7 @@ urlpatterns = [
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
     path("language/", i18n.set_language, name="set_language"),
+    path("email/unsubscribe/<str:token>/", mail_views.unsubscribe, name="email-unsubscribe"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/count/", views.notification_count, name="notification-count"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),

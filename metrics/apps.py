@@ -8,3 +8,9 @@ class MetricsConfig(AppConfig):
     name = "metrics"
     verbose_name = _("Measures, savings and dashboards")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from leanhub import jobs
+
+        # Each staff pulse's finished weeks become measure points (``close_pulse_weeks``).
+        jobs.daily("close pulse weeks", "metrics.pulses.close_weeks", hour=2)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ideas.models import Idea, IdeaEvent, IdeaFollow
+from leanhub import mail as outbox
 from leanhub.models import AuditEvent, Notification
 
 
@@ -125,6 +126,7 @@ def test_the_leads_and_followers_hear_of_the_return_by_email_once_each(
     IdeaFollow.objects.create(idea=idea, user=cast["lee"])  # a lead who also follows it
     with django_capture_on_commit_callbacks(execute=True):
         _daily_job()
+    outbox.deliver_due()
     recipients = sorted(address for mail in mailoutbox for address in mail.to)
     assert recipients == ["lee@example.org", "sam@example.org"]
     assert all("back for review" in mail.subject for mail in mailoutbox)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ideas import actions
 from ideas.models import Idea, IdeaFollow
+from leanhub import mail as outbox
 from leanhub.models import AuditEvent, Notification
 
 S = Idea.Status
@@ -41,6 +42,7 @@ def test_followers_hear_about_responses_in_app_and_by_email(
     IdeaFollow.objects.create(idea=idea, user=cast["wendy"])
     with django_capture_on_commit_callbacks(execute=True):
         actions.change_status(idea, to=S.UNDER_REVIEW, by=cast["lee"])
+    outbox.deliver_due()
     assert Notification.objects.get(recipient=cast["wendy"]).message.startswith(
         "An idea you follow"
     )

@@ -6,6 +6,7 @@ from django.http import Http404
 
 from ideas import actions
 from ideas.models import Idea, IdeaEvent
+from leanhub import mail as outbox
 from leanhub.models import AuditEvent, Notification
 
 
@@ -28,7 +29,10 @@ def test_a_lead_accepts_an_idea_and_the_submitter_hears_about_it(
     assert (event.from_status, event.to_status, event.actor) == ("new", "accepted", cast["lee"])
     assert AuditEvent.objects.filter(verb="idea.status_changed", target_id=str(idea.pk)).exists()
     assert Notification.objects.get(recipient=cast["sam"]).message.startswith("Your idea")
-    assert len(callbacks) == 2  # the live count push and the e-mail, after commit
+    # The live count push, and the worker asked to deliver the e-mail written to the outbox.
+    assert len(callbacks) == 2
+    assert mailoutbox == []  # nothing is sent inside the request
+    assert outbox.deliver_due() == 1
     assert [m.to for m in mailoutbox] == [["sam@example.org"]]
     assert "is now accepted" in mailoutbox[0].subject
 
