@@ -1,6 +1,7 @@
 # LeanHub: two commands.
 #   make run   — set up and serve the demo on http://127.0.0.1:8000 (SQLite, in-memory channel layer)
 #   make test  — set up and run the whole test suite (under CI=true: SQLite, then PostgreSQL + Redis)
+#   make serve — run as a service: migrate, collect static files, start the Procfile's processes
 
 PYTHON ?= python3
 VENV := .venv
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck lint-imports check-migrations messages browser-deps clean
+.PHONY: run serve test lint typecheck lint-imports check-migrations messages browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,13 @@ run: $(STAMP) messages
 	@echo "LeanHub is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
 	DEBUG=$${DEBUG:-1} $(BIN)/uvicorn leanhub.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+# The Procfile's processes under honcho, configured from the environment (README, "Running as a
+# service"). The worker joins once `manage.py qcluster` exists; SERVE_PROCESSES picks others.
+serve: $(STAMP) messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/honcho start $${SERVE_PROCESSES:-web ws $$($(BIN)/python manage.py help qcluster >/dev/null 2>&1 && echo worker)}
 
 browser-deps:
 	@bash scripts/ensure-chromium.sh

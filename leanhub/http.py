@@ -155,6 +155,14 @@ def _ip(text: str) -> IPAddress | None:
         return None
 
 
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether ``request`` reached us from one of ``settings.TRUSTED_PROXIES``, so that the
+    X-Forwarded-* headers on it were written by our own proxy."""
+    peer_ip = _ip(request.META.get("REMOTE_ADDR") or "")
+    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    return peer_ip is not None and any(peer_ip in network for network in networks)
+
+
 def client_address(request: HttpRequest) -> str:
     """The address of the client that sent ``request``: ``REMOTE_ADDR``, unless that peer is one
     of ``settings.TRUSTED_PROXIES``. Then ``X-Forwarded-For`` is read from right to left,

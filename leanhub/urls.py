@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from leanhub import views
+from leanhub import service, views
 from leanhub.forms import ThrottleClearingSetPasswordForm
 
 handler403 = "leanhub.views.error_403"
@@ -40,6 +40,8 @@ account_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", service.healthz, name="healthz"),
+    path("readyz", service.readyz, name="readyz"),
     path("accounts/", include(account_patterns)),
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
