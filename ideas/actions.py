@@ -159,6 +159,11 @@ def _remove_pending_photos(photos: Iterable[PendingPhoto]) -> int:
     return len(photos)
 
 
+def remove_pending_photos_of(photos: Iterable[PendingPhoto]) -> int:
+    """Delete these pending photos, and their files once the deletion is committed."""
+    return _remove_pending_photos(photos)
+
+
 # How many abandoned pending photos one upload sweeps away: enough to keep up with any
 # real rate of abandoned forms, few enough that the sweep stays cheap.
 _SWEEP_BATCH = 50

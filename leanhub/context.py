@@ -71,6 +71,7 @@ def nav_items(user: User | AnonymousUser) -> list[NavItem]:
     if scope.home_team_ids:
         items.append(_link(gettext("My team"), "team", scope.home_team_ids[0]))
     if scope.is_admin:
+        items.append(_link(gettext("Organisation data"), "organisations"))
         items.append(_link(gettext("Administration"), "admin:index"))
     seen: set[str] = set()
     unique: list[NavItem] = []

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from leanhub import service, views
+from leanhub import dataviews, service, views
 from leanhub.forms import ThrottleClearingSetPasswordForm
 
 handler403 = "leanhub.views.error_403"
@@ -45,6 +45,14 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
+    path("organisations/", dataviews.organisation_list, name="organisations"),
+    path("organisations/<slug:slug>/data/", dataviews.organisation_data, name="organisation-data"),
+    path(
+        "organisations/<slug:slug>/data/export.zip",
+        dataviews.organisation_export,
+        name="organisation-export",
+    ),
+    path("people/<int:user_id>/erase/", dataviews.person_erase, name="person-erase"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/count/", views.notification_count, name="notification-count"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),

@@ -8,3 +8,9 @@ class MetricsConfig(AppConfig):
     name = "metrics"
     verbose_name = _("Measures, savings and dashboards")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Add this app's rows and files to the organisation data export (leanhub/orgdata.py)."""
+        from metrics import orgdata
+
+        orgdata.register()
