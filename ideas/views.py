@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -90,7 +91,7 @@ def idea_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def pending_photo(request: AuthenticatedHttpRequest, photo_id: int, size: str) -> HttpResponse:
+def pending_photo(request: AuthenticatedHttpRequest, photo_id: int, size: str) -> HttpResponseBase:
     """A photo kept from a refused raise-an-idea form, only to the person who sent it."""
     if size not in ("thumb", "display"):
         raise Http404("No such size")
@@ -435,7 +436,7 @@ def idea_route(request: HttpRequest, idea_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def idea_photo(request: HttpRequest, idea_id: int, photo_id: int, size: str) -> HttpResponse:
+def idea_photo(request: HttpRequest, idea_id: int, photo_id: int, size: str) -> HttpResponseBase:
     """A photo, only to people who may see its idea, with the type it was verified as."""
     if size not in ("thumb", "display"):
         raise Http404("No such size")

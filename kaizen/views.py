@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -504,7 +505,7 @@ def cycle_photo(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpRespons
 
 @require_GET
 @login_required
-def photo_file(request: AuthenticatedHttpRequest, photo_id: int) -> HttpResponse:
+def photo_file(request: AuthenticatedHttpRequest, photo_id: int) -> HttpResponseBase:
     photo = get_object_or_404(CyclePhoto, pk=photo_id)
     queries.get_cycle_for_user(request.user, photo.cycle_id)
     return protected_file(photos.file_name(photo.file), content_type=photo.content_type)

@@ -48,7 +48,7 @@ _ROW_SOURCES: list[RowSource] = []
 _FILE_SOURCES: list[FileSource] = []
 
 # Never exported, whoever asks: password hashes.
-EXCLUDED_FIELDS = {User: {"password"}}
+EXCLUDED_FIELDS: dict[type[models.Model], set[str]] = {User: {"password"}}
 
 
 def register(rows: RowSource, files: FileSource | None = None) -> None:

@@ -9,7 +9,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
@@ -45,7 +45,9 @@ class TrustedProxyMiddleware:
             scheme = forwarded.split(",")[-1].strip().lower()
             if scheme in ("http", "https"):
                 if isinstance(request, ASGIRequest):
-                    request.scope["scheme"] = scheme
+                    # The request's own copy of the connection's details: changing it changes
+                    # only what this request reports.
+                    cast(dict[str, Any], request.scope)["scheme"] = scheme
                 else:
                     request.META["wsgi.url_scheme"] = scheme
         return self.get_response(request)

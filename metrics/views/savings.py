@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -151,7 +152,7 @@ def saving_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def saving_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def saving_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     saving = queries.get_saving_for_user(request.user, pk)
     if not saving.evidence_file:
         raise Http404("No file")

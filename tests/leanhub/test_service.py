@@ -115,8 +115,8 @@ def _secure(remote_addr: str, proto: str | None) -> bool:
 
         return HttpResponse()
 
-    headers = {"HTTP_X_FORWARDED_PROTO": proto} if proto else {}
-    request = RequestFactory().get("/", REMOTE_ADDR=remote_addr, **headers)
+    headers = {"X-Forwarded-Proto": proto} if proto else {}
+    request = RequestFactory().get("/", headers=headers, REMOTE_ADDR=remote_addr)
     TrustedProxyMiddleware(view)(request)
     return seen[0]
 
