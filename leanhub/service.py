@@ -16,8 +16,9 @@ from django.core.handlers.asgi import ASGIRequest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils.functional import empty
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -51,6 +52,44 @@ class TrustedProxyMiddleware:
                 else:
                     request.META["wsgi.url_scheme"] = scheme
         return self.get_response(request)
+
+
+def _unavailable(exception: Exception) -> str | None:
+    """What a person is told when ``exception`` means a service LeanHub needs is unreachable
+    (the database, the upload store), or None for any other error."""
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exception, OperationalError | InterfaceError):
+        return gettext("LeanHub cannot reach its database just now.")
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # pragma: no cover - installed with django-storages[s3]
+        return None
+    if isinstance(exception, BotoCoreError | ClientError):
+        return gettext("LeanHub cannot reach its file store just now.")
+    return None
+
+
+class UnavailableMiddleware:
+    """A view that fails because the database or the upload store cannot be reached answers 503
+    with a plain page saying so (and Retry-After), not a server error; the fault is logged and
+    /readyz names it. The page reads nothing from the database, which may be the thing down."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        reason = _unavailable(exception)
+        if reason is None:
+            return None
+        logger.error("Service unavailable: %s %s", request.method, request.path, exc_info=exception)
+        html = render_to_string("503.html", {"reason": reason, "LANGUAGE_CODE": get_language()})
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = "60"
+        return response
 
 
 def _user_id(request: HttpRequest) -> int | None:

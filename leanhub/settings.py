@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the view's exceptions first: an unreachable database or file store is a
+    # 503 saying so, not a server error.
+    "leanhub.service.UnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "leanhub.urls"

@@ -223,3 +223,59 @@ def test_a_missing_file_is_404_and_an_unreachable_store_503(db, settings, s3_ser
     }
     response = protected_file("ideas/anything.jpg", content_type="image/jpeg")
     assert response.status_code == 503
+
+
+# --- A dependency down is a 503 saying so, never a server error ---------------------------------
+
+
+def test_a_page_without_its_database_is_a_503_saying_so(transactional_db, settings, tmp_path, sam):
+    from django.db import connections
+
+    client = Client(raise_request_exception=False)
+    client.force_login(sam)
+    connection = connections["default"]
+    saved = connection.settings_dict.copy()
+    connection.close()
+    if connection.vendor == "sqlite":
+        connection.settings_dict["NAME"] = str(tmp_path / "missing" / "db.sqlite3")
+    else:
+        connection.settings_dict["PORT"] = "1"
+    try:
+        response = client.get("/ideas/")
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert "LeanHub cannot reach its database just now." in response.content.decode()
+
+
+def test_a_photo_sent_while_the_bucket_is_missing_is_a_503_and_saves_nothing(
+    db, settings, s3_server, sam, team_a
+):
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from ideas.models import Idea
+    from tests.ideas.pictures import image_bytes
+
+    settings.STORAGES = s3_server.storages("no-such-bucket")
+    client = Client(raise_request_exception=False)
+    client.force_login(sam)
+    response = client.post(
+        reverse("ideas:new"),
+        {
+            "title": "Pre-fill the address",
+            "problem": "Typed twice",
+            "team": team_a.pk,
+            "kind": "improvement",
+            "token": str(uuid.uuid4()),
+            "photos": [SimpleUploadedFile("a.png", image_bytes("PNG"), content_type="image/png")],
+        },
+    )
+    assert response.status_code == 503
+    assert "LeanHub cannot reach its file store just now." in response.content.decode()
+    assert not Idea.objects.exists()
