@@ -253,8 +253,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "LeanHub <leanhub@loca
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Security -------------------------------------------------------------------------------
-# HTTPS=1 when LeanHub is served over TLS (directly or behind a proxy that sets
-# X-Forwarded-Proto); it switches on the redirect, secure cookies and HSTS.
+# HTTPS=1 when LeanHub is served over TLS (directly, or behind a proxy in TRUSTED_PROXIES that
+# sets X-Forwarded-Proto); it switches on the redirect, secure cookies and HSTS.
 HTTPS = env_bool("HTTPS", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
