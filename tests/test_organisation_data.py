@@ -258,3 +258,21 @@ def test_only_an_administrator_erases_and_not_their_own_account(data, cast):
     )
     assert "You cannot erase your own account." in response.content.decode()
     assert User.objects.get(pk=cast["ada"].pk).is_active
+
+
+def test_the_export_reads_a_fixed_number_of_queries_however_much_there_is(
+    data, cast, org_a, team_a, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from leanhub import orgdata
+
+    with CaptureQueriesContext(connection) as few:
+        orgdata.build_zip(org_a).close()
+    Idea.objects.bulk_create(
+        Idea(team=team_a, author=cast["sam"], title=f"More {i}", problem="x") for i in range(40)
+    )
+    with django_assert_num_queries(len(few.captured_queries)):
+        archive = orgdata.build_zip(org_a)
+    assert len(_rows(zipfile.ZipFile(archive), "ideas/idea.csv")) == 41
