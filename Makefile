@@ -2,6 +2,7 @@
 #   make run   — set up and serve the demo on http://127.0.0.1:8000 (SQLite, in-memory channel layer),
 #                with the background worker beside it
 #   make test  — set up and run the whole test suite (under CI=true: SQLite, then PostgreSQL + Redis)
+#   make serve — run as a service: migrate, collect static files, start the Procfile's processes
 
 PYTHON ?= python3
 VENV := .venv
@@ -10,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck lint-imports check-migrations messages browser-deps clean
+.PHONY: run serve test lint typecheck lint-imports check-migrations messages browser-deps clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +31,13 @@ run: $(STAMP) messages
 	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-1} $(BIN)/uvicorn leanhub.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+
+# The Procfile's processes under honcho, configured from the environment (README, "Running as a
+# service"). SERVE_PROCESSES picks which run.
+serve: $(STAMP) messages
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/honcho start $${SERVE_PROCESSES:-web ws worker}
 
 browser-deps:
 	@bash scripts/ensure-chromium.sh

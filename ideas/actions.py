@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -28,7 +27,7 @@ from ideas.models import (
     IdeaSupport,
     PendingPhoto,
 )
-from leanhub import audit, images, mail, policy
+from leanhub import audit, images, mail, policy, storage
 from leanhub.images import ProcessedImage
 from leanhub.models import Membership, Organisation, Role, Team, User
 from leanhub.notifications import notify
@@ -102,9 +101,7 @@ class NewIdea:
     shared_with_partners: bool = False
 
 
-def _store_photo(
-    idea: Idea, image: ProcessedImage, position: int, written: list[Path]
-) -> IdeaPhoto:
+def _store_photo(idea: Idea, image: ProcessedImage, position: int, written: list[str]) -> IdeaPhoto:
     photo = IdeaPhoto(
         idea=idea,
         content_type=image.content_type,
@@ -112,16 +109,15 @@ def _store_photo(
         height=image.height,
         position=position,
     )
-    photo.path("display").parent.mkdir(parents=True, exist_ok=True)
     for size, data in (("display", image.display), ("thumb", image.thumbnail)):
-        written.append(photo.path(size))
-        photo.path(size).write_bytes(data)
+        written.append(photo.file_name(size))
+        storage.save(photo.file_name(size), data)
     photo.save()
     return photo
 
 
 def _adopt_pending_photo(
-    idea: Idea, pending: PendingPhoto, position: int, written: list[Path]
+    idea: Idea, pending: PendingPhoto, position: int, written: list[str]
 ) -> IdeaPhoto | None:
     """Copy a kept photo to the idea (its files are removed once the idea is committed)."""
     photo = IdeaPhoto(
@@ -131,15 +127,14 @@ def _adopt_pending_photo(
         height=pending.height,
         position=position,
     )
-    photo.path("display").parent.mkdir(parents=True, exist_ok=True)
     for size in ("display", "thumb"):
         try:
-            data = pending.path(size).read_bytes()
+            data = storage.read(pending.file_name(size))
         except FileNotFoundError:
             # Swept as abandoned between the form's check and now: there is nothing to copy.
             return None
-        written.append(photo.path(size))
-        photo.path(size).write_bytes(data)
+        written.append(photo.file_name(size))
+        storage.save(photo.file_name(size), data)
     photo.save()
     return photo
 
@@ -149,15 +144,20 @@ def _remove_pending_photos(photos: Iterable[PendingPhoto]) -> int:
     photos = list(photos)
     if not photos:
         return 0
-    paths = [p.path(size) for p in photos for size in ("display", "thumb")]
+    names = [p.file_name(size) for p in photos for size in ("display", "thumb")]
     PendingPhoto.objects.filter(pk__in=[p.pk for p in photos]).delete()
 
     def unlink() -> None:
-        for path in paths:
-            path.unlink(missing_ok=True)
+        for name in names:
+            storage.delete(name)
 
     transaction.on_commit(unlink)
     return len(photos)
+
+
+def remove_pending_photos_of(photos: Iterable[PendingPhoto]) -> int:
+    """Delete these pending photos, and their files once the deletion is committed."""
+    return _remove_pending_photos(photos)
 
 
 # How many abandoned pending photos one upload sweeps away: enough to keep up with any
@@ -206,11 +206,10 @@ def keep_pending_photos(
         ).exists():
             continue
         try:
-            with images.removed_on_failure() as written, transaction.atomic():
-                pending.path("display").parent.mkdir(parents=True, exist_ok=True)
+            with storage.removed_on_failure() as written, transaction.atomic():
                 for size, data in (("display", image.display), ("thumb", image.thumbnail)):
-                    written.append(pending.path(size))
-                    pending.path(size).write_bytes(data)
+                    written.append(pending.file_name(size))
+                    storage.save(pending.file_name(size), data)
                 pending.save()
         except IntegrityError:
             # The same request, sent twice, stored it a moment ago.
@@ -263,7 +262,7 @@ def submit_idea(
             gettext("Attach at most %(limit)s photos.") % {"limit": IdeaPhoto.MAX_PER_IDEA}
         )
     try:
-        with images.removed_on_failure() as written, transaction.atomic():
+        with storage.removed_on_failure() as written, transaction.atomic():
             idea = Idea.objects.create(
                 team=data.team,
                 author=by,

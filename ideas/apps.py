@@ -10,6 +10,11 @@ class IdeasConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from ideas import mail
+        """Register this app's e-mails and jobs, and add its rows and files to the organisation
+        data export (leanhub/orgdata.py) and to erasure."""
+        from ideas import erasure, mail, orgdata
 
         mail.register()
+
+        orgdata.register()
+        erasure.connect()

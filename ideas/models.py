@@ -6,7 +6,6 @@ import datetime
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -367,8 +366,9 @@ class IdeaPhoto(models.Model):
     def extension(self) -> str:
         return "png" if self.content_type == "image/png" else "jpg"
 
-    def path(self, size: str) -> Path:
-        return Path(settings.MEDIA_ROOT) / "ideas" / f"{self.name}-{size}.{self.extension}"
+    def file_name(self, size: str) -> str:
+        """Where the ``size`` ("display" or "thumb") copy is kept in the upload storage."""
+        return f"ideas/{self.name}-{size}.{self.extension}"
 
 
 class IdeaEvent(models.Model):
@@ -469,7 +469,6 @@ class PendingPhoto(models.Model):
     def extension(self) -> str:
         return "png" if self.content_type == "image/png" else "jpg"
 
-    def path(self, size: str) -> Path:
-        return (
-            Path(settings.MEDIA_ROOT) / "ideas" / "pending" / f"{self.name}-{size}.{self.extension}"
-        )
+    def file_name(self, size: str) -> str:
+        """Where the ``size`` ("display" or "thumb") copy is kept in the upload storage."""
+        return f"ideas/pending/{self.name}-{size}.{self.extension}"

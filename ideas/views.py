@@ -8,7 +8,8 @@ from contextlib import nullcontext
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -90,12 +91,12 @@ def idea_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def pending_photo(request: AuthenticatedHttpRequest, photo_id: int, size: str) -> FileResponse:
+def pending_photo(request: AuthenticatedHttpRequest, photo_id: int, size: str) -> HttpResponseBase:
     """A photo kept from a refused raise-an-idea form, only to the person who sent it."""
     if size not in ("thumb", "display"):
         raise Http404("No such size")
     photo = get_object_or_404(PendingPhoto.objects.uploaded_by(request.user), pk=photo_id)
-    return protected_file(photo.path(size), content_type=photo.content_type)
+    return protected_file(photo.file_name(size), content_type=photo.content_type)
 
 
 @require_GET
@@ -435,14 +436,14 @@ def idea_route(request: HttpRequest, idea_id: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def idea_photo(request: HttpRequest, idea_id: int, photo_id: int, size: str) -> FileResponse:
+def idea_photo(request: HttpRequest, idea_id: int, photo_id: int, size: str) -> HttpResponseBase:
     """A photo, only to people who may see its idea, with the type it was verified as."""
     if size not in ("thumb", "display"):
         raise Http404("No such size")
     idea = queries.get_idea_for_user(request.user, idea_id)
     photo = get_object_or_404(IdeaPhoto, idea=idea, pk=photo_id)
     return protected_file(
-        photo.path(size),
+        photo.file_name(size),
         content_type=photo.content_type,
         filename=f"idea-{idea.pk}-{photo.pk}.{photo.extension}",
     )

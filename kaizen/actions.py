@@ -32,7 +32,7 @@ from kaizen.models import (
     CycleAction,
     CyclePhoto,
 )
-from leanhub import audit, images, policy, realtime
+from leanhub import audit, policy, realtime, storage
 from leanhub.models import Organisation, Team, User
 
 COLUMN_TEMPLATE = "kaizen/_columns_oob.html"
@@ -683,9 +683,9 @@ def add_cycle_photo(
         cycle.card,
         reason=gettext("Only the card's owners and the board's leads run its cycles."),
     )
-    with images.removed_on_failure() as written:
+    with storage.removed_on_failure() as written:
         name, content_type = photos.store(upload)
-        written.append(photos.path_of(name))
+        written.append(photos.file_name(name))
         photo = CyclePhoto.objects.create(
             cycle=cycle,
             file=name,

@@ -17,3 +17,8 @@ class KaizenConfig(AppConfig):
         from kaizen.queries import card_links_for_steps
 
         register_step_links(card_links_for_steps)
+        from kaizen import erasure, orgdata
+
+        # This app's rows and files in the organisation data export (leanhub/orgdata.py).
+        orgdata.register()
+        erasure.connect()

@@ -1,27 +1,24 @@
 """Evidence photos on PDCA cycles: checked and re-encoded by :mod:`leanhub.images` (no EXIF or
-GPS survives), stored under generated names."""
+GPS survives), kept in the upload storage (:mod:`leanhub.storage`) under generated names."""
 
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
+from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from leanhub import images
+from leanhub import images, storage
 
 MAX_BYTES = 5 * 1024 * 1024
+FOLDER = "kaizen"
 
 
-def storage_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "kaizen"
-
-
-def path_of(name: str) -> Path:
+def file_name(name: str) -> str:
+    """Where the photo ``name`` (as a CyclePhoto keeps it) is kept in the upload storage."""
     # Names are generated here (uuid + extension), never taken from the upload.
-    return storage_dir() / Path(name).name
+    return f"{FOLDER}/{PurePosixPath(name).name}"
 
 
 def store(upload: UploadedFile) -> tuple[str, str]:
@@ -29,12 +26,11 @@ def store(upload: UploadedFile) -> tuple[str, str]:
     Returns the stored file name and its content type; raises ValidationError otherwise."""
     try:
         processed = images.process(
-            upload.read(), filename=Path(upload.name or "").name, max_bytes=MAX_BYTES
+            upload.read(), filename=PurePosixPath(upload.name or "").name, max_bytes=MAX_BYTES
         )
     except images.ImageRefused as refusal:
         raise ValidationError({"photo": str(refusal)}) from None
     extension = "png" if processed.content_type == "image/png" else "jpg"
     name = f"{uuid.uuid4().hex}.{extension}"
-    storage_dir().mkdir(parents=True, exist_ok=True)
-    path_of(name).write_bytes(processed.display)
+    storage.save(file_name(name), processed.display)
     return name, processed.content_type

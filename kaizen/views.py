@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.forms import BaseForm
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -504,10 +505,10 @@ def cycle_photo(request: AuthenticatedHttpRequest, cycle_id: int) -> HttpRespons
 
 @require_GET
 @login_required
-def photo_file(request: AuthenticatedHttpRequest, photo_id: int) -> FileResponse:
+def photo_file(request: AuthenticatedHttpRequest, photo_id: int) -> HttpResponseBase:
     photo = get_object_or_404(CyclePhoto, pk=photo_id)
     queries.get_cycle_for_user(request.user, photo.cycle_id)
-    return protected_file(photos.path_of(photo.file), content_type=photo.content_type)
+    return protected_file(photos.file_name(photo.file), content_type=photo.content_type)
 
 
 @require_POST

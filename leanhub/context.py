@@ -73,6 +73,7 @@ def nav_items(user: User | AnonymousUser) -> list[NavItem]:
     if scope.is_admin or scope.managed_org_ids:
         items.append(_link(gettext("Single sign-on"), "signon:organisations"))
     if scope.is_admin:
+        items.append(_link(gettext("Organisation data"), "organisations"))
         items.append(_link(gettext("Administration"), "admin:index"))
     seen: set[str] = set()
     unique: list[NavItem] = []

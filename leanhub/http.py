@@ -6,15 +6,17 @@ from __future__ import annotations
 import csv
 import functools
 import ipaddress
+import logging
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
@@ -69,6 +71,8 @@ class ContentSecurityPolicyMiddleware:
 
 T = TypeVar("T")
 
+logger = logging.getLogger(__name__)
+
 
 def paginate(
     request: HttpRequest, queryset: QuerySet[Any, T] | Sequence[T], *, per_page: int = 25
@@ -78,11 +82,25 @@ def paginate(
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def protected_file(path: Path, *, content_type: str, filename: str | None = None) -> FileResponse:
-    """Stream a stored upload with the content type it was verified as. Callers check policy."""
-    if not path.is_file():
-        raise Http404("File not found")
-    response = FileResponse(path.open("rb"), content_type=content_type)
+def protected_file(
+    name: str, *, content_type: str, filename: str | None = None
+) -> FileResponse | HttpResponse:
+    """Stream the upload kept under ``name`` in the upload storage (a local folder or an object
+    store, see :mod:`leanhub.storage`) with the content type it was verified as. Callers check
+    policy. 404 when there is no such file; 503 with a plain reason when the store cannot be
+    reached, never a server error."""
+    try:
+        file = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404("File not found") from None
+    except Exception:
+        logger.exception("The upload storage could not open %s", name)
+        return HttpResponse(
+            gettext("This file cannot be fetched just now. Please try again in a few minutes."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = FileResponse(file, content_type=content_type)
     if filename:
         response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, max-age=3600"
@@ -135,6 +153,14 @@ def _ip(text: str) -> IPAddress | None:
         return ipaddress.ip_address(text)
     except ValueError:
         return None
+
+
+def from_trusted_proxy(request: HttpRequest) -> bool:
+    """Whether ``request`` reached us from one of ``settings.TRUSTED_PROXIES``, so that the
+    X-Forwarded-* headers on it were written by our own proxy."""
+    peer_ip = _ip(request.META.get("REMOTE_ADDR") or "")
+    networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))
+    return peer_ip is not None and any(peer_ip in network for network in networks)
 
 
 def client_address(request: HttpRequest) -> str:

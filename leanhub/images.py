@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.utils.translation import gettext
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -141,16 +138,3 @@ def _in_srgb(image: Image.Image, mode: str) -> Image.Image:
 
 def _too_large(filename: str) -> str:
     return gettext("%(file)s is too large to process safely.") % {"file": filename}
-
-
-@contextmanager
-def removed_on_failure() -> Iterator[list[Path]]:
-    """Collect the paths of files written inside the block (append them); if the block raises —
-    so its transaction rolls back — delete them, so no file outlives the row that named it."""
-    written: list[Path] = []
-    try:
-        yield written
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise

@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+# The username an erased account is left with starts with this (leanhub/erasure.py).
+ERASED_USERNAME_PREFIX = "erased-"
+
 
 class User(AbstractUser):
     """A person who signs in. Roles come from memberships, never from this row."""
@@ -35,7 +38,15 @@ class User(AbstractUser):
         ordering = ["full_name", "username"]
 
     def __str__(self) -> str:
+        if self.is_erased:
+            return gettext("a former member")
         return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def is_erased(self) -> bool:
+        """Whether the account was erased (right to erasure): its name, e-mail and username are
+        gone and it can never sign in; what the person did stays, unnamed."""
+        return not self.is_active and self.username.startswith(ERASED_USERNAME_PREFIX)
 
     @property
     def display_name(self) -> str:

@@ -494,6 +494,16 @@ def _manage_people(s: Scope, obj: object) -> bool:
     return False  # administrators only; they are let through before any rule runs
 
 
+@rule("export_organisation", seen_by="view_organisation")
+def _export_organisation(s: Scope, organisation: Organisation) -> bool:
+    return False  # administrators only: the whole organisation's data, every name in it
+
+
+@rule("erase_person")
+def _erase_person(s: Scope, person: User) -> bool:
+    return False  # administrators only
+
+
 # --- kaizen rules ---
 # A team's board follows the team rules. A joint board (no team) is worked by its member teams,
 # the people named on it, and the managers of its member teams and organisations.

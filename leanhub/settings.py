@@ -61,6 +61,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request log times everything below it, and the scheme (HTTPS or not) is known
+    # before SecurityMiddleware decides on its redirect.
+    "leanhub.service.RequestLogMiddleware",
+    "leanhub.service.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "leanhub.http.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -76,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, so it sees the view's exceptions first: an unreachable database or file store is a
+    # 503 saying so, not a server error.
+    "leanhub.service.UnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "leanhub.urls"
@@ -232,6 +239,36 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # stream them with the content type they were verified as (see leanhub/http.py).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "/media/"
+# Where uploads are kept (leanhub/storage.py): the MEDIA_ROOT folder, or, with S3_BUCKET set, an
+# S3-compatible object store that every server process shares. Credentials come from
+# S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY, else boto3's own chain (AWS_* variables, an instance
+# role). Files are never linked to directly, so no public ACL or signed URL is ever made.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    _s3_endpoint = os.environ.get("S3_ENDPOINT_URL") or None
+    _upload_storage: dict[str, object] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": _s3_endpoint,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            # Other stores (MinIO, Ceph, a cloud's own) are addressed by path; AWS by host.
+            "addressing_style": os.environ.get(
+                "S3_ADDRESSING_STYLE", "path" if _s3_endpoint else "auto"
+            ),
+            "default_acl": None,
+            "querystring_auth": False,
+        },
+    }
+else:
+    _upload_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _upload_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
@@ -276,8 +313,8 @@ Q_CLUSTER = {
 }
 
 # --- Security -------------------------------------------------------------------------------
-# HTTPS=1 when LeanHub is served over TLS (directly or behind a proxy that sets
-# X-Forwarded-Proto); it switches on the redirect, secure cookies and HSTS.
+# HTTPS=1 when LeanHub is served over TLS (directly, or behind a proxy in TRUSTED_PROXIES that
+# sets X-Forwarded-Proto); it switches on the redirect, secure cookies and HSTS.
 HTTPS = env_bool("HTTPS", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -289,18 +326,34 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+# Health probes come over plain HTTP from inside the platform.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# X-Forwarded-Proto is believed only from TRUSTED_PROXIES (leanhub.service.TrustedProxyMiddleware),
+# so SECURE_PROXY_SSL_HEADER, which would believe it from anyone, stays unset.
 if HTTPS:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 # --- Logging --------------------------------------------------------------------------------
+# LOG_FORMAT=json: every log record as one JSON object per line on standard error, and one line
+# per request (method, path, status, duration, user id; leanhub.service.RequestLogMiddleware).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOG_REQUESTS = env_bool("LOG_REQUESTS", LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "leanhub.service.JsonLogFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "leanhub.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

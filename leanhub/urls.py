@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from leanhub import i18n, mail_views, views
+from leanhub import dataviews, i18n, mail_views, service, views
 from leanhub.forms import RecipientLanguagePasswordResetForm, ThrottleClearingSetPasswordForm
 
 handler403 = "leanhub.views.error_403"
@@ -47,12 +47,22 @@ urlpatterns = [
     path("", views.home, name="home"),
     # Sign-on's login and logout come first and take over leanhub's (signon is the top layer).
     path("accounts/", include("signon.account_urls")),
+    path("healthz", service.healthz, name="healthz"),
+    path("readyz", service.readyz, name="readyz"),
     path("accounts/", include(account_patterns)),
     path("sign-on/", include("signon.urls")),
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
     path("language/", i18n.set_language, name="set_language"),
     path("email/unsubscribe/<str:token>/", mail_views.unsubscribe, name="email-unsubscribe"),
+    path("organisations/", dataviews.organisation_list, name="organisations"),
+    path("organisations/<slug:slug>/data/", dataviews.organisation_data, name="organisation-data"),
+    path(
+        "organisations/<slug:slug>/data/export.zip",
+        dataviews.organisation_export,
+        name="organisation-export",
+    ),
+    path("people/<int:user_id>/erase/", dataviews.person_erase, name="person-erase"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/count/", views.notification_count, name="notification-count"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),

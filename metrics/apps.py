@@ -11,6 +11,9 @@ class MetricsConfig(AppConfig):
 
     def ready(self) -> None:
         from leanhub import jobs
+        from metrics import orgdata
 
         # Each staff pulse's finished weeks become measure points (``close_pulse_weeks``).
         jobs.daily("close pulse weeks", "metrics.pulses.close_weeks", hour=2)
+        # This app's rows and files join the organisation data export (leanhub/orgdata.py).
+        orgdata.register()

@@ -21,6 +21,9 @@ from django.contrib.auth.hashers import make_password
 
 from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role, Site, Team, User
 
+# The local S3-compatible server (moto) and buckets of each test's own.
+pytest_plugins = ["tests.s3_helpers"]
+
 
 def pytest_collection_modifyitems(items) -> None:
     """Browser tests last: Playwright keeps an event loop in the main thread while its browser

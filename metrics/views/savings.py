@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -151,12 +152,12 @@ def saving_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def saving_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def saving_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     saving = queries.get_saving_for_user(request.user, pk)
     if not saving.evidence_file:
         raise Http404("No file")
     return protected_file(
-        Path(saving.evidence_file.path),
+        saving.evidence_file.name,
         content_type=saving.evidence_content_type or "application/octet-stream",
         filename=f"evidence-{saving.pk}{Path(saving.evidence_file.name).suffix}",
     )

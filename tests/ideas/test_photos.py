@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from ideas.models import Idea, IdeaPhoto
-from leanhub import images
+from leanhub import images, storage
 from tests.ideas.pictures import bomb_png, image_bytes
 
 
@@ -50,10 +50,13 @@ def test_a_photo_is_stored_upright_without_metadata_in_two_sizes(client, cast, t
     assert response.status_code == 302
     photo = IdeaPhoto.objects.get()
     assert (photo.width, photo.height, photo.content_type) == (40, 80, "image/jpeg")
-    stored = Image.open(photo.path("display"))
+    stored = Image.open(io.BytesIO(storage.read(photo.file_name("display"))))
     assert stored.size == (40, 80)
     assert not stored.getexif() and "exif" not in stored.info
-    assert Image.open(photo.path("thumb")).size[1] <= images.THUMB_SIZE[1]
+    assert (
+        Image.open(io.BytesIO(storage.read(photo.file_name("thumb")))).size[1]
+        <= images.THUMB_SIZE[1]
+    )
 
 
 def test_photos_are_served_only_to_people_who_can_see_the_idea(client, cast, team_a):
@@ -127,19 +130,17 @@ def test_at_most_five_photos(client, cast, team_a):
 def test_files_written_in_a_transaction_that_fails_are_removed(tmp_path, place):
     from django.db import IntegrityError, transaction
 
+    from leanhub import storage
     from leanhub.models import Place
 
-    kept, lost = tmp_path / "kept.jpg", tmp_path / "lost.jpg"
-    with images.removed_on_failure() as written, transaction.atomic():
-        written.append(kept)
-        kept.write_bytes(b"photo")
+    with storage.removed_on_failure() as written, transaction.atomic():
+        written.append(storage.save("ideas/kept.jpg", b"photo"))
     with (
         pytest.raises(IntegrityError),
-        images.removed_on_failure() as written,
+        storage.removed_on_failure() as written,
         transaction.atomic(),
     ):
-        written.append(lost)
-        lost.write_bytes(b"photo")
+        written.append(storage.save("ideas/lost.jpg", b"photo"))
         Place.objects.create(name="Again", slug=place.slug, population=1, annual_public_spend=1)
-    assert kept.exists()
-    assert not lost.exists()
+    assert storage.exists("ideas/kept.jpg")
+    assert not storage.exists("ideas/lost.jpg")

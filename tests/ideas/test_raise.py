@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from ideas.models import Idea, IdeaFollow
+from leanhub import storage
 from leanhub.models import AuditEvent, Notification
 
 
@@ -220,7 +221,9 @@ def test_a_refused_form_keeps_its_photos_and_the_idea_gets_them_when_sent_again(
     for photo in kept:
         assert reverse("ideas:pending-photo", args=[photo.pk, "thumb"]) in body
         assert f'name="shown_photos" value="{photo.pk}"' in body
-        assert photo.path("display").is_file() and photo.path("thumb").is_file()
+        assert storage.exists(photo.file_name("display")) and storage.exists(
+            photo.file_name("thumb")
+        )
     assert f'name="token" value="{token}"' in body
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -235,9 +238,12 @@ def test_a_refused_form_keeps_its_photos_and_the_idea_gets_them_when_sent_again(
     assert response.status_code == 302 and response["Location"] == idea.get_absolute_url()
     photos = list(IdeaPhoto.objects.filter(idea=idea))
     assert [(p.width, p.height, p.position) for p in photos] == [(64, 48, 0), (48, 64, 1)]
-    assert all(p.path("display").is_file() and p.path("thumb").is_file() for p in photos)
+    assert all(
+        storage.exists(p.file_name("display")) and storage.exists(p.file_name("thumb"))
+        for p in photos
+    )
     assert not PendingPhoto.objects.exists()
-    assert not any(p.path(size).exists() for p in kept for size in ("display", "thumb"))
+    assert not any(storage.exists(p.file_name(size)) for p in kept for size in ("display", "thumb"))
 
 
 def test_photos_added_on_the_second_try_join_the_kept_ones(client, cast, team_a):
@@ -271,7 +277,7 @@ def test_a_ticked_kept_photo_is_removed_and_not_attached(
         body = _stop_doing(
             client, team_a, token=token, shown_photos=[a.pk, b.pk], remove_photos=[a.pk]
         ).content.decode()
-    assert list(PendingPhoto.objects.all()) == [b] and not a.path("display").exists()
+    assert list(PendingPhoto.objects.all()) == [b] and not storage.exists(a.file_name("display"))
     assert reverse("ideas:pending-photo", args=[a.pk, "thumb"]) not in body
     _stop_doing(client, team_a, token=token, burden_owner="organisation", shown_photos=[b.pk])
     assert [p.width for p in IdeaPhoto.objects.all()] == [48]
@@ -371,7 +377,8 @@ def test_abandoned_pending_photos_are_swept_at_the_next_upload(
     with django_capture_on_commit_callbacks(execute=True):
         _stop_doing(client, team_a, photos=[_photo()])
     assert list(PendingPhoto.objects.values_list("owner__username", flat=True)) == ["wendy"]
-    assert not old.path("display").exists() and not old.path("thumb").exists()
+    assert not storage.exists(old.file_name("display"))
+    assert not storage.exists(old.file_name("thumb"))
 
 
 def test_only_the_sender_can_see_a_pending_photo(client, cast, team_a):

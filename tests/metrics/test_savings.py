@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -14,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 from pypdf import PdfReader
 
+from leanhub import storage
 from leanhub.models import AuditEvent
 from metrics import actions
 from metrics.models import Saving
@@ -346,7 +346,7 @@ def test_evidence_photos_are_stored_without_their_metadata(
     )  # fmt: skip
     saving = Saving.objects.get()
     assert saving.evidence_content_type == "image/jpeg"
-    with Image.open(saving.evidence_file.path) as stored:
+    with Image.open(saving.evidence_file.open("rb")) as stored:
         assert not stored.getexif()
     response = client.get(reverse("metrics:saving-evidence", args=[saving.pk]))
     assert response["Content-Type"] == "image/jpeg"
@@ -404,7 +404,7 @@ def test_evidence_pdfs_are_stored_without_their_metadata(
     assert response.status_code == 302
     assert saving.evidence_content_type == "application/pdf"
     assert saving.evidence_file.name.endswith(".pdf")
-    stored = Path(saving.evidence_file.path).read_bytes()
+    stored = storage.read(saving.evidence_file.name)
     assert b"Alice Private" not in stored and b"/JavaScript" not in stored
     reader = PdfReader(io.BytesIO(stored))
     assert reader.metadata is None and "/Metadata" not in reader.trailer["/Root"]
