@@ -131,3 +131,26 @@ def test_every_page_describes_itself(pages):
         if [d for d in parse(page.html).descriptions if d.strip()] == []
     ]
     assert missing == []
+
+
+def test_every_page_is_valid_html(pages, tmp_path):
+    """The W3C Nu HTML Checker (vnu.jar from the vnu-jar npm package, run with Java) finds no
+    error on any page."""
+    from tests.vnu import check_html
+
+    files: dict[str, Page] = {}
+    for n, page in enumerate(pages):
+        path = tmp_path / f"{n:04d}.html"
+        path.write_text(page.html, encoding="utf-8")
+        files[str(path)] = page
+    known = {(name, f"Duplicate ID “{id_}”.") for name, id_ in KNOWN_DUPLICATES}
+    by_message: dict[str, list[str]] = {}
+    for error in check_html(list(files)):
+        page = files[error["file"]]
+        if (page.name, error["message"]) in known:
+            continue
+        where = f"{page.who} {page.path} line {error.get('lastLine')}"
+        by_message.setdefault(error["message"], []).append(where)
+    report = [f"{message} ({len(at)}x, e.g. {at[0]})" for message, at in by_message.items()]
+    if report:
+        pytest.fail("The Nu HTML Checker found errors:\n" + "\n".join(sorted(report)))
