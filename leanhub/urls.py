@@ -44,6 +44,7 @@ urlpatterns = [
     path("teams/<int:team_id>/", views.team_detail, name="team"),
     path("places/<slug:slug>/", views.place_detail, name="place"),
     path("notifications/", views.notification_list, name="notifications"),
+    path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("notifications/count/", views.notification_count, name="notification-count"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
     # Value-stream maps have their own namespace under the ideas paths they always had; before
