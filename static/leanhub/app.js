@@ -79,4 +79,28 @@
   });
   document.addEventListener("DOMContentLoaded", markScrollers);
   document.body.addEventListener("htmx:afterSettle", markScrollers);
+
+  // On a phone the navigation folds behind a Menu button (the CSS shows the button only on a
+  // narrow screen). Without this script the button stays hidden and every link wraps in view.
+  function wireMenu() {
+    var button = document.querySelector(".main-nav .menu-button");
+    if (!button) { return; }
+    var nav = button.closest(".main-nav");
+    nav.classList.add("main-nav--collapsible");
+    button.hidden = false;
+    function setOpen(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("main-nav--open", open);
+    }
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", wireMenu);
 })();

@@ -80,7 +80,9 @@ def test_staff_raise_an_idea_with_a_photo_and_hear_the_response_live(
     assert_accessible(staff)
 
     # Finding it again: the filters update the list in place and keep the address shareable.
-    staff.get_by_role("navigation", name="Main").get_by_role("link", name="Ideas").click()
+    navigation = staff.get_by_role("navigation", name="Main")
+    navigation.get_by_role("button", name="Menu").click()  # a phone folds the navigation away
+    navigation.get_by_role("link", name="Ideas").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Ideas")
     assert_accessible(staff)
     staff.get_by_label("Status").select_option("accepted")
