@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP) messages
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo --if-empty
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@echo ""
 	@echo "LeanHub is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""

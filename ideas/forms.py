@@ -97,10 +97,10 @@ class IdeaForm(forms.Form):
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",
-                "hx-get": reverse_lazy("ideas:similar"),
-                "hx-trigger": "keyup changed delay:400ms",
-                "hx-target": "#similar-ideas",
-                "hx-swap": "outerHTML",
+                "data-hx-get": reverse_lazy("ideas:similar"),
+                "data-hx-trigger": "keyup changed delay:400ms",
+                "data-hx-target": "#similar-ideas",
+                "data-hx-swap": "outerHTML",
             }
         ),
     )

@@ -88,7 +88,7 @@ def _column_select(board: Board) -> str:
     """The "Add a card" form's column list, to be swapped in by id on every open board."""
     from kaizen.forms import NewCardForm
 
-    return NewCardForm(board=board)["column"].as_widget(attrs={"hx-swap-oob": "true"})
+    return NewCardForm(board=board)["column"].as_widget(attrs={"data-hx-swap-oob": "true"})
 
 
 def _bump(card: Card, expected_version: int | None) -> None:

@@ -1,7 +1,7 @@
 """Live updates: server-rendered HTML fragments pushed to channel-layer groups after commit.
 
 Writes always go through ordinary POST views; the websocket only pushes. A fragment's root
-element carries a stable id and ``hx-swap-oob`` so the htmx websocket extension swaps it in place.
+element carries a stable id and ``data-hx-swap-oob`` so the htmx websocket extension swaps it in place.
 
 Live updates are a courtesy on top of pages that work without them: when the channel layer's
 Redis is down or unreachable, a broadcast is dropped with a warning, sockets are refused (see

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "leanhub.http.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed here, below WhiteNoise (static files are compressed once, at
+    # collectstatic) and above everything that writes the body. Django's GZipMiddleware pads
+    # each response with random bytes (BREACH mitigation, since Django 4.2), so pages that show
+    # a CSRF token can be compressed; streamed CSVs are compressed chunk by chunk.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Picks English or Welsh from the browser's Accept-Language (no language prefix in URLs);
     # after sessions, before CommonMiddleware, as Django requires.
@@ -231,9 +237,27 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Serve straight from the app and project folders, so no collectstatic step is needed to run.
-WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", True)
+# `collectstatic` (run by `make run` and the test command) writes each file under a name that
+# carries a hash of its content, with gzip and brotli copies beside it; pages link to the hashed
+# names, which WhiteNoise serves with a year's immutable caching (static_headers below).
+# With DEBUG on, pages link to the plain names, served from the source folders as they change.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
+STATIC_MAX_AGE = 60 * 60 * 24 * 365
+
+
+def static_headers(headers: Any, path: str, url: str) -> None:
+    """A hashed file never changes: cache it for a year (WhiteNoise's own default is ten, longer
+    than browsers and proxies honour)."""
+    if "immutable" in headers.get("Cache-Control", ""):
+        headers["Cache-Control"] = f"max-age={STATIC_MAX_AGE}, public, immutable"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = static_headers
 
 # Uploaded files are never served as public static files: views check the policy first and
 # stream them with the content type they were verified as (see leanhub/http.py).

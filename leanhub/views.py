@@ -181,6 +181,12 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement, in the GOV.UK model; open to everyone, signed in or not."""
+    return render(request, "leanhub/accessibility.html")
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 

@@ -25,6 +25,20 @@ from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role
 pytest_plugins = ["tests.s3_helpers"]
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session) -> None:
+    """Pages link to the hashed static files that `collectstatic` writes (the manifest storage),
+    so collect them when they are missing or older than a source file. Once, in the main process,
+    before any xdist worker starts."""
+    import os
+
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    from tests.static_helpers import collect_static_if_stale
+
+    collect_static_if_stale()
+
+
 def pytest_collection_modifyitems(items) -> None:
     """Browser tests last: Playwright keeps an event loop in the main thread while its browser
     is open, and the websocket tests need that thread free for their own loop."""

@@ -49,6 +49,8 @@ VISIBLE_ATTRIBUTES = {
     "label",
     "hx-confirm",
     "hx-prompt",
+    "data-hx-confirm",
+    "data-hx-prompt",
 }
 # Texts a script reads from the page to show (data-msg-sending="Sending…").
 SCRIPT_MESSAGE_ATTRIBUTE = "data-msg-"

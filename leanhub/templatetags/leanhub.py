@@ -4,12 +4,14 @@ answer for the policy only ask :mod:`leanhub.policy`."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils import timezone
 
 from leanhub import policy
 from leanhub.models import User
@@ -34,6 +36,20 @@ def money(value: Any) -> str:
     if amount >= 1000:
         return f"{sign}£{intcomma(int(amount.quantize(Decimal('1'))))}"
     return f"{sign}£{amount.quantize(Decimal('0.01'))}"
+
+
+@register.filter
+def machine_datetime(value: Any) -> str:
+    """A ``<time datetime>`` value: the local date and time to the second, with its offset
+    (``2026-10-22T19:22:06+01:00``). Django's ``date:'c'`` keeps microseconds, which HTML does not
+    allow there; a plain date stays a date."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
 
 
 @register.filter

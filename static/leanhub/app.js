@@ -50,4 +50,57 @@
     if (config && config.triggeringEvent && config.triggeringEvent.type === "resync") { return; }
     focusErrors(event.detail.target);
   });
+
+  // A table, drawing or row of columns wider than the screen scrolls sideways; a keyboard can
+  // only scroll what it can focus, so each one that overflows now joins the tab order (and
+  // leaves it again when the screen is wide enough). Its name comes from its caption or label.
+  var SCROLLERS = "table, .vsm-canvas, .columns, .cfd-table, [data-scroll-region]";
+  function markScrollers() {
+    document.querySelectorAll(SCROLLERS).forEach(function (element) {
+      var overflows = element.scrollWidth > element.clientWidth + 1 ||
+        element.scrollHeight > element.clientHeight + 1;
+      var style = window.getComputedStyle(element);
+      var scrolls = /(auto|scroll)/.test(style.overflowX + " " + style.overflowY);
+      if (overflows && scrolls) {
+        if (!element.hasAttribute("tabindex")) {
+          element.setAttribute("tabindex", "0");
+          element.dataset.scrollFocus = "added";
+        }
+      } else if (element.dataset.scrollFocus === "added") {
+        element.removeAttribute("tabindex");
+        delete element.dataset.scrollFocus;
+      }
+    });
+  }
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(markScrollers, 150);
+  });
+  document.addEventListener("DOMContentLoaded", markScrollers);
+  document.body.addEventListener("htmx:afterSettle", markScrollers);
+
+  // On a phone the navigation folds behind a Menu button (the CSS shows the button only on a
+  // narrow screen). Without this script the button stays hidden and every link wraps in view.
+  function wireMenu() {
+    var button = document.querySelector(".main-nav .menu-button");
+    if (!button) { return; }
+    var nav = button.closest(".main-nav");
+    nav.classList.add("main-nav--collapsible");
+    button.hidden = false;
+    function setOpen(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      nav.classList.toggle("main-nav--open", open);
+    }
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    nav.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", wireMenu);
 })();

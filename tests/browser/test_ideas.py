@@ -51,7 +51,7 @@ def test_staff_raise_an_idea_with_a_photo_and_hear_the_response_live(
     expect(staff.get_by_role("img", name="Photo 1 of the idea")).to_be_visible()
     assert staff.locator(".photo-grid img").evaluate("img => img.naturalWidth") > 0
     # Kaizen's and metrics' parts of the page (nothing yet) have come and replaced their links.
-    expect(staff.locator('[hx-trigger="load"]')).to_have_count(0)
+    expect(staff.locator('[data-hx-trigger="load"]')).to_have_count(0)
     expect(staff.get_by_role("link", name="Kaizen cards working on this idea")).to_have_count(0)
     assert_accessible(staff)
     badge = staff.locator("#notification-count .badge")
@@ -75,12 +75,14 @@ def test_staff_raise_an_idea_with_a_photo_and_hear_the_response_live(
     expect(badge).to_have_text("1")  # the staff member's page was not reloaded
     staff.reload()
     expect(staff.locator(".timeline")).to_contain_text("Good idea — trial next week.")
-    expect(staff.locator('[hx-trigger="load"]')).to_have_count(0)
+    expect(staff.locator('[data-hx-trigger="load"]')).to_have_count(0)
     expect(staff.get_by_role("button", name="Put it on the team's kaizen board")).to_have_count(0)
     assert_accessible(staff)
 
     # Finding it again: the filters update the list in place and keep the address shareable.
-    staff.get_by_role("navigation", name="Main").get_by_role("link", name="Ideas").click()
+    navigation = staff.get_by_role("navigation", name="Main")
+    navigation.get_by_role("button", name="Menu").click()  # a phone folds the navigation away
+    navigation.get_by_role("link", name="Ideas").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Ideas")
     assert_accessible(staff)
     staff.get_by_label("Status").select_option("accepted")

@@ -42,7 +42,7 @@ def test_a_lead_claims_a_saving_and_records_an_outcome_from_a_card(
     lead.goto(f"{live_url}{card.get_absolute_url()}")
     # What it achieved is metrics' part of the card's page: it comes in place of its link.
     expect(lead.get_by_role("heading", name="What it achieved")).to_be_visible()
-    expect(lead.locator('[hx-trigger="load"]')).to_have_count(0)
+    expect(lead.locator('[data-hx-trigger="load"]')).to_have_count(0)
     assert_accessible(lead)
 
     lead.get_by_role("link", name="Claim a saving").click()
@@ -81,7 +81,7 @@ def test_a_lead_claims_a_saving_and_records_an_outcome_from_a_card(
     expect(lead.get_by_role("link", name="Trial pre-filled forms")).to_be_visible()
     expect(lead.get_by_role("table", name="Measured outcomes")).to_contain_text("20.0 %")
     expect(lead.get_by_role("table", name="Savings")).to_contain_text("1,200 hours a year")
-    expect(lead.locator('[hx-trigger="load"]')).to_have_count(0)
+    expect(lead.locator('[data-hx-trigger="load"]')).to_have_count(0)
     assert_accessible(lead)
 
 

@@ -102,7 +102,7 @@ def test_team_site_organisation_and_date_filters(client, cast, team_a, team_a2, 
 def test_htmx_gets_only_the_results_and_the_filters_keep_the_url(client, cast, idea):
     client.force_login(cast["sam"])
     full = client.get(reverse("ideas:list")).content.decode()
-    assert 'hx-push-url="true"' in full and "<form" in full
+    assert 'data-hx-push-url="true"' in full and "<form" in full
     partial = client.get(reverse("ideas:list") + "?q=claim", headers={"HX-Request": "true"})
     body = partial.content.decode()
     assert body.lstrip().startswith('<section id="idea-results"') and "<form" not in body

@@ -38,7 +38,7 @@ def test_the_form_defaults_to_my_team_and_says_hidden_names_are_hidden(client, c
     body = client.get(reverse("ideas:new")).content.decode()
     assert f'<option value="{team_a.pk}" selected>' in body
     assert "hidden from everyone except LeanHub administrators" in body
-    assert 'hx-trigger="keyup changed delay:400ms"' in body
+    assert 'data-hx-trigger="keyup changed delay:400ms"' in body
 
 
 def test_the_form_carries_a_value_stream_step_through(client, cast):

@@ -18,7 +18,7 @@ def _cards_of(client, idea: Idea) -> str:
     asks for it, with a link for browsers without script)."""
     url = reverse("kaizen:idea-cards", args=[idea.pk])
     page = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
-    assert f'hx-get="{url}" hx-trigger="load"' in page and f'href="{url}"' in page
+    assert f'data-hx-get="{url}" data-hx-trigger="load"' in page and f'href="{url}"' in page
     return client.get(url, **HTMX).content.decode()
 
 
@@ -108,7 +108,10 @@ def test_the_idea_page_shows_the_savings_claimed_from_it(client, cast, idea, tea
     results_url = reverse("metrics:idea-results", args=[idea.pk])
     client.force_login(cast["sam"])
     page = client.get(reverse("ideas:detail", args=[idea.pk])).content.decode()
-    assert f'hx-get="{results_url}" hx-trigger="load"' in page and f'href="{results_url}"' in page
+    assert (
+        f'data-hx-get="{results_url}" data-hx-trigger="load"' in page
+        and f'href="{results_url}"' in page
+    )
     body = client.get(results_url, **HTMX).content.decode()
     assert "What it achieved" in body and "Fewer repeat calls" in body
     client.force_login(cast["pat"])  # the partnership lead cannot see this private idea at all

@@ -131,7 +131,7 @@ def test_one_move_is_one_broadcast_of_both_columns(
     assert len(callbacks) == 1
     (html,) = listener.messages()
     assert f'id="column-{col("Plan").pk}"' in html and f'id="column-{col("Do").pk}"' in html
-    assert html.count('hx-swap-oob="true"') == 2
+    assert html.count('data-hx-swap-oob="true"') == 2
     assert f'id="card-{card.pk}"' in html and 'data-version="2"' in html
 
 

@@ -93,10 +93,10 @@ def test_a_new_column_reaches_viewers_in_its_place_with_the_renames_in_one_messa
     added = board_a.columns.get(name="Standardise")
     # Renamed columns replace themselves by id; the new one goes in before Done.
     assert f'<section id="column-{col("To try").pk}"' in html and "Ideas to try" in html
-    insert = html.index(f'<div hx-swap-oob="beforebegin:#column-{col("Done").pk}">')
+    insert = html.index(f'<div data-hx-swap-oob="beforebegin:#column-{col("Done").pk}">')
     new_column = html.index(f'<section id="column-{added.pk}"')
     assert insert < new_column
-    assert 'hx-swap-oob="true"' not in html[new_column : html.index("</section>", new_column)]
+    assert 'data-hx-swap-oob="true"' not in html[new_column : html.index("</section>", new_column)]
     assert f'data-column="{added.pk}"' in html and f'id="column-{col("Plan").pk}"' not in html
 
 
@@ -113,7 +113,7 @@ def test_a_new_column_is_sent_once_whatever_else_changed(
     (html,) = listener.messages()
     added = board_a.columns.get(name="Wait")
     assert html.count("<section ") == sections
-    assert html.count(f'id="column-{added.pk}"') == 1 and 'hx-swap-oob="beforebegin:' in html
+    assert html.count(f'id="column-{added.pk}"') == 1 and 'data-hx-swap-oob="beforebegin:' in html
 
 
 def test_renaming_or_adding_columns_sends_the_add_a_card_column_list_anew(
@@ -140,7 +140,7 @@ def test_renaming_or_adding_columns_sends_the_add_a_card_column_list_anew(
     for html in (renamed, added):
         select = html[html.index('<select name="column"') :]
         select = select[: select.index("</select>")]
-        assert 'id="new-card-column"' in select and 'hx-swap-oob="true"' in select
+        assert 'id="new-card-column"' in select and 'data-hx-swap-oob="true"' in select
     assert ">Plan it</option>" in renamed and ">Standardise</option>" in added
     assert '<select name="column"' not in limited  # a new limit leaves the names alone
 

@@ -50,7 +50,7 @@ async def test_a_member_receives_the_moved_columns_after_commit(board_a, sam, le
     )
     html = await _receive_until(socket, "column-")
     assert f'id="column-{col("Do").pk}"' in html and f'id="card-{card.pk}"' in html
-    assert 'hx-swap-oob="true"' in html
+    assert 'data-hx-swap-oob="true"' in html
     assert await socket.receive_nothing(timeout=0.3)  # one move, one message
     await socket.disconnect()
 

@@ -59,11 +59,11 @@ def test_a_lead_links_a_card_to_a_step_and_the_map_shows_it(client, lee, make_ca
     # The map page asks kaizen for its steps' cards as it loads, with a link for no script...
     map_page = client.get(step.map.get_absolute_url()).content.decode()
     url = cards_url(step.map)
-    assert f'hx-get="{url}" hx-trigger="load"' in map_page and f'href="{url}"' in map_page
+    assert f'data-hx-get="{url}" data-hx-trigger="load"' in map_page and f'href="{url}"' in map_page
     assert f'<div id="step-cards-{step.pk}"></div>' in map_page
     # ...and the card comes back in the box of the step it improves, swapped in by id.
     fragment = client.get(url, **HTMX).content.decode()
-    assert f'<div id="step-cards-{step.pk}" hx-swap-oob="true">' in fragment
+    assert f'<div id="step-cards-{step.pk}" data-hx-swap-oob="true">' in fragment
     assert f'Kaizen card: <a href="{reverse("kaizen:card", args=[card.pk])}">{card.title}</a>' in (
         fragment
     )
@@ -113,7 +113,7 @@ def test_without_script_the_link_leads_to_a_page_of_the_maps_cards(client, cast,
     assert response.status_code == 200 and "<html" in body
     assert f"<h2>{step.name}</h2>" in body and linked_card.get_absolute_url() in body
     assert f'href="{step.map.get_absolute_url()}"' in body  # back to the map
-    assert "hx-swap-oob" not in body
+    assert "data-hx-swap-oob" not in body
 
 
 def test_a_card_on_a_board_the_person_cannot_see_is_left_out(
@@ -148,7 +148,7 @@ def test_a_maps_cards_query_count_is_flat_across_steps_and_cards(
     client.force_login(cast["sam"])
     with django_assert_max_num_queries(7):
         fragment = client.get(cards_url(m), **HTMX).content.decode()
-    assert fragment.count("hx-swap-oob") == n
+    assert fragment.count("data-hx-swap-oob") == n
     with django_assert_max_num_queries(7):
         assert client.get(cards_url(m)).status_code == 200
 

@@ -58,7 +58,7 @@ async def test_the_notification_count_arrives_after_commit(sam, lee, team_a, coo
     )
     html = await socket.receive_from(timeout=5)
     assert 'id="notification-count"' in html
-    assert 'hx-swap-oob="true"' in html
+    assert 'data-hx-swap-oob="true"' in html
     assert 'data-count="1"' in html
     await socket.disconnect()
 

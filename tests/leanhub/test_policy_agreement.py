@@ -240,7 +240,7 @@ def test_an_idea_page_lists_only_the_cards_its_reader_may_open(client, cast, tea
     htmx = {"HTTP_HX_REQUEST": "true"}
 
     client.force_login(cast["olu"])
-    assert f'hx-get="{cards_url}"' in client.get(idea.get_absolute_url()).content.decode()
+    assert f'data-hx-get="{cards_url}"' in client.get(idea.get_absolute_url()).content.decode()
     assert card.get_absolute_url() in client.get(cards_url, **htmx).content.decode()
 
     client.force_login(cast["sam"])

@@ -200,7 +200,7 @@ def test_the_card_page_lists_its_outcomes_and_savings_and_offers_to_add_them(
     results_url = reverse("metrics:card-results", args=[card.pk])
     client.force_login(lee)
     card_page = client.get(card.get_absolute_url()).content.decode()
-    assert f'hx-get="{results_url}" hx-trigger="load"' in card_page
+    assert f'data-hx-get="{results_url}" data-hx-trigger="load"' in card_page
     assert f'href="{results_url}"' in card_page  # for browsers without script
     assert "style=" not in card_page and "<script>" not in card_page
     page = client.get(results_url, **HTMX).content.decode()

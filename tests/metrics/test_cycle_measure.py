@@ -241,11 +241,11 @@ def test_the_cycle_page_and_a3_load_where_the_measure_stands_from_metrics(
     client.force_login(lee)
     _link(client, cycle, measure=minutes.pk, change_date="2026-03-30")
     page = client.get(reverse("kaizen:cycle", args=[cycle.pk])).content.decode()
-    assert f'hx-get="{_url(cycle)}" hx-trigger="load"' in page
+    assert f'data-hx-get="{_url(cycle)}" data-hx-trigger="load"' in page
     assert f'<a href="{_url(cycle)}">' in page  # without JavaScript, a link to the same
     a3 = client.get(reverse("kaizen:card-a3", args=[cycle.card_id])).content.decode()
     summary_url = _url(cycle, "metrics:cycle-measure-summary")
-    assert f'hx-get="{summary_url}" hx-trigger="load"' in a3
+    assert f'data-hx-get="{summary_url}" data-hx-trigger="load"' in a3
     fragment = client.get(_url(cycle), headers=HTMX).content.decode()
     assert "Minutes per new claim" in fragment
     assert "Special cause variation: improvement (lower)" in fragment

@@ -34,9 +34,9 @@ async def test_the_managers_dashboard_hears_of_a_verified_saving_only_after_comm
     )()
     assert nothing_before_commit
     html = await socket.receive_from(timeout=5)
-    assert 'id="savings-changed"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="savings-changed"' in html and 'data-hx-swap-oob="true"' in html
     tile_url = reverse("metrics:savings-tile", args=["site", site_a1.pk])
-    assert f'hx-get="{tile_url}"' in html and 'hx-trigger="load"' in html
+    assert f'data-hx-get="{tile_url}"' in html and 'data-hx-trigger="load"' in html
     await socket.disconnect()
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.templatetags.static import static
 from django.urls import reverse
 
 from leanhub.models import AuditEvent
@@ -255,7 +256,7 @@ def test_staff_may_not_import(client, sam, team_a):
 def test_the_import_page_has_a_progress_indicator(client, lee, team_a):
     client.force_login(lee)
     body = client.get(reverse("metrics:import", args=["team", team_a.pk])).content.decode()
-    assert '<progress id="import-progress"' in body and "metrics/metrics.js" in body
+    assert '<progress id="import-progress"' in body and static("metrics/metrics.js") in body
 
 
 @pytest.mark.parametrize("n", [1, 30])

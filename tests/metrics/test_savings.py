@@ -161,11 +161,11 @@ def test_verifying_tells_every_dashboard_of_the_team_to_refetch_its_savings_tile
         listener.close()
     for (kind, pk), group in zip(dashboards, groups, strict=True):
         html = messages[group]["html"]
-        assert 'id="savings-changed"' in html and 'hx-swap-oob="true"' in html
+        assert 'id="savings-changed"' in html and 'data-hx-swap-oob="true"' in html
         # Each page refetches its own tile, for the period the tile carries.
         tile_url = reverse("metrics:savings-tile", args=[kind, pk])
-        assert f'hx-get="{tile_url}"' in html
-        assert 'hx-include="#savings-tile"' in html and 'hx-trigger="load"' in html
+        assert f'data-hx-get="{tile_url}"' in html
+        assert 'data-hx-include="#savings-tile"' in html and 'data-hx-trigger="load"' in html
 
 
 def test_nothing_is_announced_when_the_decision_is_refused(

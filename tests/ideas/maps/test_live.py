@@ -81,9 +81,9 @@ async def test_a_viewer_receives_the_edited_map_after_commit(vsm_map, wendy, sam
         step, values={"name": "Triage", "cycle_s": 5400.0, "cycle_unit": "h"}, by=sam
     )
     html = await socket.receive_from(timeout=5)
-    assert f'id="vsm-live-{vsm_map.pk}"' in html and 'hx-swap-oob="true"' in html
+    assert f'id="vsm-live-{vsm_map.pk}"' in html and 'data-hx-swap-oob="true"' in html
     assert '<th scope="row">Triage</th>' in html and "process time 110 min" in html
-    assert 'hx-swap-oob="innerHTML:#vsm-status"' in html
+    assert 'data-hx-swap-oob="innerHTML:#vsm-status"' in html
     assert await socket.receive_nothing(timeout=0.3)  # one edit, one message
     await socket.disconnect()
 
@@ -188,9 +188,9 @@ def test_no_change_means_no_broadcast(cast, vsm_map, listen, django_capture_on_c
 def test_the_page_listens_on_the_maps_socket_and_resyncs_its_live_part(client, cast, vsm_map):
     client.force_login(cast["wendy"])
     body = client.get(reverse("maps:detail", args=[vsm_map.pk])).content.decode()
-    assert f'ws-connect="/ws/maps/{vsm_map.pk}/"' in body
-    assert f'id="vsm-live-{vsm_map.pk}"' in body and 'hx-trigger="resync from:body"' in body
-    assert f'hx-select="#vsm-live-{vsm_map.pk}"' in body
+    assert f'data-ws-connect="/ws/maps/{vsm_map.pk}/"' in body
+    assert f'id="vsm-live-{vsm_map.pk}"' in body and 'data-hx-trigger="resync from:body"' in body
+    assert f'data-hx-select="#vsm-live-{vsm_map.pk}"' in body
 
 
 def test_renaming_the_map_reaches_every_viewer_in_its_header(
@@ -205,5 +205,5 @@ def test_renaming_the_map_reaches_every_viewer_in_its_header(
     (html,) = listener.messages()
     header = html[html.index(f'<div id="vsm-header-{vsm_map.pk}"') :]
     header = header[: header.index("</div>")]
-    assert 'hx-swap-oob="true"' in header
+    assert 'data-hx-swap-oob="true"' in header
     assert "<h1>New claims, from first call</h1>" in header and "for Claimants" in header

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.templatetags.static import static
 from django.urls import reverse
 
 from ideas.maps.models import ValueStreamMap, ValueStreamStep
@@ -79,7 +80,7 @@ def test_each_swapped_workspace_asks_kaizen_for_the_steps_cards_again(client, ca
         reverse("maps:step-add", args=[vsm_map.pk]), step_post(expected_steps="3"), **HTMX
     ).content.decode()
     for body in (client.get(detail(vsm_map)).content.decode(), swapped):
-        assert body.count(f'hx-get="{cards_url}" hx-trigger="load"') == 1
+        assert body.count(f'data-hx-get="{cards_url}" data-hx-trigger="load"') == 1
         assert f'<a href="{cards_url}">' in body
         for step in vsm_map.steps.all():
             assert f'<div id="step-cards-{step.pk}"></div>' in body
@@ -258,7 +259,7 @@ def test_drawing_downloads_as_svg_and_png(client, cast, vsm_map):
 def test_the_print_page_is_laid_out_for_a3_landscape(client, cast, vsm_map):
     client.force_login(cast["sam"])
     body = client.get(reverse("maps:print", args=[vsm_map.pk])).content.decode()
-    assert "ideas/maps/print.css" in body and "Worked out as" in body
+    assert static("ideas/maps/print.css") in body and "Worked out as" in body
     assert "Step 1: effective cycle time = (process time 10 min ÷ 3 people" in body
     from django.contrib.staticfiles import finders
 

@@ -1,0 +1,242 @@
+"""Every GET page of LeanHub, found by walking the URL resolver, with its path filled in from the
+demo place (`seed_demo`) for one person: the first object of each kind that person may see.
+
+The markup tests (unique ids, valid HTML, axe-core) read every page through this, so a new URL is
+checked as soon as it exists; `page_names` says which URL names must be reached by some role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from leanhub import policy
+from leanhub.models import Place, Site, Team, User
+
+# Roles the walks take: staff, team lead, site manager, partnership lead, administrator.
+ROLES = ("sam", "lee", "maya", "pat", "ada")
+
+# URL names that are not HTML pages a person reads, or cannot be reached by a plain GET.
+NOT_PAGES = {
+    "logout",  # POST only
+    "password_reset_confirm",  # needs a token from an e-mail
+    "notification-count",  # a fragment for the header's badge
+    "notifications-read",
+    "ideas:similar",  # a fragment for the idea form
+    "ideas:export",  # CSV
+    "ideas:photo",
+    "ideas:pending-photo",
+    "ideas:support",
+    "ideas:follow",
+    "ideas:comment",
+    "ideas:adopt",
+    "ideas:route",
+    "maps:svg",
+    "maps:png",
+    "maps:export",
+    "maps:delete",
+    "maps:step-move",
+    "maps:step-delete",
+    "maps:step-link-idea",
+    "maps:clone",
+    "kaizen:photo",
+    "kaizen:move-card",
+    "kaizen:block-card",
+    "kaizen:unblock-card",
+    "kaizen:cycle-action",
+    "kaizen:cycle-action-done",
+    "kaizen:cycle-photo",
+    "kaizen:cycle-decide",
+    "kaizen:map-cards",  # fragments loaded into lower apps' pages
+    "kaizen:idea-cards",
+    "metrics:savings-tile",
+    "metrics:survey-qr",
+    "metrics:saving-evidence",
+    "metrics:saving-decide",
+    "metrics:measure-annotate",
+    "metrics:cycle-measure-summary",
+    "metrics:idea-results",
+    "metrics:card-results",
+    # POST only: the forms they take are on other pages.
+    "ideas:respond",
+    "kaizen:card-from-idea",
+    "kaizen:new-card",
+    "kaizen:new-cycle",
+    "kaizen:cycle-plan",
+    "kaizen:cycle-check",
+    "maps:step-add",
+    "maps:target",
+}
+# Each only sends its person on to another page, which is walked in its own right.
+REDIRECTS = {"kaizen:my-board", "kaizen:team-board", "metrics:dashboard"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    params: tuple[str, ...]
+
+
+def routes() -> list[Route]:
+    """Every named URL outside the admin, with the names of its path parameters."""
+    found: list[Route] = []
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace == "admin":
+                    continue
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                walk(entry.url_patterns, inner)
+            elif isinstance(entry, URLPattern) and entry.name:
+                found.append(Route(f"{namespace}{entry.name}", tuple(entry.pattern.converters)))
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def page_names() -> set[str]:
+    return {route.name for route in routes()} - NOT_PAGES - REDIRECTS
+
+
+def _first(model: type[Model], user: User | AnonymousUser, action: str, **filters: Any) -> Any:
+    for obj in model._default_manager.filter(**filters).order_by("pk"):  # type: ignore[attr-defined]
+        if policy.can(user, action, obj):
+            return obj
+    return None
+
+
+class _Objects:
+    """The objects one person's pages are filled in from, looked up when first needed."""
+
+    def __init__(self, user: User | AnonymousUser) -> None:
+        self.user = user
+        self._cache: dict[str, Any] = {}
+
+    def get(self, key: str, find: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = find()
+        return self._cache[key]
+
+    def idea(self) -> Any:
+        from ideas.models import Idea
+
+        return self.get("idea", lambda: _first(Idea, self.user, "view_idea"))
+
+    def vsm(self) -> Any:
+        from ideas.maps.models import ValueStreamMap
+
+        return self.get("vsm", lambda: _first(ValueStreamMap, self.user, "edit_vsm"))
+
+    def board(self) -> Any:
+        from kaizen.models import Board
+
+        return self.get("board", lambda: _first(Board, self.user, "work_on_board"))
+
+    def card(self) -> Any:
+        from kaizen.models import Card
+
+        return self.get("card", lambda: _first(Card, self.user, "edit_card"))
+
+    def cycle(self) -> Any:
+        from kaizen.models import Cycle
+
+        return self.get("cycle", lambda: _first(Cycle, self.user, "edit_cycle"))
+
+    def lead_team(self) -> Any:
+        return self.get("lead_team", lambda: _first(Team, self.user, "lead_team"))
+
+    def team(self) -> Any:
+        return self.get("team", lambda: _first(Team, self.user, "view_team"))
+
+    def kwargs(self, route: Route) -> dict[str, Any] | None:
+        """The path parameters of ``route`` for this person, or None when they see nothing that
+        fills it."""
+        from ideas.maps.models import ValueStreamStep
+        from kaizen.models import Board
+        from metrics.models import Measure, Saving, Survey
+
+        name, user = route.name, self.user
+        if name == "ideas:comment-edit":
+            # A comment can be edited by its author for a short while: the newest one.
+            from ideas.models import IdeaComment
+
+            comment = IdeaComment.objects.filter(author_id=user.pk).order_by("-pk").first()
+            return comment and {"idea_id": comment.idea_id, "comment_id": comment.pk}
+        kwargs: dict[str, Any] = {}
+        for param in route.params:
+            obj: Any = None
+            value: Any = None
+            if param == "idea_id":
+                obj = self.idea()
+            elif param == "map_id":
+                obj = self.vsm()
+            elif param == "step_id":
+                vsm = self.vsm()
+                obj = vsm and ValueStreamStep.objects.filter(map=vsm).order_by("pk").first()
+            elif param == "board_id":
+                obj = self.board()
+            elif param == "card_id":
+                obj = self.card()
+            elif param == "cycle_id":
+                obj = self.cycle()
+            elif param == "team_id":
+                obj = self.lead_team() if name == "metrics:saving-new" else self.team()
+                if name == "kaizen:team-board":
+                    obj = self.get(
+                        "board_team",
+                        lambda: _first(
+                            Team, user, "view_team", pk__in=Board.objects.values("team")
+                        ),
+                    )
+            elif param == "site_id":
+                obj = self.get("site", lambda: _first(Site, user, "view_site"))
+            elif param == "slug":
+                place = self.get("place", lambda: _first(Place, user, "view_place"))
+                value = place and place.slug
+            elif param == "kind":
+                value = "team"
+            elif param == "what":
+                value = "ideas"
+            elif param == "token":
+                survey = self.get(
+                    "open_survey", lambda: Survey.objects.filter(kind="customer").first()
+                )
+                value = survey and survey.token
+            elif param == "pk":
+                if name.startswith("metrics:measure"):
+                    obj = self.get("measure", lambda: _first(Measure, user, "view_measure"))
+                elif name.startswith("metrics:saving"):
+                    obj = self.get("saving", lambda: _first(Saving, user, "edit_saving"))
+                elif name.startswith("metrics:survey"):
+                    obj = self.get("survey", lambda: _first(Survey, user, "manage_survey"))
+                elif name in {"metrics:measure-new", "metrics:import"}:
+                    obj = self.lead_team()
+                else:
+                    obj = self.get(
+                        "dashboard_team", lambda: _first(Team, user, "view_team_dashboard")
+                    )
+                if route.name in {"metrics:measure-new", "metrics:import"}:
+                    obj = self.lead_team()
+            if obj is not None:
+                value = obj.pk
+            if value is None:
+                return None
+            kwargs[param] = value
+        return kwargs
+
+
+def page_urls(user: User | AnonymousUser) -> Iterator[tuple[str, str]]:
+    """(URL name, path) of every page ``user`` can be shown, in resolver order."""
+    objects = _Objects(user)
+    for route in routes():
+        if route.name in NOT_PAGES:
+            continue
+        kwargs = objects.kwargs(route)
+        if kwargs is not None:
+            yield route.name, reverse(route.name, kwargs=kwargs)
