@@ -19,6 +19,9 @@ class User(AbstractUser):
     """A person who signs in. Roles come from memberships, never from this row."""
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    # Not a column: set where a list of people is shown with something some of them hid their
+    # name on (a board's "Viewing now", see leanhub.policy.hides_name_q).
+    hides_name_here: bool = False
 
     class Meta:
         verbose_name = _("user")
