@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -156,7 +156,14 @@ def viewers_of(board_id: int) -> list[User]:
     heard from lately count, so a socket that died without closing drops out by itself."""
     seen: dict[int, User] = {}
     rows = BoardViewer.objects.filter(board_id=board_id).present()
-    for row in rows.select_related("user"):
+    # Someone who raised one of the board's cards with their name hidden is not named among its
+    # viewers either: the list is sent to everyone on the board (``hides_name_here``).
+    hidden_here = Card.objects.filter(board_id=board_id).filter(
+        policy.hides_name_q(OuterRef("user_id"), prefix="idea__")
+    )
+    annotated = rows.select_related("user").annotate(hides=Exists(hidden_here))
+    for row in annotated:
+        row.user.hides_name_here = getattr(row, "hides", False)  # the annotation above
         seen.setdefault(row.user_id, row.user)
     return list(seen.values())
 
@@ -226,14 +233,18 @@ def card_links_for_steps(step_ids: list[int]) -> dict[int, list[tuple[str, str]]
     in board order: the stars the map drawing adds after its pinned ideas. Registered with
     :func:`ideas.maps.links.register_step_links` when kaizen starts. One query.
 
-    Every card on the steps, whoever looks: the drawing is rendered once and broadcast to every
-    viewer of the map, so it cannot depend on the viewer. The per-viewer list of a map's cards is
+    The cards everyone who sees the map may open (``policy.card_seen_by_all_who_see_its_map_q``):
+    the drawing is rendered once and broadcast to every viewer of the map, so it cannot depend
+    on the viewer. The per-viewer list of a map's cards is
     the ``kaizen:map-cards`` fragment."""
     sentinel = 987654321
     # Reversed once, not once per card: a large map has a card or more on most steps.
     pattern = reverse("kaizen:card", args=[sentinel])
     links: dict[int, list[tuple[str, str]]] = {}
-    for card in Card.objects.filter(vsm_step_id__in=step_ids).only("pk", "title", "vsm_step"):
+    shown = Card.objects.filter(vsm_step_id__in=step_ids).filter(
+        policy.card_seen_by_all_who_see_its_map_q()
+    )
+    for card in shown.only("pk", "title", "vsm_step"):
         step_id = cast(int, card.vsm_step_id)  # the filter leaves no card without a step
         links.setdefault(step_id, []).append(
             (card.title, pattern.replace(str(sentinel), str(card.pk)))

@@ -31,6 +31,9 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         help_text=_("The language LeanHub is shown in; blank follows the browser."),
     )
+    # Not a column: set where a list of people is shown with something some of them hid their
+    # name on (a board's "Viewing now", see leanhub.policy.hides_name_q).
+    hides_name_here: bool = False
 
     class Meta:
         verbose_name = _("user")

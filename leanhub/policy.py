@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Manager, Model, Q, QuerySet
+from django.db.models import F, Manager, Model, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
@@ -811,6 +811,33 @@ def survey_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     return _site_view_q(s, f"{prefix}site__")
 
 
+# --- What one rendering for many viewers may name ---
+# A fragment rendered once and sent to everyone who may see a team's work (a value-stream map's
+# drawing, broadcast to its viewers) names only what every one of them may open. Whoever may see
+# the team (``view_team``: its organisation's people, and the partnership leads of its place)
+# may open these.
+
+
+def card_seen_by_all_who_see_its_map_q(*, prefix: str = "") -> Q:
+    """Cards (reached through ``prefix``) that everyone who sees the map of their step may open:
+    the cards of the map's own team's board (``view_board`` of a team board is ``view_team``).
+    A joint board's or another team's card on the step is not named in the drawing."""
+    return Q(**{f"{prefix}board__team": F(f"{prefix}vsm_step__map__team")})
+
+
+def idea_seen_by_all_who_see_team_q(*, prefix: str = "", team: str) -> Q:
+    """Ideas (reached through ``prefix``) that everyone who may see the team at ``team`` (a path
+    from the same row) may open: ideas of the team's organisation (its people see them all)
+    shared with partners in the team's place (so its partnership leads see them too)."""
+    return Q(
+        **{
+            f"{prefix}team__site__organisation": F(f"{team}__site__organisation"),
+            f"{prefix}team__site__place": F(f"{team}__site__place"),
+            f"{prefix}shared_with_partners": True,
+        }
+    )
+
+
 def survey_site_q(user: User | AnonymousUser) -> Q:
     """Sites a user may add a survey to (``manage_survey`` on a survey of the whole site): the
     sites they manage, directly or through their organisation."""
@@ -845,6 +872,13 @@ def hides_name(idea: _MayHideAuthor | None, person: User | None) -> bool:
     return (
         idea is not None and person is not None and idea.hide_name and idea.author_id == person.pk
     )
+
+
+def hides_name_q(person: object, *, prefix: str = "") -> Q:
+    """Ideas (reached through ``prefix``) on which ``person`` — an id, or an ``OuterRef`` to one
+    — hid their name: the list form of :func:`hides_name`, for what is about many ideas at once
+    (a board, whose "Viewing now" must not name who raised one of its cards)."""
+    return Q(**{f"{prefix}hide_name": True, f"{prefix}author_id": person})
 
 
 def may_see_name(viewer: User | AnonymousUser | None, person: User, *, hidden: bool) -> bool:

@@ -655,17 +655,26 @@ def answer_survey(
         # The policy lets only a signed-in person through.
         voter = _keyed(f"pulse:{survey.pk}:{cast(User, by).pk}:{year}-{week}")
     client = _keyed(f"client:{client_address}")
-    since = timezone.now() - RESPONSE_WINDOW
-    if SurveyResponse.objects.filter(client=client, created_at__gte=since).count() >= (
-        RESPONSES_PER_CLIENT
-    ):
-        raise TooManyAnswers(
-            gettext("Too many answers have come from this device just now. Try again later.")
-        )
-    if voter and SurveyResponse.objects.filter(survey=survey, voter=voter).exists():
-        raise AlreadyAnswered(gettext("You have already answered this week."))
     try:
-        return submit_response(survey, score=score, comment=comment, client=client, voter=voter)
+        with transaction.atomic():
+            # Answers to one survey take their turn: unlocked, a burst of answers sent at once
+            # each counts the others before any is kept, and all pass the limit. NO KEY, as
+            # submit_response takes the same lock once the answer is kept.
+            Survey.objects.select_for_update(no_key=True).filter(pk=survey.pk).values_list(
+                "pk"
+            ).get()
+            since = timezone.now() - RESPONSE_WINDOW
+            if SurveyResponse.objects.filter(client=client, created_at__gte=since).count() >= (
+                RESPONSES_PER_CLIENT
+            ):
+                raise TooManyAnswers(
+                    gettext(
+                        "Too many answers have come from this device just now. Try again later."
+                    )
+                )
+            if voter and SurveyResponse.objects.filter(survey=survey, voter=voter).exists():
+                raise AlreadyAnswered(gettext("You have already answered this week."))
+            return submit_response(survey, score=score, comment=comment, client=client, voter=voter)
     except IntegrityError:
         if not voter:
             raise

@@ -61,6 +61,13 @@ from metrics.models import (
     SurveyResponse,
 )
 
+
+def outcomes_for_user(user: User | AnonymousUser, **lookup: object) -> QuerySet[Outcome]:
+    """The outcomes ``lookup`` selects whose measure the person may open (``view_measure``): an
+    improvement's results never name another organisation's measure to someone who cannot."""
+    return Outcome.objects.filter(**lookup).filter(policy.measure_q(user, prefix="measure__"))
+
+
 # --- One object, if this person may see it ---------------------------------------------------
 
 
@@ -84,7 +91,7 @@ def get_saving_for_user(
         user,
         Saving.objects.select_related(
             "team__site__organisation",
-            "idea",
+            "idea__team__site",  # the policy asks whether the person may open the idea
             "card",
             "measure",
             "invested_by",

@@ -236,3 +236,25 @@ def test_a_crowd_answering_a_pulse_keeps_every_vote_once(
     week = Observation.objects.get(measure=pulse.measure)
     assert week.value == Decimal(sum(scores)) / CROWD
     assert week.note == f"{CROWD} answers"
+
+
+def test_a_flood_from_one_device_keeps_only_the_allowed_answers(site_a1: Site, maya: User):
+    """One device sending a burst of answers at once: every answer counts the others before it
+    is kept unless they take turns, and then all of them pass the flood limit."""
+    survey = metrics_actions.create_survey(
+        site_a1, kind="customer", title="Counter", question="How was today?", by=maya
+    )
+
+    def ready(i: int) -> Callable[[], SurveyResponse]:
+        mine = Survey.objects.get(pk=survey.pk)
+        return lambda: metrics_actions.answer_survey(mine, score=5, client_address="192.0.2.99")
+
+    outcomes = crowd(CROWD, ready)
+
+    kept = [o for o in outcomes if isinstance(o, SurveyResponse)]
+    refused = [o for o in outcomes if isinstance(o, metrics_actions.TooManyAnswers)]
+    assert len(kept) == metrics_actions.RESPONSES_PER_CLIENT
+    assert len(refused) == CROWD - metrics_actions.RESPONSES_PER_CLIENT
+    assert SurveyResponse.objects.filter(survey=survey).count() == (
+        metrics_actions.RESPONSES_PER_CLIENT
+    )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -87,7 +87,16 @@ def steps_of(m: ValueStreamMap) -> Sequence[ValueStreamStep]:
         m.steps.order_by("position", "pk").prefetch_related(
             # A plain list: a related manager per step costs more than the rest of the page.
             Prefetch(
-                "bursts", queryset=KaizenBurst.objects.select_related("idea"), to_attr="burst_list"
+                "bursts",
+                queryset=KaizenBurst.objects.select_related("idea").annotate(
+                    for_all=ExpressionWrapper(
+                        policy.idea_seen_by_all_who_see_team_q(
+                            prefix="idea__", team="step__map__team"
+                        ),
+                        output_field=BooleanField(),
+                    )
+                ),
+                to_attr="burst_list",
             ),
         )
     )
@@ -96,6 +105,7 @@ def steps_of(m: ValueStreamMap) -> Sequence[ValueStreamStep]:
         reverse(f"maps:step-{name}", args=[m.pk, sentinel]) for name in ("edit", "move", "delete")
     )
     idea_pattern = _idea_url_pattern(sentinel)
+    unshared = gettext("an idea not shared with partners")
     for s in steps:
         # Strings, not ints: the template engine localises every number it prints, and a
         # 60-step page prints step ids hundreds of times.
@@ -104,8 +114,12 @@ def steps_of(m: ValueStreamMap) -> Sequence[ValueStreamStep]:
             "edit": edit.replace(str(sentinel), s.key),
             "move": move.replace(str(sentinel), s.key),
             "delete": delete.replace(str(sentinel), s.key),
+            # The drawing and its table are sent to everyone who sees the map: an idea some
+            # of them may not open is a star without its title or link.
             "bursts": [
                 (b.idea.title, idea_pattern.replace(str(sentinel), str(b.idea_id)))
+                if b.for_all
+                else (unshared, "")
                 for b in s.burst_list
             ],
         }

@@ -73,15 +73,18 @@ def _viewer(viewer: Any) -> User | AnonymousUser | None:
 
 
 @register.simple_tag
-def person_name(person: Any, viewer: Any = None, idea: Any = None, hidden_as: Any = None) -> str:
+def person_name(
+    person: Any, viewer: Any = None, idea: Any = None, hidden_as: Any = None, hidden: Any = False
+) -> str:
     """``{% person_name person viewer=user idea=card.idea %}``: the person's name as the viewer
     may read it, where ``idea`` is the idea the page is about (or the idea of the card it is
-    about) — see :func:`leanhub.policy.shown_name`. Without ``viewer`` the fragment is for
+    about), or ``hidden`` says the person hid their name there (see
+    :func:`leanhub.policy.hides_name_q`) — see :func:`leanhub.policy.shown_name`. Without ``viewer`` the fragment is for
     everyone at once (a board's live update): a hidden name is never in it. Empty when there is
     no person (a change the system made), so ``|default:`` can say so."""
     if not isinstance(person, User):
         return ""
-    hidden = policy.hides_name(idea or None, person)
+    hidden = bool(hidden) or policy.hides_name(idea or None, person)
     return policy.shown_name(_viewer(viewer), person, hidden=hidden, hidden_as=hidden_as or None)
 
 

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET
 from ideas.queries import get_idea_for_user
 from kaizen import queries as kaizen_queries
 from leanhub.http import AuthenticatedHttpRequest
-from metrics.models import Outcome, Saving
+from metrics.models import Saving
+from metrics.queries import outcomes_for_user
 
 
 @require_GET
@@ -28,7 +29,7 @@ def idea_results(request: AuthenticatedHttpRequest, idea_id: int) -> HttpRespons
     idea = get_idea_for_user(request.user, idea_id)
     context = {
         "idea": idea,
-        "outcomes": list(Outcome.objects.filter(idea=idea).select_related("measure")),
+        "outcomes": list(outcomes_for_user(request.user, idea=idea).select_related("measure")),
         "savings": list(Saving.objects.filter(idea=idea).visible_to(request.user)),
     }
     if request.htmx:
@@ -45,7 +46,9 @@ def card_results(request: AuthenticatedHttpRequest, card_id: int) -> HttpRespons
     card = kaizen_queries.get_card_for_user(request.user, card_id)
     context = {
         "card": card,
-        "outcomes": list(Outcome.objects.filter(card=card).select_related("measure", "team")),
+        "outcomes": list(
+            outcomes_for_user(request.user, card=card).select_related("measure", "team")
+        ),
         "savings": list(Saving.objects.filter(card=card).visible_to(request.user)),
         "claim_teams": kaizen_queries.teams_claiming_for(card, request.user),
     }
