@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -79,7 +79,9 @@ def _chart_context(measure: Measure) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def measure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def measure_detail(
+    request: AuthenticatedHttpRequest, pk: int
+) -> HttpResponse | StreamingHttpResponse:
     """The chart (``?format=csv``: its figures); a POST records one figure."""
     measure = queries.get_measure_for_user(request.user, pk)
     form = forms.ObservationForm(request.POST or None, measure=measure)
@@ -96,7 +98,7 @@ def measure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return csv_response(
             f"measure-{measure.pk}.csv",
             [_("date"), _("value"), _("note")],
-            measure.observations.order_by("date").values_list("date", "value", "note"),
+            measure.observations.order_by("date").values_list("date", "value", "note").iterator(),
         )
     context = {
         "measure": measure,

@@ -100,7 +100,10 @@ def test_observations_download_as_csv(client, sam, measure, make_observations):
     make_observations(measure, WEEKLY[:3])
     client.force_login(sam)
     response = client.get(measure.get_absolute_url(), {"format": "csv"})
-    assert response.content.decode().splitlines()[:2] == ["date,value,note", "2026-01-05,50.0000,"]
+    assert response.getvalue().decode().splitlines()[:2] == [
+        "date,value,note",
+        "2026-01-05,50.0000,",
+    ]
 
 
 @pytest.mark.parametrize("n", [3, 60])
