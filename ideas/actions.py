@@ -27,7 +27,7 @@ from ideas.models import (
     IdeaSupport,
     PendingPhoto,
 )
-from leanhub import audit, images, mail, policy, storage
+from leanhub import audit, mail, policy, storage
 from leanhub.images import ProcessedImage
 from leanhub.models import Membership, Organisation, Role, Team, User
 from leanhub.notifications import notify

@@ -102,7 +102,10 @@ class IdeaFilter(django_filters.FilterSet):
         self.organisations = organisations
         teams = Team.objects.filter(policy.team_q(user, "view")).select_related("site")
         self.filters["team"].queryset = teams
-        self.filters["site"].queryset = Site.objects.filter(teams__in=teams).distinct()
+        # Each site is labelled with its organisation: fetched with it, not one query a site.
+        self.filters["site"].queryset = (
+            Site.objects.filter(teams__in=teams).distinct().select_related("organisation")
+        )
         self.filters["organisation"].queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in organisations]
         )

@@ -20,6 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from leanhub.models import Organisation, Team, User
 
 
+def hours_a_year(minutes: Decimal | None, occurrences: int | None) -> Decimal | None:
+    """Hours a year a task takes (or frees): minutes per occurrence × occurrences a year ÷ 60,
+    to a tenth of an hour; None without both."""
+    if minutes is None or occurrences is None:
+        return None
+    return (minutes * occurrences / 60).quantize(Decimal("0.1"))
+
+
 class IdeaQuerySet(models.QuerySet["Idea"]):
     def visible_to(self, user: User | AnonymousUser) -> IdeaQuerySet:
         """Ideas of the user's organisations, and partner-shared ideas in the user's places."""
@@ -214,11 +222,7 @@ class Idea(models.Model):
     @property
     def hours_per_year(self) -> Decimal | None:
         """Expected hours a year: minutes per occurrence × occurrences a year ÷ 60."""
-        if self.minutes_per_occurrence is None or self.occurrences_per_year is None:
-            return None
-        return (self.minutes_per_occurrence * self.occurrences_per_year / 60).quantize(
-            Decimal("0.1")
-        )
+        return hours_a_year(self.minutes_per_occurrence, self.occurrences_per_year)
 
     @property
     def waste_list(self) -> list[str]:

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
-import csv
+import datetime
 import uuid
 from collections.abc import Iterator
-from contextlib import nullcontext
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField
+from django.db.models.functions import Cast, TruncDate
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,10 +21,11 @@ from ideas import actions, queries
 from ideas.filters import IdeaFilter
 from ideas.forms import AdoptForm, CommentForm, IdeaForm, ResponseForm, RouteForm
 from ideas.http import htmx, signed_in_user
-from ideas.models import Idea, IdeaComment, IdeaPhoto, PendingPhoto
+from ideas.models import Idea, IdeaComment, IdeaPhoto, PendingPhoto, hours_a_year
 from ideas.pagination import paginate_capped
 from leanhub import policy
-from leanhub.http import AuthenticatedHttpRequest, paginate, protected_file
+from leanhub.http import AuthenticatedHttpRequest, csv_chunks, csv_safe, paginate, protected_file
+from leanhub.models import User
 
 # --- Raise ------------------------------------------------------------------------------------
 
@@ -145,22 +148,46 @@ def idea_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+# The columns the export reads, straight from the database: no model is built per row.
+EXPORT_FIELDS = (
+    "pk",
+    "title",
+    "status",
+    "kind",
+    "wastes",
+    "team__name",
+    "team__site__name",
+    "team__site__organisation__name",
+    "author_id",
+    "hide_name",
+    "raised_on",
+    "first_response_on",
+    "minutes_per_occurrence",
+    "occurrences_per_year",
+    "money_per_year",
+    "support_count",
+    "comment_count",
+)
+
+
+def _day_text(field: str) -> Cast:
+    """The (UTC) day of a moment as YYYY-MM-DD text, made by the database: reading a
+    timestamp into Python costs more than the rest of an exported row."""
+    return Cast(TruncDate(field, tzinfo=datetime.UTC), output_field=CharField())
+
+
+AUTHOR_FIELDS = ("pk", "username", "full_name", "first_name", "last_name")
+
+
 @require_GET
 @login_required
 def idea_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered list as CSV. Hidden names stay hidden (from all but administrators and the
-    author: :func:`leanhub.policy.shown_name`)."""
+    """The filtered list as CSV, streamed a thousand rows at a time. Hidden names stay hidden
+    (from all but administrators and the author: :func:`leanhub.policy.shown_name`)."""
     filterset = _filtered(request)
     if not filterset.is_valid():
         raise Http404("Invalid filter")
     viewer = signed_in_user(request)
-    language = translation.get_language()
-
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = csv.writer(Echo())
     # Translated here, in the request's language, not as the rows stream out after the view.
     header = [
         gettext("Number"),
@@ -180,44 +207,77 @@ def idea_export(request: HttpRequest) -> StreamingHttpResponse:
         gettext("Comments"),
     ]
     name_hidden = gettext("Name hidden")
+    statuses = {value: str(label) for value, label in Idea.Status.choices}
+    kinds = {value: str(label) for value, label in Idea.Kind.choices}
+    wastes = {value: str(label) for value, label in Idea.Waste.choices}
+    # Each author is read once, however many ideas they raised; so is the name shown for them.
+    authors: dict[tuple[int, bool], str] = {}
+    rows_of = filterset.qs.annotate(
+        raised_on=_day_text("created_at"), first_response_on=_day_text("first_response_at")
+    ).values_list(*EXPORT_FIELDS)
 
-    def rows() -> Iterator[str]:
-        yield writer.writerow(header)
-        for idea in filterset.qs.iterator(chunk_size=2000):
-            # The rows stream out after the view has returned (on any thread): a hidden name's
-            # stand-in is worded in the view's language, row by row.
-            with translation.override(language) if idea.hide_name else nullcontext():
-                author = policy.shown_name(
-                    viewer, idea.author, hidden=idea.hide_name, hidden_as=name_hidden
-                )
-            yield writer.writerow(
-                [
-                    idea.pk,
-                    _csv_safe(idea.title),
-                    idea.get_status_display(),
-                    idea.get_kind_display(),
-                    "; ".join(idea.waste_labels),
-                    idea.team.name,
-                    idea.team.site.name,
-                    idea.team.site.organisation.name,
-                    _csv_safe(author),
-                    idea.created_at.date().isoformat(),
-                    idea.first_response_at.date().isoformat() if idea.first_response_at else "",
-                    idea.hours_per_year if idea.hours_per_year is not None else "",
-                    idea.money_per_year if idea.money_per_year is not None else "",
-                    idea.support_count,
-                    idea.comment_count,
-                ]
-            )
+    def rows() -> Iterator[list[object]]:
+        chunk: list[tuple[Any, ...]] = []
+        for row in rows_of.iterator(chunk_size=2000):
+            chunk.append(row)
+            if len(chunk) == 2000:
+                yield from cells(chunk)
+                chunk = []
+        yield from cells(chunk)
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    def cells(chunk: list[tuple[Any, ...]]) -> Iterator[list[object]]:
+        # The authors of a chunk not read yet: one query for all of them.
+        missing = {row[8] for row in chunk if (row[8], row[9]) not in authors}
+        if missing:
+            for values in User.objects.filter(pk__in=missing).values(*AUTHOR_FIELDS):
+                person = User(**values)
+                for hidden in (False, True):
+                    authors[(person.pk, hidden)] = policy.shown_name(
+                        viewer, person, hidden=hidden, hidden_as=name_hidden
+                    )
+        for (
+            pk,
+            title,
+            status,
+            kind,
+            idea_wastes,
+            team,
+            site,
+            organisation,
+            author_id,
+            hidden,
+            raised_on,
+            first_response_on,
+            minutes,
+            occurrences,
+            money,
+            supporters,
+            comments,
+        ) in chunk:
+            hours = hours_a_year(minutes, occurrences)
+            yield [
+                pk,
+                csv_safe(title),
+                statuses.get(status, status),
+                kinds.get(kind, kind),
+                "; ".join(wastes.get(w, w) for w in idea_wastes.split(",") if w),
+                team,
+                site,
+                organisation,
+                csv_safe(authors[(author_id, hidden)]),
+                raised_on,
+                first_response_on or "",
+                hours if hours is not None else "",
+                money if money is not None else "",
+                supporters,
+                comments,
+            ]
+
+    response = StreamingHttpResponse(
+        csv_chunks(header, rows(), safe=False), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="ideas.csv"'
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheets: neutralise it.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @require_GET

@@ -241,10 +241,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # carries a hash of its content, with gzip and brotli copies beside it; pages link to the hashed
 # names, which WhiteNoise serves with a year's immutable caching (static_headers below).
 # With DEBUG on, pages link to the plain names, served from the source folders as they change.
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# STORAGES (uploads and these static files) is set below, with the upload bucket.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", DEBUG)
 WHITENOISE_AUTOREFRESH = DEBUG
 STATIC_MAX_AGE = 60 * 60 * 24 * 365
@@ -270,7 +267,7 @@ MEDIA_URL = "/media/"
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
 if S3_BUCKET:
     _s3_endpoint = os.environ.get("S3_ENDPOINT_URL") or None
-    _upload_storage: dict[str, object] = {
+    _upload_storage: dict[str, Any] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
@@ -291,7 +288,7 @@ else:
     _upload_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _upload_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

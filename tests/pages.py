@@ -167,7 +167,7 @@ class _Objects:
             from ideas.models import IdeaComment
 
             comment = IdeaComment.objects.filter(author_id=user.pk).order_by("-pk").first()
-            return comment and {"idea_id": comment.idea_id, "comment_id": comment.pk}
+            return {"idea_id": comment.idea_id, "comment_id": comment.pk} if comment else None
         kwargs: dict[str, Any] = {}
         for param in route.params:
             obj: Any = None

@@ -46,7 +46,7 @@ def machine_datetime(value: Any) -> str:
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return value.replace(microsecond=0).isoformat()
+        return str(value.replace(microsecond=0).isoformat())
     if isinstance(value, datetime.date):
         return value.isoformat()
     return ""

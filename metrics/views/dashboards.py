@@ -4,7 +4,7 @@ dashboard refetches; the rows behind each figure, as a page or a CSV file."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -69,7 +69,9 @@ def savings_tile(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpR
 
 @require_GET
 @login_required
-def rows(request: AuthenticatedHttpRequest, kind: str, pk: int, what: str) -> HttpResponse:
+def rows(
+    request: AuthenticatedHttpRequest, kind: str, pk: int, what: str
+) -> HttpResponse | StreamingHttpResponse:
     """The rows behind a dashboard figure (declared in :mod:`metrics.drills`) that the person
     may open, as a page or a CSV file; the page says how many more the figure counts."""
     drill = drills.get(what)

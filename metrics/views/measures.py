@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, FloatField
 from django.db.models.functions import Cast
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
@@ -180,7 +180,7 @@ def _aligned(observations: list[Any], result: spc.SPCResult) -> list[tuple[Any, 
     return list(zip(observations, result.points, strict=True))
 
 
-def _csv(measure: Measure) -> HttpResponse:
+def _csv(measure: Measure) -> StreamingHttpResponse:
     """The chart's figures: each point with its section's lines, its signal, and the engine
     version that drew it."""
     context = _chart_context(measure, exact=True)
@@ -231,7 +231,9 @@ def _forms(measure: Measure, user: Any, **bound: Any) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def measure_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def measure_detail(
+    request: AuthenticatedHttpRequest, pk: int
+) -> HttpResponse | StreamingHttpResponse:
     """The chart (``?format=csv``: its figures); a POST records one figure."""
     measure = queries.get_measure_for_user(request.user, pk)
     form = forms.ObservationForm(request.POST or None, measure=measure, auto_id="record_%s")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from metrics.models import Saving
 
 @require_GET
 @login_required
-def saving_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def saving_list(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The savings the user may see, optionally of one status; ``?format=csv``: all of them."""
     savings = Saving.objects.visible_to(request.user).select_related(
         "team", "invested_by", "benefits"

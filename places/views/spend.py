@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
 from django.db.models import Count, ProtectedError, Sum
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -136,7 +136,9 @@ def spend_map(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def spend_lines(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+def spend_lines(
+    request: AuthenticatedHttpRequest, slug: str
+) -> HttpResponse | StreamingHttpResponse:
     """The lines behind a figure: filtered by any of organisation, theme and year."""
     place = get_place_for_user(request.user, slug)
     lines = SpendLine.objects.filter(place=place).select_related("organisation", "theme")

@@ -234,16 +234,22 @@ def test_the_dashboard_rows_name_the_improvement(
     for what in ("savings", "outcomes"):
         page = client.get(reverse("metrics:rows", args=["site", site_a1.pk, what]))
         assert link in page.content.decode()
-    csv = client.get(
-        reverse("metrics:rows", args=["site", site_a1.pk, "savings"]), {"format": "csv"}
-    ).content.decode()
+    csv = (
+        client.get(reverse("metrics:rows", args=["site", site_a1.pk, "savings"]), {"format": "csv"})
+        .getvalue()
+        .decode()
+    )
     lines = csv.splitlines()
     assert lines[0].startswith("Saving,Improvement,Team,")
     assert "No improvement,,New Claims" in csv
     assert f"{saving_fields['title']},Trial pre-filled forms,New Claims" in csv
-    outcomes = client.get(
-        reverse("metrics:rows", args=["site", site_a1.pk, "outcomes"]), {"format": "csv"}
-    ).content.decode()
+    outcomes = (
+        client.get(
+            reverse("metrics:rows", args=["site", site_a1.pk, "outcomes"]), {"format": "csv"}
+        )
+        .getvalue()
+        .decode()
+    )
     assert outcomes.splitlines()[1].startswith("Trial pre-filled forms,New Claims,")
 
 

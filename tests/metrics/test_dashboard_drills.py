@@ -27,7 +27,7 @@ def test_each_savings_figure_opens_the_rows_it_adds_up(
             reverse("metrics:rows", args=["site", site_a1.pk, what]),
             {"recurrence": recurrence, "format": "csv"},
         )
-        return {line.split(",")[0] for line in response.content.decode().splitlines()[1:]}
+        return {line.split(",")[0] for line in response.getvalue().decode().splitlines()[1:]}
 
     assert titles("realised", "recurring") == {"Yearly realised"}
     assert titles("realised", "one_off") == {"Once realised"}
@@ -64,7 +64,7 @@ def test_each_figures_csv_file_has_the_columns_it_declares(client, pat, place, o
     client.force_login(pat)
     for what, drill in DRILLS.items():
         url = reverse("metrics:rows", args=["place", place.pk, what])
-        header = client.get(url, {"format": "csv"}).content.decode().splitlines()[0]
+        header = client.get(url, {"format": "csv"}).getvalue().decode().splitlines()[0]
         assert header == ",".join(str(h) for h in drill.header), what
         assert client.get(url).status_code == 200, what
 

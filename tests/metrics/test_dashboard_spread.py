@@ -54,6 +54,6 @@ def test_the_rows_behind_the_figure_list_each_adoption(client, maya, site_a1, sp
     page = client.get(rows).content.decode()
     assert page.count("Text customers the documents to bring") >= 2
     assert "Work Coaches" in page and "Crime Recording" in page
-    csv = client.get(rows, {"format": "csv"}).content.decode().splitlines()
+    csv = client.get(rows, {"format": "csv"}).getvalue().decode().splitlines()
     assert csv[0] == "Idea,From team,Adopted by,Adopted on,Status there"
     assert len(csv) == 3

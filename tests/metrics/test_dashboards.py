@@ -263,9 +263,11 @@ def test_the_place_dashboard_shows_spend_and_who_invested_for_whom(
     assert "Realised savings, one-off</dt><dd>£710,000 one-off" in body
     assert "1.0100%" in body  # (71,000,000 a year + 710,000 one-off) ÷ 7.1 bn
     assert 'Testshire Jobcentre</td><td>Testshire Police</td><td class="num">2</td>' in body
-    flows = client.get(
-        reverse("metrics:rows", args=["place", place.pk, "flows"]), {"format": "csv"}
-    ).content.decode()
+    flows = (
+        client.get(reverse("metrics:rows", args=["place", place.pk, "flows"]), {"format": "csv"})
+        .getvalue()
+        .decode()
+    )
     assert flows.splitlines() == [
         "Invested,Benefited,Savings,Recurring £ a year,One-off £",
         "Testshire Jobcentre,Testshire Police,2,71000000.00,710000.00",
@@ -281,7 +283,7 @@ def test_the_savings_rows_say_what_each_amount_is_in(client, maya, site_a1, team
     response = client.get(
         reverse("metrics:rows", args=["site", site_a1.pk, "savings"]), {"format": "csv"}
     )
-    lines = response.content.decode().splitlines()
+    lines = response.getvalue().decode().splitlines()
     assert lines[0].startswith("Saving,Improvement,Team,Type,Amount,Unit,Recurrence,")
     assert {line.split(",")[5] for line in lines[1:]} == {"£ a year", "hours one-off"}
 
@@ -297,7 +299,7 @@ def test_every_figure_links_to_its_rows_and_the_rows_download_as_csv(
     assert page.count("<tr>") == 3  # header + 2
     csv = client.get(rows_url, {"format": "csv"})
     assert csv["Content-Type"].startswith("text/csv")
-    assert csv.content.decode().count("\n") == 3
+    assert csv.getvalue().decode().count("\n") == 3
 
 
 def test_the_printable_report_keeps_recurring_and_one_off_savings_apart(
@@ -370,7 +372,7 @@ def test_the_place_summary_tables_download_as_csv(client, pat, place, org_a, org
         reverse("metrics:rows", args=["place", place.pk, what]), {"format": "csv"}
     )
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
+    lines = response.getvalue().decode().splitlines()
     if what == "spend":
         assert lines[1:] == ["Testshire Jobcentre,1450000000.00", "Testshire Police,310000000.00"]
     assert client.get(reverse("metrics:rows", args=["place", place.pk, what])).status_code == 200

@@ -294,7 +294,7 @@ def test_a_drill_lists_and_names_only_what_the_person_could_open(
         _assert_shows_only_what_opens(name, user, url, page, secrets)
         response = client.get(url, {"format": "csv"})
         assert response.status_code == 200
-        text = response.content.decode()
+        text = response.getvalue().decode()
         _assert_shows_only_what_opens(name, user, f"{url}?format=csv", text, secrets)
         # Every line of the file is a row of the table: no comment line breaks a spreadsheet.
         lines = list(csv.reader(io.StringIO(text)))
@@ -340,7 +340,7 @@ def test_the_partnership_lead_no_longer_reads_ideas_kept_in_house(client, pat, p
     client.force_login(pat)
     url = reverse("metrics:rows", args=["place", place.pk, what])
     page = client.get(url).content.decode()
-    text = client.get(url, {"format": "csv"}).content.decode()
+    text = client.get(url, {"format": "csv"}).getvalue().decode()
     sealed = "Jobcentre sealed burden" if what == "stop-doing" else "Jobcentre sealed idea"
     shared = "Jobcentre open burden" if what == "stop-doing" else "Jobcentre open idea"
     assert sealed not in page and sealed not in text
@@ -363,7 +363,7 @@ def test_the_rows_and_the_ones_not_shared_add_up_to_the_figure(client, pat, plac
         ("implemented", figures["implemented"]),
     ):
         url = reverse("metrics:rows", args=["place", place.pk, what])
-        listed = len(client.get(url, {"format": "csv"}).content.decode().splitlines()) - 1
+        listed = len(client.get(url, {"format": "csv"}).getvalue().decode().splitlines()) - 1
         page = client.get(url).content.decode()
         hidden = figure - listed
         assert hidden > 0, what  # the data holds ideas kept in house for every figure
@@ -386,7 +386,7 @@ def test_a_saving_the_person_may_open_keeps_its_row_but_not_a_hidden_improvement
     page = client.get(url).content.decode()
     rows = {
         line[0]: line
-        for line in csv.reader(io.StringIO(client.get(url, {"format": "csv"}).content.decode()))
+        for line in csv.reader(io.StringIO(client.get(url, {"format": "csv"}).getvalue().decode()))
     }
     for title in ("Jobcentre saving from a sealed idea", "Police saving from a joint card"):
         assert title in page
@@ -404,7 +404,7 @@ def test_an_anonymous_authors_name_is_on_no_drill_but_an_administrators(
         for what in DRILLS:
             url = reverse("metrics:rows", args=["place", place.pk, what])
             assert QUIET_AUTHOR not in client.get(url).content.decode()
-            assert QUIET_AUTHOR not in client.get(url, {"format": "csv"}).content.decode()
+            assert QUIET_AUTHOR not in client.get(url, {"format": "csv"}).getvalue().decode()
 
 
 def _grow(n: int, *, team_a, team_b, sam, priya, lee, olu, org_a, org_b) -> None:

@@ -102,7 +102,7 @@ def test_observations_download_as_csv(client, sam, measure, make_observations):
     make_observations(measure, WEEKLY[:3])
     client.force_login(sam)
     response = client.get(measure.get_absolute_url(), {"format": "csv"})
-    header, first = response.content.decode().splitlines()[:2]
+    header, first = response.getvalue().decode().splitlines()[:2]
     assert header == (
         "date,value,note,ghosted,mean,lower process limit,upper process limit,signal,engine version"
     )
