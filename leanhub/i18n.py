@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.db import DatabaseError
 from django.utils import translation
 from django.views import i18n as django_i18n
 
@@ -43,7 +44,13 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        try:
+            signed_in = user is not None and user.is_authenticated
+        except DatabaseError:
+            # The database (holding sessions and people) is down: the view meets the same
+            # fault and answers 503 saying so (leanhub.service.UnavailableMiddleware).
+            signed_in = False
+        if signed_in:
             chosen = getattr(user, "language", "")
             if chosen and is_offered(chosen):
                 translation.activate(chosen)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime
+
 from decimal import Decimal
 from typing import TypedDict
 
@@ -181,10 +183,19 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+# When the accessibility statement was written, and when LeanHub was last tested against it.
+STATEMENT_PREPARED = datetime.date(2026, 12, 2)
+STATEMENT_TESTED = datetime.date(2026, 12, 2)
+
+
 @require_GET
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     """The accessibility statement, in the GOV.UK model; open to everyone, signed in or not."""
-    return render(request, "leanhub/accessibility.html")
+    return render(
+        request,
+        "leanhub/accessibility.html",
+        {"prepared_on": STATEMENT_PREPARED, "tested_on": STATEMENT_TESTED},
+    )
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -158,7 +158,7 @@ def send_reminders(*, today: date | None = None) -> int:
 
 @dataclass(frozen=True)
 class OwnerHours:
-    owner: str
+    owner_name: str
     items: int
     answered: int
     removed: int  # agreed to remove or change
@@ -218,6 +218,6 @@ def place_red_tape(place: Place) -> PlaceRedTape:
                 OwnerHours(name, int(v[0]), int(v[1]), int(v[2]), v[3].quantize(q))
                 for name, v in by_owner.items()
             ),
-            key=lambda row: (-row.hours_a_year, row.owner),
+            key=lambda row: (-row.hours_a_year, row.owner_name),
         ),
     )

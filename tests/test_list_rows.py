@@ -347,7 +347,7 @@ NOT_LISTS = {
     "password_reset_done", "password_reset_confirm", "password_reset_complete",
     "notification-count", "notifications-read", "set_language", "email-preferences",
     "email-unsubscribe",
-    "healthz", "readyz", "organisation-export", "person-erase",
+    "accessibility", "healthz", "readyz", "organisation-export", "person-erase",
     # Lists whose rows tests/test_organisation_data.py shows: organisations, their people.
     "organisations", "organisation-data",
     "maps:new", "maps:import", "maps:detail", "maps:edit", "maps:delete", "maps:step-add",

@@ -38,7 +38,7 @@ def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     observations' measure index): the queries do not grow with the observations."""
     measures = (
         Measure.objects.visible_to(request.user)
-        .select_related("team__site", "site", "organisation", "place")
+        .select_related("team__site", "site__organisation", "organisation", "place")
         .order_by("name", "pk")
     )
     page = paginate(request, measures)

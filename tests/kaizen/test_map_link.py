@@ -175,7 +175,11 @@ def test_a_cards_star_is_drawn_on_the_step_it_improves(client, cast, step, linke
 
 def test_a_steps_pinned_ideas_are_drawn_before_its_cards(client, cast, team_a, step, linked_card):
     idea = Idea.objects.create(
-        team=team_a, author=cast["sam"], title="Check ID at booking", problem="Claims bounce"
+        team=team_a,
+        author=cast["sam"],
+        title="Check ID at booking",
+        problem="Claims bounce",
+        shared_with_partners=True,  # named on the drawing only when partners may read it too
     )
     map_actions.link_idea_to_step(step, idea=idea, by=cast["sam"])
     client.force_login(cast["sam"])

@@ -88,7 +88,7 @@ def test_the_chart_names_its_rules_and_engine_version_and_when_they_changed(clie
     assert "The rules changed on" in body and "from NHS England Making Data Count" in body
     assert (
         "nhsrplotthedots-0.2"
-        in client.get(measure.get_absolute_url(), {"format": "csv"}).content.decode()
+        in client.get(measure.get_absolute_url(), {"format": "csv"}).getvalue().decode()
     )
 
 

@@ -89,7 +89,7 @@ def test_a_lead_routes_it_and_the_owner_answers(
     assert "CL-7 goes from April" in fragment
     totals = redtape.place_red_tape(place)
     assert totals.outside_hours == D("100.0") and totals.outside_removed == D("100.0")
-    assert [(row.owner, row.removed, row.hours_a_year) for row in totals.by_owner] == [
+    assert [(row.owner_name, row.removed, row.hours_a_year) for row in totals.by_owner] == [
         ("Department for Work and Pensions", 1, D("100.0"))
     ]
 

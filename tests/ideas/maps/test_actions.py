@@ -16,7 +16,13 @@ from leanhub.models import AuditEvent
 @pytest.fixture
 def vsm_idea(cast, team_a) -> Idea:
     return Idea.objects.create(
-        team=team_a, author=cast["sam"], title="Check ID at booking", problem="Claims bounce back"
+        team=team_a,
+        author=cast["sam"],
+        title="Check ID at booking",
+        problem="Claims bounce back",
+        # Shared with partners: the drawing goes to everyone who may see the map, partnership
+        # leads included, so only such an idea is named on it (tests/test_conformance.py).
+        shared_with_partners=True,
     )
 
 

@@ -161,7 +161,11 @@ def test_a_pinned_kaizen_burst_is_broadcast_once(
     cast, vsm_map, team_a, listen, django_capture_on_commit_callbacks
 ):
     idea = Idea.objects.create(
-        team=team_a, author=cast["sam"], title="Check ID at booking", problem="Claims bounce"
+        team=team_a,
+        author=cast["sam"],
+        title="Check ID at booking",
+        problem="Claims bounce",
+        shared_with_partners=True,  # named on the drawing only when partners may read it too
     )
     listener = listen(vsm_map.pk)
     with django_capture_on_commit_callbacks(execute=True):
