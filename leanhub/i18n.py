@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
 from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views import i18n as django_i18n
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-
 from decimal import Decimal
 from typing import TypedDict
 

@@ -166,7 +166,8 @@ def test_the_spend_map_shows_totals_overlaps_and_drills_to_lines(
     assert "2 lines totalling £800.00" in body
     csv = client.get(reverse("places:lines", args=[place.slug]), {"year": "2023", "format": "csv"})
     assert (
-        csv.getvalue().decode().splitlines()[1] == "Testshire Jobcentre,Worklessness,2023-24,,500.00"
+        csv.getvalue().decode().splitlines()[1]
+        == "Testshire Jobcentre,Worklessness,2023-24,,500.00"
     )
 
 
