@@ -37,6 +37,7 @@ from ideas.maps.models import KaizenBurst, ValueStreamStep
 from ideas.models import Idea, IdeaComment
 from kaizen import actions as kaizen_actions
 from kaizen.models import Board, Card, CycleAction
+from leanhub import mail as outbox
 from leanhub.live_routes import websocket_urlpatterns
 from leanhub.models import (
     Membership,
@@ -51,6 +52,9 @@ from leanhub.models import (
 from metrics import actions as metrics_actions
 from metrics.drills import DRILLS
 from metrics.models import Measure, Outcome, Saving, Survey
+from places import redtape
+from places.models import BurdenOwner, InvestCase, PendingSpendImport, ServiceTheme, SpendLine
+from signon.models import OrganisationSignOn, SignOnRule
 from tests.channels_helpers import GroupListener
 from tests.ideas.maps.conftest import make_map
 
@@ -286,6 +290,65 @@ def _build(
         )
     Idea.objects.filter(pk=ia_priv.pk).update(created_at=now - datetime.timedelta(days=60))
 
+    # Total Place: invest-to-save cases and spend lines of each place, an import waiting for
+    # the partnership lead who checked it (private to them).
+    pat, quinn = people["pat"], people["quinn"]
+    for key, a_place, by in (("here", place, pat), ("elsewhere", other_place, quinn)):
+        case = InvestCase.objects.create(
+            place=a_place, title=f"Mkcase{key}", first_year=2025, created_by=by
+        )
+        add("case", case, f"Mkcase{key}", page=reverse("places:case", args=[a_place.slug, case.pk]))
+    for key, a_place, org in (("a", place, org_a), ("c", other_place, org_c)):
+        theme = ServiceTheme.objects.create(place=a_place, name=f"Worklessness {key}")
+        line = SpendLine.objects.create(
+            place=a_place,
+            organisation=org,
+            theme=theme,
+            year=2025,
+            outcome=f"Mkline{key}",
+            amount=Decimal("1000"),
+        )
+        add("line", line, f"Mkline{key}", reverse("places:line-edit", args=[a_place.slug, line.pk]))
+    pending = PendingSpendImport.objects.create(
+        place=place,
+        by=pat,
+        filename="Mkimportfile.csv",
+        rows=[[2, org_a.pk, "Worklessness a", 2025, "", "10.00"]],
+    )
+    add(
+        "pending",
+        pending,
+        "Mkimportfile",
+        page=reverse("places:spend-import-preview", args=[place.slug, pending.pk]),
+    )
+
+    # Red tape: a stop-doing idea of the council's team routed to an outside owner whose only
+    # member is a guest, who sees what is routed to them and nothing else.
+    guest = people["gus"] = _person("gus", "Gus Guest")
+    owner = BurdenOwner.objects.create(name="Mkownerbody", kind=BurdenOwner.Kind.GOVERNMENT)
+    owner.members.set([guest])
+    red = _idea(
+        team_b,
+        people["priya"],
+        "Mkidearedtape",
+        kind=Idea.Kind.STOP_DOING,
+        burden_name="Mkidearedtape form",
+        burden_owner=Idea.BurdenOwner.GOVERNMENT,
+    )
+    add("idea", red, "Mkidearedtape")
+    routing = redtape.route(red, owner, place=place, by=people["olu"])
+    # The item page is the guest's oracle for the idea's title: routed to them, so theirs.
+    add(
+        "routing", routing, "Mkidearedtape", page=reverse("places:red-tape-item", args=[routing.pk])
+    )
+
+    # Single sign-on: the council's rules, for its managers and administrators.
+    OrganisationSignOn.objects.create(organisation=org_a, local_passwords_allowed=True)
+    rule = SignOnRule.objects.create(
+        organisation=org_a, claim="groups", value="mkrulegroup", role=Role.LEAD, team=team_a
+    )
+    add("rule", rule, "mkrulegroup", page=reverse("signon:rule", args=[org_a.slug, rule.pk]))
+
     cast = Cast(people=people, things=things, hidden_author=hidey)
     by_kind: dict[str, list[Any]] = {}
     for thing in things:
@@ -309,6 +372,13 @@ def _build(
         "what": list(DRILLS),
         "token": [s.token for s in by_kind["survey"]],
         "fmt": ["png", "svg"],
+        "case": by_kind["case"],
+        "line": by_kind["line"],
+        "pending": by_kind["pending"],
+        "routing": by_kind["routing"],
+        "rule": by_kind["rule"],
+        "organisation": [org_a, org_b, org_c],
+        "person": [hidey, sam],
     }
     return cast
 
@@ -333,6 +403,14 @@ SEGMENT_KINDS = {
     "idea": "idea",  # metrics/outcomes/new/idea/<idea_id>/
     "card": "card",
     "new": "site",  # metrics/surveys/new/<site_id>/
+    "cases": "case",
+    "lines": "line",
+    "import": "pending",  # places/<slug>/spend/import/<pk>/
+    "items": "routing",  # places/owners/items/<pk>/
+    "rules": "rule",
+    "organisations": "organisation",
+    "sign-on": "organisation",
+    "people": "person",
 }
 
 # URL names needing what no cast object gives, each with the reason; everything else is walked.
@@ -341,6 +419,15 @@ SKIPPED = {
     "ideas:photo": "a photo file of an idea; the cast has no photos (tests/ideas/test_photos.py)",
     "ideas:pending-photo": "a photo someone is adding to their own form, private to them",
     "kaizen:photo": "a photo file of a cycle; the cast has no photos (tests/kaizen)",
+    "signon-start": "a redirect to an identity provider, not a page of any object",
+    # POST-only actions: nothing to show on GET (each refuses it with 405).
+    "metrics:measure-ghost": "POST only: greys out one observation of a measure",
+    "metrics:measure-target-remove": "POST only: removes a target line of a measure",
+    "places:case-change": "POST only: a change to an invest-to-save case",
+    "places:case-sign-off": "POST only: a party signs an invest-to-save case off",
+    "places:red-tape-route": "POST only: sends a stop-doing idea to its owner",
+    "places:theme-delete": "POST only: deletes a service theme of a place",
+    "signon:rule-delete": "POST only: deletes a sign-on rule",
 }
 
 # Pages anyone holding their link may open, whoever they are: only names are looked for there.
@@ -430,8 +517,14 @@ def walked_urls() -> tuple[list[Walked], set[str]]:
     return walked, unfillable
 
 
-def _value(kind: str, obj: Any) -> Any:
-    return obj if kind in ("what", "token", "fmt") else obj.slug if kind == "place" else obj.pk
+def _value(kind: str, obj: Any, arg: str = "") -> Any:
+    if kind in ("what", "token", "fmt"):
+        return obj
+    return obj.slug if kind == "place" or arg == "slug" else obj.pk
+
+
+# An object that belongs to another in the same path: (its kind, the other's kind).
+BELONGS = [("line", "place"), ("case", "place"), ("pending", "place"), ("rule", "organisation")]
 
 
 def _fits(values: dict[str, Any]) -> bool:
@@ -440,7 +533,13 @@ def _fits(values: dict[str, Any]) -> bool:
     if step is not None and m is not None and step.map_id != m.pk:
         return False
     comment, idea = values.get("comment"), values.get("idea")
-    return comment is None or idea is None or comment.idea_id == idea.pk
+    if comment is not None and idea is not None and comment.idea_id != idea.pk:
+        return False
+    for kind, parent in BELONGS:
+        child, of = values.get(kind), values.get(parent)
+        if child is not None and of is not None and getattr(child, f"{parent}_id") != of.pk:
+            return False
+    return True
 
 
 def fills(walk: Walked, cast: Cast, seen: set[int]) -> Iterator[str]:
@@ -469,7 +568,7 @@ def fills(walk: Walked, cast: Cast, seen: set[int]) -> Iterator[str]:
             if kind == "scope":
                 kwargs[arg] = value[0] if arg == "kind" else value[1]
             else:
-                kwargs[arg] = _value(kind, value)
+                kwargs[arg] = _value(kind, value, arg)
         yield reverse(walk.name, kwargs=kwargs)
 
 
@@ -523,10 +622,13 @@ def oracle_for(client: Client, user: User | None, cast: Cast) -> Oracle:
     markers: list[str] = []
     links: list[str] = []
     seen: set[int] = set()
+    shown: set[str] = set()  # markers some page the person may open is about
     for thing in cast.things:
         status = client.get(thing.page).status_code
         if status == 200 or status == 403:
             seen.add(id(thing.obj))
+            if thing.marker:
+                shown.add(thing.marker)
             continue
         if user is not None and user.is_active:
             assert status == 404, f"{thing.page} answered {status}"
@@ -536,12 +638,12 @@ def oracle_for(client: Client, user: User | None, cast: Cast) -> Oracle:
             links.append(thing.page)
     admin = user is not None and (user.is_superuser or user.memberships.filter(role=Role.ADMIN))
     names = [] if admin or user == cast.hidden_author else [HIDDEN_NAME]
-    return Oracle(markers, links, names, seen)
+    return Oracle([m for m in markers if m not in shown], links, names, seen)
 
 
 PEOPLE = [
     "sam", "lee", "maya", "dev", "priya", "grace", "pat", "quinn", "cara", "hidey", "ada",
-    "nobody", "ivy", "anonymous",
+    "nobody", "ivy", "gus", "anonymous",
 ]  # fmt: skip
 
 
@@ -564,6 +666,10 @@ def cast(
         built = _build(cast, place, other_place, org_a, org_b, site_a1, site_b1, team_a, team_b)
     with django_capture_on_commit_callbacks(execute=True):
         idea_actions.remind_leads()  # overdue ideas, listed to their leads by e-mail
+    # The outbox is sent as the worker sends it: digests gathered, then every due e-mail.
+    outbox.send_daily_digests()
+    outbox.send_weekly_digests()
+    outbox.deliver_due()
     return built
 
 
@@ -668,7 +774,7 @@ def _socket_fills(route: str, cast: Cast) -> list[dict[str, Any]]:
             if kind == "scope":
                 kwargs[arg] = value[0] if arg == "kind" else value[1]
             else:
-                kwargs[arg] = _value(kind, value)
+                kwargs[arg] = _value(kind, value, arg)
         out.append(kwargs)
     # Scope pairs are filled twice (kind and pk each range over the scopes): keep each once.
     unique = {tuple(sorted(k.items())) for k in out}
