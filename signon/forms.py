@@ -70,7 +70,9 @@ class SignOnRuleForm(_RuleModelForm):
         team_field = self.fields["team"]
         assert isinstance(site_field, forms.ModelChoiceField)
         assert isinstance(team_field, forms.ModelChoiceField)
-        site_field.queryset = Site.objects.filter(organisation=organisation)
+        site_field.queryset = Site.objects.filter(organisation=organisation).select_related(
+            "organisation"
+        )
         team_field.queryset = Team.objects.filter(site__organisation=organisation).select_related(
             "site"
         )

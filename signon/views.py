@@ -244,7 +244,7 @@ def organisation_rules(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
             messages.success(request, gettext("Rule added."))
             return redirect("signon:organisation", slug=organisation.slug)
     rules = SignOnRule.objects.filter(organisation=organisation).select_related(
-        "organisation", "site", "team__site"
+        "organisation", "site__organisation", "team__site"
     )
     return render(
         request,

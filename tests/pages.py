@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -16,7 +17,7 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from leanhub import policy
-from leanhub.models import Place, Site, Team, User
+from leanhub.models import Organisation, Place, Site, Team, User
 
 # Roles the walks take: staff, team lead, site manager, partnership lead, administrator.
 ROLES = ("sam", "lee", "maya", "pat", "ada")
@@ -71,9 +72,53 @@ NOT_PAGES = {
     "kaizen:cycle-check",
     "maps:step-add",
     "maps:target",
+    "signon:rule-delete",
+    "metrics:measure-target-add",
+    "metrics:measure-target-remove",
+    "metrics:measure-ghost",
+    "places:theme-delete",
+    "places:target-tag",
+    "places:case-sign-off",
+    "places:case-change",
+    "places:red-tape-route",
+    "set_language",  # POST only (a GET only sends the person back)
+    # The sign-on provider's round trip: off to the provider, and back with its answer.
+    "signon-start",
+    "signon-callback",
+    "organisation-export",  # a zip file
+    "places:idea-red-tape",  # a fragment loaded into the idea page
+    "healthz",  # JSON for the load balancer
+    "readyz",
 }
 # Each only sends its person on to another page, which is walked in its own right.
 REDIRECTS = {"kaizen:my-board", "kaizen:team-board", "metrics:dashboard"}
+
+
+# URL names whose ``slug`` is an organisation's, with what the person must be allowed to do there.
+ORGANISATION_SLUG = {
+    "signon:organisation": "manage_sign_on",
+    "signon:rule": "manage_sign_on",
+    "organisation-data": "export_organisation",
+}
+
+
+# URL names whose ``pk`` is one of the place's objects: the model, and the lookup to the place.
+PLACE_OBJECTS = {
+    "places:line-edit": ("places.SpendLine", "place"),
+    "places:spend-import-preview": ("places.PendingSpendImport", "place"),  # the person's own
+    "places:case": ("places.InvestCase", "place"),
+    "places:red-tape-item": ("places.BurdenRouting", "idea__team__site__place"),
+}
+
+
+def _place_object(name: str, user: User | AnonymousUser, place: Place) -> Any:
+    from django.apps import apps
+
+    model_path, lookup = PLACE_OBJECTS[name]
+    found = apps.get_model(model_path)._default_manager.filter(**{lookup: place})
+    if name == "places:spend-import-preview":
+        found = found.filter(by=user.pk)
+    return found.order_by("pk").first()
 
 
 @dataclass(frozen=True)
@@ -196,9 +241,29 @@ class _Objects:
                     )
             elif param == "site_id":
                 obj = self.get("site", lambda: _first(Site, user, "view_site"))
+            elif param == "slug" and name in ORGANISATION_SLUG:
+                action = ORGANISATION_SLUG[name]
+                organisation = self.get(action, partial(_first, Organisation, user, action))
+                value = organisation and organisation.slug
             elif param == "slug":
                 place = self.get("place", lambda: _first(Place, user, "view_place"))
                 value = place and place.slug
+            elif param == "rule_id":
+                from signon.models import SignOnRule
+
+                organisation = self.get(
+                    "manage_sign_on", lambda: _first(Organisation, user, "manage_sign_on")
+                )
+                obj = organisation and SignOnRule.objects.filter(organisation=organisation).first()
+            elif param == "user_id":
+                obj = self.get("erasable", lambda: _first(User, user, "erase_person"))
+            elif param == "token" and name == "email-unsubscribe":
+                from leanhub import mail
+
+                value = isinstance(user, User) and mail.unsubscribe_token(
+                    user, next(iter(mail.KINDS))
+                )
+                value = value or None
             elif param == "kind":
                 value = "team"
             elif param == "what":
@@ -208,6 +273,14 @@ class _Objects:
                     "open_survey", lambda: Survey.objects.filter(kind="customer").first()
                 )
                 value = survey and survey.token
+            elif param == "pk" and name in PLACE_OBJECTS:
+                place = self.get("place", lambda: _first(Place, user, "view_place"))
+                obj = place and _place_object(name, user, place)
+            elif param == "pk" and name == "metrics:organisation-spc":
+                obj = self.get(
+                    "spc_organisation",
+                    lambda: _first(Organisation, user, "manage_organisation_spc"),
+                )
             elif param == "pk":
                 if name.startswith("metrics:measure"):
                     obj = self.get("measure", lambda: _first(Measure, user, "view_measure"))

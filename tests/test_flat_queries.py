@@ -39,6 +39,7 @@ from ideas.maps.models import ValueStreamMap, ValueStreamStep
 from ideas.models import Idea, IdeaComment, IdeaFollow, IdeaSupport
 from kaizen import actions as kaizen_actions
 from kaizen.models import Board, Card, Cycle, CycleAction
+from leanhub import mail
 from leanhub.models import (
     Membership,
     Notification,
@@ -54,6 +55,23 @@ from leanhub.models import (
 from metrics import actions as metric_actions
 from metrics.drills import DRILLS
 from metrics.models import Measure, Observation, Outcome, Saving, Survey, SurveyResponse
+from places.models import (
+    BurdenOwner,
+    BurdenRouting,
+    CaseFlow,
+    CaseSaving,
+    CaseShare,
+    CaseSignOff,
+    InvestCase,
+    PendingSpendImport,
+    ReferenceGroup,
+    SavingsTarget,
+    SavingTheme,
+    ServiceTheme,
+    SpendLine,
+    financial_year_of,
+)
+from signon.models import OrganisationSignOn, SignOnRule
 from tests.conftest import _password_hash
 
 ROLES = ("sam", "lee", "maya", "dev", "pat", "ada", None)
@@ -79,6 +97,15 @@ class World:
     saving: Saving
     survey: Survey
     pulse: Survey
+    theme: ServiceTheme
+    line: SpendLine
+    pending: PendingSpendImport
+    case: InvestCase
+    owner: BurdenOwner
+    stop_idea: Idea
+    routing: BurdenRouting
+    rule: SignOnRule
+    group: ReferenceGroup
     grown: int = 0
     extra_teams: list[Team] = field(default_factory=list)
 
@@ -152,6 +179,54 @@ def world(cast: dict[str, User], team_a: Team, team_a_coaches: Team, place: Plac
         benefits=team_a.site.organisation,
     )
     TeamAnnouncement.objects.create(team=team_a, author=lee, message="Huddle at 9:30")
+    # The place's spend map, an invest-to-save case, red tape routed to its owner, a sign-on rule.
+    pat, dev = cast["pat"], cast["dev"]
+    org_a = team_a.site.organisation
+    year = financial_year_of(today)
+    theme = ServiceTheme.objects.create(place=place, name="Employment support")
+    line = SpendLine.objects.create(
+        place=place, organisation=org_a, theme=theme, year=year, amount=Decimal("2500000")
+    )
+    pending = PendingSpendImport.objects.create(
+        place=place,
+        by=pat,
+        filename="spend.csv",
+        rows=[[2, org_a.pk, "Employment support", year, "", "1000.00"]],
+    )
+    SavingsTarget.objects.create(place=place, year=year)
+    SavingTheme.objects.create(saving=saving, theme=theme)
+    case = InvestCase.objects.create(
+        place=place, title="Work coaches in the GP surgery", first_year=year, created_by=pat
+    )
+    CaseFlow.objects.create(
+        case=case, kind=CaseFlow.Kind.INVESTMENT, organisation=org_a, year=year, amount=1000
+    )
+    CaseFlow.objects.create(
+        case=case, kind=CaseFlow.Kind.BENEFIT, organisation=org_a, year=year + 1, amount=2000
+    )
+    CaseShare.objects.create(case=case, organisation=org_a, percent=Decimal(100))
+    CaseSaving.objects.create(case=case, saving=saving)
+    owner = BurdenOwner.objects.create(
+        name="Department for Work", kind=BurdenOwner.Kind.GOVERNMENT, organisation=org_a
+    )
+    owner.members.add(pat)
+    stop_idea = _idea(
+        team_a,
+        sam,
+        "Stop the weekly paper tally",
+        kind=Idea.Kind.STOP_DOING,
+        burden_name="Weekly tally",
+        burden_owner=Idea.BurdenOwner.GOVERNMENT,
+    )
+    routing = BurdenRouting.objects.create(
+        idea=stop_idea, owner=owner, routed_by=lee, due_on=today + datetime.timedelta(days=28)
+    )
+    # Its settings exist already: the rules page makes them on its first opening otherwise.
+    OrganisationSignOn.objects.create(organisation=org_a)
+    rule = SignOnRule.objects.create(organisation=org_a, value="jobcentre-staff", team=team_a)
+    group = ReferenceGroup.objects.create(name="Total Place reference group")
+    group.places.add(place)
+    group.members.add(pat, dev)
     return World(
         cast=cast,
         team=team_a,
@@ -168,7 +243,104 @@ def world(cast: dict[str, User], team_a: Team, team_a_coaches: Team, place: Plac
         saving=saving,
         survey=survey,
         pulse=pulse,
+        theme=theme,
+        line=line,
+        pending=pending,
+        case=case,
+        owner=owner,
+        stop_idea=stop_idea,
+        routing=routing,
+        rule=rule,
+        group=group,
     )
+
+
+def grow_place(w: World, g: int, org: Organisation) -> None:
+    """More of the place's own kinds: themes and spend lines, places side by side, cases and
+    their flows, shares and sign-offs, owners and routed red tape, sign-on rules."""
+    cast, team, lee = w.cast, w.team, w.cast["lee"]
+    today = timezone.localdate()
+    year = financial_year_of(today)
+    org_a = team.site.organisation
+    theme = ServiceTheme.objects.create(place=w.place, name=f"Theme {g}", position=g)
+    for spender in (org_a, org):
+        for each in (theme, w.theme):
+            SpendLine.objects.bulk_create(
+                SpendLine(
+                    place=w.place,
+                    organisation=spender,
+                    theme=each,
+                    year=y,
+                    outcome=f"Outcome {g}",
+                    amount=g,
+                )
+                for y in (year, year - g)
+            )
+    w.pending.rows = [*w.pending.rows, [2 + g, org.pk, f"Theme {g}", year, "", "10.00"]]
+    w.pending.save(update_fields=["rows"])
+    other = Place.objects.create(
+        name=f"Place {g}", slug=f"place-{g}", population=1000 * g, annual_public_spend=g
+    )
+    w.group.places.add(other)
+    SpendLine.objects.create(
+        place=other,
+        organisation=org,
+        theme=ServiceTheme.objects.create(place=other, name="Housing"),
+        year=year,
+        amount=g,
+    )
+    for case in (w.case, InvestCase.objects.create(
+        place=w.place, title=f"Case {g}", first_year=year, created_by=lee
+    )):  # fmt: skip
+        CaseFlow.objects.create(
+            case=case, kind=CaseFlow.Kind.INVESTMENT, organisation=org, year=year, amount=g
+        )
+        CaseFlow.objects.create(
+            case=case, kind=CaseFlow.Kind.BENEFIT, organisation=org, year=year + g, amount=g
+        )
+        CaseShare.objects.create(case=case, organisation=org, percent=Decimal(0))
+        CaseSignOff.objects.create(case=case, organisation=org, version=g, by=cast["pat"])
+    saving = Saving.objects.create(
+        team=team,
+        claimed_by=lee,
+        title=f"Verified saving {g}",
+        kind=Saving.Kind.CASHABLE,
+        amount=Decimal("700"),
+        recurrence=Saving.Recurrence.ONE_OFF,
+        start_date=today,
+        stage=Saving.Stage.REALISED,
+        status=Saving.Status.VERIFIED,
+        evidence="Counted.",
+        invested_by=org_a,
+        benefits=org,
+    )
+    SavingTheme.objects.create(saving=saving, theme=theme)
+    CaseSaving.objects.create(case=w.case, saving=saving)
+    owner = BurdenOwner.objects.create(
+        name=f"Regulator {g}", kind=BurdenOwner.Kind.REGULATOR, organisation=org
+    )
+    owner.members.add(cast["pat"], lee)
+    for k, answerer in enumerate((w.owner, owner)):
+        stop = _idea(
+            team,
+            cast["sam"],
+            f"Stop form {g}.{k}",
+            kind=Idea.Kind.STOP_DOING,
+            burden_name=f"Form {g}",
+            burden_owner=Idea.BurdenOwner.GOVERNMENT,
+        )
+        BurdenRouting.objects.create(
+            idea=stop,
+            owner=answerer,
+            routed_by=lee,
+            due_on=today,
+            reply=BurdenRouting.Reply.CHANGE if k else "",
+            reply_text="We will shorten it." if k else "",
+            replied_by=cast["pat"] if k else None,
+        )
+    for scope in ({"site": team.site}, {"team": team}, {}):
+        SignOnRule.objects.create(organisation=org_a, value=f"group-{g}", **scope)
+    SignOnRule.objects.create(organisation=org, value=f"group-{g}")
 
 
 def grow(w: World, n: int) -> None:
@@ -183,6 +355,7 @@ def grow(w: World, n: int) -> None:
         g = w.grown
         org = Organisation.objects.create(name=f"Agency {g}", slug=f"agency-{g}")
         PlaceSpendLine.objects.create(place=w.place, organisation=org, amount=Decimal(10**8))
+        grow_place(w, g, org)
         for site_org in (org_a, org):
             site = Site.objects.create(
                 name=f"Site {g} {site_org.slug}", organisation=site_org, place=w.place
@@ -328,6 +501,18 @@ ARGS: dict[str, Callable[[World], object]] = {
     "token": lambda w: w.survey.token,
     "fmt": lambda w: "svg",
     "uidb64": lambda w: urlsafe_base64_encode(force_bytes(w.cast["sam"].pk)),
+    "rule_id": lambda w: w.rule.pk,
+    "user_id": lambda w: w.cast["nobody"].pk,
+}
+# Arguments that mean another thing on some pages: by URL name, then argument.
+ARGS_OF: dict[str, dict[str, Callable[[World], object]]] = {
+    "signon:organisation": {"slug": lambda w: w.team.site.organisation.slug},
+    "signon:rule": {"slug": lambda w: w.team.site.organisation.slug},
+    "organisation-data": {"slug": lambda w: w.team.site.organisation.slug},
+    "email-unsubscribe": {
+        "token": lambda w: mail.unsubscribe_token(w.cast["sam"], next(iter(mail.KINDS)))
+    },
+    "places:idea-red-tape": {"idea_id": lambda w: w.stop_idea.pk},
 }
 # URL names whose ``pk`` is one object's.
 OBJECT_PK: dict[str, Callable[[World], int]] = {
@@ -339,6 +524,12 @@ OBJECT_PK: dict[str, Callable[[World], int]] = {
     "metrics:saving-evidence": lambda w: w.saving.pk,
     "metrics:survey": lambda w: w.survey.pk,
     "metrics:survey-qr": lambda w: w.survey.pk,
+    "metrics:measure-edit": lambda w: w.measure.pk,
+    "metrics:organisation-spc": lambda w: w.team.site.organisation_id,
+    "places:line-edit": lambda w: w.line.pk,
+    "places:spend-import-preview": lambda w: w.pending.pk,
+    "places:case": lambda w: w.case.pk,
+    "places:red-tape-item": lambda w: w.routing.pk,
 }
 # URL names taking ``kind`` and ``pk`` of a scope: opened on every scope.
 SCOPED = {
@@ -366,13 +557,25 @@ NOT_PAGES = {
     "ideas:photo": "serves one stored photo file after one permission check",
     "ideas:pending-photo": "serves one stored photo file to the person who sent it",
     "kaizen:photo": "serves one stored photo file after one permission check",
+    "signon-start": "sends the person on to the sign-on provider, from its settings alone",
+    "signon-callback": "the provider's answer: it needs the state of a sign-on under way",
+    "organisation-export": "a zip of everything the organisation holds: it grows with the data "
+    "by design (tests/test_organisation_data.py)",
+    # POST only: a GET is refused before anything is read.
+    "signon:rule-delete": "POST only",
+    "metrics:measure-target-add": "POST only",
+    "metrics:measure-target-remove": "POST only",
+    "metrics:measure-ghost": "POST only",
+    "places:theme-delete": "POST only",
+    "places:target-tag": "POST only",
+    "places:case-sign-off": "POST only",
+    "places:case-change": "POST only",
+    "places:red-tape-route": "POST only",
 }
 
 # Pages that still grow, each with the reason and where it is being fixed.
-KNOWN_TO_GROW = {
-    "metrics:measures": "each site measure's row names the site's organisation, one query a "
-    "site (metrics/views/measures.py selects the site but not its organisation)",
-}
+# Pages allowed to grow, each with the reason (none now).
+KNOWN_TO_GROW: dict[str, str] = {}
 
 # Query strings some pages are also opened with (a CSV, a filtered or paged list).
 QUERIES: dict[str, list[dict[str, str]]] = {
@@ -420,7 +623,9 @@ def _urls(w: World) -> list[tuple[str, str]]:
         else:
             kwargs: dict[str, object] = {}
             for param in params:
-                if param == "pk":
+                if param in ARGS_OF.get(name, {}):
+                    kwargs[param] = ARGS_OF[name][param](w)
+                elif param == "pk":
                     kwargs[param] = OBJECT_PK[name](w)
                 elif param == "token" and name == "password_reset_confirm":
                     kwargs[param] = default_token_generator.make_token(w.cast["sam"])
@@ -507,4 +712,4 @@ def test_every_url_is_opened_or_named_as_not_a_page() -> None:
     names = {name for name, _ in _url_patterns(get_resolver().url_patterns)}
     assert {"home", "ideas:list", "metrics:rows"} <= names
     assert set(NOT_PAGES) <= names
-    assert set(OBJECT_PK) <= names and names >= SCOPED
+    assert set(OBJECT_PK) <= names and names >= SCOPED and set(ARGS_OF) <= names

@@ -63,6 +63,37 @@ def _fresh_comment(author: User) -> None:
     IdeaComment.objects.create(idea=idea, author=author, body="Worth a try on Mondays.")
 
 
+def _routed_and_pending() -> None:
+    """What the demo place does not hold yet but pages show: red tape routed to its owner, a
+    sign-on rule, and a spend file waiting for its preview."""
+    from django.utils import timezone
+
+    from ideas.models import Idea
+    from leanhub.models import Organisation, Place
+    from places.models import BurdenOwner, BurdenRouting, PendingSpendImport
+    from signon.models import SignOnRule
+
+    pat = User.objects.get(username="pat")
+    idea = Idea.objects.filter(kind=Idea.Kind.STOP_DOING).exclude(burden_owner="").first()
+    owner = BurdenOwner.objects.create(name="Department for Work", kind="government")
+    owner.members.add(pat)
+    if idea is not None:
+        BurdenRouting.objects.create(
+            idea=idea, owner=owner, routed_by=pat, due_on=timezone.localdate()
+        )
+    for organisation in Organisation.objects.all():
+        SignOnRule.objects.create(organisation=organisation, value="leanhub-staff")
+    place = Place.objects.order_by("pk").first()
+    first = Organisation.objects.order_by("pk").first()
+    if place is not None and first is not None:
+        PendingSpendImport.objects.create(
+            place=place,
+            by=pat,
+            filename="spend.csv",
+            rows=[[2, first.pk, "Housing", 2025, "", "1000.00"]],
+        )
+
+
 @pytest.fixture(scope="module")
 def pages(django_db_setup, django_db_blocker) -> list[Page]:
     """Every page each role (and a visitor who is not signed in) can open in the demo place,
@@ -71,6 +102,7 @@ def pages(django_db_setup, django_db_blocker) -> list[Page]:
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("seed_demo", verbosity=0)
         _fresh_comment(User.objects.get(username="sam"))
+        _routed_and_pending()
         people: list[tuple[str, User | AnonymousUser]] = [("visitor", AnonymousUser())]
         people += [(username, User.objects.get(username=username)) for username in ROLES]
         for who, user in people:

@@ -40,7 +40,7 @@ def _refuse(request: AuthenticatedHttpRequest, error: ValidationError) -> None:
 @login_required
 def case_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     place = get_place_for_user(request.user, slug)
-    rows = InvestCase.objects.filter(place=place)
+    rows = InvestCase.objects.filter(place=place).prefetch_related(*cases.FIGURES_PREFETCH)
     return render(
         request,
         "places/case_list.html",
