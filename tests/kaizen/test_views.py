@@ -91,8 +91,12 @@ def test_the_move_form_loads_into_the_card_on_demand(client, lee, make_cards, co
     partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert partial.lstrip().startswith("<form") and "autofocus" in partial
     assert f'name="version" value="{card.version}"' in partial
+    assert f'data-hx-target="#board-{card.board_id}"' in partial
     page = client.get(url).content.decode()
     assert "<h1>Move “Card 0”</h1>" in page and "<html" in page
+    # The page of its own has no board to swap: its form posts as a plain form, which answers
+    # with the board (an htmx post would look for a board that is not there and send nothing).
+    assert f'action="{url}"' in page and "data-hx-post" not in page
 
 
 def test_without_htmx_a_move_redirects_to_the_board(client, lee, make_cards, col, board_a):
