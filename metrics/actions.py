@@ -22,7 +22,7 @@ from ideas.models import Idea
 from kaizen.models import Card, Cycle
 from leanhub import audit, policy, realtime
 from leanhub.models import Organisation, Place, Site, Team, User
-from metrics import csvimport, gains, pulses, queries
+from metrics import csvimport, gains, pulses, queries, readings
 from metrics.models import (
     Annotation,
     CycleMeasure,
@@ -82,14 +82,9 @@ def record_observation(
 
 
 def refresh_warnings(measure: Measure) -> None:
-    """Work the chart out again and keep its kinds of warning for the measure list."""
-    observations = measure.observations.order_by("date").values_list("date", "value", "ghost")
-    rebase_at = list(measure.annotations.filter(rebase=True).values_list("date", flat=True))
-    try:
-        result = measure.analyse(list(observations), rebase_at=rebase_at)
-    except ValueError:
-        return  # figures its chart type cannot draw: the chart page says why
-    measure.keep_warnings(result)
+    """Work the chart out again, as its pages read it, and keep its kinds of warning for the
+    measure list. Every action that changes what a chart shows calls it."""
+    readings.read(measure)  # a reading of the whole series keeps its warnings
 
 
 @transaction.atomic

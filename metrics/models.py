@@ -237,15 +237,20 @@ class Measure(models.Model):
 
     def analyse(
         self,
-        points: Sequence[tuple[date, Decimal] | tuple[date, Decimal, bool]],
+        points: Sequence[tuple[date, Decimal | float] | tuple[date, Decimal | float, bool]],
         *,
         rebase_at: Sequence[int | date] = (),
         targets: Sequence[MeasureTarget] | None = None,
+        baseline: bool = True,
     ) -> SPCResult:
         """The SPC reading (metrics.spc.analyse) of ``points`` — (date, value) pairs of this
         measure, or (date, value, ghosted) — by this measure's rules, with its direction, chart
         type, baseline and targets. ``targets``: its targets over time, when the caller has
-        them (else read: one query, none if prefetched)."""
+        them (else read: one query, none if prefetched). ``baseline``: False draws it without its
+        baseline (metrics.readings does, while the data is shorter than the baseline).
+
+        Pages do not call this: they read a measure's chart through metrics.readings, which
+        gathers its figures, marks and targets the same way for every page."""
         from metrics import spc
 
         if targets is None:
@@ -261,7 +266,7 @@ class Measure(models.Model):
             improvement=cast("spc.Improvement", self.improvement),
             target=float(self.target) if self.target is not None else None,
             targets=spans,
-            baseline_points=self.fix_after_n_points,
+            baseline_points=self.fix_after_n_points if baseline else None,
             rebase_at=rebase_at,
             rules=self.spc_rules(),
             chart_type=cast("spc.ChartType", self.chart_type),

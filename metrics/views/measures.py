@@ -12,8 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, FloatField
-from django.db.models.functions import Cast
+from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +26,7 @@ from kaizen.models import Card
 from leanhub import policy
 from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate
 from leanhub.models import Organisation, Place, Site, Team
-from metrics import actions, chart, csvimport, forms, queries, spc
+from metrics import actions, chart, csvimport, forms, queries, readings, spc
 from metrics.models import Measure, Observation, OrganisationSPC
 
 
@@ -110,27 +109,14 @@ def _chart_context(
     measure: Measure, request: AuthenticatedHttpRequest | None = None, *, exact: bool = False
 ) -> dict:
     """The measure's SPC reading, its chart, and a page of its table of points (the latest page
-    unless ``?page=`` asks for another) with the changes marked on it. Three queries.
+    unless ``?page=`` asks for another) with the changes marked on it, read as every page reads
+    a measure's chart (metrics.readings). Three queries.
     ``exact``: the table's values as the decimals stored (for the CSV), not floats."""
-    held = measure.observations.order_by("date")
-    if not exact:
-        # Floats straight from the database: SPC works in floats, and converting thousands of
-        # decimals is most of the page's time.
-        held = held.annotate(as_float=Cast("value", FloatField()))
-    observations = list(
-        held.values_list("pk", "date", "value" if exact else "as_float", "note", "ghost")
-    )
-    annotations = list(measure.annotations.select_related("idea"))
-    targets = list(measure.targets.all())
-    result = measure.analyse(
-        [(day, value, ghost) for _pk, day, value, _note, ghost in observations],
-        rebase_at=[a.date for a in annotations if a.rebase],
-        targets=targets,
-    )
-    measure.keep_warnings(result)
+    reading = readings.read(measure, exact=exact)
+    result, annotations, targets = reading.result, reading.annotations, reading.targets
     rows = [
-        Row(pk, day, value, note, point, result.segments[point.segment])
-        for (pk, day, value, note, _ghost), point in _aligned(observations, result)
+        Row(f.pk, f.date, f.value, f.note, point, result.segments[point.segment])
+        for f, point in reading.aligned()
     ]
     paginator = Paginator(rows, TABLE_ROWS)
     asked = request.GET.get("page") if request is not None else None
@@ -170,14 +156,6 @@ class Row:
     note: str
     point: spc.Point
     segment: spc.Segment
-
-
-def _aligned(observations: list[Any], result: spc.SPCResult) -> list[tuple[Any, spc.Point]]:
-    """Each observation with its point. A T chart's first event has no gap before it and no
-    point: it is left out, as the SQL leaves it out."""
-    if result.chart_type == "t":
-        observations = observations[1:]
-    return list(zip(observations, result.points, strict=True))
 
 
 def _csv(measure: Measure) -> StreamingHttpResponse:
