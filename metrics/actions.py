@@ -78,6 +78,7 @@ def record_observation(
         measure=measure, date=on, value=value, note=note, ghost=ghost
     )
     refresh_outcomes(Outcome.objects.filter(measure=measure))
+    refresh_warnings(measure)
     return observation
 
 
@@ -104,6 +105,7 @@ def add_target(measure: Measure, fields: dict[str, Any], *, by: User) -> Measure
     policy.require(by, "edit_measure", measure)
     target = MeasureTarget.objects.create(measure=measure, **fields)
     audit.record(by, "measure.target_added", measure, {"value": str(target.value)})
+    refresh_warnings(measure)
     return target
 
 
@@ -111,6 +113,7 @@ def remove_target(target: MeasureTarget, *, by: User) -> None:
     policy.require(by, "edit_measure", target.measure)
     audit.record(by, "measure.target_removed", target.measure, {"value": str(target.value)})
     target.delete()
+    refresh_warnings(target.measure)
 
 
 def set_ghost(observation: Observation, *, ghost: bool, by: User) -> None:
@@ -120,6 +123,7 @@ def set_ghost(observation: Observation, *, ghost: bool, by: User) -> None:
     if ghost and measure.chart_type != Measure.ChartType.XMR:
         raise ValueError(gettext("Only XmR charts can ghost points."))
     Observation.objects.filter(pk=observation.pk).update(ghost=ghost)
+    refresh_warnings(measure)
 
 
 def set_organisation_rules(form: Any, *, by: User) -> OrganisationSPC:
@@ -181,9 +185,11 @@ def annotate_measure(
     measure: Measure, *, on: date, label: str, rebase: bool, idea: Idea | None = None, by: User
 ) -> Annotation:
     policy.require(by, "edit_measure", measure)
-    return Annotation.objects.create(
+    mark = Annotation.objects.create(
         measure=measure, date=on, label=label, rebase=rebase, idea=idea
     )
+    refresh_warnings(measure)
+    return mark
 
 
 # --- Outcomes --------------------------------------------------------------------------------
@@ -507,6 +513,7 @@ def submit_response(
         date=today,
         defaults={"value": Decimal(str(round(figures["mean"], 4)))},
     )
+    refresh_warnings(Measure.objects.get(pk=survey.measure_id))
     return response
 
 
@@ -573,8 +580,12 @@ def _mark_change_on_chart(
     """One annotation on the measure's chart on the day the cycle's change went live, moved or
     removed with the link. Limits are not rebased automatically: the lead chooses it
     (``recalculate``; None keeps the choice made before, on the chart or here)."""
+    # The charts the mark leaves and joins: their warnings are worked out again.
+    before = set(Annotation.objects.filter(cycle=cycle).values_list("measure_id", flat=True))
     if link is None or link.measure_id is None or link.change_date is None:
         Annotation.objects.filter(cycle=cycle).delete()
+        for measure in Measure.objects.filter(pk__in=before):
+            refresh_warnings(measure)
         return
     card = cycle.card
     label = _("%(title)s (PDCA cycle %(number)s)") % {"title": card.title, "number": cycle.number}
@@ -589,6 +600,8 @@ def _mark_change_on_chart(
     Annotation.objects.update_or_create(
         cycle=cycle, defaults=mark, create_defaults={"rebase": False, **mark}
     )
+    for measure in Measure.objects.filter(pk__in={*before, link.measure_id}):
+        refresh_warnings(measure)
 
 
 # --- Answering a survey ------------------------------------------------------------------------
