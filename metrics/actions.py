@@ -31,6 +31,7 @@ from metrics.models import (
     Observation,
     OrganisationSPC,
     Outcome,
+    RulesChange,
     Saving,
     Survey,
     SurveyResponse,
@@ -97,6 +98,10 @@ def update_measure(form: Any, *, by: User) -> Measure:
     measure = form.save()
     changes = {"rules": measure.rules} if before and before != measure.rules else {}
     audit.record(by, "measure.settings", measure, {"chart_type": measure.chart_type, **changes})
+    was, now = form.previous_settings, measure.rules_snapshot()
+    if was is not None and was != now:
+        # The chart lists each change of its rules, with its date; the data stays as it is.
+        RulesChange.objects.create(measure=measure, changed_by=by, before=was, after=now)
     refresh_warnings(measure)
     return measure
 

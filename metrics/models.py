@@ -222,6 +222,21 @@ class Measure(models.Model):
             changes["conflict"] = self.conflict_rule
         return replace(rules, **changes) if changes else rules
 
+    def rules_snapshot(self) -> dict[str, Any]:
+        """The rules this measure is drawn by, as stored with a record of a change of rules."""
+        from metrics import spc
+
+        rules = self.spc_rules()
+        return {
+            "rules": self.rules,
+            "shift": rules.shift,
+            "trend": rules.trend,
+            "screen": rules.screen,
+            "minimum_points": rules.minimum_points,
+            "conflict": rules.conflict or "",
+            "engine": f"leanhub-spc {spc.ENGINE_VERSION} / {rules.reference}",
+        }
+
     def keep_warnings(self, result: SPCResult) -> None:
         """Store the kinds of warning ``result`` gives, if they changed (one query then)."""
         codes = list(result.codes)
@@ -333,6 +348,60 @@ class MeasureTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.name}: {self.value} ({self.start or '…'}–{self.end or '…'})"
+
+
+class RulesChange(models.Model):
+    """A change of the rules a measure's chart is drawn by (its preset or a setting of it): the
+    data stays, and the chart lists each change with its date, so an old figure can be
+    explained."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="rule_changes", verbose_name=_("measure")
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    # Measure.rules_snapshot() before and after.
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+
+    class Meta:
+        verbose_name = _("change of SPC rules")
+        verbose_name_plural = _("changes of SPC rules")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.changed_at:%Y-%m-%d}: {self.before} → {self.after}"
+
+    @staticmethod
+    def _described(snapshot: dict[str, Any]) -> str:
+        from metrics import spc
+
+        key = snapshot.get("rules")
+        if key not in spc.PRESETS:
+            return str(key)
+        rules = replace(
+            spc.preset(key),
+            shift=snapshot.get("shift", spc.PRESETS[key].shift),
+            trend=snapshot.get("trend", spc.PRESETS[key].trend),
+            screen=snapshot.get("screen", spc.PRESETS[key].screen),
+            minimum_points=snapshot.get("minimum_points", spc.PRESETS[key].minimum_points),
+            conflict=snapshot.get("conflict") or spc.PRESETS[key].conflict,
+        )
+        return rules.described.rstrip(".")
+
+    @property
+    def described_before(self) -> str:
+        return self._described(self.before)
+
+    @property
+    def described_after(self) -> str:
+        return self._described(self.after)
 
 
 class OrganisationSPC(models.Model):

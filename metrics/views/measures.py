@@ -141,6 +141,8 @@ def _chart_context(
         "point_count": len(rows),
         "annotations": annotations,
         "targets": targets,
+        # Each change of the rules, with its date (the chart says when its rules changed).
+        "rule_changes": list(measure.rule_changes.all()),
         "variation_label": spc.VARIATION_LABELS.get(result.variation or "", ""),
         "assurance_label": spc.ASSURANCE_LABELS.get(result.assurance or "", ""),
     }
