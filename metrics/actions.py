@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, QuerySet
+from django.db.models import Avg, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -170,6 +170,7 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
             if r.recalculate
         ]
     )
+    targets = _import_targets(rows)
     refresh_outcomes(Outcome.objects.filter(measure__in=measures))
     touched = {r.measure_id for r in rows}
     for measure in measures:
@@ -180,9 +181,44 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
             by,
             "measure.imported",
             measure,
-            {"rows": sum(1 for r in rows if r.measure_id == measure.pk)},
+            {
+                "rows": sum(1 for r in rows if r.measure_id == measure.pk),
+                "targets": targets.get(measure.pk, 0),
+            },
         )
     return len(rows)
+
+
+def target_changes(rows: list[csvimport.Row]) -> dict[int, list[tuple[date, Decimal]]]:
+    """Each measure's targets as the rows give them: (from, value) in date order, a row that
+    repeats the target before it starting nothing."""
+    changes: dict[int, list[tuple[date, Decimal]]] = {}
+    for row in sorted(rows, key=lambda r: (r.measure_id, r.date)):
+        if row.target is None:
+            continue
+        steps = changes.setdefault(row.measure_id, [])
+        if not steps or steps[-1][1] != row.target:
+            steps.append((row.date, row.target))
+    return changes
+
+
+def _import_targets(rows: list[csvimport.Row]) -> dict[int, int]:
+    """Targets over time from the rows' target column: each applies from its row's date until
+    the next one the file gives (the last, onwards); a target already in force on that date
+    ends the day before. The parser has refused rows whose target would start on or before a
+    target already set. Returns how many targets each measure got."""
+    made: dict[int, int] = {}
+    for measure_id, steps in target_changes(rows).items():
+        for n, (start, value) in enumerate(steps):
+            MeasureTarget.objects.filter(
+                Q(start__isnull=True) | Q(start__lt=start),
+                Q(end__isnull=True) | Q(end__gte=start),
+                measure_id=measure_id,
+            ).update(end=start - timedelta(days=1))
+            end = steps[n + 1][0] - timedelta(days=1) if n + 1 < len(steps) else None
+            MeasureTarget.objects.create(measure_id=measure_id, value=value, start=start, end=end)
+        made[measure_id] = len(steps)
+    return made
 
 
 @transaction.atomic

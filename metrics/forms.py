@@ -350,11 +350,12 @@ class AnnotationForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        # Translators: measure, date, value, note, ghost and recalculate are the names the
-        # file's columns must have: keep them as they are.
+        # Translators: measure, date, value, note, ghost, recalculate and target are the names
+        # the file's columns must have: keep them as they are.
         help_text=_(
             "Columns: measure, date (YYYY-MM-DD), value, note (optional); ghost and recalculate "
-            "(optional, yes or no). Up to 10 MB."
+            "(optional, yes or no); target (optional: the target from that date on, until a "
+            "later row gives another). Up to 10 MB."
         ),
     )
 

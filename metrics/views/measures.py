@@ -27,7 +27,7 @@ from leanhub import policy
 from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate
 from leanhub.models import Organisation, Place, Site, Team
 from metrics import actions, chart, csvimport, forms, queries, readings, spc
-from metrics.models import Measure, Observation, OrganisationSPC
+from metrics.models import Measure, MeasureTarget, Observation, OrganisationSPC
 
 
 @require_GET
@@ -382,16 +382,28 @@ def import_observations(request: AuthenticatedHttpRequest, kind: str, pk: int) -
     # Bound on every POST, so a post without a file is told so rather than shown a blank form.
     form = forms.ImportForm(request.POST, request.FILES) if posted else forms.ImportForm()
     errors: list = []
+    preview: list[dict[str, Any]] = []
     if posted and form.is_valid():
         existing = set(
             Observation.objects.filter(measure__in=measures).values_list("measure_id", "date")
         )
+        target_starts: dict[int, list[date]] = {}
+        for measure_id, start in MeasureTarget.objects.filter(
+            measure__in=measures, start__isnull=False
+        ).values_list("measure_id", "start"):
+            if start is not None:
+                target_starts.setdefault(measure_id, []).append(start)
         parsed = csvimport.parse(
             form.cleaned_data["file"],
             measures=[(m.name, m.pk) for m in measures],
             existing=existing,
+            chart_types={m.pk: m.chart_type for m in measures},
+            target_starts=target_starts,
         )
-        if parsed.ok:
+        if parsed.ok and "check" in request.POST:
+            # Checked, not imported: what the file would do, measure by measure.
+            preview = _preview(parsed.rows, measures)
+        elif parsed.ok:
             n = actions.import_observations(parsed.rows, measures=measures, by=request.user)
             messages.success(request, _("Imported %(n)s observations.") % {"n": n})
             return redirect("metrics:measures")
@@ -403,10 +415,34 @@ def import_observations(request: AuthenticatedHttpRequest, kind: str, pk: int) -
         "label": queries.scope_label(kind, scope_object),
         "measures": measures,
         "errors": errors,
+        "preview": preview,
     }
     # A refused file (too big, not UTF-8) is as much a bad request as a refused row.
     refused = bool(errors) or (posted and not form.is_valid())
     return render(request, "metrics/import.html", context, status=400 if refused else 200)
+
+
+def _preview(rows: list[csvimport.Row], measures: list[Measure]) -> list[dict[str, Any]]:
+    """What a checked file would add to each measure it names: its rows, their dates, the
+    points ghosted, the recalculations and the targets over time it starts."""
+    changes = actions.target_changes(rows)
+    summary = []
+    for measure in measures:
+        own = [r for r in rows if r.measure_id == measure.pk]
+        if not own:
+            continue
+        summary.append(
+            {
+                "measure": measure,
+                "rows": len(own),
+                "first": min(r.date for r in own),
+                "last": max(r.date for r in own),
+                "ghosts": sum(1 for r in own if r.ghost),
+                "recalculations": [r.date for r in own if r.recalculate],
+                "targets": changes.get(measure.pk, []),
+            }
+        )
+    return summary
 
 
 # --- Outcomes: an improvement's before and after on a measure --------------------------------
