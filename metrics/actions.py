@@ -233,6 +233,30 @@ def annotate_measure(
     return mark
 
 
+def set_mark_rebase(mark: Annotation, *, rebase: bool, by: User) -> None:
+    """Recalculate the limits from a change marked on the chart, or stop doing so (a PDCA
+    cycle's mark too: its cycle keeps the choice)."""
+    policy.require(by, "edit_measure", mark.measure)
+    Annotation.objects.filter(pk=mark.pk).update(rebase=rebase)
+    audit.record(
+        by, "measure.mark_changed", mark.measure, {"date": str(mark.date), "rebase": rebase}
+    )
+    refresh_warnings(mark.measure)
+
+
+def remove_mark(mark: Annotation, *, by: User) -> None:
+    """Take a change off the chart (its limits are no longer recalculated there). A PDCA
+    cycle's mark goes with its cycle's link, not here."""
+    policy.require(by, "edit_measure", mark.measure)
+    if mark.cycle_id:
+        raise ValidationError(
+            gettext("This change is a PDCA cycle's: unlink the measure on the cycle's page.")
+        )
+    audit.record(by, "measure.mark_removed", mark.measure, {"date": str(mark.date)})
+    mark.delete()
+    refresh_warnings(mark.measure)
+
+
 # --- Outcomes --------------------------------------------------------------------------------
 
 

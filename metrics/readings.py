@@ -101,7 +101,10 @@ def read_many(
     ):
         annotations[mark.measure_id].append(mark)
     targets: dict[int, list[MeasureTarget]] = defaultdict(list)
-    for target in MeasureTarget.objects.filter(measure_id__in=ids).order_by("start", "pk"):
+    # In date order, an open start first, on every database (PostgreSQL puts NULL last).
+    for target in sorted(
+        MeasureTarget.objects.filter(measure_id__in=ids), key=lambda t: (t.start or date.min, t.pk)
+    ):
         targets[target.measure_id].append(target)
     whole = start is None and end is None
     readings = {}

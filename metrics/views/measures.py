@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
@@ -174,6 +174,7 @@ def _csv(measure: Measure) -> StreamingHttpResponse:
             _number(row.segment.mean),
             _number(row.segment.lower_limit),
             _number(row.segment.upper_limit),
+            _number(row.point.target),
             row.point.description,
             result.engine_version,
         )
@@ -189,6 +190,7 @@ def _csv(measure: Measure) -> StreamingHttpResponse:
             _("mean"),
             _("lower process limit"),
             _("upper process limit"),
+            _("target"),
             _("signal"),
             _("engine version"),
         ],
@@ -317,6 +319,28 @@ def measure_ghost(request: AuthenticatedHttpRequest, pk: int, observation_id: in
         messages.error(request, str(error))
         return redirect(measure)
     messages.success(request, _("Saved."))
+    return redirect(measure)
+
+
+@require_POST
+@login_required
+def measure_mark(request: AuthenticatedHttpRequest, pk: int, mark_id: int) -> HttpResponse:
+    """A change marked on the chart: recalculate the limits from it or not, or take it off."""
+    measure = queries.get_measure_for_user(request.user, pk, action="edit_measure")
+    mark = get_object_or_404(measure.annotations.select_related("measure"), pk=mark_id)
+    what = request.POST.get("action")
+    if what in ("recalculate", "keep"):
+        actions.set_mark_rebase(mark, rebase=what == "recalculate", by=request.user)
+        messages.success(request, _("Saved."))
+    elif what == "remove":
+        try:
+            actions.remove_mark(mark, by=request.user)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(request, _("Change taken off the chart."))
+    else:
+        messages.error(request, _("Choose what to do with the change."))
     return redirect(measure)
 
 

@@ -304,3 +304,62 @@ def test_a_pulse_week_closing_refreshes_the_list(client, maya, site_a1, team_a):
     listing = listed(client)
     assert CONFLICT not in listing and RUN_CHART in listing
     assert Survey.objects.get(pk=pulse.pk).measure == pulse.measure
+
+
+# --- Recalculations and targets over time: edited on the chart's page, shown on it --------------
+
+
+def test_a_marked_change_is_switched_to_recalculate_and_back_and_taken_off(client, lee, measure):
+    days = daily(measure, STEADY)
+    mark = Annotation.objects.create(measure=measure, date=days[7], label="New form", rebase=False)
+    client.force_login(lee)
+    url = reverse("metrics:measure-mark", args=[measure.pk, mark.pk])
+    body = client.get(measure.get_absolute_url()).content.decode()
+    assert body.count('class="spc-mean"') == 1 and "Recalculate the limits from here" in body
+    assert client.post(url, {"action": "recalculate"}).status_code == 302
+    body = client.get(measure.get_absolute_url()).content.decode()
+    assert body.count('class="spc-mean"') == 2 and "(limits recalculated from here)" in body
+    assert SECTION in listed(client)
+    client.post(url, {"action": "keep"})
+    assert not Annotation.objects.get(pk=mark.pk).rebase
+    assert SECTION not in listed(client)
+    client.post(url, {"action": "recalculate"})
+    client.post(url, {"action": "remove"})
+    assert not Annotation.objects.filter(pk=mark.pk).exists()
+    assert SECTION not in listed(client)
+    assert client.get(url).status_code == 405
+
+
+def test_staff_cannot_change_a_marked_change(client, sam, measure):
+    mark = Annotation.objects.create(measure=measure, date=date(2026, 1, 5), label="x")
+    client.force_login(sam)
+    url = reverse("metrics:measure-mark", args=[measure.pk, mark.pk])
+    assert client.post(url, {"action": "remove"}).status_code == 403
+    assert Annotation.objects.filter(pk=mark.pk).exists()
+
+
+def test_a_cycles_mark_is_not_taken_off_the_chart_but_on_its_cycle(client, lee, charted):
+    measure, _card, cycle = charted
+    mark = Annotation.objects.get(cycle=cycle)
+    client.force_login(lee)
+    body = client.get(measure.get_absolute_url()).content.decode()
+    assert "Stop recalculating here" in body
+    url = reverse("metrics:measure-mark", args=[measure.pk, mark.pk])
+    response = client.post(url, {"action": "remove"}, follow=True)
+    assert "unlink the measure on the cycle" in response.content.decode()
+    assert Annotation.objects.filter(pk=mark.pk).exists()
+    client.post(url, {"action": "keep"})  # the choice the cycle's form then shows
+    assert not Annotation.objects.get(pk=mark.pk).rebase
+
+
+def test_targets_over_time_are_said_in_words_on_the_chart_and_in_its_csv(client, lee, measure):
+    days = daily(measure, STEADY)
+    MeasureTarget.objects.create(measure=measure, value=Decimal("45"), end=days[6])
+    MeasureTarget.objects.create(measure=measure, value=Decimal("39"), start=days[7])
+    client.force_login(lee)
+    body = client.get(measure.get_absolute_url()).content.decode()
+    assert "Targets over time: 45 until" in body and "; 39 from" in body
+    assert "Stepped dotted line: the target in force at each point." in body
+    download = client.get(measure.get_absolute_url(), {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(download.getvalue().decode("utf-8-sig"))))
+    assert [r["target"] for r in rows] == ["45"] * 7 + ["39"] * 7
