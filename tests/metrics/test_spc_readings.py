@@ -363,3 +363,21 @@ def test_targets_over_time_are_said_in_words_on_the_chart_and_in_its_csv(client,
     download = client.get(measure.get_absolute_url(), {"format": "csv"})
     rows = list(csv.DictReader(io.StringIO(download.getvalue().decode("utf-8-sig"))))
     assert [r["target"] for r in rows] == ["45"] * 7 + ["39"] * 7
+
+
+def test_no_page_works_a_chart_out_but_through_the_readings():
+    """Only metrics.readings calls Measure.analyse (and only it, spc.analyse): a new page that
+    works a measure's chart out on its own would miss its ghosts, targets or recalculations."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    allowed = {"metrics/readings.py", "metrics/models.py", "metrics/spc.py"}
+    callers = set()
+    for app in ("leanhub", "ideas", "kaizen", "metrics", "places", "signon"):
+        for path in (root / app).rglob("*.py"):
+            name = path.relative_to(root).as_posix()
+            if name not in allowed and re.search(r"\banalyse\(", path.read_text()):
+                callers.add(name)
+    assert callers == set()
+    assert "measure.analyse(" in (root / "metrics/readings.py").read_text()
