@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Avg, QuerySet
+from django.db.models import Avg, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from ideas.models import Idea
 from kaizen.models import Card, Cycle
 from leanhub import audit, policy, realtime
 from leanhub.models import Organisation, Place, Site, Team, User
-from metrics import csvimport, gains, pulses, queries
+from metrics import csvimport, gains, pulses, queries, readings
 from metrics.models import (
     Annotation,
     CycleMeasure,
@@ -31,6 +31,7 @@ from metrics.models import (
     Observation,
     OrganisationSPC,
     Outcome,
+    RulesChange,
     Saving,
     Survey,
     SurveyResponse,
@@ -78,18 +79,14 @@ def record_observation(
         measure=measure, date=on, value=value, note=note, ghost=ghost
     )
     refresh_outcomes(Outcome.objects.filter(measure=measure))
+    refresh_warnings(measure)
     return observation
 
 
 def refresh_warnings(measure: Measure) -> None:
-    """Work the chart out again and keep its kinds of warning for the measure list."""
-    observations = measure.observations.order_by("date").values_list("date", "value", "ghost")
-    rebase_at = list(measure.annotations.filter(rebase=True).values_list("date", flat=True))
-    try:
-        result = measure.analyse(list(observations), rebase_at=rebase_at)
-    except ValueError:
-        return  # figures its chart type cannot draw: the chart page says why
-    measure.keep_warnings(result)
+    """Work the chart out again, as its pages read it, and keep its kinds of warning for the
+    measure list. Every action that changes what a chart shows calls it."""
+    readings.read(measure)  # a reading of the whole series keeps its warnings
 
 
 @transaction.atomic
@@ -101,6 +98,10 @@ def update_measure(form: Any, *, by: User) -> Measure:
     measure = form.save()
     changes = {"rules": measure.rules} if before and before != measure.rules else {}
     audit.record(by, "measure.settings", measure, {"chart_type": measure.chart_type, **changes})
+    was, now = form.previous_settings, measure.rules_snapshot()
+    if was is not None and was != now:
+        # The chart lists each change of its rules, with its date; the data stays as it is.
+        RulesChange.objects.create(measure=measure, changed_by=by, before=was, after=now)
     refresh_warnings(measure)
     return measure
 
@@ -109,6 +110,7 @@ def add_target(measure: Measure, fields: dict[str, Any], *, by: User) -> Measure
     policy.require(by, "edit_measure", measure)
     target = MeasureTarget.objects.create(measure=measure, **fields)
     audit.record(by, "measure.target_added", measure, {"value": str(target.value)})
+    refresh_warnings(measure)
     return target
 
 
@@ -116,6 +118,7 @@ def remove_target(target: MeasureTarget, *, by: User) -> None:
     policy.require(by, "edit_measure", target.measure)
     audit.record(by, "measure.target_removed", target.measure, {"value": str(target.value)})
     target.delete()
+    refresh_warnings(target.measure)
 
 
 def set_ghost(observation: Observation, *, ghost: bool, by: User) -> None:
@@ -125,6 +128,7 @@ def set_ghost(observation: Observation, *, ghost: bool, by: User) -> None:
     if ghost and measure.chart_type != Measure.ChartType.XMR:
         raise ValueError(gettext("Only XmR charts can ghost points."))
     Observation.objects.filter(pk=observation.pk).update(ghost=ghost)
+    refresh_warnings(measure)
 
 
 def set_organisation_rules(form: Any, *, by: User) -> OrganisationSPC:
@@ -166,6 +170,7 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
             if r.recalculate
         ]
     )
+    targets = _import_targets(rows)
     refresh_outcomes(Outcome.objects.filter(measure__in=measures))
     touched = {r.measure_id for r in rows}
     for measure in measures:
@@ -176,9 +181,44 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
             by,
             "measure.imported",
             measure,
-            {"rows": sum(1 for r in rows if r.measure_id == measure.pk)},
+            {
+                "rows": sum(1 for r in rows if r.measure_id == measure.pk),
+                "targets": targets.get(measure.pk, 0),
+            },
         )
     return len(rows)
+
+
+def target_changes(rows: list[csvimport.Row]) -> dict[int, list[tuple[date, Decimal]]]:
+    """Each measure's targets as the rows give them: (from, value) in date order, a row that
+    repeats the target before it starting nothing."""
+    changes: dict[int, list[tuple[date, Decimal]]] = {}
+    for row in sorted(rows, key=lambda r: (r.measure_id, r.date)):
+        if row.target is None:
+            continue
+        steps = changes.setdefault(row.measure_id, [])
+        if not steps or steps[-1][1] != row.target:
+            steps.append((row.date, row.target))
+    return changes
+
+
+def _import_targets(rows: list[csvimport.Row]) -> dict[int, int]:
+    """Targets over time from the rows' target column: each applies from its row's date until
+    the next one the file gives (the last, onwards); a target already in force on that date
+    ends the day before. The parser has refused rows whose target would start on or before a
+    target already set. Returns how many targets each measure got."""
+    made: dict[int, int] = {}
+    for measure_id, steps in target_changes(rows).items():
+        for n, (start, value) in enumerate(steps):
+            MeasureTarget.objects.filter(
+                Q(start__isnull=True) | Q(start__lt=start),
+                Q(end__isnull=True) | Q(end__gte=start),
+                measure_id=measure_id,
+            ).update(end=start - timedelta(days=1))
+            end = steps[n + 1][0] - timedelta(days=1) if n + 1 < len(steps) else None
+            MeasureTarget.objects.create(measure_id=measure_id, value=value, start=start, end=end)
+        made[measure_id] = len(steps)
+    return made
 
 
 @transaction.atomic
@@ -186,9 +226,35 @@ def annotate_measure(
     measure: Measure, *, on: date, label: str, rebase: bool, idea: Idea | None = None, by: User
 ) -> Annotation:
     policy.require(by, "edit_measure", measure)
-    return Annotation.objects.create(
+    mark = Annotation.objects.create(
         measure=measure, date=on, label=label, rebase=rebase, idea=idea
     )
+    refresh_warnings(measure)
+    return mark
+
+
+def set_mark_rebase(mark: Annotation, *, rebase: bool, by: User) -> None:
+    """Recalculate the limits from a change marked on the chart, or stop doing so (a PDCA
+    cycle's mark too: its cycle keeps the choice)."""
+    policy.require(by, "edit_measure", mark.measure)
+    Annotation.objects.filter(pk=mark.pk).update(rebase=rebase)
+    audit.record(
+        by, "measure.mark_changed", mark.measure, {"date": str(mark.date), "rebase": rebase}
+    )
+    refresh_warnings(mark.measure)
+
+
+def remove_mark(mark: Annotation, *, by: User) -> None:
+    """Take a change off the chart (its limits are no longer recalculated there). A PDCA
+    cycle's mark goes with its cycle's link, not here."""
+    policy.require(by, "edit_measure", mark.measure)
+    if mark.cycle_id:
+        raise ValidationError(
+            gettext("This change is a PDCA cycle's: unlink the measure on the cycle's page.")
+        )
+    audit.record(by, "measure.mark_removed", mark.measure, {"date": str(mark.date)})
+    mark.delete()
+    refresh_warnings(mark.measure)
 
 
 # --- Outcomes --------------------------------------------------------------------------------
@@ -512,6 +578,7 @@ def submit_response(
         date=today,
         defaults={"value": Decimal(str(round(figures["mean"], 4)))},
     )
+    refresh_warnings(Measure.objects.get(pk=survey.measure_id))
     return response
 
 
@@ -578,8 +645,12 @@ def _mark_change_on_chart(
     """One annotation on the measure's chart on the day the cycle's change went live, moved or
     removed with the link. Limits are not rebased automatically: the lead chooses it
     (``recalculate``; None keeps the choice made before, on the chart or here)."""
+    # The charts the mark leaves and joins: their warnings are worked out again.
+    before = set(Annotation.objects.filter(cycle=cycle).values_list("measure_id", flat=True))
     if link is None or link.measure_id is None or link.change_date is None:
         Annotation.objects.filter(cycle=cycle).delete()
+        for measure in Measure.objects.filter(pk__in=before):
+            refresh_warnings(measure)
         return
     card = cycle.card
     label = _("%(title)s (PDCA cycle %(number)s)") % {"title": card.title, "number": cycle.number}
@@ -594,6 +665,8 @@ def _mark_change_on_chart(
     Annotation.objects.update_or_create(
         cycle=cycle, defaults=mark, create_defaults={"rebase": False, **mark}
     )
+    for measure in Measure.objects.filter(pk__in={*before, link.measure_id}):
+        refresh_warnings(measure)
 
 
 # --- Answering a survey ------------------------------------------------------------------------

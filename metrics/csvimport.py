@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -38,6 +38,8 @@ class Row:
     note: str
     ghost: bool = False
     recalculate: bool = False
+    # The target in force from this row's date (until a row of the measure gives another).
+    target: Decimal | None = None
 
 
 @dataclass
@@ -77,10 +79,19 @@ def parse(
     *,
     measures: Iterable[tuple[str, int]],
     existing: set[tuple[int, date]],
+    chart_types: Mapping[int, str] | None = None,
+    target_starts: Mapping[int, Iterable[date]] | None = None,
 ) -> ParseResult:
     """Check every row of ``text`` (columns: measure, date as YYYY-MM-DD, value, optional note,
     optional ghost — shown, not counted — and recalculate — new limits from this row — as yes
-    or no).
+    or no, and an optional target: the target in force from the row's date, until a later row
+    of the measure gives another; empty leaves the target as it is).
+
+    ``chart_types`` gives each measure's chart type (xmr, t or g; XmR when not given): only an
+    XmR chart ghosts points or has a target, and a G chart's figures are whole numbers, 0 or
+    more. ``target_starts`` gives the start dates of each measure's targets over time already
+    set: a row's target may not start on or before one of them (it would be overruled, or
+    overrule it, without saying so).
 
     ``measures`` holds the (name, id) of each measure the importer may write to; a name that two
     of them share (ignoring case and spacing) cannot say which one a row means, so such rows are
@@ -180,6 +191,42 @@ def parse(
                 )
             ghost = _flag(raw.get("ghost", ""), "ghost", problems)
             recalculate = _flag(raw.get("recalculate", ""), "recalculate", problems)
+            target = None
+            if raw.get("target", "").strip():
+                of_target: list[str] = []
+                target = _value(raw["target"], of_target)
+                problems += [gettext("the target %(problem)s") % {"problem": p} for p in of_target]
+            if measure_id is not None:
+                kind = (chart_types or {}).get(measure_id, "xmr")
+                if kind != "xmr" and ghost:
+                    problems.append(
+                        gettext("“%(measure)s” is not an XmR chart, so it cannot ghost points")
+                        % {"measure": _quoted(name)}
+                    )
+                if kind != "xmr" and target is not None:
+                    problems.append(
+                        gettext("“%(measure)s” is a chart of rare events, which has no target")
+                        % {"measure": _quoted(name)}
+                    )
+                if kind == "g" and value is not None and (value < 0 or value != int(value)):
+                    problems.append(
+                        gettext(
+                            "“%(measure)s” counts cases between events: the value must be a "
+                            "whole number, 0 or more"
+                        )
+                        % {"measure": _quoted(name)}
+                    )
+                if target is not None and day is not None:
+                    later = sorted(d for d in (target_starts or {}).get(measure_id, ()) if d >= day)
+                    if later:
+                        problems.append(
+                            gettext(
+                                "a target from %(start)s is already set for “%(measure)s”: "
+                                "remove it on the measure's settings page first, or leave "
+                                "this row's target empty"
+                            )
+                            % {"start": later[0], "measure": _quoted(name)}
+                        )
             if measure_id is not None and day is not None:
                 key = (measure_id, day)
                 if key in existing:
@@ -205,7 +252,9 @@ def parse(
                 and day is not None
                 and value is not None
             ):
-                result.rows.append(Row(line, measure_id, day, value, note, ghost, recalculate))
+                result.rows.append(
+                    Row(line, measure_id, day, value, note, ghost, recalculate, target)
+                )
     except csv.Error as error:  # e.g. a quote never closed, swallowing the rest of the file
         if "field larger than field limit" in str(error):
             # Most often also an open quote, once the rest of the file is long enough.

@@ -149,6 +149,8 @@ class MeasureForm(forms.ModelForm):
         self.fields["rules"].required = False
         self.fields["chart_type"].required = False
         self.previous_rules = self.instance.rules if self.instance.pk else ""
+        # What the chart was drawn by, for the record of a change of rules.
+        self.previous_settings = self.instance.rules_snapshot() if self.instance.pk else None
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
@@ -173,11 +175,37 @@ class MeasureForm(forms.ModelForm):
         rules = data["rules"] = data.get("rules") or self.default_rules or Measure.Rules.NHSE
         data["chart_type"] = data.get("chart_type") or self.instance.chart_type
         n = data.get("fix_after_n_points")
+        # Shifts and trends of 6, 7 or 8 under either rules (the SQL's range; the package's 7
+        # is in it), so a shift of 3 is refused whichever rules draw the chart.
+        for field_name in ("shift_points", "trend_points"):
+            value = data.get(field_name)
+            if value is not None and value not in spc.RUN_LENGTHS:
+                what = gettext("shift") if field_name == "shift_points" else gettext("trend")
+                self.add_error(
+                    field_name,
+                    gettext("A %(what)s is 6, 7 or 8 points in a row (not %(n)s).")
+                    % {"what": what, "n": value},
+                )
+        minimum = data.get("minimum_points")
+        if minimum is not None and minimum < 2:
+            self.add_error("minimum_points", gettext("Limits need at least 2 points."))
+        counted = None
+        if self.instance.pk:
+            counted = self.instance.observations.filter(ghost=False).count()
         if rules == Measure.Rules.PLOTTHEDOTS:
             if n is not None and n < 12:
                 self.add_error(
                     "fix_after_n_points",
                     gettext("Fix the limits on at least 12 points, or leave it empty."),
+                )
+            elif n is not None and counted is not None and n > counted:
+                self.add_error(
+                    "fix_after_n_points",
+                    gettext(
+                        "The baseline of %(baseline)s points is longer than the data "
+                        "(%(points)s points)."
+                    )
+                    % {"baseline": n, "points": counted},
                 )
             if data.get("chart_type", "xmr") != Measure.ChartType.XMR:
                 self.add_error("chart_type", gettext("NHSRplotthedots draws XmR charts only."))
@@ -190,10 +218,8 @@ class MeasureForm(forms.ModelForm):
             conflict_rule=data.get("conflict_rule") or "",
             screen_moving_ranges=data.get("screen_moving_ranges"),
         )
-        counted = None
         chart_type = data["chart_type"]
         if self.instance.pk:
-            counted = self.instance.observations.filter(ghost=False).count()
             held = self.instance.observations
             if chart_type != Measure.ChartType.XMR and held.filter(ghost=True).exists():
                 self.add_error(
@@ -210,22 +236,7 @@ class MeasureForm(forms.ModelForm):
                         "number, 0 or more."
                     ),
                 )
-        problems = {
-            "shift_points": data.get("shift_points"),
-            "trend_points": data.get("trend_points"),
-        }
         settings = probe.spc_rules()
-        for field_name, value in problems.items():
-            if value is not None and value not in spc.RUN_LENGTHS:
-                what = gettext("shift") if field_name == "shift_points" else gettext("trend")
-                self.add_error(
-                    field_name,
-                    gettext("A %(what)s is 6, 7 or 8 points in a row (not %(n)s).")
-                    % {"what": what, "n": value},
-                )
-        minimum = data.get("minimum_points")
-        if minimum is not None and minimum < 2:
-            self.add_error("minimum_points", gettext("Limits need at least 2 points."))
         if n is not None:
             for problem in spc.check_settings(
                 replace(settings, shift=6, trend=6, minimum_points=13),
@@ -339,11 +350,12 @@ class AnnotationForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        # Translators: measure, date, value, note, ghost and recalculate are the names the
-        # file's columns must have: keep them as they are.
+        # Translators: measure, date, value, note, ghost, recalculate and target are the names
+        # the file's columns must have: keep them as they are.
         help_text=_(
             "Columns: measure, date (YYYY-MM-DD), value, note (optional); ghost and recalculate "
-            "(optional, yes or no). Up to 10 MB."
+            "(optional, yes or no); target (optional: the target from that date on, until a "
+            "later row gives another). Up to 10 MB."
         ),
     )
 

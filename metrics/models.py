@@ -222,6 +222,21 @@ class Measure(models.Model):
             changes["conflict"] = self.conflict_rule
         return replace(rules, **changes) if changes else rules
 
+    def rules_snapshot(self) -> dict[str, Any]:
+        """The rules this measure is drawn by, as stored with a record of a change of rules."""
+        from metrics import spc
+
+        rules = self.spc_rules()
+        return {
+            "rules": self.rules,
+            "shift": rules.shift,
+            "trend": rules.trend,
+            "screen": rules.screen,
+            "minimum_points": rules.minimum_points,
+            "conflict": rules.conflict or "",
+            "engine": f"leanhub-spc {spc.ENGINE_VERSION} / {rules.reference}",
+        }
+
     def keep_warnings(self, result: SPCResult) -> None:
         """Store the kinds of warning ``result`` gives, if they changed (one query then)."""
         codes = list(result.codes)
@@ -237,15 +252,20 @@ class Measure(models.Model):
 
     def analyse(
         self,
-        points: Sequence[tuple[date, Decimal] | tuple[date, Decimal, bool]],
+        points: Sequence[tuple[date, Decimal | float] | tuple[date, Decimal | float, bool]],
         *,
         rebase_at: Sequence[int | date] = (),
         targets: Sequence[MeasureTarget] | None = None,
+        baseline: bool = True,
     ) -> SPCResult:
         """The SPC reading (metrics.spc.analyse) of ``points`` — (date, value) pairs of this
         measure, or (date, value, ghosted) — by this measure's rules, with its direction, chart
         type, baseline and targets. ``targets``: its targets over time, when the caller has
-        them (else read: one query, none if prefetched)."""
+        them (else read: one query, none if prefetched). ``baseline``: False draws it without its
+        baseline (metrics.readings does, while the data is shorter than the baseline).
+
+        Pages do not call this: they read a measure's chart through metrics.readings, which
+        gathers its figures, marks and targets the same way for every page."""
         from metrics import spc
 
         if targets is None:
@@ -261,7 +281,7 @@ class Measure(models.Model):
             improvement=cast("spc.Improvement", self.improvement),
             target=float(self.target) if self.target is not None else None,
             targets=spans,
-            baseline_points=self.fix_after_n_points,
+            baseline_points=self.fix_after_n_points if baseline else None,
             rebase_at=rebase_at,
             rules=self.spc_rules(),
             chart_type=cast("spc.ChartType", self.chart_type),
@@ -328,6 +348,60 @@ class MeasureTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.name}: {self.value} ({self.start or '…'}–{self.end or '…'})"
+
+
+class RulesChange(models.Model):
+    """A change of the rules a measure's chart is drawn by (its preset or a setting of it): the
+    data stays, and the chart lists each change with its date, so an old figure can be
+    explained."""
+
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="rule_changes", verbose_name=_("measure")
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    # Measure.rules_snapshot() before and after.
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+
+    class Meta:
+        verbose_name = _("change of SPC rules")
+        verbose_name_plural = _("changes of SPC rules")
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.changed_at:%Y-%m-%d}: {self.before} → {self.after}"
+
+    @staticmethod
+    def _described(snapshot: dict[str, Any]) -> str:
+        from metrics import spc
+
+        key = snapshot.get("rules")
+        if key not in spc.PRESETS:
+            return str(key)
+        rules = replace(
+            spc.preset(key),
+            shift=snapshot.get("shift", spc.PRESETS[key].shift),
+            trend=snapshot.get("trend", spc.PRESETS[key].trend),
+            screen=snapshot.get("screen", spc.PRESETS[key].screen),
+            minimum_points=snapshot.get("minimum_points", spc.PRESETS[key].minimum_points),
+            conflict=snapshot.get("conflict") or spc.PRESETS[key].conflict,
+        )
+        return rules.described.rstrip(".")
+
+    @property
+    def described_before(self) -> str:
+        return self._described(self.before)
+
+    @property
+    def described_after(self) -> str:
+        return self._described(self.after)
 
 
 class OrganisationSPC(models.Model):

@@ -1,5 +1,5 @@
 """The metrics app's part of an organisation's data export (leanhub/orgdata.py): its measures
-with their observations, annotations and outcomes, the savings it claimed, invested in or
+with their observations, annotations, targets over time, changes of SPC rules and outcomes, the savings it claimed, invested in or
 benefits from (with their evidence files), and its surveys with their responses."""
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from metrics.models import (
     Annotation,
     CycleMeasure,
     Measure,
+    MeasureTarget,
     Observation,
     Outcome,
+    RulesChange,
     Saving,
     Survey,
     SurveyResponse,
@@ -47,6 +49,8 @@ def rows(organisation: Organisation) -> Iterable[QuerySet[Any]]:
     yield own_measures
     yield Observation.objects.filter(measure__in=own_measures)
     yield Annotation.objects.filter(measure__in=own_measures)
+    yield MeasureTarget.objects.filter(measure__in=own_measures)
+    yield RulesChange.objects.filter(measure__in=own_measures)
     yield Outcome.objects.filter(
         Q(team__site__organisation=organisation) | Q(measure__in=own_measures)
     )

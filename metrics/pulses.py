@@ -18,7 +18,8 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from metrics.models import MINIMUM_PULSE_GROUP, Observation, Survey, SurveyResponse
+from metrics import readings
+from metrics.models import MINIMUM_PULSE_GROUP, Measure, Observation, Survey, SurveyResponse
 
 
 class PulseWeek(TypedDict):
@@ -111,6 +112,10 @@ def close_weeks(
         if (measure_of[w["survey_id"]], _as_date(w["week"])) not in have
     ]
     Observation.objects.bulk_create(new, ignore_conflicts=True)
+    # The measure list's warnings follow the weeks just added.
+    touched = {o.measure_id for o in new}
+    if touched:
+        readings.read_many(list(Measure.objects.filter(pk__in=touched)))
     return len(new)
 
 

@@ -48,12 +48,10 @@ from leanhub.models import (
     Team,
     User,
 )
-from metrics import chart, gains, spc
+from metrics import chart, gains, readings, spc
 from metrics.models import (
-    Annotation,
     CycleMeasure,
     Measure,
-    MeasureTarget,
     Observation,
     Outcome,
     Saving,
@@ -666,30 +664,14 @@ def survey_trends(
         survey = by_pk.get(pk)
         if survey is not None and survey.measure is not None:
             charted.append((survey, survey.measure))
-    measure_ids = [measure.pk for _, measure in charted]
-    series: dict[int, list[tuple[date, Decimal, bool]]] = defaultdict(list)
-    observations = Observation.objects.filter(
-        measure_id__in=measure_ids, date__gte=period.start, date__lte=period.end
-    ).order_by("measure_id", "date")
-    for measure_id, day, value, ghost in observations.values_list(
-        "measure_id", "date", "value", "ghost"
-    ):
-        series[measure_id].append((day, value, ghost))
-    # Targets over time, for all the charted measures at once (their own rules apply).
-    targets: dict[int, list[MeasureTarget]] = defaultdict(list)
-    for target in MeasureTarget.objects.filter(measure_id__in=measure_ids):
-        targets[target.measure_id].append(target)
-    rebases: dict[int, list[date]] = defaultdict(list)
-    marks = Annotation.objects.filter(
-        measure_id__in=measure_ids, rebase=True, date__gt=period.start, date__lte=period.end
+    # Read as every page reads a measure's chart: its own rules, ghosts, targets over time and
+    # recalculations (those in the period), the figures of the period only.
+    read = readings.read_many(
+        [measure for _, measure in charted], start=period.start, end=period.end
     )
-    for measure_id, day in marks.values_list("measure_id", "date"):
-        rebases[measure_id].append(day)
     trends = []
     for survey, measure in charted:
-        result = measure.analyse(
-            series[measure.pk], rebase_at=rebases[measure.pk], targets=targets[measure.pk]
-        )
+        result = read[measure.pk].result
         geometry = chart.geometry(result, frame=chart.SMALL)
         trends.append(SurveyTrend(survey, measure, counts.get(survey.pk, 0), result, geometry))
     return trends
@@ -839,15 +821,15 @@ def cycle_measure_link(cycle: Cycle) -> CycleMeasure | None:
 
 def measure_summary(measure: Measure) -> dict[str, Any]:
     """Where a measure stands on its SPC chart: the latest point, the variation and assurance
-    the chart shows, or why there is not enough data. Two queries."""
-    observations = list(measure.observations.order_by("date").values_list("date", "value", "ghost"))
-    rebase_at = list(measure.annotations.filter(rebase=True).values_list("date", flat=True))
-    # The same rules, targets and ghosts as the measure's own chart.
-    result = measure.analyse(observations, rebase_at=rebase_at)
+    the chart shows, or why there is not enough data: read as every page reads a measure's
+    chart (metrics.readings). Three queries."""
+    reading = readings.read(measure)
+    result = reading.result
+    latest = reading.figures[-1] if reading.figures else None
     return {
         "measure": measure,
         "result": result,
-        "latest": observations[-1] if observations else None,
+        "latest": (latest.date, latest.value) if latest else None,
         "variation": spc.VARIATION_LABELS.get(result.variation or "", ""),
         "assurance": spc.ASSURANCE_LABELS.get(result.assurance or "", ""),
     }

@@ -198,10 +198,10 @@ class SPCResult:
     @property
     def message(self) -> str:
         """Why there is no chart to judge, in words for the page."""
-        if not self.points:
-            return gettext("Not enough data: no observations yet.")
         if self.run_chart_reason:
             return self.run_chart_reason
+        if not self.points:
+            return gettext("Not enough data: no observations yet.")
         if not self.enough_data:
             return gettext("Not enough data: %(reason)s") % {"reason": self.segments[-1].reason}
         return ""
@@ -723,6 +723,9 @@ WARNING_LABELS = {
     "recalculation_in_baseline": _("A recalculation falls inside the baseline"),
     "baseline_special_cause": _("The baseline includes special cause variation"),
     "conflict": _("The latest point is both an improvement and a concern"),
+    # Given by metrics.readings: the measure's baseline is longer than its data so far.
+    "baseline_incomplete": _("The baseline is not complete yet"),
+    "refused": _("The chart cannot be drawn from these figures"),
 }
 
 # NHS England's Making Data Count SQL v2.6 defaults (Step 2): shifts and trends of 6, screening

@@ -27,6 +27,7 @@ urlpatterns = [
         measures.measure_ghost,
         name="measure-ghost",
     ),
+    path("measures/<int:pk>/marks/<int:mark_id>/", measures.measure_mark, name="measure-mark"),
     path("organisations/<int:pk>/spc/", measures.organisation_spc, name="organisation-spc"),
     path("import/<str:kind>/<int:pk>/", measures.import_observations, name="import"),
     path("savings/", savings.saving_list, name="savings"),

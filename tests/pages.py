@@ -76,6 +76,7 @@ NOT_PAGES = {
     "metrics:measure-target-add",
     "metrics:measure-target-remove",
     "metrics:measure-ghost",
+    "metrics:measure-mark",
     "places:theme-delete",
     "places:target-tag",
     "places:case-sign-off",

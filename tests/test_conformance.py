@@ -422,6 +422,7 @@ SKIPPED = {
     "signon-start": "a redirect to an identity provider, not a page of any object",
     # POST-only actions: nothing to show on GET (each refuses it with 405).
     "metrics:measure-ghost": "POST only: greys out one observation of a measure",
+    "metrics:measure-mark": "POST only: recalculates from a change on a chart, or removes it",
     "metrics:measure-target-remove": "POST only: removes a target line of a measure",
     "places:case-change": "POST only: a change to an invest-to-save case",
     "places:case-sign-off": "POST only: a party signs an invest-to-save case off",

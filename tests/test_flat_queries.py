@@ -566,6 +566,7 @@ NOT_PAGES = {
     "metrics:measure-target-add": "POST only",
     "metrics:measure-target-remove": "POST only",
     "metrics:measure-ghost": "POST only",
+    "metrics:measure-mark": "POST only",
     "places:theme-delete": "POST only",
     "places:target-tag": "POST only",
     "places:case-sign-off": "POST only",

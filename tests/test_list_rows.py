@@ -367,7 +367,7 @@ NOT_LISTS = {
     "metrics:survey-new", "metrics:survey", "metrics:survey-qr", "metrics:respond",
     "metrics:cycle-measure", "metrics:cycle-measure-summary",
     "metrics:measure-edit", "metrics:measure-target-add", "metrics:measure-target-remove",
-    "metrics:measure-ghost", "metrics:organisation-spc",
+    "metrics:measure-ghost", "metrics:measure-mark", "metrics:organisation-spc",
     "signon-start", "signon-callback", "signon:rule", "signon:rule-delete",
 }  # fmt: skip
 

@@ -10,10 +10,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, FloatField
-from django.db.models.functions import Cast
+from django.db.models import Count
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,8 +26,8 @@ from kaizen.models import Card
 from leanhub import policy
 from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate
 from leanhub.models import Organisation, Place, Site, Team
-from metrics import actions, chart, csvimport, forms, queries, spc
-from metrics.models import Measure, Observation, OrganisationSPC
+from metrics import actions, chart, csvimport, forms, queries, readings, spc
+from metrics.models import Measure, MeasureTarget, Observation, OrganisationSPC
 
 
 @require_GET
@@ -110,27 +109,14 @@ def _chart_context(
     measure: Measure, request: AuthenticatedHttpRequest | None = None, *, exact: bool = False
 ) -> dict:
     """The measure's SPC reading, its chart, and a page of its table of points (the latest page
-    unless ``?page=`` asks for another) with the changes marked on it. Three queries.
+    unless ``?page=`` asks for another) with the changes marked on it, read as every page reads
+    a measure's chart (metrics.readings). Three queries.
     ``exact``: the table's values as the decimals stored (for the CSV), not floats."""
-    held = measure.observations.order_by("date")
-    if not exact:
-        # Floats straight from the database: SPC works in floats, and converting thousands of
-        # decimals is most of the page's time.
-        held = held.annotate(as_float=Cast("value", FloatField()))
-    observations = list(
-        held.values_list("pk", "date", "value" if exact else "as_float", "note", "ghost")
-    )
-    annotations = list(measure.annotations.select_related("idea"))
-    targets = list(measure.targets.all())
-    result = measure.analyse(
-        [(day, value, ghost) for _pk, day, value, _note, ghost in observations],
-        rebase_at=[a.date for a in annotations if a.rebase],
-        targets=targets,
-    )
-    measure.keep_warnings(result)
+    reading = readings.read(measure, exact=exact)
+    result, annotations, targets = reading.result, reading.annotations, reading.targets
     rows = [
-        Row(pk, day, value, note, point, result.segments[point.segment])
-        for (pk, day, value, note, _ghost), point in _aligned(observations, result)
+        Row(f.pk, f.date, f.value, f.note, point, result.segments[point.segment])
+        for f, point in reading.aligned()
     ]
     paginator = Paginator(rows, TABLE_ROWS)
     asked = request.GET.get("page") if request is not None else None
@@ -155,6 +141,8 @@ def _chart_context(
         "point_count": len(rows),
         "annotations": annotations,
         "targets": targets,
+        # Each change of the rules, with its date (the chart says when its rules changed).
+        "rule_changes": list(measure.rule_changes.all()),
         "variation_label": spc.VARIATION_LABELS.get(result.variation or "", ""),
         "assurance_label": spc.ASSURANCE_LABELS.get(result.assurance or "", ""),
     }
@@ -172,14 +160,6 @@ class Row:
     segment: spc.Segment
 
 
-def _aligned(observations: list[Any], result: spc.SPCResult) -> list[tuple[Any, spc.Point]]:
-    """Each observation with its point. A T chart's first event has no gap before it and no
-    point: it is left out, as the SQL leaves it out."""
-    if result.chart_type == "t":
-        observations = observations[1:]
-    return list(zip(observations, result.points, strict=True))
-
-
 def _csv(measure: Measure) -> StreamingHttpResponse:
     """The chart's figures: each point with its section's lines, its signal, and the engine
     version that drew it."""
@@ -194,6 +174,7 @@ def _csv(measure: Measure) -> StreamingHttpResponse:
             _number(row.segment.mean),
             _number(row.segment.lower_limit),
             _number(row.segment.upper_limit),
+            _number(row.point.target),
             row.point.description,
             result.engine_version,
         )
@@ -209,6 +190,7 @@ def _csv(measure: Measure) -> StreamingHttpResponse:
             _("mean"),
             _("lower process limit"),
             _("upper process limit"),
+            _("target"),
             _("signal"),
             _("engine version"),
         ],
@@ -340,6 +322,28 @@ def measure_ghost(request: AuthenticatedHttpRequest, pk: int, observation_id: in
     return redirect(measure)
 
 
+@require_POST
+@login_required
+def measure_mark(request: AuthenticatedHttpRequest, pk: int, mark_id: int) -> HttpResponse:
+    """A change marked on the chart: recalculate the limits from it or not, or take it off."""
+    measure = queries.get_measure_for_user(request.user, pk, action="edit_measure")
+    mark = get_object_or_404(measure.annotations.select_related("measure"), pk=mark_id)
+    what = request.POST.get("action")
+    if what in ("recalculate", "keep"):
+        actions.set_mark_rebase(mark, rebase=what == "recalculate", by=request.user)
+        messages.success(request, _("Saved."))
+    elif what == "remove":
+        try:
+            actions.remove_mark(mark, by=request.user)
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(request, _("Change taken off the chart."))
+    else:
+        messages.error(request, _("Choose what to do with the change."))
+    return redirect(measure)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def organisation_spc(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -402,16 +406,28 @@ def import_observations(request: AuthenticatedHttpRequest, kind: str, pk: int) -
     # Bound on every POST, so a post without a file is told so rather than shown a blank form.
     form = forms.ImportForm(request.POST, request.FILES) if posted else forms.ImportForm()
     errors: list = []
+    preview: list[dict[str, Any]] = []
     if posted and form.is_valid():
         existing = set(
             Observation.objects.filter(measure__in=measures).values_list("measure_id", "date")
         )
+        target_starts: dict[int, list[date]] = {}
+        for measure_id, start in MeasureTarget.objects.filter(
+            measure__in=measures, start__isnull=False
+        ).values_list("measure_id", "start"):
+            if start is not None:
+                target_starts.setdefault(measure_id, []).append(start)
         parsed = csvimport.parse(
             form.cleaned_data["file"],
             measures=[(m.name, m.pk) for m in measures],
             existing=existing,
+            chart_types={m.pk: m.chart_type for m in measures},
+            target_starts=target_starts,
         )
-        if parsed.ok:
+        if parsed.ok and "check" in request.POST:
+            # Checked, not imported: what the file would do, measure by measure.
+            preview = _preview(parsed.rows, measures)
+        elif parsed.ok:
             n = actions.import_observations(parsed.rows, measures=measures, by=request.user)
             messages.success(request, _("Imported %(n)s observations.") % {"n": n})
             return redirect("metrics:measures")
@@ -423,10 +439,34 @@ def import_observations(request: AuthenticatedHttpRequest, kind: str, pk: int) -
         "label": queries.scope_label(kind, scope_object),
         "measures": measures,
         "errors": errors,
+        "preview": preview,
     }
     # A refused file (too big, not UTF-8) is as much a bad request as a refused row.
     refused = bool(errors) or (posted and not form.is_valid())
     return render(request, "metrics/import.html", context, status=400 if refused else 200)
+
+
+def _preview(rows: list[csvimport.Row], measures: list[Measure]) -> list[dict[str, Any]]:
+    """What a checked file would add to each measure it names: its rows, their dates, the
+    points ghosted, the recalculations and the targets over time it starts."""
+    changes = actions.target_changes(rows)
+    summary = []
+    for measure in measures:
+        own = [r for r in rows if r.measure_id == measure.pk]
+        if not own:
+            continue
+        summary.append(
+            {
+                "measure": measure,
+                "rows": len(own),
+                "first": min(r.date for r in own),
+                "last": max(r.date for r in own),
+                "ghosts": sum(1 for r in own if r.ghost),
+                "recalculations": [r.date for r in own if r.recalculate],
+                "targets": changes.get(measure.pk, []),
+            }
+        )
+    return summary
 
 
 # --- Outcomes: an improvement's before and after on a measure --------------------------------

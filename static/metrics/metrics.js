@@ -36,8 +36,14 @@
         document.querySelector("main").focus();
       }
       var alert = document.querySelector("main .error-summary");
+      var checked = document.querySelector("main #preview-heading");
       if (alert) alert.focus();
+      else if (checked) checked.focus();
     });
-    xhr.send(new FormData(form));
+    // The button pressed says whether to import or only check: FormData leaves it out.
+    var data = new FormData(form);
+    var by = event.submitter;
+    if (by && by.name) data.append(by.name, by.value);
+    xhr.send(data);
   });
 })();

@@ -106,7 +106,18 @@ def test_a_site_manager_adds_a_site_measure_and_imports_its_figures(
     )
     assert_accessible(manager)
     figures = tmp_path / "footfall.csv"
-    figures.write_text("measure,date,value\nFootfall,2026-01-05,410\nFootfall,2026-01-12,395\n")
+    figures.write_text(
+        "measure,date,value,target\nFootfall,2026-01-05,410,400\nFootfall,2026-01-12,395,\n"
+    )
+    # Checked first: the page says what the file would add, and nothing is imported.
+    manager.get_by_label("CSV file").set_input_files(str(figures))
+    manager.get_by_role("button", name="Check only").click()
+    checked = manager.get_by_role("heading", name="Every row passed: nothing is imported yet")
+    expect(checked).to_be_focused()
+    expect(
+        manager.get_by_role("table", name="What the file would add to each measure")
+    ).to_contain_text("400 from 5 Jan 2026")
+    assert_accessible(manager)
     manager.get_by_label("CSV file").set_input_files(str(figures))
     manager.get_by_role("button", name="Check and import").click()
     expect(manager.locator(".messages")).to_contain_text("Imported 2 observations")

@@ -104,11 +104,14 @@ def test_observations_download_as_csv(client, sam, measure, make_observations):
     response = client.get(measure.get_absolute_url(), {"format": "csv"})
     header, first = response.getvalue().decode().splitlines()[:2]
     assert header == (
-        "date,value,note,ghosted,mean,lower process limit,upper process limit,signal,engine version"
+        "date,value,note,ghosted,mean,lower process limit,upper process limit,target,signal,"
+        "engine version"
     )
     # Three points: a run chart (no limits yet) under NHS England's rules, the version named.
     assert first.startswith("2026-01-05,50.0000,,,")
-    assert first.endswith(f",not enough data,leanhub-spc {spc.ENGINE_VERSION} / nhse-sql-2.6")
+    assert first.endswith(
+        f",40,not enough data,leanhub-spc {spc.ENGINE_VERSION} / nhse-sql-2.6"
+    )  # the target in force on its date, too
 
 
 @pytest.mark.parametrize("n", [3, 60])

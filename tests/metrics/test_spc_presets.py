@@ -85,7 +85,7 @@ def test_the_chart_names_its_rules_and_engine_version_and_when_they_changed(clie
     assert Observation.objects.filter(measure=measure).count() == len(STEADY)  # data kept
     body = client.get(measure.get_absolute_url()).content.decode()
     assert "Drawn by NHSRplotthedots 0.2" in body
-    assert "The rules changed on" in body and "from NHS England Making Data Count" in body
+    assert "The rules changed;" in body and "from “NHS England Making Data Count" in body
     assert (
         "nhsrplotthedots-0.2"
         in client.get(measure.get_absolute_url(), {"format": "csv"}).getvalue().decode()
