@@ -100,7 +100,12 @@ def update_measure(form: Any, *, by: User) -> Measure:
     before = form.previous_rules
     measure = form.save()
     changes = {"rules": measure.rules} if before and before != measure.rules else {}
-    audit.record(by, "measure.settings", measure, {"chart_type": measure.chart_type, **changes})
+    audit.record(
+        by,
+        "measure.settings",
+        measure,
+        {"chart_type": measure.chart_type, "public": measure.public, **changes},
+    )
     refresh_warnings(measure)
     return measure
 

@@ -21,6 +21,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -28,6 +29,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -821,6 +823,56 @@ def _days(d: timedelta | None) -> Decimal | None:
 
 def _hours(minutes: Decimal | int | None) -> Decimal:
     return (Decimal(minutes or 0) / 60).quantize(Decimal("1"))
+
+
+# --- Several measures' charts at once ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureChart:
+    """One measure's whole series judged by its own rules, targets, ghosts and rebase marks,
+    as its own page judges it (without writing its warnings back)."""
+
+    measure: Measure
+    points: list[tuple[date, float, bool]]
+    result: spc.SPCResult
+
+    @property
+    def latest(self) -> date | None:
+        return self.points[-1][0] if self.points else None
+
+
+def measure_charts(measures: list[Measure]) -> list[MeasureChart]:
+    """Each measure (in the order given) with its SPC result over all its observations. Three
+    queries (observations, targets, rebase marks), none without measures, however many there
+    are."""
+    if not measures:
+        return []
+    ids = [m.pk for m in measures]
+    series: dict[int, list[tuple[date, float, bool]]] = defaultdict(list)
+    rows = (
+        Observation.objects.filter(measure_id__in=ids)
+        .annotate(as_float=Cast("value", FloatField()))
+        .order_by("measure_id", "date")
+        .values_list("measure_id", "date", "as_float", "ghost")
+    )
+    for measure_id, day, value, ghost in rows:
+        series[measure_id].append((day, value, ghost))
+    targets: dict[int, list[MeasureTarget]] = defaultdict(list)
+    for target in MeasureTarget.objects.filter(measure_id__in=ids):
+        targets[target.measure_id].append(target)
+    rebases: dict[int, list[date]] = defaultdict(list)
+    marks = Annotation.objects.filter(measure_id__in=ids, rebase=True)
+    for measure_id, day in marks.values_list("measure_id", "date"):
+        rebases[measure_id].append(day)
+    return [
+        MeasureChart(
+            m,
+            series[m.pk],
+            m.analyse(series[m.pk], rebase_at=rebases[m.pk], targets=targets[m.pk]),
+        )
+        for m in measures
+    ]
 
 
 # --- The measure a PDCA cycle should move ----------------------------------------------------
