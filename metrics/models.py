@@ -246,7 +246,7 @@ class Measure(models.Model):
 
     def analyse(
         self,
-        points: Sequence[tuple[date, Decimal] | tuple[date, Decimal, bool]],
+        points: Sequence[tuple[date, Decimal | float] | tuple[date, Decimal | float, bool]],
         *,
         rebase_at: Sequence[int | date] = (),
         targets: Sequence[MeasureTarget] | None = None,

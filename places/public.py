@@ -18,7 +18,8 @@ from django.utils.translation import gettext
 
 from ideas.models import Idea
 from leanhub.models import Place, Site
-from metrics import chart, spc
+from metrics import chart as charts
+from metrics import spc
 from metrics.models import MINIMUM_PULSE_GROUP, Measure, Survey, SurveyResponse
 from metrics.queries import MeasureChart, measure_charts
 from metrics.views.measures import spc_circles
@@ -36,7 +37,7 @@ class PublicChart:
     """A public measure's chart and what it says, in words anyone can read."""
 
     chart: MeasureChart
-    geometry: chart.Geometry | None
+    geometry: charts.Geometry | None
     circles: str
     about: str  # the team or site it is of, when that is not the page's own
 
@@ -164,16 +165,16 @@ def _charted(measures: QuerySet[Measure], *, site: Site | None) -> list[PublicCh
         .select_related("team", "site")
         .order_by("name", "pk")
     )
-    charts = []
+    shown = []
     for measure_chart in measure_charts(chosen):
         m = measure_chart.measure
         # No marks on the chart: their labels are free text written for colleagues.
-        geometry = chart.geometry(measure_chart.result)
+        geometry = charts.geometry(measure_chart.result)
         about = m.team.name if m.team is not None else ""
         if site is None and m.site is not None:
             about = m.site.name
-        charts.append(PublicChart(measure_chart, geometry, spc_circles(geometry), about))
-    return charts
+        shown.append(PublicChart(measure_chart, geometry, spc_circles(geometry), about))
+    return shown
 
 
 def _satisfaction(

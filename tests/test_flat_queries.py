@@ -167,7 +167,7 @@ def world(cast: dict[str, User], team_a: Team, team_a_coaches: Team, place: Plac
     survey = metric_actions.create_survey(
         team_a.site, kind=Survey.Kind.CUSTOMER, title="Front desk", question="How was it?", by=maya
     )
-    Measure.objects.filter(pk=survey.measure_id).update(public=True)
+    Measure.objects.filter(survey=survey).update(public=True)
     pulse = metric_actions.create_survey(
         team_a.site,
         kind=Survey.Kind.STAFF,
@@ -427,7 +427,7 @@ def grow(w: World, n: int) -> None:
             desk = metric_actions.create_survey(
                 site, kind=Survey.Kind.CUSTOMER, title=f"Desk {g}", question="How?", by=cast["ada"]
             )
-            Measure.objects.filter(pk=desk.measure_id).update(public=True)
+            Measure.objects.filter(survey=desk).update(public=True)
         # More people in the team, and more children of each object the pages show.
         newcomer = User.objects.create(
             username=f"newcomer{g}", password=_password_hash(), full_name=f"Newcomer {g}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ class World:
     people: list[User]
 
 
-def _series(measure: Measure, values: list[float], *, note: str = "") -> None:
+def _series(measure: Measure, values: Sequence[float], *, note: str = "") -> None:
     start = timezone.localdate() - datetime.timedelta(days=7 * len(values))
     Observation.objects.bulk_create(
         Observation(
@@ -89,19 +90,19 @@ def world(cast, place, site_a1, site_b1, team_a, team_b) -> World:
     survey = metric_actions.create_survey(
         site_a1, kind=Survey.Kind.CUSTOMER, title="Front desk", question="How was it?", by=maya
     )
-    Measure.objects.filter(pk=survey.measure_id).update(public=True)
+    Measure.objects.filter(survey=survey).update(public=True)
     for score in (5, 4, 4, 2, 5, 3):
         SurveyResponse.objects.create(survey=survey, score=score, comment="Ask for Lee Harrison")
     quiet_survey = metric_actions.create_survey(
         site_a1, kind=Survey.Kind.CUSTOMER, title="Phone line", question="How?", by=maya
     )
-    Measure.objects.filter(pk=quiet_survey.measure_id).update(public=True)
+    Measure.objects.filter(survey=quiet_survey).update(public=True)
     for score in (1, 5):
         SurveyResponse.objects.create(survey=quiet_survey, score=score)
     pulse = metric_actions.create_survey(
         site_a1, kind=Survey.Kind.STAFF, title="Team pulse", question="Your week?", by=maya
     )
-    Measure.objects.filter(pk=pulse.measure_id).update(public=True)
+    Measure.objects.filter(survey=pulse).update(public=True)
     implemented = timezone.now() - datetime.timedelta(days=3)
     common = {
         "team": team_a,
