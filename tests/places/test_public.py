@@ -413,3 +413,11 @@ def test_the_demo_has_a_public_page(client, db) -> None:
         assert idea.public_title in site_page
         assert idea.author.full_name not in site_page
     assert "Customer satisfaction" in site_page
+
+
+def test_colleagues_see_that_an_idea_is_public_and_under_what_words(client, world, cast) -> None:
+    client.force_login(cast["sam"])
+    page = client.get(world.shown_idea.get_absolute_url()).content.decode()
+    assert "Shown on the public pages of its site and place as" in page
+    assert "Text reminders before appointments" in page
+    assert 'name="public_title"' not in page  # staff cannot change it
