@@ -574,6 +574,30 @@ def adopt_idea(idea: Idea, *, team: Team, by: User) -> Idea:
 
 
 @transaction.atomic
+def set_publication(idea: Idea, *, public: bool, title: str, summary: str, by: User) -> Idea:
+    """Show an implemented idea on the public pages of its site and place, under a public title
+    (and summary) its lead or manager writes, or take it off them. Only its title and summary
+    and the day it was implemented are ever shown there. Refuses an idea not implemented."""
+    policy.require(
+        by,
+        "respond_to_idea",
+        idea,
+        reason=gettext("Only the team's leads and managers can publish what changed."),
+    )
+    title, summary = " ".join(title.split()), " ".join(summary.split())
+    if public and idea.status != Idea.Status.IMPLEMENTED:
+        raise TransitionRefused(gettext("Only an implemented idea can be shown to the public."))
+    if public and not title:
+        raise TransitionRefused(gettext("Give it a title for the public."))
+    idea.public = public
+    idea.public_title = title[:140]
+    idea.public_summary = summary[:300]
+    idea.save(update_fields=["public", "public_title", "public_summary", "updated_at"])
+    audit.record(by, "idea.publication", idea, {"public": public, "title": idea.public_title})
+    return idea
+
+
+@transaction.atomic
 def route_burden(idea: Idea, *, reply_due_on: datetime.date, by: User) -> Idea:
     """Send a "stop doing" burden owned outside the team to its owner's queue, with the date a
     reply is due. Leads and managers of the idea's team only."""

@@ -371,3 +371,46 @@ class RouteForm(forms.Form):
         if value <= timezone.localdate():
             raise forms.ValidationError(gettext("The reply date must be in the future."))
         return value
+
+
+class PublicationForm(forms.Form):
+    """Whether an implemented idea is shown on the public pages, and in what words."""
+
+    public = forms.BooleanField(
+        label=_("Show on the public pages of its site and place"),
+        required=False,
+        help_text=_(
+            "Only the public title and summary below and the day it was implemented are shown: "
+            "never who raised it, its photos or its comments."
+        ),
+    )
+    public_title = forms.CharField(
+        label=_("Public title"),
+        max_length=140,
+        required=False,
+        help_text=_("What changed, in words for the public. Name nobody."),
+    )
+    public_summary = forms.CharField(
+        label=_("Public summary"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: a sentence on what is better now. Name nobody."),
+    )
+
+    def __init__(self, *args: Any, idea: Idea, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "public": idea.public,
+                "public_title": idea.public_title or idea.title,
+                "public_summary": idea.public_summary,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("public") and not " ".join(str(data.get("public_title", "")).split()):
+            self.add_error("public_title", gettext("Give it a title for the public."))
+        return data

@@ -193,6 +193,22 @@ class Idea(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     implemented_at = models.DateTimeField(_("implemented at"), null=True, blank=True)
+    # Public reporting: an implemented idea its lead or manager chose to show on the public
+    # pages of its site and place, under words they wrote for the public (never its author,
+    # photos or comments).
+    public = models.BooleanField(_("Show on the public pages"), default=False)
+    public_title = models.CharField(
+        _("Public title"),
+        max_length=140,
+        blank=True,
+        help_text=_("What changed, in words for the public. Name nobody."),
+    )
+    public_summary = models.CharField(
+        _("Public summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("Optional: a sentence on what is better now. Name nobody."),
+    )
 
     objects = IdeaQuerySet.as_manager()
 
@@ -211,6 +227,7 @@ class Idea(models.Model):
             models.Index(fields=["kind", "-created_at"], name="idea_kind_idx"),
             models.Index(fields=["-support_count", "-created_at"], name="idea_support_idx"),
             models.Index(fields=["burden_owner", "reply_due_on"], name="idea_burden_owner_idx"),
+            models.Index(fields=["public", "-implemented_at"], name="idea_public_idx"),
         ]
 
     def __str__(self) -> str:

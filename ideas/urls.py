@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("<int:idea_id>/adopt/", views.idea_adopt, name="adopt"),
     path("<int:idea_id>/route/", views.idea_route, name="route"),
+    path("<int:idea_id>/public/", views.idea_publication, name="publication"),
     path("<int:idea_id>/photos/<int:photo_id>/<str:size>/", views.idea_photo, name="photo"),
     path("new/photos/<int:photo_id>/<str:size>/", views.pending_photo, name="pending-photo"),
 ]

@@ -19,7 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ideas import actions, queries
 from ideas.filters import IdeaFilter
-from ideas.forms import AdoptForm, CommentForm, IdeaForm, ResponseForm, RouteForm
+from ideas.forms import (
+    AdoptForm,
+    CommentForm,
+    IdeaForm,
+    PublicationForm,
+    ResponseForm,
+    RouteForm,
+)
 from ideas.http import htmx, signed_in_user
 from ideas.models import Idea, IdeaComment, IdeaPhoto, PendingPhoto, hours_a_year
 from ideas.pagination import paginate_capped
@@ -312,6 +319,7 @@ def _detail_context(
     response_form: ResponseForm | None = None,
     adopt_form: AdoptForm | None = None,
     route_form: RouteForm | None = None,
+    publication_form: PublicationForm | None = None,
 ) -> dict[str, object]:
     user = signed_in_user(request)
     can_respond = policy.can(user, "respond_to_idea", idea)
@@ -336,6 +344,12 @@ def _detail_context(
         and idea.burden_owner not in ("", Idea.BurdenOwner.TEAM)
     ):
         context["route_form"] = route_form or RouteForm()
+    if publication_form is not None or (
+        can_respond and (idea.status == Idea.Status.IMPLEMENTED or idea.public)
+    ):
+        context["publication_form"] = publication_form or PublicationForm(
+            idea=idea, auto_id="public_%s"
+        )
     return context
 
 
@@ -491,6 +505,46 @@ def idea_route(request: HttpRequest, idea_id: int) -> HttpResponse:
             return redirect(idea)
     return render(
         request, "ideas/idea_detail.html", _detail_context(request, idea, route_form=form)
+    )
+
+
+@require_POST
+@login_required
+def idea_publication(request: HttpRequest, idea_id: int) -> HttpResponse:
+    """Show an implemented idea on the public pages, in its public words, or take it off."""
+    idea = queries.get_idea_for_user(request.user, idea_id)
+    policy.require(
+        request.user,
+        "respond_to_idea",
+        idea,
+        reason=gettext("Only the team's leads and managers can publish what changed."),
+    )
+    form = PublicationForm(request.POST, idea=idea, auto_id="public_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.set_publication(
+                idea,
+                public=data["public"],
+                title=data["public_title"],
+                summary=data["public_summary"],
+                by=signed_in_user(request),
+            )
+        except actions.TransitionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(
+                request,
+                gettext("Shown on the public pages.")
+                if data["public"]
+                else gettext("Not shown on the public pages."),
+            )
+            return redirect(idea)
+    return render(
+        request,
+        "ideas/idea_detail.html",
+        _detail_context(request, idea, publication_form=form),
+        status=400,
     )
 
 

@@ -74,6 +74,68 @@ class ContentSecurityPolicyMiddleware:
 
 T = TypeVar("T")
 
+# How long a browser or a shared cache may keep a public page before asking again.
+PUBLIC_MAX_AGE = 300
+
+
+def public_language(request: HttpRequest) -> str:
+    """The language of a public page: ``?lang=`` if LeanHub speaks it, else the browser's
+    Accept-Language, else the site's. Never a cookie or an account's choice, so a page is the
+    same for everyone who asks for it in the same way (and a shared cache may keep it)."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    offered = {code for code, _name in settings.LANGUAGES}
+    asked = request.GET.get("lang", "")
+    if asked in offered:
+        return asked
+    for code, _q in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def public_page(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """A page for anyone, signed in or not, that shared caches may keep: rendered in
+    :func:`public_language`, marked ``Cache-Control: public``, varying by Accept-Language only,
+    with an ETag (a repeated request with If-None-Match gets 304 Not Modified).
+
+    The view must render without the request (no context processors, no CSRF token, nothing
+    of the person): the page must not differ between visitors. Middleware reads the session
+    to find a signed-in person's language; the page does not depend on it, so that read does
+    not make it vary by cookie."""
+    from django.utils.cache import (
+        get_conditional_response,
+        patch_cache_control,
+        patch_vary_headers,
+        set_response_etag,
+    )
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = public_language(request)
+        with translation.override(language):
+            response = view(request, *args, **kwargs)
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified:
+            session.accessed = False
+        patch_vary_headers(response, ("Accept-Language",))
+        response["Content-Language"] = language
+        if response.status_code != 200:
+            return response
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        set_response_etag(response)
+        conditional = get_conditional_response(request, etag=response["ETag"], response=response)
+        return conditional or response
+
+    return wrapped
+
+
 logger = logging.getLogger(__name__)
 
 

@@ -74,5 +74,7 @@ urlpatterns = [
     path("kaizen/", include("kaizen.urls")),
     path("metrics/", include("metrics.urls")),
     path("places/", include("places.urls")),
+    # Public reporting: a place's and a site's public pages, for anyone (places.public).
+    path("public/", include("places.public_urls")),
     path("admin/", admin.site.urls),
 ]

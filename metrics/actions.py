@@ -97,7 +97,12 @@ def update_measure(form: Any, *, by: User) -> Measure:
     before = form.previous_rules
     measure = form.save()
     changes = {"rules": measure.rules} if before and before != measure.rules else {}
-    audit.record(by, "measure.settings", measure, {"chart_type": measure.chart_type, **changes})
+    audit.record(
+        by,
+        "measure.settings",
+        measure,
+        {"chart_type": measure.chart_type, "public": measure.public, **changes},
+    )
     was, now = form.previous_settings, measure.rules_snapshot()
     if was is not None and was != now:
         # The chart lists each change of its rules, with its date; the data stays as it is.

@@ -297,12 +297,47 @@ def seed() -> dict[str, int]:
         SurveyResponse.objects.bulk_create(rows)
         pulses.close_weeks(surveys=[pulse.pk], weeks_back=13)
     _spread(new_claims, idea, people)
+    _publish(new_claims, minutes=minutes, counter=counter, ideas=(idea, stop), rng=rng)
     return {
         "measures": Measure.objects.count(),
         "observations": Observation.objects.count(),
         "savings": Saving.objects.count(),
         "survey responses": SurveyResponse.objects.count(),
     }
+
+
+def _publish(
+    new_claims: Team,
+    *,
+    minutes: Measure,
+    counter: Survey,
+    ideas: tuple[Idea, Idea],
+    rng: random.Random,
+) -> None:
+    """Carrow Jobcentre's public page: two of its measures, its counter survey's figures, and
+    two implemented ideas in words written for the public."""
+    on_time = _measure(
+        new_claims,
+        "Customers seen within 10 minutes of their appointment",
+        unit="%",
+        improvement=Measure.Improvement.INCREASE,
+        target=Decimal("90"),
+        frequency=Measure.Frequency.WEEKLY,
+        created_by=minutes.created_by,
+    )
+    _weekly(on_time, [78 + rng.gauss(0, 2.5) + (9 if i > 30 else 0) for i in range(52)])
+    Measure.objects.filter(pk__in=[minutes.pk, on_time.pk, counter.measure_id]).update(public=True)
+    prefill, checklist = ideas
+    Idea.objects.filter(pk=prefill.pk).update(
+        public=True,
+        public_title="New claims filled in during the first phone call",
+        public_summary="Each claim takes about 14 minutes less, so first appointments come sooner.",
+    )
+    Idea.objects.filter(pk=checklist.pk).update(
+        public=True,
+        public_title="No more paper checklist repeating the computer record",
+        public_summary="Staff spend the time with customers instead.",
+    )
 
 
 def _spread(new_claims: Team, idea: Idea, people: dict[str, User]) -> None:

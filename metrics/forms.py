@@ -107,6 +107,7 @@ class MeasureForm(forms.ModelForm):
             "trend_points",
             "minimum_points",
             "conflict_rule",
+            "public",
         ]
         labels = {"fix_after_n_points": _("Baseline: fix the limits on the first N points")}
         help_texts = {
@@ -151,6 +152,12 @@ class MeasureForm(forms.ModelForm):
         self.previous_rules = self.instance.rules if self.instance.pk else ""
         # What the chart was drawn by, for the record of a change of rules.
         self.previous_settings = self.instance.rules_snapshot() if self.instance.pk else None
+        # A staff pulse's weekly figures are staff's own answers: never published.
+        if (
+            self.instance.pk
+            and Survey.objects.filter(measure=self.instance, kind=Survey.Kind.STAFF).exists()
+        ):
+            del self.fields["public"]
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())

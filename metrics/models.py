@@ -183,6 +183,15 @@ class Measure(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    # Public reporting: shown, with its SPC chart, on the public page of its site or place.
+    public = models.BooleanField(
+        _("Show on the public page"),
+        default=False,
+        help_text=_(
+            "Anyone may see this measure's chart, without signing in, on the public page of its "
+            "site or place (team measures on their site's). Notes on points are never shown."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = MeasureQuerySet.as_manager()

@@ -805,6 +805,40 @@ def _hours(minutes: Decimal | int | None) -> Decimal:
     return (Decimal(minutes or 0) / 60).quantize(Decimal("1"))
 
 
+# --- Several measures' charts at once ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureChart:
+    """One measure's whole series judged by its own rules, targets, ghosts and rebase marks,
+    as its own page judges it (without writing its warnings back)."""
+
+    measure: Measure
+    points: list[tuple[date, float, bool]]
+    result: spc.SPCResult
+
+    @property
+    def latest(self) -> date | None:
+        return self.points[-1][0] if self.points else None
+
+
+def measure_charts(measures: list[Measure]) -> list[MeasureChart]:
+    """Each measure (in the order given) with its SPC result over all its observations, read
+    as its own page reads it (:mod:`metrics.readings`): three queries however many measures,
+    none without measures."""
+    if not measures:
+        return []
+    read = readings.read_many(measures)
+    return [
+        MeasureChart(
+            m,
+            [(f.date, float(f.value), f.ghost) for f in read[m.pk].figures],
+            read[m.pk].result,
+        )
+        for m in measures
+    ]
+
+
 # --- The measure a PDCA cycle should move ----------------------------------------------------
 
 

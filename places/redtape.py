@@ -12,14 +12,41 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
-from leanhub import audit, notifications, policy
+from leanhub import audit, jobs, mail, notifications, policy
 from leanhub.models import Place, User
 from places.models import BurdenOwner, BurdenRouting
 
 REMIND_DAYS_BEFORE = 3
+# The kind of e-mail an owner's people get: items sent to them, and reminders of replies due.
+MAIL_KIND = "red_tape"
+
+
+def register() -> None:
+    """This app's e-mail kind and its daily job (from ``PlacesConfig.ready``)."""
+    mail.register_kind(MAIL_KIND, _("Red tape sent to you to answer, and reminders"))
+    jobs.daily("red tape reminders", "places.redtape.send_reminders", hour=6)
+
+
+def _tell_owner(routing: BurdenRouting, message: str, *, actor: User | None = None) -> None:
+    """In the owner's people's LeanHub notifications and by e-mail (through the outbox, in
+    the caller's transaction)."""
+    people = members_of(routing.owner)
+    url = inbox_url(routing)
+    notifications.notify(people, message=message, url=url, actor=actor)
+    mail.queue(
+        [p for p in people if actor is None or p.pk != actor.pk],
+        kind=MAIL_KIND,
+        subject=(gettext("LeanHub: %(message)s") % {"message": message})[:200],
+        message=message,
+        url=url,
+    )
+
+
 SELF_IMPOSED = (Idea.BurdenOwner.TEAM, Idea.BurdenOwner.ORGANISATION)
 
 
@@ -72,15 +99,14 @@ def route(idea: Idea, owner: BurdenOwner, *, place: Place, by: User) -> BurdenRo
     due = idea.reply_due_on or timezone.localdate() + timedelta(days=owner.reply_days)
     routing = BurdenRouting.objects.create(idea=idea, owner=owner, routed_by=by, due_on=due)
     audit.record(by, "place.red_tape_routed", idea, {"owner": owner.name, "due_on": str(due)})
-    notifications.notify(
-        members_of(owner),
-        message=gettext("Red tape for %(owner)s to answer by %(date)s: %(burden)s")
+    _tell_owner(
+        routing,
+        gettext("Red tape for %(owner)s to answer by %(date)s: %(burden)s")
         % {
             "owner": owner.name,
-            "date": f"{due:%-d %b %Y}",
+            "date": date_format(due, "DATE_FORMAT"),
             "burden": idea.burden_name or idea.title,
         },
-        url=inbox_url(routing),
         actor=by,
     )
     return routing
@@ -118,8 +144,9 @@ def reply(routing: BurdenRouting, *, kind: str, text: str, by: User) -> BurdenRo
 
 
 def send_reminders(*, today: date | None = None) -> int:
-    """Remind owners of replies due within a few days or overdue, once a day. Returns how many
-    items were reminded about."""
+    """Remind owners of replies due within a few days or overdue, once a day, in LeanHub and
+    by e-mail. The worker runs it every morning (``register``); safe to run twice. Returns how
+    many items were reminded about."""
     today = today or timezone.localdate()
     due = (
         BurdenRouting.objects.filter(
@@ -139,18 +166,17 @@ def send_reminders(*, today: date | None = None) -> int:
             if not claimed:
                 continue
             overdue = routing.due_on < today
-            notifications.notify(
-                members_of(routing.owner),
-                message=(
+            _tell_owner(
+                routing,
+                (
                     gettext("Overdue since %(date)s: a reply about %(burden)s")
                     if overdue
                     else gettext("Due by %(date)s: a reply about %(burden)s")
                 )
                 % {
-                    "date": f"{routing.due_on:%-d %b %Y}",
+                    "date": date_format(routing.due_on, "DATE_FORMAT"),
                     "burden": routing.idea.burden_name or routing.idea.title,
                 },
-                url=inbox_url(routing),
             )
             count += 1
     return count

@@ -88,6 +88,9 @@ NOT_PAGES = {
     "signon-callback",
     "organisation-export",  # a zip file
     "places:idea-red-tape",  # a fragment loaded into the idea page
+    "ideas:publication",  # POST only: the form is on the idea page
+    "public:place-link",  # fragments loaded into the place page and dashboards
+    "public:site-link",
     "healthz",  # JSON for the load balancer
     "readyz",
 }
@@ -240,12 +243,27 @@ class _Objects:
                             Team, user, "view_team", pk__in=Board.objects.values("team")
                         ),
                     )
+            elif param == "site_id" and name == "public:site":
+                # Anyone's: the first site with a public page.
+                from places.public import public_sites_q
+
+                obj = self.get(
+                    "public_site",
+                    lambda: Site.objects.filter(public_sites_q()).order_by("pk").first(),
+                )
             elif param == "site_id":
                 obj = self.get("site", lambda: _first(Site, user, "view_site"))
             elif param == "slug" and name in ORGANISATION_SLUG:
                 action = ORGANISATION_SLUG[name]
                 organisation = self.get(action, partial(_first, Organisation, user, action))
                 value = organisation and organisation.slug
+            elif param == "slug" and name == "public:place":
+                from places.public import public_places_and_sites
+
+                place = self.get(
+                    "public_place", lambda: next(iter(public_places_and_sites()[0]), None)
+                )
+                value = place and place.slug
             elif param == "slug":
                 place = self.get("place", lambda: _first(Place, user, "view_place"))
                 value = place and place.slug

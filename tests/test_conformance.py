@@ -51,7 +51,7 @@ from leanhub.models import (
 )
 from metrics import actions as metrics_actions
 from metrics.drills import DRILLS
-from metrics.models import Measure, Outcome, Saving, Survey
+from metrics.models import Measure, Observation, Outcome, Saving, Survey
 from places import redtape
 from places.models import BurdenOwner, InvestCase, PendingSpendImport, ServiceTheme, SpendLine
 from signon.models import OrganisationSignOn, SignOnRule
@@ -213,6 +213,30 @@ def _build(
             ),
             f"Mkmeasure{key}",
         )
+    # Public reporting: a team's measure and an idea raised with "Hide my name", published by
+    # its team under words for the public. Their own names and the hidden author stay on the
+    # pages the person may open; only the public words reach the public pages.
+    published = Measure.objects.create(
+        name="Claims cleared each week", unit="claims", team=team_a, created_by=ada, public=True
+    )
+    Observation.objects.bulk_create(
+        Observation(measure=published, date=today - datetime.timedelta(weeks=k), value=k % 5)
+        for k in range(20)
+    )
+    add(
+        "idea",
+        _idea(
+            team_a,
+            hidey,
+            "Mkideapublic",
+            hide_name=True,
+            status=Idea.Status.IMPLEMENTED,
+            implemented_at=now,
+            public=True,
+            public_title="Shorter queues at the counter",
+        ),
+        "Mkideapublic",
+    )
     outcome = {
         "baseline_start": today - datetime.timedelta(days=90),
         "baseline_end": today - datetime.timedelta(days=61),
@@ -389,6 +413,7 @@ def _build(
 SEGMENT_KINDS = {
     "teams": "team",
     "places": "place",
+    "sites": "site",  # public/sites/<site_id>/
     "maps": "map",
     "steps": "step",
     "ideas": "idea",

@@ -336,6 +336,9 @@ TESTED_ELSEWHERE = {
     "metrics:card-results": "tests/metrics/test_improvement_fragments.py::test_what_it_achieved_…",
     "signon:organisations": "tests/signon/test_rules_pages.py::test_an_organisation_manager_sees_…",
     "signon:organisation": "tests/signon/test_rules_pages.py::test_an_organisation_manager_sees_…",
+    "public:index": "tests/places/test_public.py::test_the_place_page_shows_its_measures_changes_…",
+    "public:place": "tests/places/test_public.py::test_the_place_page_shows_its_measures_changes_…",
+    "public:site": "tests/places/test_public.py::test_anyone_reads_the_site_page_without_signing_in",
 }
 
 # Every other URL: an object's own page, a form, an action, a file, a fragment of one object.
@@ -369,6 +372,7 @@ NOT_LISTS = {
     "metrics:measure-edit", "metrics:measure-target-add", "metrics:measure-target-remove",
     "metrics:measure-ghost", "metrics:measure-mark", "metrics:organisation-spc",
     "signon-start", "signon-callback", "signon:rule", "signon:rule-delete",
+    "ideas:publication", "public:place-link", "public:site-link",
 }  # fmt: skip
 
 CASES = {**{f"rows of {what}": shows for what, shows in DRILL_PAGES.items()}, **LIST_PAGES}

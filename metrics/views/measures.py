@@ -122,17 +122,7 @@ def _chart_context(
     asked = request.GET.get("page") if request is not None else None
     page = paginator.get_page(asked or paginator.num_pages)
     geometry = chart.geometry(result, annotations=[(a.date, a.label) for a in annotations])
-    # The labelled points' circles, escaped here in one pass: hundreds of them through the
-    # template language would be most of the page's time.
-    circles = (
-        format_html_join(
-            "",
-            '<circle cx="{}" cy="{}" r="4" class="{}"><title>{}</title></circle>',
-            ((d.x, d.y, d.css, d.label) for d in geometry.dots),
-        )
-        if geometry
-        else ""
-    )
+    circles = spc_circles(geometry)
     return {
         "result": result,
         "geometry": geometry,
@@ -146,6 +136,18 @@ def _chart_context(
         "variation_label": spc.VARIATION_LABELS.get(result.variation or "", ""),
         "assurance_label": spc.ASSURANCE_LABELS.get(result.assurance or "", ""),
     }
+
+
+def spc_circles(geometry: chart.Geometry | None) -> str:
+    """The labelled points' circles of a full chart, escaped here in one pass: hundreds of them
+    through the template language would be most of the page's time."""
+    if not geometry:
+        return ""
+    return format_html_join(
+        "",
+        '<circle cx="{}" cy="{}" r="4" class="{}"><title>{}</title></circle>',
+        ((d.x, d.y, d.css, d.label) for d in geometry.dots),
+    )
 
 
 @dataclass(frozen=True)

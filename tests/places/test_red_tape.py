@@ -160,3 +160,50 @@ def test_reminders_go_once_a_day_while_a_reply_is_due(
     )
     BurdenRouting.objects.update(reply="remove")
     assert redtape.send_reminders(today=routing.due_on + timedelta(days=2)) == 0
+
+
+def test_the_worker_sends_reminders_every_morning_by_email(
+    place: Place,
+    team_a: Team,
+    sam: User,
+    lee: User,
+    official: User,
+    dwp: BurdenOwner,
+    mailoutbox,
+) -> None:
+    from django_q.models import Schedule
+    from django_q.tasks import async_task
+
+    from leanhub import jobs
+    from leanhub import mail as outbox
+    from leanhub.models import OutgoingEmail
+
+    official.email = "olive@dwp.example.gov.uk"
+    official.save(update_fields=["email"])
+    assert jobs.PREFIX + "red tape reminders" in jobs.ensure_schedules()
+    schedule = Schedule.objects.get(name=jobs.PREFIX + "red tape reminders")
+    assert schedule.func == "places.redtape.send_reminders"
+    assert schedule.schedule_type == Schedule.DAILY
+    assert timezone.localtime(schedule.next_run).hour == 6
+
+    idea = burden(team_a, sam, reply_due_on=timezone.localdate() + timedelta(days=2))
+    routing = redtape.route(idea, dwp, place=place, by=lee)
+    # Routing tells the owner by e-mail too.
+    assert OutgoingEmail.objects.filter(recipient=official, kind=redtape.MAIL_KIND).count() == 1
+    outbox.deliver_due()
+    assert [m.to for m in mailoutbox] == [[official.email]]
+    assert "Form CL-7 monthly return" in mailoutbox[0].subject
+    mailoutbox.clear()
+
+    # The scheduled function, run as the worker runs it.
+    async_task(schedule.func, sync=True)
+    reminder = OutgoingEmail.objects.filter(recipient=official).order_by("-pk").first()
+    assert reminder is not None and reminder.message.startswith("Due by ")
+    assert outbox.deliver_due() == 1
+    (sent,) = mailoutbox
+    assert sent.to == [official.email]
+    assert "Due by" in sent.subject and "Form CL-7 monthly return" in sent.subject
+    assert reverse("places:red-tape-item", args=[routing.pk]) in sent.body
+    # Run twice on one day: no second reminder.
+    async_task(schedule.func, sync=True)
+    assert outbox.deliver_due() == 0 and len(mailoutbox) == 1
