@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop, ngettext
 
@@ -386,7 +387,7 @@ def change_status(
     if to == S.PARKED and revisit_on is not None:
         status = gettext("%(status)s until %(date)s") % {
             "status": status,
-            "date": f"{revisit_on:%-d %b %Y}",
+            "date": date_format(revisit_on, "DATE_FORMAT"),
         }
     elif to == S.DUPLICATE and duplicate_of is not None:
         status = gettext("%(status)s of “%(title)s”") % {
@@ -625,7 +626,7 @@ def route_burden(idea: Idea, *, reply_due_on: datetime.date, by: User) -> Idea:
     sent = {
         "title": idea.title,
         "owner": idea.get_burden_owner_display().lower(),
-        "date": f"{reply_due_on:%-d %b %Y}",
+        "date": date_format(reply_due_on, "DATE_FORMAT"),
     }
     _tell(
         idea,

@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from ideas import actions
 from ideas.models import Idea, IdeaFollow
@@ -81,13 +82,19 @@ def test_declining_without_a_reason_is_refused_with_the_reason(client, cast, ide
 
 
 def test_parking_needs_a_future_revisit_date(client, cast, idea):
+    cast["lee"].language = "cy"  # the lead works in Welsh
+    cast["lee"].save(update_fields=["language"])
     client.force_login(cast["lee"])
     body = _respond(client, idea, status=S.PARKED).content.decode()
-    assert "Give a date in the future" in body
+    assert "Rhowch ddyddiad yn y dyfodol" in body
     later = timezone.localdate() + datetime.timedelta(days=30)
     _respond(client, idea, status=S.PARKED, revisit_on=later.isoformat())
     idea.refresh_from_db()
     assert (idea.status, idea.parked_until) == (S.PARKED, later)
+    # The date is written as the language in use writes dates: no English month abbreviation.
+    told = Notification.objects.filter(recipient=cast["sam"]).latest("pk").message
+    with translation.override("cy"):
+        assert date_format(later, "DATE_FORMAT") in told
 
 
 def test_a_managers_in_scope_respond_too(client, cast, idea):
