@@ -126,11 +126,12 @@ def test_the_preferences_page_is_in_the_menu_and_saves_each_kind(client, cast):
     assert "Changes to your ideas and ideas you follow" in page and "Weekly digest" in page
     response = client.post(
         reverse("email-preferences"),
-        {idea_mail.UPDATES: "weekly", idea_mail.REMINDERS: "off"},
+        {idea_mail.UPDATES: "weekly", idea_mail.NEW_IDEAS: "daily", idea_mail.REMINDERS: "off"},
     )
     assert response.status_code == 302
     assert mail.frequencies(cast["sam"]) == {
         idea_mail.UPDATES: "weekly",
+        idea_mail.NEW_IDEAS: "daily",
         idea_mail.REMINDERS: "off",
     }
     bad = client.post(
