@@ -62,7 +62,7 @@ pytestmark = [
 ]
 
 PROVIDER_NAME = "Testshire ID"
-READY_LINE = "LeanHub is ready: database, Redis and upload storage answer."
+READY_LINE = "LeanHub is ready: database, Redis and upload storage answer"
 
 
 @dataclass
@@ -160,6 +160,7 @@ def test_a_newcomer_raises_an_idea_the_lead_hears_and_the_board_moves_across_pro
     # Every process said at start-up that what it needs answers.
     for server in d.processes:
         assert READY_LINE in server.log_text(), server.tail()
+    assert "the e-mail server accepts connections" in d.worker.log_text(), d.worker.tail()
     SignOnRule.objects.create(
         organisation=org_a, claim="groups", value="jcp-leads", role=Role.LEAD, team=team_a
     )
