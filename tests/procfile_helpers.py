@@ -129,10 +129,11 @@ def wait_until(
 
 
 def readyz(server: ServerProcess) -> requests.Response | None:
-    """The process's /readyz answer, or None while it does not listen yet."""
+    """The process's /readyz answer, or None while it does not answer yet (gunicorn listens
+    before its worker has loaded LeanHub, which takes a while on a busy machine)."""
     try:
-        return requests.get(f"{server.url}/readyz", timeout=10)
-    except requests.ConnectionError:
+        return requests.get(f"{server.url}/readyz", timeout=20)
+    except (requests.ConnectionError, requests.Timeout):
         return None
 
 

@@ -120,7 +120,7 @@ def deployment(
         "OIDC_TESTSHIRE_CLIENT_ID": provider.settings_entry()["client_id"],
         "OIDC_TESTSHIRE_CLIENT_SECRET": provider.settings_entry()["client_secret"],
         "OIDC_TESTSHIRE_SCOPES": "openid email profile groups",
-        "WEB_CONCURRENCY": "2",
+        "WEB_CONCURRENCY": "1",
         "WORKER_PROCESSES": "1",
         "WORKER_POLL_SECONDS": "0.2",
     }
