@@ -476,10 +476,9 @@ def check_connection(timeout: float | None = None) -> str:
     seconds, else EMAIL_TIMEOUT); '' when it works, else a sentence saying what is wrong
     (``manage.py check_mail``, ``manage.py startup_report --mail``)."""
     try:
-        connection = get_connection(
-            fail_silently=False,
-            **({"timeout": min(timeout, settings.EMAIL_TIMEOUT or timeout)} if timeout else {}),
-        )
+        connection = get_connection(fail_silently=False)
+        if timeout and hasattr(connection, "timeout"):
+            connection.timeout = min(timeout, settings.EMAIL_TIMEOUT or timeout)
         connection.open()
         connection.close()
     except Exception as error:
