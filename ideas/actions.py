@@ -301,12 +301,24 @@ def submit_idea(
                 ).distinct()
             )
             if leads:
+                message = gettext("New idea for %(team)s: “%(title)s”") % {
+                    "team": data.team.name,
+                    "title": idea.title,
+                }
                 notify(
                     leads,
-                    message=gettext("New idea for %(team)s: “%(title)s”")
-                    % {"team": data.team.name, "title": idea.title},
+                    message=message,
                     url=idea.get_absolute_url(),
                     actor=None if data.hide_name else by,
+                )
+                # Leads respond to every idea quickly: they hear of it by e-mail too (at once
+                # unless they chose a digest), never with the submitter's name.
+                mail.queue(
+                    [lead for lead in leads if lead.pk != by.pk],
+                    kind=idea_mail.NEW_IDEAS,
+                    subject=_subject(message),
+                    message=message,
+                    url=idea.get_absolute_url(),
                 )
     except IntegrityError:
         # Two identical submissions raced; the other one won and holds the token.

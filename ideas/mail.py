@@ -12,6 +12,7 @@ from leanhub.models import MailFrequency, User
 
 UPDATES = "idea_updates"
 REMINDERS = "idea_reminders"
+NEW_IDEAS = "idea_new"
 
 
 def waiting(user: User) -> list[mail.WaitingItem]:
@@ -44,6 +45,7 @@ def daily() -> str:
 
 def register() -> None:
     mail.register_kind(UPDATES, _("Changes to your ideas and ideas you follow"))
+    mail.register_kind(NEW_IDEAS, _("New ideas raised in the teams you lead"))
     mail.register_kind(
         REMINDERS, _("Reminders about ideas waiting for your team"), MailFrequency.DAILY
     )

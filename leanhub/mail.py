@@ -471,11 +471,14 @@ def problem() -> str | None:
     }
 
 
-def check_connection() -> str:
-    """Open and close a connection to the configured SMTP server; '' when it works, else a
-    sentence saying what is wrong (``manage.py check_mail``)."""
+def check_connection(timeout: float | None = None) -> str:
+    """Open and close a connection to the configured SMTP server (waiting at most ``timeout``
+    seconds, else EMAIL_TIMEOUT); '' when it works, else a sentence saying what is wrong
+    (``manage.py check_mail``, ``manage.py startup_report --mail``)."""
     try:
         connection = get_connection(fail_silently=False)
+        if timeout and hasattr(connection, "timeout"):
+            connection.timeout = min(timeout, settings.EMAIL_TIMEOUT or timeout)
         connection.open()
         connection.close()
     except Exception as error:

@@ -208,12 +208,29 @@ def redis_problem() -> str | None:
     return None
 
 
+# Reported by /readyz and at start-up, but not a reason to take a web process out of service:
+# people are served while e-mail waits in the outbox for the mail server to come back.
+ADVISORY = frozenset({"mail"})
+
+
+def mail_problem(database: str | None) -> str | None:
+    """Why e-mail is not going out (from the outbox: e-mails being retried or given up on, with
+    the last error), or None. Unknown while the database, which holds the outbox, is down."""
+    if database is not None:
+        return gettext("Unknown: the outbox is in the database, which cannot be reached.")
+    from leanhub import mail
+
+    return mail.problem()
+
+
 def readiness() -> dict[str, str]:
     """Each dependency and "ok", or the reason it is not ready."""
+    database = database_problem()
     checks = {
-        "database": database_problem() or OK,
+        "database": database or OK,
         "redis": redis_problem() or (OK if settings.REDIS_URL else "not configured"),
         "storage": storage.problem() or OK,
+        "mail": mail_problem(database) or OK,
     }
     return checks
 
@@ -230,9 +247,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 def readyz(request: HttpRequest) -> HttpResponse:
     """Ready to serve people: the database, Redis (when configured) and the upload storage all
-    answer. 503 with each reason when not."""
+    answer. 503 with each reason when not. "mail" says whether e-mail is going out, without
+    deciding readiness (the outbox keeps what waits)."""
     checks = readiness()
-    ready = all(value in (OK, "not configured") for value in checks.values())
+    ready = all(
+        value in (OK, "not configured") for name, value in checks.items() if name not in ADVISORY
+    )
     return JsonResponse(
         {"status": "ready" if ready else "not ready", "checks": checks},
         status=200 if ready else 503,

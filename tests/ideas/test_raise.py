@@ -60,6 +60,38 @@ def test_staff_raise_an_idea_and_their_lead_hears_about_it(client, cast, team_a)
     assert AuditEvent.objects.filter(verb="idea.submitted", target_id=str(idea.pk)).exists()
 
 
+def test_the_lead_is_told_by_email_with_a_link_that_works_from_a_mail_client(
+    client, cast, team_a, settings, django_capture_on_commit_callbacks, mailoutbox
+):
+    from leanhub import mail as outbox
+
+    settings.SITE_URL = "https://leanhub.example.gov.uk"
+    client.force_login(cast["sam"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, team_id=team_a.pk, hide_name="on")
+    idea = Idea.objects.get()
+    assert outbox.deliver_due() == 1
+    [sent] = mailoutbox
+    assert sent.to == ["lee@example.org"]
+    assert sent.subject == f"LeanHub: New idea for New Claims: “{idea.title}”"
+    link = f"https://leanhub.example.gov.uk{idea.get_absolute_url()}"
+    assert link in sent.body and link in str(sent.alternatives[0][0])
+    # The submitter asked for their name to be hidden: the e-mail does not give it away.
+    assert "Sam" not in sent.body and "Sam" not in str(sent.alternatives[0][0])
+
+
+def test_a_lead_raising_an_idea_for_their_own_team_is_not_emailed_about_it(
+    client, cast, team_a, django_capture_on_commit_callbacks, mailoutbox
+):
+    from leanhub.models import OutgoingEmail
+
+    client.force_login(cast["lee"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, team_id=team_a.pk)
+    assert Idea.objects.get().author == cast["lee"]
+    assert not OutgoingEmail.objects.exists()
+
+
 def test_a_double_click_creates_one_idea(client, cast, team_a):
     client.force_login(cast["sam"])
     token = str(uuid.uuid4())

@@ -214,6 +214,35 @@ def test_check_mail_says_clearly_when_the_server_refuses(db, smtp_down):
         call_command("check_mail")
 
 
+def test_the_workers_start_up_report_says_when_the_server_refuses(db, smtp_down, capsys, tmp_path):
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("startup_report")
+    assert "mail" not in capsys.readouterr().err  # web processes never connect to it
+    call_command("startup_report", "--mail")
+    said = capsys.readouterr().err
+    port = settings.EMAIL_PORT
+    assert f"LeanHub is not ready: mail: The e-mail server 127.0.0.1:{port} refused" in said
+    assert "Connection refused" in said
+
+
+def test_readyz_says_email_is_not_going_out_but_stays_ready(
+    client, cast, idea, smtp_down, tmp_path
+):
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assert client.get("/readyz").json()["checks"]["mail"] == "ok"
+    actions.change_status(idea, to=S.ACCEPTED, by=cast["lee"])
+    assert mail.deliver_due() == 0
+    response = client.get("/readyz")
+    assert response.status_code == 200 and response.json()["status"] == "ready"
+    said = response.json()["checks"]["mail"]
+    assert said.startswith("E-mail is not going out: 1 e-mails are being retried")
+    assert "Connection refused" in said
+
+
 def test_a_claimed_email_is_not_taken_twice_until_its_claim_lapses(cast, idea):
     actions.change_status(idea, to=S.ACCEPTED, by=cast["lee"])
     assert len(mail._claim(10)) == 1
