@@ -74,5 +74,6 @@ urlpatterns = [
     path("kaizen/", include("kaizen.urls")),
     path("metrics/", include("metrics.urls")),
     path("places/", include("places.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

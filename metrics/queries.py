@@ -21,6 +21,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
@@ -28,6 +29,7 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -81,6 +83,19 @@ def get_measure_for_user(
         action=action,
         pk=measure_id,
     )
+
+
+def spc_reading(measure: Measure) -> spc.SPCResult:
+    """The measure's SPC reading as its page draws it: every observation (ghosts shown, not
+    counted), by the measure's own rules, rebased where an annotation says so, against its
+    targets over time. Three queries."""
+    observations = list(
+        measure.observations.order_by("date")
+        .annotate(as_float=Cast("value", FloatField()))
+        .values_list("date", "as_float", "ghost")
+    )
+    annotations = list(measure.annotations.filter(rebase=True).values_list("date", flat=True))
+    return measure.analyse(observations, rebase_at=annotations, targets=list(measure.targets.all()))
 
 
 def get_saving_for_user(
