@@ -1,9 +1,12 @@
-"""Making and revoking API tokens. Each returns what it wrote and records an audit event; the
-token's text is returned once, by the action that makes it, and never kept."""
+"""What the API changes of its own: tokens (made, revoked; a token's text is returned once, by
+the action that makes it, and never kept) and batches of observations appended by key."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -11,9 +14,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from api.models import ApiToken, expiry_after, new_token_text
+from api.models import ApiToken, ObservationBatch, expiry_after, new_token_text
 from leanhub import audit, policy
 from leanhub.models import Membership, Organisation, Role, User
+from metrics import actions as metrics_actions
+from metrics import csvimport
+from metrics.models import Measure
 
 
 @dataclass(frozen=True)
@@ -93,3 +99,45 @@ def revoke_token(token: ApiToken, *, by: User) -> ApiToken:
         User.objects.filter(pk=token.user_id).update(is_active=False)
     audit.record(by, "api_token.revoked", token, {"kind": token.kind})
     return token
+
+
+def batch_digest(rows: list[dict[str, Any]]) -> str:
+    """A fingerprint of a batch's rows, to tell the same batch sent again from another one."""
+    canonical = [
+        [row["measure"], row["date"].isoformat(), str(row["value"].normalize()), row["note"]]
+        for row in rows
+    ]
+    return hashlib.sha256(json.dumps(canonical).encode()).hexdigest()
+
+
+class KeyReused(Exception):
+    """The caller used this key for a different batch."""
+
+
+@transaction.atomic
+def append_observations(
+    rows: list[dict[str, Any]], *, key: str, measures: list[Measure], by: User
+) -> tuple[ObservationBatch, bool]:
+    """Append checked ``rows`` (each names a measure of ``measures``, which ``by`` may edit),
+    all or nothing, once per ``key``: (the batch, whether it was appended now). The same rows
+    under a key ``by`` already used change nothing; other rows under it raise ``KeyReused``."""
+    digest = batch_digest(rows)
+    existing = ObservationBatch.objects.filter(user=by, key=key).first()
+    if existing is not None:
+        if existing.digest != digest:
+            raise KeyReused(key)
+        return existing, False
+    # The key is claimed first: a second copy of the batch sent at the same moment waits here,
+    # then fails on the key's uniqueness, and is answered as a resend.
+    batch = ObservationBatch.objects.create(user=by, key=key, digest=digest, rows=len(rows))
+    metrics_actions.import_observations(
+        [
+            csvimport.Row(
+                line=n, measure_id=r["measure"], date=r["date"], value=r["value"], note=r["note"]
+            )
+            for n, r in enumerate(rows)
+        ],
+        measures=measures,
+        by=by,
+    )
+    return batch, True

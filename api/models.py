@@ -147,3 +147,30 @@ LIFETIMES = {
 
 def expiry_after(days: int) -> datetime:
     return timezone.now() + timedelta(days=days)
+
+
+class ObservationBatch(models.Model):
+    """A batch of observations the API appended, by the key its caller gave: the same batch sent
+    again with the same key changes nothing (the first answer is given again), and a different
+    batch under a key already used is refused."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    key = models.CharField(_("key"), max_length=100)
+    digest = models.CharField(_("digest of the batch"), max_length=64)
+    rows = models.PositiveIntegerField(_("rows"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("observation batch")
+        verbose_name_plural = _("observation batches")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_batch_per_key_and_caller")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

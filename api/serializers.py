@@ -300,3 +300,143 @@ class ObservationInput(StrictSerializer):
     date = serializers.DateField()
     value = serializers.DecimalField(max_digits=14, decimal_places=4)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class BulkObservationRow(StrictSerializer):
+    measure = serializers.IntegerField()
+    date = serializers.DateField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=4)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class BulkObservationsInput(StrictSerializer):
+    key = serializers.CharField(
+        max_length=100,
+        help_text=_(
+            "Chosen by the caller, one per batch: sending the same batch with the same key again "
+            "changes nothing."
+        ),
+    )
+    observations = serializers.ListField(
+        child=BulkObservationRow(), min_length=1, max_length=10_000
+    )
+
+
+class BulkObservationsResult(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    created = serializers.IntegerField(help_text=_("Observations the batch appended."))
+    replayed = serializers.BooleanField(
+        help_text=_("True when this key's batch had already been appended: nothing changed now.")
+    )
+
+
+# --- Savings and surveys ------------------------------------------------------------------------
+
+
+class SavingSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    title = serializers.CharField()
+    team = TeamRef()
+    kind = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    recurrence = serializers.CharField()
+    start_date = serializers.DateField()
+    stage = serializers.CharField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    invested_by = serializers.IntegerField(source="invested_by_id")
+    benefits = serializers.IntegerField(source="benefits_id")
+    idea = serializers.SerializerMethodField(
+        help_text=_("The idea it comes from, when the caller may open it.")
+    )
+    card = serializers.SerializerMethodField(
+        help_text=_("The kaizen card it comes from, when the caller may open it.")
+    )
+    claimed_by_name = serializers.SerializerMethodField()
+    claimed_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+    def get_url(self, saving: Any) -> str:
+        return str(saving.get_absolute_url())
+
+    def get_idea(self, saving: Any) -> int | None:
+        viewer = _viewer(self)
+        idea = saving.idea
+        if idea is None or viewer is None or not policy.can(viewer, "view_idea", idea):
+            return None
+        return int(idea.pk)
+
+    def get_card(self, saving: Any) -> int | None:
+        viewer = _viewer(self)
+        card = saving.card
+        if card is None or viewer is None or not policy.can(viewer, "view_card", card):
+            return None
+        return int(card.pk)
+
+    def get_claimed_by_name(self, saving: Any) -> str:
+        person = saving.claimed_by
+        return policy.shown_name(
+            _viewer(self), person, hidden=policy.hides_name(saving.idea, person)
+        )
+
+
+class SavingInput(StrictSerializer):
+    """What the claim form takes (bar the evidence file), checked by the same form."""
+
+    team = serializers.IntegerField(help_text=_("A team the caller leads or manages."))
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    recurrence = serializers.CharField()
+    start_date = serializers.DateField()
+    stage = serializers.CharField()
+    evidence = serializers.CharField()
+    invested_by = serializers.IntegerField(
+        required=False, help_text=_("An organisation of the team's place; its own by default.")
+    )
+    benefits = serializers.IntegerField(
+        required=False, help_text=_("An organisation of the team's place; its own by default.")
+    )
+    card = serializers.IntegerField(required=False, allow_null=True)
+    idea = serializers.IntegerField(required=False, allow_null=True)
+    measure = serializers.IntegerField(required=False, allow_null=True)
+
+
+class ScoreCount(serializers.Serializer[Any]):
+    score = serializers.IntegerField()
+    n = serializers.IntegerField()
+
+
+class SurveySerializer(serializers.Serializer[Any]):
+    """A survey and what its answers add up to: never an answer, a comment or who gave it."""
+
+    id = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    question = serializers.CharField()
+    site = serializers.IntegerField(source="site_id")
+    team = serializers.IntegerField(source="team_id", allow_null=True)
+    is_open = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+    def get_url(self, survey: Any) -> str:
+        return str(survey.get_absolute_url())
+
+
+class SurveyDetailSerializer(SurveySerializer):
+    responses = serializers.SerializerMethodField(help_text=_("Answers received in all."))
+    by_score = serializers.SerializerMethodField(
+        help_text=_(
+            "Answers by score. A staff pulse counts only finished weeks with enough answers "
+            "that none can be singled out, as its page does."
+        )
+    )
+
+    def get_responses(self, survey: Any) -> int:
+        return int(self.context["aggregates"]["count"])
+
+    @extend_schema_field(ScoreCount(many=True))
+    def get_by_score(self, survey: Any) -> list[dict[str, int]]:
+        return list(self.context["aggregates"]["by_score"])

@@ -30,4 +30,9 @@ urlpatterns = [
         views.MeasureObservations.as_view(),
         name="measure-observations",
     ),
+    path("savings/", views.SavingList.as_view(), name="savings"),
+    path("savings/<int:saving_id>/", views.SavingDetail.as_view(), name="saving"),
+    path("surveys/", views.SurveyList.as_view(), name="surveys"),
+    path("surveys/<int:survey_id>/", views.SurveyDetail.as_view(), name="survey"),
+    path("observations/bulk/", views.BulkObservations.as_view(), name="observations-bulk"),
 ]

@@ -23,8 +23,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import actions as api_actions
 from api import serializers as s
 from api.errors import Conflict, Error
+from api.models import ObservationBatch
 from ideas import actions as idea_actions
 from ideas import queries as idea_queries
 from ideas.filters import IdeaFilter
@@ -32,10 +34,13 @@ from ideas.models import Idea
 from kaizen import actions as kaizen_actions
 from kaizen import queries as kaizen_queries
 from kaizen.models import Board, Card, Column
+from leanhub import policy
+from leanhub import queries as leanhub_queries
 from leanhub.models import User
 from metrics import actions as metrics_actions
+from metrics import forms as metrics_forms
 from metrics import queries as metrics_queries
-from metrics.models import Measure, Observation
+from metrics.models import Measure, Observation, Saving, Survey
 
 ERRORS = {
     400: OpenApiResponse(Error, description=_("Bad input: nothing was changed.")),
@@ -437,6 +442,190 @@ class MeasureObservations(ApiMixin, generics.ListCreateAPIView[Observation]):
                 code="observation_exists",
             ) from None
         return Response(s.ObservationSerializer(observation).data, status=status.HTTP_201_CREATED)
+
+
+# --- Savings and surveys ------------------------------------------------------------------------
+
+
+def _savings() -> QuerySet[Saving]:
+    return Saving.objects.select_related(
+        "team__site", "idea__team__site", "card__board__team__site", "claimed_by"
+    )
+
+
+class SavingList(ApiMixin, generics.ListCreateAPIView[Saving]):
+    serializer_class = s.SavingSerializer
+    pagination_class = Cursor
+
+    def get_queryset(self) -> QuerySet[Saving]:
+        return _savings().filter(policy.saving_q(self.request.user))
+
+    @extend_schema(
+        summary=_("Savings the caller may see"),
+        responses={200: s.SavingSerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        summary=_("Claim a saving for a team (its leads and managers); a manager verifies it"),
+        request=s.SavingInput,
+        responses={201: s.SavingSerializer, **_errors(400, 401, 403, 404, 413, 429)},
+    )
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = _user(request)
+        data = s.SavingInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        team = leanhub_queries.get_team_for_user(user, fields.pop("team"), action="claim_saving")
+        # As the form offers them: the team's own organisation invests and benefits, unless told.
+        fields.setdefault("invested_by", team.site.organisation_id)
+        fields.setdefault("benefits", team.site.organisation_id)
+        # The claim form checks the rest as it does on the page: the team's own cards, ideas
+        # and measures, the organisations of its place.
+        form = metrics_forms.SavingForm(
+            {k: "" if v is None else str(v) for k, v in fields.items()}, team=team, user=user
+        )
+        form.fields.pop("evidence_file")
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+            )
+        saving = metrics_actions.claim_saving(team, fields=form.cleaned_data, by=user)
+        body = s.SavingSerializer(_savings().get(pk=saving.pk), context={"request": request})
+        return Response(body.data, status=status.HTTP_201_CREATED)
+
+
+class SavingDetail(ApiMixin, generics.GenericAPIView[Saving]):
+    serializer_class = s.SavingSerializer
+
+    @extend_schema(summary=_("One saving"), responses={200: s.SavingSerializer, **READ_ERRORS})
+    def get(self, request: Request, saving_id: int) -> Response:
+        saving = metrics_queries.get_saving_for_user(request.user, saving_id)
+        return Response(self.get_serializer(saving).data)
+
+
+class SurveyList(ApiMixin, generics.ListAPIView[Survey]):
+    serializer_class = s.SurveySerializer
+    pagination_class = Cursor
+
+    def get_queryset(self) -> QuerySet[Survey]:
+        return Survey.objects.visible_to(self.request.user)
+
+    @extend_schema(
+        summary=_("Surveys the caller may see"),
+        responses={200: s.SurveySerializer(many=True), **READ_ERRORS},
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class SurveyDetail(ApiMixin, generics.GenericAPIView[Survey]):
+    serializer_class = s.SurveyDetailSerializer
+
+    @extend_schema(
+        summary=_("One survey and its answers added up (never an answer or who gave it)"),
+        responses={200: s.SurveyDetailSerializer, **READ_ERRORS},
+    )
+    def get(self, request: Request, survey_id: int) -> Response:
+        survey = metrics_queries.get_survey_for_user(request.user, survey_id)
+        answers = metrics_queries.survey_answers(survey)
+        aggregates = {"count": answers.count, "by_score": answers.by_score}
+        body = s.SurveyDetailSerializer(
+            survey, context={"request": request, "aggregates": aggregates}
+        )
+        return Response(body.data)
+
+
+class BulkObservations(ApiMixin, generics.GenericAPIView[Observation]):
+    serializer_class = s.BulkObservationsInput
+
+    @extend_schema(
+        summary=_("Append many observations at once, all or nothing, once per key"),
+        description=_(
+            "Every row is checked before anything is written: if any row is refused, nothing is "
+            "appended and the 400 names each refused row by its index (fields.observations). "
+            "The same batch sent again with the same key changes nothing and answers 200 with "
+            "replayed true; a different batch under a key already used is 409."
+        ),
+        request=s.BulkObservationsInput,
+        responses={
+            201: s.BulkObservationsResult,
+            200: s.BulkObservationsResult,
+            409: OpenApiResponse(Error, description=_("The key was used for another batch.")),
+            **_errors(400, 401, 403, 413, 429),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        data = s.BulkObservationsInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        key, rows = data.validated_data["key"], data.validated_data["observations"]
+        sent = ObservationBatch.objects.filter(user=user, key=key).first()
+        if sent is not None:  # a resend: answered before its rows are checked against the data
+            if sent.digest != api_actions.batch_digest(rows):
+                raise self._key_reused()
+            return Response({"key": sent.key, "created": sent.rows, "replayed": True})
+        measures = self._measures_for(user, rows)
+        try:
+            batch, now = api_actions.append_observations(
+                rows, key=key, measures=list(measures.values()), by=user
+            )
+        except api_actions.KeyReused:
+            raise self._key_reused() from None
+        except IntegrityError:
+            # The same key sent twice at once (the other copy won), or a date another caller
+            # filled meanwhile: nothing of this batch was written.
+            winner = ObservationBatch.objects.filter(user=user, key=key).first()
+            if winner is None:
+                raise Conflict(
+                    gettext("A measure received a figure for one of these dates meanwhile."),
+                    code="observation_exists",
+                ) from None
+            if winner.digest != api_actions.batch_digest(rows):
+                raise self._key_reused() from None
+            batch, now = winner, False
+        body = {"key": batch.key, "created": batch.rows, "replayed": not now}
+        return Response(body, status=status.HTTP_201_CREATED if now else status.HTTP_200_OK)
+
+    @staticmethod
+    def _key_reused() -> Conflict:
+        return Conflict(
+            gettext("This key was used for a different batch: choose a new key for each batch."),
+            code="key_reused",
+        )
+
+    @staticmethod
+    def _measures_for(user: User, rows: list[dict[str, Any]]) -> dict[int, Measure]:
+        """The measures the rows name, each one ``user`` may record figures for; else a 400
+        naming every refused row (nothing is written)."""
+        wanted = {row["measure"] for row in rows}
+        measures = {m.pk: m for m in _measures().filter(pk__in=wanted)}
+        taken = set(
+            Observation.objects.filter(measure_id__in=wanted)
+            .filter(date__in={row["date"] for row in rows})
+            .values_list("measure_id", "date")
+        )
+        errors: dict[str, dict[str, list[str]]] = {}
+        seen: set[tuple[int, Any]] = set()
+        for n, row in enumerate(rows):
+            measure = measures.get(row["measure"])
+            if measure is None or not policy.can(user, "view_measure", measure):
+                errors[str(n)] = {"measure": [gettext("No such measure.")]}
+            elif not policy.can(user, "edit_measure", measure):
+                errors[str(n)] = {
+                    "measure": [gettext("You may not record figures for this measure.")]
+                }
+            elif (row["measure"], row["date"]) in taken:
+                errors[str(n)] = {
+                    "date": [gettext("The measure already has a figure for this date.")]
+                }
+            elif (row["measure"], row["date"]) in seen:
+                errors[str(n)] = {"date": [gettext("The batch has this measure and date twice.")]}
+            seen.add((row["measure"], row["date"]))
+        if errors:
+            raise exceptions.ValidationError({"observations": errors})
+        return measures
 
 
 class Root(ApiMixin, APIView):

@@ -75,5 +75,6 @@ urlpatterns = [
     path("metrics/", include("metrics.urls")),
     path("places/", include("places.urls")),
     path("api/v1/", include("api.urls")),
+    path("", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
