@@ -26,6 +26,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leanhub.settings")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leanhub_api_bench")
 os.environ.setdefault("API_RATE_LIMIT", "")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
 MEASURES = 20
 
@@ -57,7 +58,9 @@ def main() -> None:
     from metrics.models import Measure
 
     run = uuid.uuid4().hex[:8]
-    place = Place.objects.create(name=f"Bench {run}", slug=f"bench-{run}")
+    place = Place.objects.create(
+        name=f"Bench {run}", slug=f"bench-{run}", population=1, annual_public_spend=1
+    )
     org = Organisation.objects.create(name=f"Bench {run}", slug=f"bench-{run}")
     site = Site.objects.create(name="Site", organisation=org, place=place)
     team = Team.objects.create(name="Team", site=site)
