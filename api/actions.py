@@ -27,6 +27,11 @@ class MadeToken:
     token: ApiToken
     text: str  # the whole token: shown to its maker once, then gone
 
+    @property
+    def header(self) -> str:
+        """The header a program sends it in."""
+        return f"Authorization: Bearer {self.text}"
+
 
 @transaction.atomic
 def create_personal_token(*, name: str, scope: str, days: int, by: User) -> MadeToken:
