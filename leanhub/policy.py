@@ -473,6 +473,12 @@ def _manage_sign_on(s: Scope, org: Organisation) -> bool:
     return org.pk in s.managed_org_ids
 
 
+@rule("manage_api_tokens", seen_by="view_organisation")
+def _manage_api_tokens(s: Scope, org: Organisation) -> bool:
+    """Make and revoke the organisation's service tokens for the API: its managers."""
+    return org.pk in s.managed_org_ids
+
+
 @rule("view_place")
 def _view_place(s: Scope, place: Place) -> bool:
     return place.pk in s.place_ids or place.pk in s.partnership_place_ids

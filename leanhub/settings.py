@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "metrics",
     "places",
     "signon",
+    "api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
     "django_filters",
     "channels",
     "django_q",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -374,6 +378,49 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         "leanhub.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}
+
+# --- REST API (api/, /api/v1/) ---------------------------------------------------------------
+# Callers send a token (`Authorization: Bearer lh_…`, made on the token pages) or, from a
+# browser signed in to LeanHub, the session with its CSRF token. API_RATE_LIMIT is per token (or
+# per person on the session), e.g. "600/minute" or "10000/hour"; empty turns the limit off. The
+# counts live in Django's cache (one per process unless a shared cache is configured).
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")
+# A JSON body larger than this is refused with 413 before it is read further.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.PerTokenThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["api.errors.LimitedJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LeanHub API",
+    "DESCRIPTION": (
+        "Ideas, kaizen boards and cards, measures and their observations, as the caller may see "
+        "them in LeanHub: the same rules decide, and what is outside the caller's reach answers "
+        "404. Errors have one shape (`Error`). Reads carry an ETag; lists are cursor-paginated."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Several choice sets share a field name ("kind"): each gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "IdeaKindEnum": "ideas.models.Idea.Kind",
+        "ColumnKindEnum": "kaizen.models.Column.Kind",
+        "ScopeKindEnum": ["team", "site", "organisation", "place"],
     },
 }
 

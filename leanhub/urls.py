@@ -76,5 +76,7 @@ urlpatterns = [
     path("places/", include("places.urls")),
     # Public reporting: a place's and a site's public pages, for anyone (places.public).
     path("public/", include("places.public_urls")),
+    path("api/v1/", include("api.urls")),
+    path("", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]

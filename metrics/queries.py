@@ -48,7 +48,7 @@ from leanhub.models import (
     Team,
     User,
 )
-from metrics import chart, gains, readings, spc
+from metrics import chart, gains, pulses, readings, spc
 from metrics.models import (
     CycleMeasure,
     Measure,
@@ -79,6 +79,33 @@ def get_measure_for_user(
         action=action,
         pk=measure_id,
     )
+
+
+def spc_reading(measure: Measure) -> spc.SPCResult:
+    """The measure's SPC reading as its page draws it (:mod:`metrics.readings`): every
+    observation (ghosts shown, not counted), by the measure's own rules, recalculated where a
+    change says so, against its targets over time. Three queries."""
+    return readings.read(measure).result
+
+
+@dataclass(frozen=True)
+class SurveyAnswers:
+    """What a survey's answers add up to, as its page and the API show them."""
+
+    count: int  # every answer received
+    by_score: list[dict[str, int]]  # [{"score": 5, "n": 12}, ...], highest score first
+    shown: QuerySet[SurveyResponse]  # the answers that may be shown (comments are read here)
+
+
+def survey_answers(survey: Survey) -> SurveyAnswers:
+    """A staff pulse's answers only from finished weeks of MINIMUM_PULSE_GROUP answers or more,
+    so no answer can be singled out; a customer survey's all. Two queries."""
+    responses = survey.responses.all()
+    count = responses.count()
+    if survey.kind == Survey.Kind.STAFF:
+        responses = responses.filter(pulses.shown_q(pulses.finished_weeks(responses)))
+    by_score = list(responses.values("score").annotate(n=Count("pk")).order_by("-score"))
+    return SurveyAnswers(count, by_score, responses)
 
 
 def get_saving_for_user(

@@ -93,6 +93,31 @@ NOT_PAGES = {
     "public:site-link",
     "healthz",  # JSON for the load balancer
     "readyz",
+    # The REST API answers JSON, not pages (tests/api/); its documentation is Swagger UI, a
+    # vendored third-party viewer drawn by script (tests/api/test_endpoints.py loads it).
+    "api:root",
+    "api:schema",
+    "api:docs",
+    "api:ideas",
+    "api:idea",
+    "api:idea-respond",
+    "api:idea-support",
+    "api:boards",
+    "api:board",
+    "api:board-cards",
+    "api:card",
+    "api:card-move",
+    "api:measures",
+    "api:measure",
+    "api:measure-observations",
+    "api:observations-bulk",
+    "api:savings",
+    "api:saving",
+    "api:surveys",
+    "api:survey",
+    # POST only: the forms are on the token pages.
+    "tokens:revoke",
+    "tokens:organisation-revoke",
 }
 # Each only sends its person on to another page, which is walked in its own right.
 REDIRECTS = {"kaizen:my-board", "kaizen:team-board", "metrics:dashboard"}
@@ -103,6 +128,7 @@ ORGANISATION_SLUG = {
     "signon:organisation": "manage_sign_on",
     "signon:rule": "manage_sign_on",
     "organisation-data": "export_organisation",
+    "tokens:organisation": "manage_api_tokens",
 }
 
 

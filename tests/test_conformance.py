@@ -454,6 +454,8 @@ SKIPPED = {
     "places:red-tape-route": "POST only: sends a stop-doing idea to its owner",
     "places:theme-delete": "POST only: deletes a service theme of a place",
     "signon:rule-delete": "POST only: deletes a sign-on rule",
+    "tokens:revoke": "POST only: revokes the person's own API token",
+    "tokens:organisation-revoke": "POST only: revokes an organisation's service token",
 }
 
 # Pages anyone holding their link may open, whoever they are: only names are looked for there.
@@ -478,6 +480,17 @@ QUERIES: dict[str, list[dict[str, str]]] = {
     "notifications": [{"show": "unread"}],
     "kaizen:my-board": [{"huddle": "1"}],
     "kaizen:board": [{"huddle": "1"}],
+    # The API's idea list, with the web list's filters and sorts.
+    "api:ideas": [
+        {"q": "Mk"},
+        {"status": Idea.Status.ACCEPTED},
+        {"following": "true"},
+        {"sort": "-support"},
+    ],
+    "api:boards": [{"page_size": "200"}],
+    "api:measures": [{"page_size": "200"}],
+    "api:savings": [{"page_size": "200"}],
+    "api:surveys": [{"page_size": "200"}],
 }
 
 
@@ -634,6 +647,8 @@ class Oracle:
         low = text.lower()
         found = [m for m in self.markers if m.lower() in low]
         found += [f"a link to {u}" for u in self.links if f'href="{u}"' in text]
+        # The API names an object by its page's address: "url":"/ideas/5/".
+        found += [f"the API's link to {u}" for u in self.links if f'"url":"{u}"' in text]
         found += [f"the hidden name {n!r}" for n in self.names if n.lower() in low]
         return found
 
@@ -703,6 +718,12 @@ def test_every_url_is_walked_or_skipped_with_a_reason():
     walked, unfillable = walked_urls()
     names = {w.name for w in walked}
     assert {"ideas:list", "ideas:export", "ideas:similar", "metrics:rows", "notifications"} <= names
+    # Every endpoint of the API is walked: none may be skipped.
+    api = {"api:ideas", "api:idea", "api:idea-respond", "api:idea-support", "api:boards"}
+    api |= {"api:board", "api:board-cards", "api:card", "api:card-move", "api:measures"}
+    api |= {"api:measure", "api:measure-observations", "api:root", "api:schema", "api:docs"}
+    api |= {"api:observations-bulk", "api:savings", "api:saving", "api:surveys", "api:survey"}
+    assert api <= names and not any(name.startswith("api:") for name in SKIPPED)
     assert not unfillable, (
         f"URLs {sorted(unfillable)} take arguments the conformance walker cannot fill: name "
         "the segment before each in SEGMENT_KINDS (and give the cast such an object), or add "

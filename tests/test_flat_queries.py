@@ -530,12 +530,16 @@ ARGS: dict[str, Callable[[World], object]] = {
     "uidb64": lambda w: urlsafe_base64_encode(force_bytes(w.cast["sam"].pk)),
     "rule_id": lambda w: w.rule.pk,
     "user_id": lambda w: w.cast["nobody"].pk,
+    "measure_id": lambda w: w.measure.pk,
+    "saving_id": lambda w: w.saving.pk,
+    "survey_id": lambda w: w.survey.pk,
 }
 # Arguments that mean another thing on some pages: by URL name, then argument.
 ARGS_OF: dict[str, dict[str, Callable[[World], object]]] = {
     "signon:organisation": {"slug": lambda w: w.team.site.organisation.slug},
     "signon:rule": {"slug": lambda w: w.team.site.organisation.slug},
     "organisation-data": {"slug": lambda w: w.team.site.organisation.slug},
+    "tokens:organisation": {"slug": lambda w: w.team.site.organisation.slug},
     "email-unsubscribe": {
         "token": lambda w: mail.unsubscribe_token(w.cast["sam"], next(iter(mail.KINDS)))
     },
@@ -600,6 +604,14 @@ NOT_PAGES = {
     "places:case-change": "POST only",
     "places:red-tape-route": "POST only",
     "ideas:publication": "POST only",
+    "tokens:revoke": "POST only",
+    "tokens:organisation-revoke": "POST only",
+    "api:idea-respond": "POST only",
+    "api:idea-support": "POST and DELETE only",
+    "api:card-move": "POST only",
+    "api:observations-bulk": "POST only",
+    "api:schema": "the API's schema, from its code alone",
+    "api:docs": "the API's documentation page, from its code alone",
 }
 
 # Pages that still grow, each with the reason and where it is being fixed.
@@ -613,6 +625,7 @@ QUERIES: dict[str, list[dict[str, str]]] = {
     "metrics:measures": [{}],
     "ideas:similar": [{"title": "Text customers"}],
     "ideas:burden-queue": [{}, {"owner": "organisation"}],
+    "api:ideas": [{}, {"status": "implemented", "sort": "-support"}],
 }
 
 

@@ -301,6 +301,19 @@ LIST_PAGES: dict[str, Shows] = {
         lambda w: ['<tr><td>New Claims</td><td class="num">1</td><td class="num">20.0%</td>'],
         args=_site,
     ),
+    # The API's lists (JSON): each shows the row the page shows.
+    "API: ideas": Shows("api:ideas", "sam", lambda w: [f'"title":"{w.overdue.title}"']),
+    "API: boards": Shows("api:boards", "lee", lambda w: [f'"id":{w.board.pk},"name":']),
+    "API: a board's cards": Shows(
+        "api:board-cards",
+        "lee",
+        lambda w: [f'"title":"{w.stalled.title}"'],
+        args=lambda w: [w.board.pk],
+    ),
+    "API: measures": Shows("api:measures", "lee", lambda w: [f'"name":"{w.measure.name}"']),
+    "API: savings": Shows(
+        "api:savings", "maya", lambda w: [f'"title":"{s.title}"' for s in w.savings.values()]
+    ),
     "place dashboard: spend by organisation": Shows(
         "metrics:dashboard-scope",
         "pat",
@@ -335,6 +348,10 @@ TESTED_ELSEWHERE = {
     "metrics:idea-results": "tests/metrics/test_improvement_fragments.py::test_what_it_achieved_…",
     "metrics:card-results": "tests/metrics/test_improvement_fragments.py::test_what_it_achieved_…",
     "signon:organisations": "tests/signon/test_rules_pages.py::test_an_organisation_manager_sees_…",
+    "api:measure-observations": "tests/api/test_endpoints.py::test_observations_are_listed_newest_…",
+    "api:surveys": "tests/api/test_savings_and_surveys.py::test_a_survey_is_added_up_and_no_…",
+    "tokens:list": "tests/api/test_token_pages.py::test_a_person_makes_a_token_that_is_shown_once",
+    "tokens:organisation": "tests/api/test_token_pages.py::test_an_organisation_manager_makes_…",
     "signon:organisation": "tests/signon/test_rules_pages.py::test_an_organisation_manager_sees_…",
     "public:index": "tests/places/test_public.py::test_the_place_page_shows_its_measures_changes_…",
     "public:place": "tests/places/test_public.py::test_the_place_page_shows_its_measures_changes_…",
@@ -373,6 +390,10 @@ NOT_LISTS = {
     "metrics:measure-ghost", "metrics:measure-mark", "metrics:organisation-spc",
     "signon-start", "signon-callback", "signon:rule", "signon:rule-delete",
     "ideas:publication", "public:place-link", "public:site-link",
+    "api:root", "api:schema", "api:docs", "api:idea", "api:idea-respond", "api:idea-support",
+    "api:board", "api:card", "api:card-move", "api:measure", "api:observations-bulk",
+    "api:saving", "api:survey",
+    "tokens:revoke", "tokens:organisation-revoke",
 }  # fmt: skip
 
 CASES = {**{f"rows of {what}": shows for what, shows in DRILL_PAGES.items()}, **LIST_PAGES}

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leanhub import policy
 from leanhub.http import AuthenticatedHttpRequest, client_address, paginate
 from leanhub.models import Site
-from metrics import actions, forms, pulses, queries
+from metrics import actions, forms, queries
 from metrics.models import MINIMUM_PULSE_GROUP, Survey
 
 
@@ -61,18 +61,14 @@ def survey_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The answers by score and the latest comments; a staff pulse's only from finished weeks
     of MINIMUM_PULSE_GROUP answers or more, so no answer can be singled out."""
     survey = queries.get_survey_for_user(request.user, pk)
-    responses = survey.responses.all()
-    count = responses.count()
-    if survey.kind == Survey.Kind.STAFF:
-        responses = responses.filter(pulses.shown_q(pulses.finished_weeks(responses)))
-    by_score = list(responses.values("score").annotate(n=Count("pk")).order_by("-score"))
-    shown = bool(by_score)
+    answers = queries.survey_answers(survey)
+    shown = bool(answers.by_score)
     context = {
         "survey": survey,
-        "count": count,
+        "count": answers.count,
         "shown": shown,
-        "by_score": by_score,
-        "comments": list(responses.exclude(comment="")[:20]) if shown else [],
+        "by_score": answers.by_score,
+        "comments": list(answers.shown.exclude(comment="")[:20]) if shown else [],
         "minimum": MINIMUM_PULSE_GROUP,
         "public_url": request.build_absolute_uri(survey.get_public_url()),
     }
