@@ -20,7 +20,10 @@ pytestmark = pytest.mark.django_db
 def rows(cast, team_a, team_b):
     sam, lee, priya = cast["sam"], cast["lee"], cast["priya"]
     idea = Idea.objects.create(
-        team=team_a, author=sam, title="Pre-fill the claim form", problem="Every claim is typed twice"
+        team=team_a,
+        author=sam,
+        title="Pre-fill the claim form",
+        problem="Every claim is typed twice",
     )
     body_only = Idea.objects.create(
         team=team_a, author=sam, title="Fewer call-backs", problem="The claim form asks too much"
@@ -103,9 +106,7 @@ def test_nothing_another_may_not_open_is_found(client, cast, rows):
 
 def test_a_hidden_authors_name_finds_nothing_and_is_never_shown(client, cast, team_a):
     wendy = cast["wendy"]
-    Idea.objects.create(
-        team=team_a, author=wendy, title="Quiet idea", problem="p", hide_name=True
-    )
+    Idea.objects.create(team=team_a, author=wendy, title="Quiet idea", problem="p", hide_name=True)
     name = wendy.display_name
     html = _page(client, cast["sam"], q=name)
     assert "Quiet idea" not in html
@@ -131,11 +132,12 @@ def test_more_of_one_kind_and_the_ideas_list(client, cast, team_a):
         Idea.objects.create(team=team_a, author=lee, title=f"Queue idea {n}", problem="p")
     html = _page(client, cast["sam"], q="queue")
     assert html.count("Queue card") == search.PER_KIND
-    assert "?q=queue&amp;kind=cards" in html
+    assert 'href="?q=queue&amp;kind=cards"' in html
     assert reverse("ideas:list") + "?q=queue" in html
     html = _page(client, cast["sam"], q="queue", kind="cards")
     assert html.count("Queue card") == search.PER_KIND + 2
     assert "Queue idea" not in html
+    assert 'href="?q=queue">Search every kind</a>' in html
 
 
 def test_the_header_box_is_on_every_signed_in_page(client, cast):
