@@ -17,4 +17,8 @@ class IdeasConfig(AppConfig):
         mail.register()
 
         orgdata.register()
+        # Its kinds in the header's search (leanhub/search.py).
+        from ideas import search
+
+        search.register()
         erasure.connect()

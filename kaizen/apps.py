@@ -21,4 +21,8 @@ class KaizenConfig(AppConfig):
 
         # This app's rows and files in the organisation data export (leanhub/orgdata.py).
         orgdata.register()
+        # Its kinds in the header's search (leanhub/search.py).
+        from kaizen import search
+
+        search.register()
         erasure.connect()

@@ -65,6 +65,7 @@ urlpatterns = [
     path("people/<int:user_id>/erase/", dataviews.person_erase, name="person-erase"),
     path("notifications/", views.notification_list, name="notifications"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
+    path("search/", views.search_page, name="search"),
     path("notifications/count/", views.notification_count, name="notification-count"),
     path("notifications/read/", views.notifications_mark_read, name="notifications-read"),
     # Value-stream maps have their own namespace under the ideas paths they always had; before

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from leanhub import actions, notifications, policy, queries, throttle
+from leanhub import actions, notifications, policy, queries, search, throttle
 from leanhub.forms import TeamAnnouncementForm, ThrottledLoginForm
 from leanhub.http import AuthenticatedHttpRequest, paginate
 from leanhub.models import (
@@ -208,3 +208,20 @@ def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@require_GET
+@login_required
+def search_page(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The header's search: everything the person may open that matches, grouped by kind
+    (leanhub/search.py); ``kind`` shows more of one kind."""
+    text = request.GET.get("q", "")
+    only = request.GET.get("kind", "")
+    if only not in {k.key for k in search.kinds()}:
+        only = ""
+    results = search.search(request.user, text, only=only)
+    return render(
+        request,
+        "leanhub/search.html",
+        {"results": results, "only": only, "max_length": search.MAX_LENGTH},
+    )

@@ -17,3 +17,7 @@ class MetricsConfig(AppConfig):
         jobs.daily("close pulse weeks", "metrics.pulses.close_weeks", hour=2)
         # This app's rows and files join the organisation data export (leanhub/orgdata.py).
         orgdata.register()
+        # Its kinds in the header's search (leanhub/search.py).
+        from metrics import search
+
+        search.register()

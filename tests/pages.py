@@ -119,6 +119,10 @@ NOT_PAGES = {
     "tokens:revoke",
     "tokens:organisation-revoke",
 }
+# Pages shown with a query string, so they show what they are for: the search's results (the
+# demo place has ideas, cards and measures about claims).
+QUERY_STRINGS = {"search": "?q=claim"}
+
 # Each only sends its person on to another page, which is walked in its own right.
 REDIRECTS = {"kaizen:my-board", "kaizen:team-board", "metrics:dashboard"}
 
@@ -357,4 +361,4 @@ def page_urls(user: User | AnonymousUser) -> Iterator[tuple[str, str]]:
             continue
         kwargs = objects.kwargs(route)
         if kwargs is not None:
-            yield route.name, reverse(route.name, kwargs=kwargs)
+            yield route.name, reverse(route.name, kwargs=kwargs) + QUERY_STRINGS.get(route.name, "")

@@ -473,6 +473,15 @@ QUERIES: dict[str, list[dict[str, str]]] = {
     "ideas:list": [{"q": "Mk"}, {"status": Idea.Status.ACCEPTED}, {"following": "on"}],
     "ideas:export": [{"q": "Mk"}],
     "ideas:similar": [{"title": "Mkidea"}, {"problem": "slow"}],
+    # Every kind of thing searched for by its markers, each kind alone too, and the hidden
+    # author's name (which no result may name, nor find their idea by).
+    "search": [
+        {"q": "Mk"},
+        *({"q": f"Mk{kind}"} for kind in ("idea", "card", "cycle", "map", "measure")),
+        *({"q": "Mk", "kind": kind} for kind in ("ideas", "cards", "cycles", "maps", "measures")),
+        {"q": HIDDEN_NAME},
+        {"q": "Zanzibar"},
+    ],
     "metrics:savings": [{"format": "csv"}, {"status": Saving.Status.CLAIMED}],
     "metrics:measures": [{"format": "csv"}],
     "metrics:dashboard-scope": [{"format": "csv"}],

@@ -626,6 +626,15 @@ QUERIES: dict[str, list[dict[str, str]]] = {
     "ideas:similar": [{"title": "Text customers"}],
     "ideas:burden-queue": [{}, {"owner": "organisation"}],
     "api:ideas": [{}, {"status": "implemented", "sort": "-support"}],
+    # Each kind's rows grow: searched for, and one kind alone (its longer list).
+    "search": [
+        {"q": "idea"},
+        {"q": "card"},
+        {"q": "measure"},
+        {"q": "map"},
+        {"q": "card", "kind": "cards"},
+        {"q": "idea", "kind": "ideas"},
+    ],
 }
 
 

@@ -264,6 +264,19 @@ DRILL_PAGES: dict[str, Shows] = {
 # List pages, and the tables on dashboards and on the team and place pages, that had no test
 # showing one of their rows.
 LIST_PAGES: dict[str, Shows] = {
+    "search": Shows(
+        "search",
+        "sam",
+        lambda w: [
+            _link(w.overdue, w.overdue.title),
+            _link(w.vsm, w.vsm.name),
+            _link(w.measure, w.measure.name),
+        ],
+        query={"q": "claim"},
+    ),
+    "search: cards": Shows(
+        "search", "lee", lambda w: [_link(w.stalled, w.stalled.title)], query={"q": "trial"}
+    ),
     "value-stream maps": Shows("maps:list", "sam", lambda w: [_link(w.vsm, w.vsm.name)]),
     "kaizen boards": Shows(
         "kaizen:boards",
