@@ -76,5 +76,7 @@ urlpatterns = [
     path("places/", include("places.urls")),
     # Public reporting: a place's and a site's public pages, for anyone (places.public).
     path("public/", include("places.public_urls")),
+    # A team's idea box, for anyone holding its link (ideas.box_views.submit).
+    path("box/", include("ideas.box_urls")),
     path("admin/", admin.site.urls),
 ]
