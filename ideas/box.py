@@ -193,10 +193,15 @@ def accept(submission: BoxSubmission, *, by: User) -> Idea:
                     width=held.photo_width or 0,
                     height=held.photo_height or 0,
                 )
-                for size in ("display", "thumb"):
+                try:
+                    copies = [(s, storage.read(held.photo_file(s))) for s in ("display", "thumb")]
+                except FileNotFoundError:
+                    copies = []  # its file is gone from the store: the words still count
+                for size, data in copies:
                     written.append(photo.file_name(size))
-                    storage.save(photo.file_name(size), storage.read(held.photo_file(size)))
-                photo.save()
+                    storage.save(photo.file_name(size), data)
+                if copies:
+                    photo.save()
             IdeaEvent.objects.create(
                 idea=idea,
                 actor=by,
