@@ -13,7 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from ideas.actions import recount_supports
-from ideas.models import Idea, IdeaComment, IdeaEvent, IdeaFollow, IdeaSupport
+from ideas.models import (
+    BoxSubmission,
+    Idea,
+    IdeaBox,
+    IdeaComment,
+    IdeaEvent,
+    IdeaFollow,
+    IdeaSupport,
+)
 from leanhub.models import Team, User
 
 S = Idea.Status
@@ -223,10 +231,32 @@ def seed() -> dict[str, int]:
                     body=body,
                     created_at=raised + datetime.timedelta(hours=3 + i),
                 )
+    _seed_idea_box(people)
     return {
         "ideas created": created_count,
         "demo ideas": Idea.objects.filter(title__in=[s.title for s in IDEAS]).count(),
     }
+
+
+def _seed_idea_box(people: dict[str, User]) -> None:
+    """New Claims' idea box, open, with one idea from someone without an account waiting."""
+    team = _team(f"{JCP}/Carrow Jobcentre/New Claims")
+    if team is None:
+        return
+    box, _ = IdeaBox.objects.get_or_create(
+        team=team, kind=IdeaBox.Kind.STAFF, defaults={"created_by": people.get("lee")}
+    )
+    BoxSubmission.objects.get_or_create(
+        box=box,
+        title="A second bin by the security desk",
+        defaults={
+            "team": team,
+            "kind": box.kind,
+            "problem": "The only bin is at the far end, so leaflets pile up on the desk.",
+            "proposal": "Put a small bin by the security desk and empty it at lunch.",
+            "client": "demo",
+        },
+    )
 
 
 def _write_history(

@@ -414,3 +414,57 @@ class PublicationForm(forms.Form):
         if data.get("public") and not " ".join(str(data.get("public_title", "")).split()):
             self.add_error("public_title", gettext("Give it a title for the public."))
         return data
+
+
+class BoxForm(forms.Form):
+    """An idea sent through a team's idea box, by someone with no account: nothing about them."""
+
+    title = forms.CharField(label=_("In a few words, what is your idea?"), max_length=140)
+    problem = forms.CharField(
+        label=_("What is the problem now?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    proposal = forms.CharField(
+        label=_("What could we do?"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    photo = forms.FileField(
+        label=_("A photo"),
+        required=False,
+        help_text=_("JPEG, PNG or WebP, up to 8 MB. Leave people out of it."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    # A field people never see or fill in: bots that fill every field give themselves away.
+    website = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.processed: images.ProcessedImage | None = None
+
+    def clean_photo(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("photo")
+        if upload:
+            try:
+                self.processed = images.process(upload.read(), filename=upload.name or "photo")
+            except images.ImageRefused as refusal:
+                raise forms.ValidationError(
+                    gettext("%(reason)s Your words are kept: choose another photo or send without.")
+                    % {"reason": refusal}
+                ) from None
+        return upload
+
+
+class BoxDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept into the team's ideas")), ("decline", _("Decline"))],
+    )
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

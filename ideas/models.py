@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
@@ -493,3 +494,128 @@ class PendingPhoto(models.Model):
     def file_name(self, size: str) -> str:
         """Where the ``size`` ("display" or "thumb") copy is kept in the upload storage."""
         return f"ideas/pending/{self.name}-{size}.{self.extension}"
+
+
+# --- The idea box: ideas from people without an account --------------------------------------
+
+
+def _box_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class IdeaBox(models.Model):
+    """A team's idea box: a link (and its QR code) that lets anyone holding it raise an idea
+    without signing in. What comes through is held as a :class:`BoxSubmission` for the team's
+    leads to accept or decline. The staff box is for the team's own people who have no account;
+    the service users' box, switched on only where a lead chooses, for the people the team
+    serves, and its suggestions are kept apart from staff ideas."""
+
+    class Kind(models.TextChoices):
+        STAFF = "staff", _("Staff idea box")
+        SERVICE = "service", _("Service users' suggestion box")
+
+    # Floods: at most this many submissions from one client address, and through one box,
+    # in ``WINDOW``.
+    PER_CLIENT = 5
+    PER_BOX = 30
+    WINDOW = datetime.timedelta(hours=1)
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="idea_boxes", verbose_name=_("team")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    token = models.CharField(_("link key"), max_length=40, unique=True, default=_box_token)
+    active = models.BooleanField(_("open"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    created_at = models.DateTimeField(_("made at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idea box")
+        verbose_name_plural = _("idea boxes")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "kind"], name="one_idea_box_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team}: {self.get_kind_display()}"
+
+    def get_public_url(self) -> str:
+        return reverse("box:submit", args=[self.token])
+
+
+class BoxSubmission(models.Model):
+    """An idea (or a service user's suggestion) raised through an idea box, held for the team's
+    leads. Nothing about the person is asked or kept: the client's address only as a keyed hash,
+    to refuse floods. Accepted, it becomes an Idea of the team; declined, it is kept with the
+    reason, for the record."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Waiting")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    box = models.ForeignKey(
+        IdeaBox, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("idea box")
+    )
+    # The box's team and kind when it came in, read by every list without a join.
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=IdeaBox.Kind.choices)
+    title = models.CharField(_("In a few words, what is your idea?"), max_length=140)
+    problem = models.TextField(_("What is the problem now?"), max_length=4000)
+    proposal = models.TextField(_("What could we do?"), max_length=4000, blank=True)
+    photo_name = models.CharField(_("photo"), max_length=40, blank=True)
+    photo_type = models.CharField(_("photo type"), max_length=40, blank=True)
+    photo_width = models.PositiveIntegerField(_("photo width"), null=True, blank=True)
+    photo_height = models.PositiveIntegerField(_("photo height"), null=True, blank=True)
+    client = models.CharField(_("client key"), max_length=64, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.HELD
+    )
+    reason = models.TextField(_("Reason (optional)"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    idea = models.OneToOneField(
+        Idea,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="box_submission",
+        verbose_name=_("idea"),
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("idea box submission")
+        verbose_name_plural = _("idea box submissions")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["team", "kind", "status", "-created_at"], name="box_sub_list_idx"),
+            models.Index(fields=["box", "created_at"], name="box_sub_box_idx"),
+            models.Index(fields=["client", "created_at"], name="box_sub_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def photo_extension(self) -> str:
+        return "png" if self.photo_type == "image/png" else "jpg"
+
+    def photo_file(self, size: str) -> str:
+        """Where the ``size`` ("display" or "thumb") copy of its photo is kept."""
+        return f"ideas/box/{self.photo_name}-{size}.{self.photo_extension}"

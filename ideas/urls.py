@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ideas import views
+from ideas import box_views, views
 
 app_name = "ideas"
 
@@ -12,6 +12,19 @@ urlpatterns = [
     path("similar/", views.idea_similar, name="similar"),
     path("export.csv", views.idea_export, name="export"),
     path("red-tape/", views.burden_queue, name="burden-queue"),
+    path("teams/<int:team_id>/box/", box_views.box_page, name="box"),
+    path("teams/<int:team_id>/box/link/", box_views.box_link, name="box-link"),
+    path("teams/<int:team_id>/box/print/", box_views.box_print, name="box-print"),
+    path(
+        "box/submissions/<int:submission_id>/decide/",
+        box_views.submission_decide,
+        name="box-decide",
+    ),
+    path(
+        "box/submissions/<int:submission_id>/photo/<str:size>/",
+        box_views.submission_photo,
+        name="box-photo",
+    ),
     path("<int:idea_id>/", views.idea_detail, name="detail"),
     path("<int:idea_id>/respond/", views.idea_respond, name="respond"),
     path("<int:idea_id>/support/", views.idea_support, name="support"),

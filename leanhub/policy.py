@@ -440,6 +440,13 @@ def _respond_to_idea(s: Scope, idea: _Idea) -> bool:
     return _lead_team(s, idea.team)
 
 
+@rule("manage_idea_box")
+def _manage_idea_box(s: Scope, obj: Team | _OfTeam) -> bool:
+    """A team's idea box (its links, and what came through it, held or decided): the team's
+    leads and managers in scope. Nobody else learns it exists (no ``seen_by``: a 404)."""
+    return _lead_team(s, obj)
+
+
 @rule("view_site")
 def _view_site(s: Scope, site: Site) -> bool:
     return site.organisation_id in s.org_ids or site.place_id in s.partnership_place_ids

@@ -89,6 +89,9 @@ NOT_PAGES = {
     "organisation-export",  # a zip file
     "places:idea-red-tape",  # a fragment loaded into the idea page
     "ideas:publication",  # POST only: the form is on the idea page
+    "ideas:box-link",  # POST only: the forms are on the idea box page
+    "ideas:box-decide",
+    "ideas:box-photo",  # a photo file
     "public:place-link",  # fragments loaded into the place page and dashboards
     "public:site-link",
     "healthz",  # JSON for the load balancer
@@ -264,6 +267,12 @@ class _Objects:
                 obj = self.card()
             elif param == "cycle_id":
                 obj = self.cycle()
+            elif param == "team_id" and name.startswith("ideas:box"):
+                # A team with an open idea box, that the person may manage.
+                obj = self.get(
+                    "box_team",
+                    lambda: _first(Team, user, "manage_idea_box", idea_boxes__active=True),
+                )
             elif param == "team_id":
                 obj = self.lead_team() if name == "metrics:saving-new" else self.team()
                 if name == "kaizen:team-board":
@@ -306,6 +315,11 @@ class _Objects:
                 obj = organisation and SignOnRule.objects.filter(organisation=organisation).first()
             elif param == "user_id":
                 obj = self.get("erasable", lambda: _first(User, user, "erase_person"))
+            elif param == "box_token":
+                from ideas.models import IdeaBox
+
+                box = self.get("box", lambda: IdeaBox.objects.filter(active=True).first())
+                value = box and box.token
             elif param == "token" and name == "email-unsubscribe":
                 from leanhub import mail
 

@@ -258,3 +258,29 @@ def test_a_flood_from_one_device_keeps_only_the_allowed_answers(site_a1: Site, m
     assert SurveyResponse.objects.filter(survey=survey).count() == (
         metrics_actions.RESPONSES_PER_CLIENT
     )
+
+
+def test_a_flood_through_an_idea_box_keeps_only_the_allowed_ideas(team_a: Team, lee: User):
+    """A burst sent through one idea box at once, from one device and then from many: the sends
+    take their turn on the box, so the hourly limits hold exactly."""
+    from ideas import box
+    from ideas.models import BoxSubmission, IdeaBox
+
+    idea_box = box.open_box(team_a, kind="staff", by=lee)
+
+    def ready(address: Callable[[int], str]) -> Callable[[int], Callable[[], object]]:
+        def person(i: int) -> Callable[[], object]:
+            mine = IdeaBox.objects.get(pk=idea_box.pk)
+            return lambda: box.submit(mine, title="t", problem="p", client_address=address(i))
+
+        return person
+
+    outcomes = crowd(CROWD, ready(lambda i: "192.0.2.99"))
+    kept = [o for o in outcomes if isinstance(o, BoxSubmission)]
+    refused = [o for o in outcomes if isinstance(o, box.TooManySubmissions)]
+    assert (len(kept), len(refused)) == (IdeaBox.PER_CLIENT, CROWD - IdeaBox.PER_CLIENT)
+
+    outcomes = crowd(CROWD, ready(lambda i: f"198.51.100.{i}"))
+    kept += [o for o in outcomes if isinstance(o, BoxSubmission)]
+    assert len(kept) == IdeaBox.PER_BOX
+    assert BoxSubmission.objects.filter(box=idea_box).count() == IdeaBox.PER_BOX

@@ -32,6 +32,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from ideas import actions as idea_actions
+from ideas import box as idea_box
 from ideas.maps import actions as map_actions
 from ideas.maps.models import KaizenBurst, ValueStreamStep
 from ideas.models import Idea, IdeaComment
@@ -288,6 +289,23 @@ def _build(
         )
         add("survey", survey, f"Mksurvey{key}")
 
+    # Idea boxes: what came through each team's box is for its leads; the box page is the oracle.
+    # The service users' box of team_a too, kept apart on its own tab.
+    boxes = [
+        ("a", team_a, lee, "staff"),
+        ("s", team_a, lee, "service"),
+        ("b", team_b, olu, "staff"),
+        ("c", team_c, ceri, "staff"),
+    ]
+    for key, team, by, box_kind in boxes:
+        opened = idea_box.open_box(team, kind=box_kind, by=by)
+        box_page = f"{reverse('ideas:box', args=[team.pk])}?kind={box_kind}"
+        add("box", opened, None, page=box_page)
+        held = idea_box.submit(
+            opened, title=f"Mkboxsub{key}", problem="Slow", client_address=f"192.0.2.{ord(key)}"
+        )
+        add("submission", held, f"Mkboxsub{key}", page=box_page)
+
     # Team news: the team page is its oracle.
     for key, team, by in (("a", team_a, lee), ("b", team_b, olu), ("c", team_c, ceri)):
         TeamAnnouncement.objects.create(team=team, author=by, message=f"Mknews{key}")
@@ -392,6 +410,8 @@ def _build(
         "measure": by_kind["measure"],
         "saving": by_kind["saving"],
         "survey": by_kind["survey"],
+        "box": by_kind["box"],
+        "submission": by_kind["submission"],
         "scope": scopes,
         "what": list(DRILLS),
         "token": [s.token for s in by_kind["survey"]],
@@ -436,6 +456,8 @@ SEGMENT_KINDS = {
     "organisations": "organisation",
     "sign-on": "organisation",
     "people": "person",
+    "box": "box",  # box/<box_token>/: the public page of a team's idea box
+    "submissions": "submission",  # ideas/box/submissions/<submission_id>/
 }
 
 # URL names needing what no cast object gives, each with the reason; everything else is walked.
@@ -444,6 +466,8 @@ SKIPPED = {
     "ideas:photo": "a photo file of an idea; the cast has no photos (tests/ideas/test_photos.py)",
     "ideas:pending-photo": "a photo someone is adding to their own form, private to them",
     "kaizen:photo": "a photo file of a cycle; the cast has no photos (tests/kaizen)",
+    "ideas:box-photo": "a photo sent through an idea box; the cast has no photos "
+    "(tests/ideas/test_idea_box.py)",
     "signon-start": "a redirect to an identity provider, not a page of any object",
     # POST-only actions: nothing to show on GET (each refuses it with 405).
     "metrics:measure-ghost": "POST only: greys out one observation of a measure",
@@ -461,6 +485,7 @@ SKIPPED = {
 # Pages anyone holding their link may open, whoever they are: only names are looked for there.
 OPEN_TO_TOKEN_HOLDERS = {
     "metrics:respond": "a survey's public page, reached from its QR code: the token is the key",
+    "box:submit": "a team's idea box, reached from its QR code: the token is the key",
 }
 
 # Pages listing a team's people, where a person's name says nothing of what they raised.
@@ -568,6 +593,8 @@ def walked_urls() -> tuple[list[Walked], set[str]]:
 def _value(kind: str, obj: Any, arg: str = "") -> Any:
     if kind in ("what", "token", "fmt"):
         return obj
+    if kind == "box":
+        return obj.token
     return obj.slug if kind == "place" or arg == "slug" else obj.pk
 
 

@@ -36,7 +36,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from ideas import actions as idea_actions
 from ideas.maps.models import ValueStreamMap, ValueStreamStep
-from ideas.models import Idea, IdeaComment, IdeaFollow, IdeaSupport
+from ideas.models import BoxSubmission, Idea, IdeaBox, IdeaComment, IdeaFollow, IdeaSupport
 from kaizen import actions as kaizen_actions
 from kaizen.models import Board, Card, Cycle, CycleAction
 from leanhub import mail
@@ -106,6 +106,8 @@ class World:
     routing: BurdenRouting
     rule: SignOnRule
     group: ReferenceGroup
+    idea_box: IdeaBox
+    submission: BoxSubmission
     grown: int = 0
     extra_teams: list[Team] = field(default_factory=list)
 
@@ -239,6 +241,8 @@ def world(cast: dict[str, User], team_a: Team, team_a_coaches: Team, place: Plac
     group = ReferenceGroup.objects.create(name="Total Place reference group")
     group.places.add(place)
     group.members.add(pat, dev)
+    idea_box = IdeaBox.objects.create(team=team_a, kind=IdeaBox.Kind.STAFF, created_by=lee)
+    submission = _box_submission(idea_box, "Kettle")
     return World(
         cast=cast,
         team=team_a,
@@ -264,6 +268,19 @@ def world(cast: dict[str, User], team_a: Team, team_a_coaches: Team, place: Plac
         routing=routing,
         rule=rule,
         group=group,
+        idea_box=idea_box,
+        submission=submission,
+    )
+
+
+def _box_submission(idea_box: IdeaBox, title: str) -> BoxSubmission:
+    return BoxSubmission.objects.create(
+        box=idea_box,
+        team_id=idea_box.team_id,
+        kind=idea_box.kind,
+        title=title,
+        problem="It is slow",
+        client="0" * 64,
     )
 
 
@@ -365,6 +382,11 @@ def grow(w: World, n: int) -> None:
     for _ in range(n):
         w.grown += 1
         g = w.grown
+        # The idea box's held and decided submissions, each with the lead who decided.
+        _box_submission(w.idea_box, f"Held {g}")
+        BoxSubmission.objects.filter(pk=_box_submission(w.idea_box, f"Done {g}").pk).update(
+            status=BoxSubmission.Status.DECLINED, decided_by=lee, reason="No"
+        )
         org = Organisation.objects.create(name=f"Agency {g}", slug=f"agency-{g}")
         PlaceSpendLine.objects.create(place=w.place, organisation=org, amount=Decimal(10**8))
         grow_place(w, g, org)
@@ -533,6 +555,8 @@ ARGS: dict[str, Callable[[World], object]] = {
     "measure_id": lambda w: w.measure.pk,
     "saving_id": lambda w: w.saving.pk,
     "survey_id": lambda w: w.survey.pk,
+    "submission_id": lambda w: w.submission.pk,
+    "box_token": lambda w: w.idea_box.token,
 }
 # Arguments that mean another thing on some pages: by URL name, then argument.
 ARGS_OF: dict[str, dict[str, Callable[[World], object]]] = {
@@ -612,6 +636,9 @@ NOT_PAGES = {
     "api:observations-bulk": "POST only",
     "api:schema": "the API's schema, from its code alone",
     "api:docs": "the API's documentation page, from its code alone",
+    "ideas:box-link": "POST only",
+    "ideas:box-decide": "POST only",
+    "ideas:box-photo": "serves one stored photo file after one permission check",
 }
 
 # Pages that still grow, each with the reason and where it is being fixed.
@@ -635,6 +662,7 @@ QUERIES: dict[str, list[dict[str, str]]] = {
         {"q": "card", "kind": "cards"},
         {"q": "idea", "kind": "ideas"},
     ],
+    "ideas:box": [{}, {"kind": "service"}],
 }
 
 
