@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "metrics",
     "places",
     "signon",
+    "recognition",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
