@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
 from kaizen.models import Card
-from leanhub import mail
+from leanhub import mail, policy
 from leanhub.models import User
 from leanhub.notifications import notify
 from recognition.models import MESSAGE_MAX, Thanks
@@ -90,7 +90,8 @@ def toggle(thing: Thing, *, by: User, message: str = "") -> bool:
         text = gettext("%(name)s thanked you for your idea “%(title)s”.")
     else:
         text = gettext("%(name)s thanked you for the card “%(title)s”.")
-    text = text % {"name": by.display_name, "title": thing.title}
+    # The thanker is named: a thank-you is never anonymous (the thanked are never named here).
+    text = text % {"name": policy.shown_name(None, by, hidden=False), "title": thing.title}
     full = f"{text} “{message}”" if message else text
     notify(people, message=full, url=thing.url, actor=by)
     subject = (gettext("LeanHub: %(message)s") % {"message": text})[:200]
