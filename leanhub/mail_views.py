@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -32,19 +33,39 @@ class EmailPreferencesForm(forms.Form):
             )
 
 
+class RollsForm(forms.Form):
+    """Whether the person is named on rolls of honour (see ``User.unlisted_on_rolls``)."""
+
+    unlisted_on_rolls = forms.BooleanField(
+        label=_("Don't list me on rolls of honour"),
+        help_text=_("What you did is still listed, without your name."),
+        required=False,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def email_preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    rolls_form = RollsForm(initial={"unlisted_on_rolls": user.unlisted_on_rolls})
+    if request.method == "POST" and request.POST.get("form") == "rolls":
+        rolls_form = RollsForm(request.POST)
+        if rolls_form.is_valid():
+            user.unlisted_on_rolls = rolls_form.cleaned_data["unlisted_on_rolls"]
+            user.save(update_fields=["unlisted_on_rolls"])
+            messages.success(request, gettext("Your choice about rolls of honour is saved."))
+            return redirect("email-preferences")
     current = mail.frequencies(request.user)
-    form = EmailPreferencesForm(request.POST or None, current=current)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.POST.get("form") != "rolls" else None
+    form = EmailPreferencesForm(posted or None, current=current)
+    if request.method == "POST" and request.POST.get("form") != "rolls" and form.is_valid():
         mail.set_frequencies(request.user, form.cleaned_data)
         messages.success(request, gettext("Your e-mail choices are saved."))
         return redirect("email-preferences")
     return render(
         request,
         "leanhub/email_preferences.html",
-        {"form": form, "email": request.user.email},
+        {"form": form, "email": request.user.email, "rolls_form": rolls_form},
         status=400 if form.errors else 200,
     )
 
@@ -70,4 +91,4 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-__all__ = ["EmailPreferencesForm", "email_preferences", "unsubscribe"]
+__all__ = ["EmailPreferencesForm", "RollsForm", "email_preferences", "unsubscribe"]

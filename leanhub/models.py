@@ -31,6 +31,13 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         help_text=_("The language LeanHub is shown in; blank follows the browser."),
     )
+    # The person's choice, honoured on every roll of honour (recognition.rolls): what they did
+    # is still listed, without their name.
+    unlisted_on_rolls = models.BooleanField(
+        _("Don't list me on rolls of honour"),
+        default=False,
+        help_text=_("What you did is still listed, without your name."),
+    )
     # Not a column: set where a list of people is shown with something some of them hid their
     # name on (a board's "Viewing now", see leanhub.policy.hides_name_q).
     hides_name_here: bool = False

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "places",
     "signon",
     "api",
+    "recognition",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -75,6 +75,8 @@ urlpatterns = [
     path("kaizen/", include("kaizen.urls")),
     path("metrics/", include("metrics.urls")),
     path("places/", include("places.urls")),
+    # Thank-yous and rolls of honour (recognition, the top app).
+    path("recognition/", include("recognition.urls")),
     # Public reporting: a place's and a site's public pages, for anyone (places.public).
     path("public/", include("places.public_urls")),
     path("api/v1/", include("api.urls")),

@@ -88,6 +88,8 @@ NOT_PAGES = {
     "signon-callback",
     "organisation-export",  # a zip file
     "places:idea-red-tape",  # a fragment loaded into the idea page
+    "recognition:idea-thanks",  # fragments loaded into the idea and card pages
+    "recognition:card-thanks",
     "ideas:publication",  # POST only: the form is on the idea page
     "ideas:box-link",  # POST only: the forms are on the idea box page
     "ideas:box-decide",
@@ -273,6 +275,15 @@ class _Objects:
                     "box_team",
                     lambda: _first(Team, user, "manage_idea_box", idea_boxes__active=True),
                 )
+            elif param == "team_id" and name == "recognition:team-roll":
+                obj = self.get("dashboard_team", lambda: _first(Team, user, "view_team_dashboard"))
+            elif param == "site_id" and name == "recognition:site-roll":
+                obj = self.get("dashboard_site", lambda: _first(Site, user, "view_site_dashboard"))
+            elif param == "slug" and name == "recognition:place-roll":
+                place = self.get(
+                    "dashboard_place", lambda: _first(Place, user, "view_place_dashboard")
+                )
+                value = place and place.slug
             elif param == "team_id":
                 obj = self.lead_team() if name == "metrics:saving-new" else self.team()
                 if name == "kaizen:team-board":

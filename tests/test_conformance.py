@@ -55,6 +55,7 @@ from metrics.drills import DRILLS
 from metrics.models import Measure, Observation, Outcome, Saving, Survey
 from places import redtape
 from places.models import BurdenOwner, InvestCase, PendingSpendImport, ServiceTheme, SpendLine
+from recognition import thanks
 from signon.models import OrganisationSignOn, SignOnRule
 from tests.channels_helpers import GroupListener
 from tests.ideas.maps.conftest import make_map
@@ -161,6 +162,23 @@ def _build(
     idea_actions.add_comment(ih, body="Mkcommenthidey", by=hidey)
     idea_actions.add_comment(ih, body="Thank you", by=lee)
     idea_actions.set_support(ih, on=True, by=sam)
+    # Thanked: the thanks reaches the hidden author, and nobody else learns who they are.
+    thanks.toggle(thanks.of_idea(ih), by=sam, message="Great work")
+    # Raised with "Hide my name" and implemented, then spread to the police and back: on every
+    # roll of honour of both places' teams, sites and places, never with the author's name.
+    done, _ = idea_actions.submit_idea(
+        idea_actions.NewIdea(
+            team=team_a, title="Mkideahiddendone", problem="Slow", hide_name=True,
+            shared_with_partners=True,
+        ),
+        token=None,
+        by=hidey,
+    )  # fmt: skip
+    add("idea", done, "Mkideahiddendone")
+    for status in (Idea.Status.ACCEPTED, Idea.Status.IMPLEMENTED):
+        idea_actions.change_status(done, to=status, by=lee)
+    spread = idea_actions.adopt_idea(done, team=team_b, by=olu)
+    add("idea", spread, None)
 
     # Boards and cards: each team's, and a joint board of the police and the council.
     board_a = add("board", kaizen_actions.ensure_team_board(team_a), None)
@@ -172,6 +190,7 @@ def _build(
     kaizen_actions._add_default_columns(joint)
     add("board", joint, "Mkboardjoint")
     card_h = kaizen_actions.create_card_from_idea(ih, by=lee)
+    thanks.toggle(thanks.of_card(card_h), by=sam)
     add("card", kaizen_actions.create_card(board_a, title="Mkcarda", by=lee), "Mkcarda")
     card_b = add("card", kaizen_actions.create_card(board_b, title="Mkcardb", by=olu), "Mkcardb")
     add("card", kaizen_actions.create_card(board_c, title="Mkcardc", by=ceri), "Mkcardc")

@@ -71,6 +71,7 @@ from places.models import (
     SpendLine,
     financial_year_of,
 )
+from recognition.models import Thanks
 from signon.models import OrganisationSignOn, SignOnRule
 from tests.conftest import _password_hash
 
@@ -409,6 +410,20 @@ def grow(w: World, n: int) -> None:
             other = _idea(new_team, staff, f"Idea {g} of {new_team.name}", hide_name=True)
             IdeaComment.objects.create(idea=other, author=lead, body="Good one")
             _idea(new_team, staff, f"Adopted {g}", adopted_from=w.idea)
+            # The rolls of honour and the thank-yous grow too: more done in the team, by people
+            # some of whom hid their name or chose not to be listed, and more thanks.
+            _idea(
+                team,
+                lead,
+                f"Done here {g}",
+                status=Idea.Status.IMPLEMENTED,
+                implemented_at=now,
+                hide_name=site_org == org,
+            )
+            lead.unlisted_on_rolls = site_org == org_a
+            lead.save(update_fields=["unlisted_on_rolls"])
+            Thanks.objects.create(by=staff, idea=w.idea, message=f"Thanks {g}")
+            Thanks.objects.create(by=staff, card=w.card)
             board = kaizen_actions.ensure_team_board(new_team)
             kaizen_actions.create_card(board, title=f"Card {g}", owners=[lead], by=lead)
             m = Measure.objects.create(

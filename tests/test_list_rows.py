@@ -333,6 +333,24 @@ LIST_PAGES: dict[str, Shows] = {
         lambda w: ['<tr><td>Testshire Jobcentre</td><td class="num">£1,450,000,000</td></tr>'],
         args=_place,
     ),
+    "team roll of honour: implemented and spread": Shows(
+        "recognition:team-roll",
+        "lee",
+        lambda w: [_link(w.implemented, "Text customers the documents to bring"), "Work Coaches"],
+        args=lambda w: [w.team.pk],
+    ),
+    "site roll of honour: implemented and spread": Shows(
+        "recognition:site-roll",
+        "maya",
+        lambda w: [_link(w.implemented, "Text customers the documents to bring"), "Work Coaches"],
+        args=lambda w: [w.team.site_id],
+    ),
+    "place roll of honour: implemented and spread": Shows(
+        "recognition:place-roll",
+        "pat",
+        lambda w: ["from New Claims, adopted by Work Coaches"],
+        args=lambda w: [w.place.slug],
+    ),
 }
 
 # Lists whose rows are shown by a test beside their other tests.
@@ -370,6 +388,8 @@ TESTED_ELSEWHERE = {
     "public:index": "tests/places/test_public.py::test_the_place_page_shows_its_measures_changes_…",
     "public:place": "tests/places/test_public.py::test_the_place_page_shows_its_measures_changes_…",
     "public:site": "tests/places/test_public.py::test_anyone_reads_the_site_page_without_signing_in",
+    "recognition:idea-thanks": "tests/recognition/test_thanks.py::test_thank_and_withdraw_an_idea",
+    "recognition:card-thanks": "tests/recognition/test_thanks.py::test_a_cards_owners_are_thanked",
 }
 
 # Every other URL: an object's own page, a form, an action, a file, a fragment of one object.

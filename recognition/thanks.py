@@ -1,0 +1,99 @@
+"""Thanking the people behind an idea or a card: one thank-you per person per thing, a second
+click withdraws it. The thanked hear of it in-app and by e-mail (their choice of frequency); a
+hidden author is reached like anyone else, but nobody else is ever told who they are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ideas.models import Idea
+from kaizen.models import Card
+from leanhub import mail, policy
+from leanhub.models import User
+from leanhub.notifications import notify
+from recognition.models import MESSAGE_MAX, Thanks
+
+KIND = "thanks"
+
+
+def register() -> None:
+    mail.register_kind(KIND, _("Thank-yous for your ideas and cards"))
+
+
+@dataclass(frozen=True)
+class Thing:
+    """Something that can be thanked, named the same way whatever its kind."""
+
+    kind: str
+    obj: Model
+    title: str
+    url: str
+
+    @property
+    def lookup(self) -> dict[str, Model]:
+        return {self.kind: self.obj}
+
+    def thanked_people(self) -> list[User]:
+        """Who the thanks reach: an idea's author (hidden name or not), a card's owners."""
+        if isinstance(self.obj, Idea):
+            return [self.obj.author]
+        if isinstance(self.obj, Card):
+            return list(self.obj.owners.all())
+        raise TypeError(self.kind)
+
+
+def of_idea(idea: Idea) -> Thing:
+    return Thing("idea", idea, idea.title, idea.get_absolute_url())
+
+
+def of_card(card: Card) -> Thing:
+    return Thing("card", card, card.title, card.get_absolute_url())
+
+
+def count(thing: Thing) -> int:
+    return Thanks.objects.filter(**thing.lookup).count()
+
+
+def has_thanked(thing: Thing, user: User) -> bool:
+    return Thanks.objects.filter(by=user, **thing.lookup).exists()
+
+
+class ThanksError(ValueError):
+    pass
+
+
+@transaction.atomic
+def toggle(thing: Thing, *, by: User, message: str = "") -> bool:
+    """Thank the people behind ``thing``, or withdraw ``by``'s thanks if given already. True
+    when thanked. Only the thanks itself is told to the thanked, never a withdrawal."""
+    message = message.strip()
+    if len(message) > MESSAGE_MAX:
+        raise ThanksError(
+            gettext("Keep the message to %(max)s characters or fewer.") % {"max": MESSAGE_MAX}
+        )
+    deleted, _rows = Thanks.objects.filter(by=by, **thing.lookup).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            Thanks.objects.create(by=by, message=message, **thing.lookup)
+    except IntegrityError:
+        # A double click raced the first: the thanks is there once, as meant.
+        return True
+    people = [p for p in thing.thanked_people() if p.pk != by.pk]
+    if thing.kind == "idea":
+        text = gettext("%(name)s thanked you for your idea “%(title)s”.")
+    else:
+        text = gettext("%(name)s thanked you for the card “%(title)s”.")
+    # The thanker is named: a thank-you is never anonymous (the thanked are never named here).
+    text = text % {"name": policy.shown_name(None, by, hidden=False), "title": thing.title}
+    full = f"{text} “{message}”" if message else text
+    notify(people, message=full, url=thing.url, actor=by)
+    subject = (gettext("LeanHub: %(message)s") % {"message": text})[:200]
+    mail.queue(people, kind=KIND, subject=subject, message=full, url=thing.url)
+    return True
