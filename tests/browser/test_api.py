@@ -20,7 +20,7 @@ def test_a_person_makes_a_token_on_a_phone_and_it_works_once_copied(live_url, ne
     page.get_by_role("button", name="Make the token").click()
     token = page.get_by_role("textbox", name="Token", exact=True).input_value()
     assert token.startswith("lh_")
-    expect(page.get_by_role("status")).to_contain_text("shown only this once")
+    expect(page.get_by_role("status").filter(has_text="shown only this once")).to_be_visible()
     assert_accessible(page)
     answer = page.request.get(
         f"{live_url}/api/v1/ideas/", headers={"Authorization": f"Bearer {token}"}

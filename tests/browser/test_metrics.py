@@ -53,7 +53,7 @@ def test_a_verified_saving_updates_the_managers_open_dashboard_live_for_the_peri
     lead.get_by_label("Stage").select_option("realised")
     lead.get_by_label("Evidence", exact=True).fill("Call-backs down 80 a week at £3 each.")
     lead.get_by_role("button", name="Claim the saving").click()
-    expect(lead.get_by_role("status")).to_contain_text("Saving claimed")
+    expect(lead.get_by_role("status").filter(has_text="Saving claimed")).to_be_visible()
     saving_url = lead.url
     assert_accessible(lead)
     awaiting = manager.locator("#savings-tile").get_by_role("link", name="1", exact=True)
@@ -62,7 +62,7 @@ def test_a_verified_saving_updates_the_managers_open_dashboard_live_for_the_peri
     checker = manager.context.new_page()
     checker.goto(saving_url)
     checker.get_by_role("button", name="Verify and lock").click()
-    expect(checker.get_by_role("status")).to_contain_text("Verified")
+    expect(checker.get_by_role("status").filter(has_text="Verified")).to_be_visible()
 
     # No reload: the open page refetched its own period's tile, not the default year's £17,500.
     expect(verified).to_have_text("£12,500 a year")

@@ -101,7 +101,7 @@ def test_an_organisation_manager_adds_a_rule_in_the_product(live_url, new_page, 
     page.get_by_label("Role").select_option(Role.LEAD.value)
     page.get_by_label("Team").select_option(str(team_a.pk))
     page.get_by_role("button", name="Add the rule").click()
-    expect(page.get_by_role("status")).to_contain_text("Rule added.")
+    expect(page.get_by_role("status").filter(has_text="Rule added.")).to_be_visible()
     expect(page.get_by_role("table", name="Rules")).to_contain_text(
         "claim “groups” contains “jcp-leads”"
     )
