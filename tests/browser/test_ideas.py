@@ -49,7 +49,11 @@ def test_staff_raise_an_idea_with_a_photo_and_hear_the_response_live(
     expect(staff).to_have_url(re.compile(r"/ideas/\d+/$"))
     expect(staff.get_by_role("heading", level=1)).to_have_text("claim form address")
     expect(staff.get_by_role("img", name="Photo 1 of the idea")).to_be_visible()
-    assert staff.locator(".photo-grid img").evaluate("img => img.naturalWidth") > 0
+    # The photo has loaded and decoded (visible alone does not wait for its bytes).
+    staff.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0",
+        arg=staff.locator(".photo-grid img").first.element_handle(),
+    )
     # Kaizen's and metrics' parts of the page (nothing yet) have come and replaced their links.
     expect(staff.locator('[data-hx-trigger="load"]')).to_have_count(0)
     expect(staff.get_by_role("link", name="Kaizen cards working on this idea")).to_have_count(0)
@@ -124,7 +128,9 @@ def test_stop_doing_without_an_owner_is_refused_on_a_phone_and_keeps_the_photo(
     expect(staff.locator("#field-burden_owner .field-error")).to_contain_text("Say who owns it")
     kept = staff.get_by_role("img", name="Photo 1 you added")
     expect(kept).to_be_visible()
-    assert kept.evaluate("img => img.naturalWidth") > 0
+    staff.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=kept.element_handle()
+    )
     expect(staff.get_by_label("Remove photo 1")).not_to_be_checked()
     expect(staff.get_by_label("Title")).to_have_value("Stop the weekly paper tally")
     assert_accessible(staff)
@@ -133,7 +139,11 @@ def test_stop_doing_without_an_owner_is_refused_on_a_phone_and_keeps_the_photo(
     staff.get_by_role("button", name="Send my idea").click()
     expect(staff).to_have_url(re.compile(r"/ideas/\d+/$"))
     expect(staff.get_by_role("img", name="Photo 1 of the idea")).to_be_visible()
-    assert staff.locator(".photo-grid img").evaluate("img => img.naturalWidth") > 0
+    # The photo has loaded and decoded (visible alone does not wait for its bytes).
+    staff.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0",
+        arg=staff.locator(".photo-grid img").first.element_handle(),
+    )
     assert_accessible(staff)
     idea = Idea.objects.get()
     assert (idea.kind, idea.burden_owner) == ("stop_doing", "organisation")
