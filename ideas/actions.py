@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from ideas.models import (
     PendingPhoto,
 )
 from leanhub import audit, mail, policy, storage
+from leanhub.i18n import Wording
 from leanhub.images import ProcessedImage
 from leanhub.models import Membership, Organisation, Role, Team, User
 from leanhub.notifications import notify
@@ -53,11 +55,16 @@ class TransitionRefused(ValidationError):
 
 
 def _tell(
-    idea: Idea, *, to_author: str, to_followers: str, by: User, anonymous: bool = False
+    idea: Idea,
+    *,
+    to_author: Wording,
+    to_followers: Wording,
+    by: User,
+    anonymous: bool = False,
 ) -> None:
     """Notify the submitter and followers (never ``by`` themselves) in-app, with the live
     count, and by e-mail through the outbox (written in this same transaction, so it is never
-    lost). ``anonymous`` leaves ``by`` off the notification."""
+    lost), each in their own language. ``anonymous`` leaves ``by`` off the notification."""
     by_pk = getattr(by, "pk", None)
     author = [idea.author] if idea.author_id != by_pk else []
     followers = [
@@ -76,9 +83,7 @@ def _tell(
         )
 
 
-def _subject(message: str) -> str:
-    """An e-mail subject line saying what happened, at most 200 characters."""
-    return (gettext("LeanHub: %(message)s") % {"message": message})[:200]
+_subject = mail.subject_for
 
 
 @dataclass
@@ -301,10 +306,14 @@ def submit_idea(
                 ).distinct()
             )
             if leads:
-                message = gettext("New idea for %(team)s: “%(title)s”") % {
-                    "team": data.team.name,
-                    "title": idea.title,
-                }
+                team_name, title = data.team.name, idea.title
+
+                def message() -> str:
+                    return gettext("New idea for %(team)s: “%(title)s”") % {
+                        "team": team_name,
+                        "title": title,
+                    }
+
                 notify(
                     leads,
                     message=message,
@@ -395,23 +404,32 @@ def change_status(
         idea=idea, actor=by, from_status=from_status, to_status=to, note=note.strip()
     )
     audit.record(by, "idea.status_changed", idea, payload)
-    status = S(to).label.lower()
-    if to == S.PARKED and revisit_on is not None:
-        status = gettext("%(status)s until %(date)s") % {
-            "status": status,
-            "date": date_format(revisit_on, "DATE_FORMAT"),
-        }
-    elif to == S.DUPLICATE and duplicate_of is not None:
-        status = gettext("%(status)s of “%(title)s”") % {
-            "status": status,
-            "title": duplicate_of.title,
-        }
+
+    def status() -> str:
+        """The new status as the sentence puts it, in the language being written."""
+        words = str(S(to).label).lower()
+        if to == S.PARKED and revisit_on is not None:
+            return gettext("%(status)s until %(date)s") % {
+                "status": words,
+                "date": date_format(revisit_on, "DATE_FORMAT"),
+            }
+        if to == S.DUPLICATE and duplicate_of is not None:
+            return gettext("%(status)s of “%(title)s”") % {
+                "status": words,
+                "title": duplicate_of.title,
+            }
+        return words
+
     _tell(
         idea,
-        to_author=gettext("Your idea “%(title)s” is now %(status)s.")
-        % {"title": idea.title, "status": status},
-        to_followers=gettext("An idea you follow, “%(title)s”, is now %(status)s.")
-        % {"title": idea.title, "status": status},
+        to_author=lambda: (
+            gettext("Your idea “%(title)s” is now %(status)s.")
+            % {"title": idea.title, "status": status()}
+        ),
+        to_followers=lambda: (
+            gettext("An idea you follow, “%(title)s”, is now %(status)s.")
+            % {"title": idea.title, "status": status()}
+        ),
         by=by,
     )
     return event
@@ -453,11 +471,15 @@ def set_support(idea: Idea, *, on: bool, by: User) -> int:
         if created and idea.author_id != by.pk:
             notify(
                 [idea.author],
-                message=gettext("%(name)s supports your idea “%(title)s”.")
-                % {
-                    "name": policy.shown_name(idea.author, by, hidden=policy.hides_name(idea, by)),
-                    "title": idea.title,
-                },
+                message=lambda: (
+                    gettext("%(name)s supports your idea “%(title)s”.")
+                    % {
+                        "name": policy.shown_name(
+                            idea.author, by, hidden=policy.hides_name(idea, by)
+                        ),
+                        "title": idea.title,
+                    }
+                ),
                 url=idea.get_absolute_url(),
                 actor=by,
             )
@@ -489,13 +511,19 @@ def add_comment(idea: Idea, *, body: str, by: User) -> IdeaComment:
     # A submitter who hid their name stays hidden when they comment on their own idea: the
     # message goes to several people at once, so it is worded for no one in particular.
     hidden = policy.hides_name(idea, by)
-    who = capfirst(policy.shown_name(None, by, hidden=hidden))
+
+    def who() -> str:
+        return capfirst(policy.shown_name(None, by, hidden=hidden))
+
     _tell(
         idea,
-        to_author=gettext("%(name)s commented on your idea “%(title)s”.")
-        % {"name": who, "title": idea.title},
-        to_followers=gettext("%(name)s commented on “%(title)s”.")
-        % {"name": who, "title": idea.title},
+        to_author=lambda: (
+            gettext("%(name)s commented on your idea “%(title)s”.")
+            % {"name": who(), "title": idea.title}
+        ),
+        to_followers=lambda: (
+            gettext("%(name)s commented on “%(title)s”.") % {"name": who(), "title": idea.title}
+        ),
         by=by,
         anonymous=hidden,
     )
@@ -577,10 +605,13 @@ def adopt_idea(idea: Idea, *, team: Team, by: User) -> Idea:
     audit.record(by, "idea.adopted", copy, {"from_idea": idea.pk, "team": team.pk})
     _tell(
         idea,
-        to_author=gettext("%(team)s is adopting your idea “%(title)s”.")
-        % {"team": team.name, "title": idea.title},
-        to_followers=gettext("%(team)s is adopting “%(title)s”.")
-        % {"team": team.name, "title": idea.title},
+        to_author=lambda: (
+            gettext("%(team)s is adopting your idea “%(title)s”.")
+            % {"team": team.name, "title": idea.title}
+        ),
+        to_followers=lambda: (
+            gettext("%(team)s is adopting “%(title)s”.") % {"team": team.name, "title": idea.title}
+        ),
         by=by,
     )
     return copy
@@ -635,16 +666,22 @@ def route_burden(idea: Idea, *, reply_due_on: datetime.date, by: User) -> Idea:
         idea,
         {"owner": idea.burden_owner, "reply_due_on": reply_due_on.isoformat()},
     )
-    sent = {
-        "title": idea.title,
-        "owner": idea.get_burden_owner_display().lower(),
-        "date": date_format(reply_due_on, "DATE_FORMAT"),
-    }
+
+    def sent() -> dict[str, str]:
+        return {
+            "title": idea.title,
+            "owner": str(idea.get_burden_owner_display()).lower(),
+            "date": date_format(reply_due_on, "DATE_FORMAT"),
+        }
+
     _tell(
         idea,
-        to_author=gettext("Your idea “%(title)s” was sent to %(owner)s for a reply by %(date)s.")
-        % sent,
-        to_followers=gettext("“%(title)s” was sent to %(owner)s for a reply by %(date)s.") % sent,
+        to_author=lambda: (
+            gettext("Your idea “%(title)s” was sent to %(owner)s for a reply by %(date)s.") % sent()
+        ),
+        to_followers=lambda: (
+            gettext("“%(title)s” was sent to %(owner)s for a reply by %(date)s.") % sent()
+        ),
         by=by,
     )
     return idea
@@ -698,14 +735,25 @@ def _return_parked_idea(idea_id: int, *, today: datetime.date) -> bool:
     leads = User.objects.filter(memberships__team_id=idea.team_id, memberships__role=Role.LEAD)
     followers = User.objects.filter(idea_follows__idea=idea)
     people = list({u.pk: u for u in [*leads, *followers]}.values())
-    message = gettext("“%(title)s” is back for review: its revisit date came.") % {
-        "title": idea.title
-    }
+
+    def message() -> str:
+        return gettext("“%(title)s” is back for review: its revisit date came.") % {
+            "title": idea.title
+        }
+
     url = idea.get_absolute_url()
     notify(people, message=message, url=url)
     # By e-mail too, as for any other change of status.
     mail.queue(people, kind=idea_mail.UPDATES, subject=_subject(message), message=message, url=url)
     return True
+
+
+def _overdue_message(team_name: str, n: int) -> str:
+    return ngettext(
+        "%(team)s: %(count)s idea waiting past the response target.",
+        "%(team)s: %(count)s ideas waiting past the response target.",
+        n,
+    ) % {"team": team_name, "count": n}
 
 
 def remind_leads() -> int:
@@ -729,11 +777,8 @@ def remind_leads() -> int:
         team = membership.team
         assert team is not None  # selected by team above
         n = overdue[team.pk]
-        message = ngettext(
-            "%(team)s: %(count)s idea waiting past the response target.",
-            "%(team)s: %(count)s ideas waiting past the response target.",
-            n,
-        ) % {"team": team.name, "count": n}
+
+        message = partial(_overdue_message, team.name, n)
         link = f"{url}?team={team.pk}&overdue=on"
         notify([membership.user], message=message, url=link)
         mail.queue(

@@ -142,17 +142,21 @@ def submit(
             from django.urls import reverse
 
             url = reverse("ideas:box", args=[team.pk])
-            if locked.kind == IdeaBox.Kind.SERVICE:
+            service = locked.kind == IdeaBox.Kind.SERVICE
+            if service:
                 url += "?kind=service"
-                message = gettext("A service user's suggestion for %(team)s: “%(title)s”")
-            else:
-                message = gettext("An idea through the idea box for %(team)s: “%(title)s”")
-            message = message % {"team": team.name, "title": submission.title}
+            words = {"team": team.name, "title": submission.title}
+
+            def message() -> str:
+                if service:
+                    return gettext("A service user's suggestion for %(team)s: “%(title)s”") % words
+                return gettext("An idea through the idea box for %(team)s: “%(title)s”") % words
+
             notify(leads, message=message, url=url)
             mail.queue(
                 leads,
                 kind=idea_mail.UPDATES,
-                subject=(gettext("LeanHub: %(message)s") % {"message": message})[:200],
+                subject=mail.subject_for(message),
                 message=message,
                 url=url,
             )

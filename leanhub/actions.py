@@ -21,8 +21,11 @@ def post_team_announcement(team: Team, *, message: str, by: User) -> TeamAnnounc
     )
     announcement = TeamAnnouncement.objects.create(team=team, author=by, message=message.strip())
     members = User.objects.filter(memberships__team=team, is_active=True).distinct()
-    # Translators: a notification: who posted to the team, then what they wrote.
-    text = gettext("%(person)s: %(message)s") % {"person": by, "message": announcement.message}
+
+    def text() -> str:
+        # Translators: a notification: who posted to the team, then what they wrote.
+        return gettext("%(person)s: %(message)s") % {"person": by, "message": announcement.message}
+
     notify(members, message=text, url=team.get_absolute_url(), actor=by)
     audit.record(by, "team.announced", team, {"announcement": announcement.pk})
     return announcement

@@ -3,13 +3,15 @@
 Signed out, Django's LocaleMiddleware picks the language from the language cookie (set by the
 switch in the header) or else the browser's Accept-Language. Signed in, the person's own choice
 (``User.language``, saved when they use the switch) wins on every request, on any browser;
-blank means "whatever the browser asks for". E-mails go out in the recipient's language
-(``language_for``), not the language of whoever caused them.
+blank means "whatever the browser asks for". E-mails and notifications go out in the
+recipient's language (``language_for``), not the language of whoever caused them: the words are
+passed as a function (``Wording``) and written once per language among the recipients.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -18,6 +20,27 @@ from django.utils import translation
 from django.views import i18n as django_i18n
 
 from leanhub.models import User
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# What a notification or an e-mail says. A function is called once for each language among its
+# recipients, with that language active, so every gettext inside it (the sentence, a status,
+# "the person who raised it", a date) comes out in the recipient's language, not the actor's.
+# A plain string is fixed already: use it only for text in no language (a name, a title).
+Wording: TypeAlias = "StrOrPromise | Callable[[], str]"
+
+
+def resolve(wording: Wording) -> str:
+    """The words in the language active now."""
+    return wording() if callable(wording) else str(wording)
+
+
+def in_language(wording: Wording, language: str) -> str:
+    """The words written in ``language``."""
+    with translation.override(language):
+        return resolve(wording)
+
 
 # Each language is named in itself on the switch, whatever language the page is in.
 OWN_NAMES = {"en-gb": "English", "cy": "Cymraeg"}

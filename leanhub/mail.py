@@ -125,13 +125,14 @@ def queue(
     recipients: Iterable[User],
     *,
     kind: str,
-    subject: StrOrPromise,
-    message: StrOrPromise,
+    subject: i18n.Wording,
+    message: i18n.Wording,
     url: str = "",
 ) -> list[OutgoingEmail]:
     """Write an e-mail to each recipient with an address, in the caller's transaction. What
     each person chose for ``kind`` decides: sent at once, held for their digest, or not
-    written at all. The worker is asked to deliver after commit."""
+    written at all. The worker is asked to deliver after commit. ``subject`` and ``message``
+    are written in each recipient's language (see ``i18n.Wording``)."""
     if kind not in KINDS:
         raise ValueError(f"Unknown kind of e-mail: {kind}")
     people = [u for u in {u.pk: u for u in recipients}.values() if u.email and u.is_active]
@@ -143,18 +144,25 @@ def queue(
         )
     )
     rows = []
+    texts: dict[str, tuple[str, str]] = {}
     for user in people:
         frequency = chosen.get(user.pk, KINDS[kind].default)
         if frequency == MailFrequency.OFF:
             continue
+        language = language_for(user)
+        if language not in texts:
+            texts[language] = (
+                i18n.in_language(subject, language)[:200],
+                i18n.in_language(message, language),
+            )
         rows.append(
             OutgoingEmail(
                 recipient=user,
                 kind=kind,
                 frequency=frequency,
                 status=Status.PENDING if frequency == MailFrequency.AT_ONCE else Status.HELD,
-                subject=str(subject)[:200],
-                message=str(message),
+                subject=texts[language][0],
+                message=texts[language][1],
                 url=url,
             )
         )
@@ -162,6 +170,12 @@ def queue(
     if any(row.status == Status.PENDING for row in created):
         transaction.on_commit(request_delivery)
     return created
+
+
+def subject_for(message: i18n.Wording) -> Callable[[], str]:
+    """The subject line of an e-mail that says ``message``, at most 200 characters, in the
+    language the e-mail is written in."""
+    return lambda: (gettext("LeanHub: %(message)s") % {"message": i18n.resolve(message)})[:200]
 
 
 def request_delivery() -> None:

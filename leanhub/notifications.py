@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone, translation
 
 from leanhub import realtime
-from leanhub.i18n import language_for
+from leanhub.i18n import Wording, in_language, language_for
 from leanhub.models import Notification, User
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 
 def unread_count(user: User) -> int:
@@ -35,22 +31,25 @@ def _push_count(user_id: int, language: str) -> None:
 def notify(
     recipients: Iterable[User],
     *,
-    message: StrOrPromise,
+    message: Wording,
     url: str = "",
     actor: User | None = None,
 ) -> list[Notification]:
     """Tell each recipient (except the actor) something happened; counts update live on commit.
 
-    ``message`` is stored as text, so it stays in the language it is rendered in now: the
-    actor's (the language of the request that made the change), not each recipient's."""
+    ``message`` is stored as text written in each recipient's language (their choice, else the
+    site's), so pass a function that builds the sentence with gettext (see ``Wording``): it is
+    called once per language among the recipients."""
     actor_id = getattr(actor, "pk", None)
-    # str(): a lazy translation is fixed here, once, rather than stored as a proxy.
-    text = str(message)[:300]
-    rows = [
-        Notification(recipient=user, actor=actor, message=text, url=url)
-        for user in {u.pk: u for u in recipients}.values()
-        if user.pk != actor_id
-    ]
+    texts: dict[str, str] = {}
+    rows = []
+    for user in {u.pk: u for u in recipients}.values():
+        if user.pk == actor_id:
+            continue
+        language = language_for(user)
+        if language not in texts:
+            texts[language] = in_language(message, language)[:300]
+        rows.append(Notification(recipient=user, actor=actor, message=texts[language], url=url))
     created = Notification.objects.bulk_create(rows)
     for row in rows:
         transaction.on_commit(partial(_push_count, row.recipient_id, language_for(row.recipient)))

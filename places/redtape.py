@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
 from leanhub import audit, jobs, mail, notifications, policy
+from leanhub.i18n import Wording
 from leanhub.models import Place, User
 from places.models import BurdenOwner, BurdenRouting
 
@@ -32,7 +34,7 @@ def register() -> None:
     jobs.daily("red tape reminders", "places.redtape.send_reminders", hour=6)
 
 
-def _tell_owner(routing: BurdenRouting, message: str, *, actor: User | None = None) -> None:
+def _tell_owner(routing: BurdenRouting, message: Wording, *, actor: User | None = None) -> None:
     """In the owner's people's LeanHub notifications and by e-mail (through the outbox, in
     the caller's transaction)."""
     people = members_of(routing.owner)
@@ -41,7 +43,7 @@ def _tell_owner(routing: BurdenRouting, message: str, *, actor: User | None = No
     mail.queue(
         [p for p in people if actor is None or p.pk != actor.pk],
         kind=MAIL_KIND,
-        subject=(gettext("LeanHub: %(message)s") % {"message": message})[:200],
+        subject=mail.subject_for(message),
         message=message,
         url=url,
     )
@@ -101,12 +103,14 @@ def route(idea: Idea, owner: BurdenOwner, *, place: Place, by: User) -> BurdenRo
     audit.record(by, "place.red_tape_routed", idea, {"owner": owner.name, "due_on": str(due)})
     _tell_owner(
         routing,
-        gettext("Red tape for %(owner)s to answer by %(date)s: %(burden)s")
-        % {
-            "owner": owner.name,
-            "date": date_format(due, "DATE_FORMAT"),
-            "burden": idea.burden_name or idea.title,
-        },
+        lambda: (
+            gettext("Red tape for %(owner)s to answer by %(date)s: %(burden)s")
+            % {
+                "owner": owner.name,
+                "date": date_format(due, "DATE_FORMAT"),
+                "burden": idea.burden_name or idea.title,
+            }
+        ),
         actor=by,
     )
     return routing
@@ -135,8 +139,14 @@ def reply(routing: BurdenRouting, *, kind: str, text: str, by: User) -> BurdenRo
     audit.record(by, "place.red_tape_answered", idea, {"owner": routing.owner.name, "reply": kind})
     notifications.notify(
         [idea.author, routing.routed_by],
-        message=gettext("%(owner)s replied about “%(title)s”: %(reply)s")
-        % {"owner": routing.owner.name, "title": idea.title, "reply": routing.get_reply_display()},
+        message=lambda: (
+            gettext("%(owner)s replied about “%(title)s”: %(reply)s")
+            % {
+                "owner": routing.owner.name,
+                "title": idea.title,
+                "reply": routing.get_reply_display(),
+            }
+        ),
         url=reverse("ideas:detail", kwargs={"idea_id": idea.pk}),
         actor=by,
     )
@@ -165,21 +175,20 @@ def send_reminders(*, today: date | None = None) -> int:
             )
             if not claimed:
                 continue
-            overdue = routing.due_on < today
-            _tell_owner(
-                routing,
-                (
-                    gettext("Overdue since %(date)s: a reply about %(burden)s")
-                    if overdue
-                    else gettext("Due by %(date)s: a reply about %(burden)s")
-                )
-                % {
-                    "date": date_format(routing.due_on, "DATE_FORMAT"),
-                    "burden": routing.idea.burden_name or routing.idea.title,
-                },
-            )
+            _tell_owner(routing, partial(_reminder, routing, overdue=routing.due_on < today))
             count += 1
     return count
+
+
+def _reminder(routing: BurdenRouting, *, overdue: bool) -> str:
+    """A reminder that a reply is due (or overdue), in the language being written."""
+    words = {
+        "date": date_format(routing.due_on, "DATE_FORMAT"),
+        "burden": routing.idea.burden_name or routing.idea.title,
+    }
+    if overdue:
+        return gettext("Overdue since %(date)s: a reply about %(burden)s") % words
+    return gettext("Due by %(date)s: a reply about %(burden)s") % words
 
 
 @dataclass(frozen=True)

@@ -86,14 +86,18 @@ def toggle(thing: Thing, *, by: User, message: str = "") -> bool:
         # A double click raced the first: the thanks is there once, as meant.
         return True
     people = [p for p in thing.thanked_people() if p.pk != by.pk]
-    if thing.kind == "idea":
-        text = gettext("%(name)s thanked you for your idea “%(title)s”.")
-    else:
-        text = gettext("%(name)s thanked you for the card “%(title)s”.")
-    # The thanker is named: a thank-you is never anonymous (the thanked are never named here).
-    text = text % {"name": policy.shown_name(None, by, hidden=False), "title": thing.title}
-    full = f"{text} “{message}”" if message else text
+
+    def text() -> str:
+        if thing.kind == "idea":
+            words = gettext("%(name)s thanked you for your idea “%(title)s”.")
+        else:
+            words = gettext("%(name)s thanked you for the card “%(title)s”.")
+        # The thanker is named: a thank-you is never anonymous (the thanked are never named).
+        return words % {"name": policy.shown_name(None, by, hidden=False), "title": thing.title}
+
+    def full() -> str:
+        return f"{text()} “{message}”" if message else text()
+
     notify(people, message=full, url=thing.url, actor=by)
-    subject = (gettext("LeanHub: %(message)s") % {"message": text})[:200]
-    mail.queue(people, kind=KIND, subject=subject, message=full, url=thing.url)
+    mail.queue(people, kind=KIND, subject=mail.subject_for(text), message=full, url=thing.url)
     return True

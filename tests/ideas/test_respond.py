@@ -91,9 +91,20 @@ def test_parking_needs_a_future_revisit_date(client, cast, idea):
     _respond(client, idea, status=S.PARKED, revisit_on=later.isoformat())
     idea.refresh_from_db()
     assert (idea.status, idea.parked_until) == (S.PARKED, later)
-    # The date is written as the language in use writes dates: no English month abbreviation.
+    # Sam reads English (the site's language; he chose none): the lead's Welsh stays hers.
     told = Notification.objects.filter(recipient=cast["sam"]).latest("pk").message
-    with translation.override("cy"):
+    with translation.override("en-gb"):
+        assert f"parked until {date_format(later, 'DATE_FORMAT')}." in told
+
+
+def test_the_revisit_date_is_written_as_the_recipients_language_writes_dates(client, cast, idea):
+    cast["sam"].language = "cy"
+    cast["sam"].save(update_fields=["language"])
+    client.force_login(cast["lee"])  # the lead works in English
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    _respond(client, idea, status=S.PARKED, revisit_on=later.isoformat())
+    told = Notification.objects.filter(recipient=cast["sam"]).latest("pk").message
+    with translation.override("cy"):  # no English month abbreviation
         assert date_format(later, "DATE_FORMAT") in told
 
 
