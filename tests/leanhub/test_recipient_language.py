@@ -13,7 +13,6 @@ from django.utils.translation import gettext, override
 
 from ideas import actions
 from ideas.models import Idea, IdeaFollow
-from leanhub import mail
 from leanhub.models import Notification, OutgoingEmail
 
 ROOT = Path(__file__).resolve().parents[2]
