@@ -12,10 +12,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from leanhub import realtime
+from leanhub import i18n, realtime
 
 if TYPE_CHECKING:
     from leanhub.models import User
@@ -40,6 +41,9 @@ class FragmentConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     accepted = False
     closing = False
     joined: list[str] = []  # replaced per socket, never changed in place
+    # Shared groups (a board's viewers) get each fragment in every language; the socket joins
+    # the part in its page's language. A personal group is written in its person's language.
+    per_language = True
 
     async def __call__(
         self,
@@ -73,6 +77,15 @@ class FragmentConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         """The groups to join, or None to refuse. Runs the policy; no other logic here."""
         raise NotImplementedError
 
+    def language(self, user: User) -> str:
+        """The language of the page that opened this socket (it says so in ``?lang=``), else
+        the person's own choice, else the site's."""
+        query: dict[str, list[str]] = parse_qs(bytes(self.scope.get("query_string", b"")).decode())
+        asked = (query.get("lang") or [""])[0]
+        if i18n.is_offered(asked):
+            return asked
+        return i18n.language_for(user)
+
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -82,6 +95,9 @@ class FragmentConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
         if groups is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
+        if self.per_language:
+            language = self.language(user)
+            groups = [realtime.language_group(group, language) for group in groups]
         for group in groups:
             # A layer failure here propagates to ``__call__``, which refuses the handshake.
             await realtime.call_layer(
@@ -116,6 +132,8 @@ class FragmentConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
 
 class PersonalConsumer(FragmentConsumer):
     """Each signed-in person's own feed: the notification count, and anything else for them alone."""
+
+    per_language = False
 
     async def groups_for(self, user: User) -> list[str] | None:
         return [realtime.user_group(user.pk)]

@@ -21,7 +21,7 @@ def _push_count(user_id: int, language: str) -> None:
     """Push the count to the recipient's sockets, worded in the recipient's language."""
     count = Notification.objects.filter(recipient_id=user_id).unread().count()
     with translation.override(language):
-        realtime.broadcast(
+        realtime.push(
             realtime.user_group(user_id),
             "leanhub/_notification_count.html",
             {"unread_count": count, "oob": True},

@@ -18,8 +18,10 @@ from typing import Any, TypeVar
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -54,6 +56,13 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def language_group(group: str, language: str) -> str:
+    """The part of ``group`` that reads ``language``: viewers of a board, a map or a dashboard
+    each get fragments in the language of the page they have open. The site's own language
+    keeps the plain group name."""
+    return group if language == settings.LANGUAGE_CODE else f"{group}.{language}"
+
+
 async def call_layer(call: Callable[[], Awaitable[T]]) -> T:
     """Run one channel-layer call, abandoned after ``LAYER_TIMEOUT_S``, and once more at once
     if its connection fails: after Redis restarts, each connection the layer pooled before
@@ -70,13 +79,29 @@ async def _group_send(group: str, message: dict[str, Any]) -> None:
 
 
 def broadcast(group: str, template: str, context: dict[str, Any]) -> None:
-    """Render ``template`` now and send it to every socket in ``group``.
+    """Render ``template`` now, once in each language LeanHub speaks, and send each rendering
+    to the sockets in ``group`` reading that language (``language_group``): whoever made the
+    change, a Welsh page gets Welsh and an English page English.
 
     A broadcast is a courtesy on top of a committed change: if the channel layer is down, the
     change stands and viewers resync when their socket reconnects, so the failure is logged as
     one warning and never raised. A template error is a bug and is raised.
     """
-    html = render_to_string(template, context)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            html = render_to_string(template, context)
+        if not _send(language_group(group, language), html):
+            return  # the layer is down: one warning, and no wait for each other language
+
+
+def push(group: str, template: str, context: dict[str, Any]) -> None:
+    """Render ``template`` in the language active now and send it to ``group`` as it is: for a
+    group of one person's sockets, written in that person's language by the caller."""
+    _send(group, render_to_string(template, context))
+
+
+def _send(group: str, html: str) -> bool:
+    """Send one fragment; False when the channel layer is down (logged once, as a warning)."""
     try:
         async_to_sync(_group_send)(group, {"type": MESSAGE_TYPE, "html": html})
     except LAYER_FAILURES as error:
@@ -85,8 +110,10 @@ def broadcast(group: str, template: str, context: dict[str, Any]) -> None:
             group,
             describe_failure(error),
         )
+        return False
     except Exception:
         logger.exception("Broadcast to %s failed", group)
+    return True
 
 
 def broadcast_on_commit(group: str, template: str, context: dict[str, Any]) -> None:

@@ -41,7 +41,7 @@ def test_the_board_page_shows_columns_cards_and_the_live_socket(
     make_cards(2, col("Plan"))
     client.force_login(lee)
     body = client.get(reverse("kaizen:board", args=[board_a.pk])).content.decode()
-    assert f'data-ws-connect="/ws/boards/{board_a.pk}/"' in body
+    assert f'data-ws-connect="/ws/boards/{board_a.pk}/?lang=en-gb"' in body
     assert f'id="column-{col("Plan").pk}"' in body and "Card 1" in body
     assert "Move to…" in body and 'data-hx-trigger="resync from:body"' in body
     assert "<select" not in body.split("Add a card")[0]  # move forms load on demand

@@ -88,10 +88,10 @@ async def test_a_person_only_hears_their_own_feed(sam, lee, priya, team_a, cooki
     await socket.disconnect()
 
 
-async def test_broadcast_renders_and_pushes_to_a_group(sam, cookie_for):
+async def test_push_renders_and_sends_to_a_persons_group(sam, cookie_for):
     socket = _socket("/ws/me/", await database_sync_to_async(cookie_for)(sam))
     assert (await socket.connect())[0]
-    await database_sync_to_async(realtime.broadcast)(
+    await database_sync_to_async(realtime.push)(
         realtime.user_group(sam.pk),
         "leanhub/_notification_count.html",
         {"unread_count": 7, "oob": True},

@@ -207,7 +207,7 @@ def test_a_dashboard_on_any_period_is_live_and_its_tile_keeps_the_period(client,
     client.force_login(maya)
     body = client.get(url("site", site_a1.pk), {"start": "2026-01-01", "end": "2026-03-31"})
     html = body.content.decode()
-    assert f'data-ws-connect="/ws/metrics/site/{site_a1.pk}/"' in html
+    assert f'data-ws-connect="/ws/metrics/site/{site_a1.pk}/?lang=en-gb"' in html
     assert '<div id="savings-changed" hidden></div>' in html
     assert 'name="start" value="2026-01-01"' in html and 'name="end" value="2026-03-31"' in html
 

@@ -192,7 +192,7 @@ def test_no_change_means_no_broadcast(cast, vsm_map, listen, django_capture_on_c
 def test_the_page_listens_on_the_maps_socket_and_resyncs_its_live_part(client, cast, vsm_map):
     client.force_login(cast["wendy"])
     body = client.get(reverse("maps:detail", args=[vsm_map.pk])).content.decode()
-    assert f'data-ws-connect="/ws/maps/{vsm_map.pk}/"' in body
+    assert f'data-ws-connect="/ws/maps/{vsm_map.pk}/?lang=en-gb"' in body
     assert f'id="vsm-live-{vsm_map.pk}"' in body and 'data-hx-trigger="resync from:body"' in body
     assert f'data-hx-select="#vsm-live-{vsm_map.pk}"' in body
 
