@@ -91,7 +91,7 @@ def owners(measure: Measure) -> list[User]:
             role=Role.MANAGER, organisation_id=measure.organisation_id
         )
     else:
-        found = Membership.objects.filter(role=Role.PARTNERSHIP, place_id=measure.place_id)
+        found = Membership.objects.filter(role=Role.PARTNERSHIP, place=measure.place)
     people = {m.user.pk: m.user for m in found.select_related("user").filter(user__is_active=True)}
     maker = measure.created_by
     if maker is not None and maker.pk not in people and policy.can(maker, "edit_measure", measure):
@@ -101,15 +101,13 @@ def owners(measure: Measure) -> list[User]:
 
 def organisations_of(measure: Measure) -> set[int]:
     """Organisations whose people may see ``measure``: whose webhooks may hear of it."""
-    if measure.team_id:
+    if measure.team is not None:
         return {measure.team.site.organisation_id}
-    if measure.site_id:
+    if measure.site is not None:
         return {measure.site.organisation_id}
     if measure.organisation_id:
         return {measure.organisation_id}
-    return set(
-        Site.objects.filter(place_id=measure.place_id).values_list("organisation_id", flat=True)
-    )
+    return set(Site.objects.filter(place=measure.place).values_list("organisation_id", flat=True))
 
 
 def notice(

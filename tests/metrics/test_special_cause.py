@@ -79,7 +79,9 @@ def test_an_import_tells_once_per_measure_and_only_for_its_newest_points(measure
     # A batch whose newest points are a run of high ones: one notification, however many rows.
     actions.import_observations(
         [
-            csvimport.Row(line=n, measure_id=measure.pk, date=day(30 + n), value=Decimal(v), note="")
+            csvimport.Row(
+                line=n, measure_id=measure.pk, date=day(30 + n), value=Decimal(v), note=""
+            )
             for n, v in enumerate([88, 91, 90])
         ],
         measures=[measure],
