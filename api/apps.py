@@ -10,4 +10,10 @@ class ApiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from api import schema  # noqa: F401  (registers the token scheme with drf-spectacular)
+        from api import (
+            delivery,
+            schema,  # noqa: F401  (registers the token scheme with drf-spectacular)
+        )
+
+        # Webhooks hear the events the other apps emit (leanhub/events.py).
+        delivery.register()

@@ -174,3 +174,7 @@ class ObservationBatch(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# Webhooks live in a module of their own; imported here so Django finds their models.
+from api.webhook_models import WebhookDelivery, WebhookSubscription  # noqa: E402, F401

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext, override
 
 from ideas import mail as idea_mail
 from ideas.models import (
@@ -29,10 +30,10 @@ from ideas.models import (
     IdeaSupport,
     PendingPhoto,
 )
-from leanhub import audit, mail, policy, storage
+from leanhub import audit, events, mail, policy, storage
 from leanhub.i18n import Wording
 from leanhub.images import ProcessedImage
-from leanhub.models import Membership, Organisation, Role, Team, User
+from leanhub.models import Membership, Organisation, Role, Site, Team, User
 from leanhub.notifications import notify
 
 S = Idea.Status
@@ -404,6 +405,7 @@ def change_status(
         idea=idea, actor=by, from_status=from_status, to_status=to, note=note.strip()
     )
     audit.record(by, "idea.status_changed", idea, payload)
+    _emit_status_changed(idea, from_status=from_status, note=note.strip())
 
     def status() -> str:
         """The new status as the sentence puts it, in the language being written."""
@@ -433,6 +435,41 @@ def change_status(
         by=by,
     )
     return event
+
+
+def _emit_status_changed(idea: Idea, *, from_status: str, note: str) -> None:
+    """Tell other systems (webhooks) after commit. Only the idea's organisation hears of it,
+    and the other organisations of its place when it is shared with partner agencies; an
+    author who hid their name is not named."""
+    if not events.listened_to(events.IDEA_STATUS_CHANGED):
+        return
+    site = idea.team.site
+    organisations = {site.organisation_id}
+    if idea.shared_with_partners:
+        organisations |= set(
+            Site.objects.filter(place_id=site.place_id).values_list("organisation_id", flat=True)
+        )
+    with override(settings.LANGUAGE_CODE):
+        name = policy.shown_name(None, idea.author, hidden=idea.hide_name)
+    events.emit(
+        events.IDEA_STATUS_CHANGED,
+        organisations=organisations,
+        data={
+            "idea": {
+                "id": idea.pk,
+                "title": idea.title,
+                "status": idea.status,
+                "team": {"id": idea.team_id, "name": idea.team.name},
+                "shared_with_partners": idea.shared_with_partners,
+                "author": name,
+                "author_hidden": bool(idea.hide_name),
+                "url": mail.absolute(idea.get_absolute_url()),
+            },
+            "from": from_status,
+            "to": idea.status,
+            "note": note,
+        },
+    )
 
 
 def recount_supports(*ideas: Idea) -> None:
@@ -732,6 +769,7 @@ def _return_parked_idea(idea_id: int, *, today: datetime.date) -> bool:
         idea,
         {"from": S.PARKED, "to": to, "note": note, "revisit_on": revisit_on.isoformat()},
     )
+    _emit_status_changed(idea, from_status=S.PARKED, note=note)
     leads = User.objects.filter(memberships__team_id=idea.team_id, memberships__role=Role.LEAD)
     followers = User.objects.filter(idea_follows__idea=idea)
     people = list({u.pk: u for u in [*leads, *followers]}.values())

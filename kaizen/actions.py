@@ -32,7 +32,7 @@ from kaizen.models import (
     CycleAction,
     CyclePhoto,
 )
-from leanhub import audit, policy, realtime, storage
+from leanhub import audit, events, mail, policy, realtime, storage
 from leanhub.models import Organisation, Team, User
 
 COLUMN_TEMPLATE = "kaizen/_columns_oob.html"
@@ -496,7 +496,41 @@ def move_card(
     )
     _announce(card.board_id, orderings.keys())
     card.position = position
+    if changes_column:
+        _emit_moved(card, from_column_id=from_column_id, to=to)
     return card
+
+
+def _emit_moved(card: Card, *, from_column_id: int, to: Column) -> None:
+    """Tell other systems (webhooks) a card changed column, after commit: the organisations
+    whose people see its board (a team board's organisation; a joint board's member teams'
+    and organisations'). Nobody is named."""
+    if not events.listened_to(events.CARD_MOVED):
+        return
+    board = Board.objects.select_related("team__site").get(pk=card.board_id)
+    if board.team is not None:
+        organisations = {board.team.site.organisation_id}
+    else:
+        organisations = set(board.member_organisations.values_list("pk", flat=True)) | set(
+            board.member_teams.values_list("site__organisation_id", flat=True)
+        )
+    names = dict(Column.objects.filter(pk__in=[from_column_id, to.pk]).values_list("pk", "name"))
+    events.emit(
+        events.CARD_MOVED,
+        organisations=organisations,
+        data={
+            "card": {
+                "id": card.pk,
+                "title": card.title,
+                "version": card.version,
+                "board": {"id": board.pk, "name": board.name},
+                "url": mail.absolute(card.get_absolute_url()),
+            },
+            "from_column": {"id": from_column_id, "name": names.get(from_column_id, "")},
+            "to_column": {"id": to.pk, "name": names.get(to.pk, "")},
+            "moved_at": card.moved_at.isoformat(),
+        },
+    )
 
 
 @transaction.atomic

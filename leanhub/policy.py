@@ -486,6 +486,14 @@ def _manage_api_tokens(s: Scope, org: Organisation) -> bool:
     return org.pk in s.managed_org_ids
 
 
+@rule("manage_webhooks", seen_by="view_organisation")
+def _manage_webhooks(s: Scope, org: Organisation) -> bool:
+    """Subscribe the organisation's URLs to webhooks, read their delivery log: its managers.
+    Letting one deliver to private addresses is for administrators only (who pass every rule;
+    the page asks ``scope_of(user).is_admin``)."""
+    return org.pk in s.managed_org_ids
+
+
 @rule("view_place")
 def _view_place(s: Scope, place: Place) -> bool:
     return place.pk in s.place_ids or place.pk in s.partnership_place_ids

@@ -390,6 +390,18 @@ LOGGING = {
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/minute")
 # A JSON body larger than this is refused with 413 before it is read further.
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
+# --- Webhooks (api/delivery.py) -----------------------------------------------------------------
+# Deliveries to private, loopback, link-local and other non-public addresses are refused, so a
+# webhook cannot probe the network LeanHub runs in, unless allowed here: WEBHOOKS_ALLOW_PRIVATE=1
+# allows every address (for tests and a closed network); WEBHOOKS_ALLOWED_NETWORKS names the
+# networks allowed (CIDR, comma-separated), e.g. "10.20.0.0/16". An administrator may also allow
+# private addresses for one subscription on its page.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE")
+WEBHOOKS_ALLOWED_NETWORKS = [
+    n.strip() for n in os.environ.get("WEBHOOKS_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+# Seconds to wait for a receiver to connect, and again to answer.
+WEBHOOKS_TIMEOUT = float(os.environ.get("WEBHOOKS_TIMEOUT", "5"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.auth.BearerTokenAuthentication",

@@ -81,6 +81,7 @@ urlpatterns = [
     path("public/", include("places.public_urls")),
     path("api/v1/", include("api.urls")),
     path("", include("api.token_urls")),
+    path("", include("api.webhook_urls")),
     # A team's idea box, for anyone holding its link (ideas.box_views.submit).
     path("box/", include("ideas.box_urls")),
     path("admin/", admin.site.urls),

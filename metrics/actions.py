@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from ideas.models import Idea
 from kaizen.models import Card, Cycle
-from leanhub import audit, policy, realtime
+from leanhub import audit, events, mail, policy, realtime
 from leanhub.models import Organisation, Place, Site, Team, User
-from metrics import csvimport, gains, pulses, queries, readings
+from metrics import csvimport, gains, pulses, queries, readings, special_cause
 from metrics.models import (
     Annotation,
     CycleMeasure,
@@ -79,14 +79,15 @@ def record_observation(
         measure=measure, date=on, value=value, note=note, ghost=ghost
     )
     refresh_outcomes(Outcome.objects.filter(measure=measure))
-    refresh_warnings(measure)
+    reading = refresh_warnings(measure)
+    special_cause.notice(measure, reading, new_ids={observation.pk})
     return observation
 
 
-def refresh_warnings(measure: Measure) -> None:
+def refresh_warnings(measure: Measure) -> readings.Reading:
     """Work the chart out again, as its pages read it, and keep its kinds of warning for the
-    measure list. Every action that changes what a chart shows calls it."""
-    readings.read(measure)  # a reading of the whole series keeps its warnings
+    measure list. Every action that changes what a chart shows calls it. Returns the reading."""
+    return readings.read(measure)  # a reading of the whole series keeps its warnings
 
 
 @transaction.atomic
@@ -153,7 +154,7 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
     allowed = {m.pk for m in measures}
     if any(row.measure_id not in allowed for row in rows):
         raise PermissionDenied(gettext("A row names a measure you may not write to."))
-    Observation.objects.bulk_create(
+    added = Observation.objects.bulk_create(
         [
             Observation(
                 measure_id=r.measure_id, date=r.date, value=r.value, note=r.note, ghost=r.ghost
@@ -178,9 +179,19 @@ def import_observations(rows: list[csvimport.Row], *, measures: list[Measure], b
     targets = _import_targets(rows)
     refresh_outcomes(Outcome.objects.filter(measure__in=measures))
     touched = {r.measure_id for r in rows}
+    new_ids = {o.pk for o in added if o.pk is not None}
+    first_dates: dict[int, date] = {}
+    for r in rows:
+        first_dates[r.measure_id] = min(r.date, first_dates.get(r.measure_id, r.date))
     for measure in measures:
         if measure.pk in touched:
-            refresh_warnings(measure)
+            # Once per measure, however many rows: the signal its newest figures raise.
+            special_cause.notice(
+                measure,
+                refresh_warnings(measure),
+                new_ids=new_ids,
+                since=None if new_ids else first_dates[measure.pk],
+            )
     for measure in measures:
         audit.record(
             by,
@@ -485,7 +496,38 @@ def verify_saving(saving: Saving, *, expected_version: int, by: User) -> Saving:
     saving.save()
     audit.record(by, "saving.verified", saving, _payload(saving))
     _announce(saving)
+    _emit_verified(saving)
     return saving
+
+
+def _emit_verified(saving: Saving) -> None:
+    """Tell other systems (webhooks) after commit: the organisations that may see the saving
+    (its team's, the one that invested in it, the one that benefits). Nobody is named."""
+    if not events.listened_to(events.SAVING_VERIFIED):
+        return
+    organisations = {saving.team.site.organisation_id, saving.invested_by_id, saving.benefits_id}
+    events.emit(
+        events.SAVING_VERIFIED,
+        organisations={pk for pk in organisations if pk},
+        data={
+            "saving": {
+                "id": saving.pk,
+                "title": saving.title,
+                "amount": str(saving.amount),
+                "kind": saving.kind,
+                "recurrence": saving.recurrence,
+                "stage": saving.stage,
+                "start_date": saving.start_date.isoformat(),
+                "status": saving.status,
+                "version": saving.version,
+                "team": {"id": saving.team_id, "name": saving.team.name},
+                "idea": saving.idea_id,
+                "card": saving.card_id,
+                "url": mail.absolute(saving.get_absolute_url()),
+            },
+            "verified_at": saving.decided_at.isoformat() if saving.decided_at else None,
+        },
+    )
 
 
 @transaction.atomic

@@ -11,7 +11,10 @@ class MetricsConfig(AppConfig):
 
     def ready(self) -> None:
         from leanhub import jobs
-        from metrics import orgdata
+        from metrics import orgdata, special_cause
+
+        # Owners hear of special-cause variation their new figures raise (metrics/special_cause).
+        special_cause.register()
 
         # Each staff pulse's finished weeks become measure points (``close_pulse_weeks``).
         jobs.daily("close pulse weeks", "metrics.pulses.close_weeks", hour=2)

@@ -333,6 +333,34 @@ class Observation(models.Model):
         return f"{self.measure.name} {self.date}: {self.value}"
 
 
+class SpecialCauseSignal(models.Model):
+    """A special-cause signal a measure's newest figures raised, kept so that its owners hear of
+    each signal once: a later point that carries the same run on only moves ``last_date``."""
+
+    measure = models.ForeignKey(
+        Measure,
+        on_delete=models.CASCADE,
+        related_name="special_cause_signals",
+        verbose_name=_("measure"),
+    )
+    # +1 high, -1 low.
+    direction = models.SmallIntegerField(_("direction"))
+    variation = models.CharField(_("variation"), max_length=20)
+    rule = models.CharField(_("rule"), max_length=20, blank=True)
+    first_date = models.DateField(_("first point"))
+    last_date = models.DateField(_("latest point"))
+    created_at = models.DateTimeField(_("noticed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("special-cause signal")
+        verbose_name_plural = _("special-cause signals")
+        ordering = ["-last_date", "-pk"]
+        indexes = [models.Index(fields=["measure", "-last_date"], name="signal_measure_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} {self.variation} {self.first_date}–{self.last_date}"
+
+
 class MeasureTarget(models.Model):
     """A target in force over a stretch of time (either end open); the first that covers a
     point's date is its target."""

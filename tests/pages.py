@@ -123,6 +123,11 @@ NOT_PAGES = {
     # POST only: the forms are on the token pages.
     "tokens:revoke",
     "tokens:organisation-revoke",
+    "webhooks:rotate",
+    "webhooks:active",
+    "webhooks:delete",
+    "webhooks:ping",
+    "webhooks:retry",
 }
 # Pages shown with a query string, so they show what they are for: the search's results (the
 # demo place has ideas, cards and measures about claims).
@@ -138,6 +143,8 @@ ORGANISATION_SLUG = {
     "signon:rule": "manage_sign_on",
     "organisation-data": "export_organisation",
     "tokens:organisation": "manage_api_tokens",
+    "webhooks:list": "manage_webhooks",
+    "webhooks:detail": "manage_webhooks",
 }
 
 
@@ -186,6 +193,30 @@ def routes() -> list[Route]:
 
 def page_names() -> set[str]:
     return {route.name for route in routes()} - NOT_PAGES - REDIRECTS
+
+
+def add_webhooks() -> None:
+    """What the demo place does not hold: a webhook of each organisation, with a delivery that
+    failed, so its page and log are walked."""
+    from api.webhook_models import WebhookDelivery, WebhookSubscription
+
+    for organisation in Organisation.objects.order_by("pk"):
+        subscription = WebhookSubscription.objects.create(
+            organisation=organisation,
+            name="Case management",
+            url="https://hooks.example.org/leanhub",
+            events=["card.moved", "idea.status_changed"],
+        )
+        WebhookDelivery.objects.create(
+            subscription=subscription,
+            kind="card.moved",
+            payload={"type": "card.moved"},
+            status=WebhookDelivery.Status.FAILED,
+            attempts=6,
+            response_code=503,
+            duration_ms=120,
+            last_error="The receiver answered 503.",
+        )
 
 
 def _first(model: type[Model], user: User | AnonymousUser, action: str, **filters: Any) -> Any:
@@ -317,6 +348,18 @@ class _Objects:
             elif param == "slug":
                 place = self.get("place", lambda: _first(Place, user, "view_place"))
                 value = place and place.slug
+            elif param == "subscription_id":
+                from api.webhook_models import WebhookSubscription
+
+                organisation = self.get(
+                    "manage_webhooks", lambda: _first(Organisation, user, "manage_webhooks")
+                )
+                obj = (
+                    organisation
+                    and WebhookSubscription.objects.filter(organisation=organisation)
+                    .order_by("pk")
+                    .first()
+                )
             elif param == "rule_id":
                 from signon.models import SignOnRule
 

@@ -409,6 +409,19 @@ def _build(
         organisation=org_a, claim="groups", value="mkrulegroup", role=Role.LEAD, team=team_a
     )
     add("rule", rule, "mkrulegroup", page=reverse("signon:rule", args=[org_a.slug, rule.pk]))
+    # A webhook of each organisation: its page (and log) is its managers' only.
+    from api.webhook_models import WebhookSubscription
+
+    for key, org in (("a", org_a), ("b", org_b)):
+        hook = WebhookSubscription.objects.create(
+            organisation=org, name=f"Mkwebhook{key}", url=f"https://hooks.example.org/{key}"
+        )
+        add(
+            "webhook",
+            hook,
+            f"Mkwebhook{key}",
+            page=reverse("webhooks:detail", args=[org.slug, hook.pk]),
+        )
 
     cast = Cast(people=people, things=things, hidden_author=hidey)
     by_kind: dict[str, list[Any]] = {}
@@ -440,6 +453,7 @@ def _build(
         "pending": by_kind["pending"],
         "routing": by_kind["routing"],
         "rule": by_kind["rule"],
+        "webhook": by_kind["webhook"],
         "organisation": [org_a, org_b, org_c],
         "person": [hidey, sam],
     }
@@ -472,6 +486,7 @@ SEGMENT_KINDS = {
     "import": "pending",  # places/<slug>/spend/import/<pk>/
     "items": "routing",  # places/owners/items/<pk>/
     "rules": "rule",
+    "webhooks": "webhook",
     "organisations": "organisation",
     "sign-on": "organisation",
     "people": "person",
@@ -499,6 +514,11 @@ SKIPPED = {
     "signon:rule-delete": "POST only: deletes a sign-on rule",
     "tokens:revoke": "POST only: revokes the person's own API token",
     "tokens:organisation-revoke": "POST only: revokes an organisation's service token",
+    "webhooks:rotate": "POST only: a new signing secret for an organisation's webhook",
+    "webhooks:active": "POST only: pauses or resumes an organisation's webhook",
+    "webhooks:delete": "POST only: deletes an organisation's webhook",
+    "webhooks:ping": "POST only: sends a test event to an organisation's webhook",
+    "webhooks:retry": "POST only: tries one delivery of a webhook again",
 }
 
 # Pages anyone holding their link may open, whoever they are: only names are looked for there.
@@ -618,7 +638,13 @@ def _value(kind: str, obj: Any, arg: str = "") -> Any:
 
 
 # An object that belongs to another in the same path: (its kind, the other's kind).
-BELONGS = [("line", "place"), ("case", "place"), ("pending", "place"), ("rule", "organisation")]
+BELONGS = [
+    ("line", "place"),
+    ("case", "place"),
+    ("pending", "place"),
+    ("rule", "organisation"),
+    ("webhook", "organisation"),
+]
 
 
 def _fits(values: dict[str, Any]) -> bool:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from api.webhook_models import WebhookDelivery, WebhookSubscription
 from ideas import actions as idea_actions
 from ideas.maps.models import ValueStreamMap, ValueStreamStep
 from ideas.models import BoxSubmission, Idea, IdeaBox, IdeaComment, IdeaFollow, IdeaSupport
@@ -109,6 +110,7 @@ class World:
     group: ReferenceGroup
     idea_box: IdeaBox
     submission: BoxSubmission
+    webhook: WebhookSubscription
     grown: int = 0
     extra_teams: list[Team] = field(default_factory=list)
 
@@ -244,6 +246,13 @@ def world(cast: dict[str, User], team_a: Team, team_a_coaches: Team, place: Plac
     group.members.add(pat, dev)
     idea_box = IdeaBox.objects.create(team=team_a, kind=IdeaBox.Kind.STAFF, created_by=lee)
     submission = _box_submission(idea_box, "Kettle")
+    webhook = WebhookSubscription.objects.create(
+        organisation=org_a,
+        name="Case system",
+        url="https://hooks.example.org/",
+        events=["card.moved"],
+    )
+    _delivery(webhook, "card.moved")
     return World(
         cast=cast,
         team=team_a,
@@ -271,6 +280,13 @@ def world(cast: dict[str, User], team_a: Team, team_a_coaches: Team, place: Plac
         group=group,
         idea_box=idea_box,
         submission=submission,
+        webhook=webhook,
+    )
+
+
+def _delivery(webhook: WebhookSubscription, kind: str) -> WebhookDelivery:
+    return WebhookDelivery.objects.create(
+        subscription=webhook, kind=kind, payload={"type": kind}, attempts=1, response_code=500
     )
 
 
@@ -389,6 +405,14 @@ def grow(w: World, n: int) -> None:
             status=BoxSubmission.Status.DECLINED, decided_by=lee, reason="No"
         )
         org = Organisation.objects.create(name=f"Agency {g}", slug=f"agency-{g}")
+        # The organisation's webhooks and their delivery logs.
+        _delivery(w.webhook, "ping")
+        WebhookSubscription.objects.create(
+            organisation=org_a,
+            name=f"Hook {g}",
+            url=f"https://hooks.example.org/{g}",
+            created_by=lee,
+        )
         PlaceSpendLine.objects.create(place=w.place, organisation=org, amount=Decimal(10**8))
         grow_place(w, g, org)
         for site_org in (org_a, org):
@@ -572,6 +596,8 @@ ARGS: dict[str, Callable[[World], object]] = {
     "survey_id": lambda w: w.survey.pk,
     "submission_id": lambda w: w.submission.pk,
     "box_token": lambda w: w.idea_box.token,
+    "subscription_id": lambda w: w.webhook.pk,
+    "delivery_id": lambda w: w.webhook.deliveries.order_by("pk")[0].pk,
 }
 # Arguments that mean another thing on some pages: by URL name, then argument.
 ARGS_OF: dict[str, dict[str, Callable[[World], object]]] = {
@@ -579,6 +605,8 @@ ARGS_OF: dict[str, dict[str, Callable[[World], object]]] = {
     "signon:rule": {"slug": lambda w: w.team.site.organisation.slug},
     "organisation-data": {"slug": lambda w: w.team.site.organisation.slug},
     "tokens:organisation": {"slug": lambda w: w.team.site.organisation.slug},
+    "webhooks:list": {"slug": lambda w: w.team.site.organisation.slug},
+    "webhooks:detail": {"slug": lambda w: w.team.site.organisation.slug},
     "email-unsubscribe": {
         "token": lambda w: mail.unsubscribe_token(w.cast["sam"], next(iter(mail.KINDS)))
     },
@@ -645,6 +673,11 @@ NOT_PAGES = {
     "ideas:publication": "POST only",
     "tokens:revoke": "POST only",
     "tokens:organisation-revoke": "POST only",
+    "webhooks:rotate": "POST only",
+    "webhooks:active": "POST only",
+    "webhooks:delete": "POST only",
+    "webhooks:ping": "POST only",
+    "webhooks:retry": "POST only",
     "api:idea-respond": "POST only",
     "api:idea-support": "POST and DELETE only",
     "api:card-move": "POST only",

@@ -384,6 +384,8 @@ TESTED_ELSEWHERE = {
     "api:surveys": "tests/api/test_savings_and_surveys.py::test_a_survey_is_added_up_and_no_…",
     "tokens:list": "tests/api/test_token_pages.py::test_a_person_makes_a_token_that_is_shown_once",
     "tokens:organisation": "tests/api/test_token_pages.py::test_an_organisation_manager_makes_…",
+    "webhooks:list": "tests/api/test_webhooks.py::test_a_manager_adds_a_webhook_and_sees_its_…",
+    "webhooks:detail": "tests/api/test_webhooks.py::test_the_log_shows_each_delivery_and_the_…",
     "signon:organisation": "tests/signon/test_rules_pages.py::test_an_organisation_manager_sees_…",
     "public:index": "tests/places/test_public.py::test_the_place_page_shows_its_measures_changes_…",
     "public:place": "tests/places/test_public.py::test_the_place_page_shows_its_measures_changes_…",
@@ -429,6 +431,7 @@ NOT_LISTS = {
     "api:board", "api:card", "api:card-move", "api:measure", "api:observations-bulk",
     "api:saving", "api:survey",
     "tokens:revoke", "tokens:organisation-revoke",
+    "webhooks:rotate", "webhooks:active", "webhooks:delete", "webhooks:ping", "webhooks:retry",
 }  # fmt: skip
 
 CASES = {**{f"rows of {what}": shows for what, shows in DRILL_PAGES.items()}, **LIST_PAGES}

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test import Client
 
 from leanhub.models import User
-from tests.pages import ROLES, page_names, page_urls
+from tests.pages import ROLES, add_webhooks, page_names, page_urls
 
 # Marks the tests as using the database, so pytest-django sets up the test database that the
 # module's fixture fills.
@@ -103,6 +103,7 @@ def pages(django_db_setup, django_db_blocker) -> list[Page]:
         call_command("seed_demo", verbosity=0)
         _fresh_comment(User.objects.get(username="sam"))
         _routed_and_pending()
+        add_webhooks()
         people: list[tuple[str, User | AnonymousUser]] = [("visitor", AnonymousUser())]
         people += [(username, User.objects.get(username=username)) for username in ROLES]
         for who, user in people:

@@ -16,7 +16,7 @@ from django.test import Client
 
 from leanhub.models import User
 from tests.browser.conftest import DESKTOP, off_the_browser_thread
-from tests.pages import ROLES, page_urls
+from tests.pages import ROLES, add_webhooks, page_urls
 
 # The walk reads the pages' HTML, which no database changes: it runs once, on SQLite (its
 # ~4 minutes were half of the PostgreSQL pass of the browser tests).
@@ -53,6 +53,7 @@ def axe_violations(page) -> list[str]:
 def _pages_to_walk() -> list[tuple[str, str]]:
     """(who, path): each page once, for the first role that reaches it, plus the visitor's."""
     call_command("seed_demo", verbosity=0)
+    add_webhooks()
     seen: set[str] = set()
     walk: list[tuple[str, str]] = []
     people: list[tuple[str, User | AnonymousUser]] = [("visitor", AnonymousUser())]
