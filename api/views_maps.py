@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import PayloadTooLarge
-from api.serializers import TeamRef
+from api.serializers import TeamRef, link
 from api.views import ERRORS, READ_ERRORS, ApiMixin, Cursor, _errors, _user
 from ideas.maps import json_format
 from ideas.maps import queries as map_queries
@@ -54,10 +54,10 @@ class MapSerializer(serializers.Serializer[Any]):
     updated_at = serializers.DateTimeField()
 
     def get_url(self, m: ValueStreamMap) -> str:
-        return m.get_absolute_url()
+        return link(self, "maps:detail", m.pk)
 
     def get_document(self, m: ValueStreamMap) -> str:
-        return reverse("api:map", args=[m.pk])
+        return link(self, "api:map", m.pk)
 
 
 def _maps() -> ValueStreamMapQuerySet:
