@@ -141,7 +141,9 @@ class DashboardList(ApiMixin, generics.GenericAPIView[Any]):
 
 # --- One dashboard's figures --------------------------------------------------------------------
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+
+def _money() -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=16, decimal_places=2)
 
 
 class IdeaFigures(serializers.Serializer[Any]):
@@ -185,14 +187,14 @@ class SpreadFigures(serializers.Serializer[Any]):
 
 
 class SavingTotals(serializers.Serializer[Any]):
-    projected = serializers.DecimalField(**MONEY)
-    realised = serializers.DecimalField(**MONEY)
-    verified = serializers.DecimalField(**MONEY)
-    cashable = serializers.DecimalField(**MONEY)
-    non_cashable = serializers.DecimalField(**MONEY)
-    hours_projected = serializers.DecimalField(**MONEY)
-    hours_realised = serializers.DecimalField(**MONEY)
-    hours_verified = serializers.DecimalField(**MONEY)
+    projected = _money()
+    realised = _money()
+    verified = _money()
+    cashable = _money()
+    non_cashable = _money()
+    hours_projected = _money()
+    hours_realised = _money()
+    hours_verified = _money()
 
 
 class SavingFigures(serializers.Serializer[Any]):
@@ -252,23 +254,23 @@ class SatisfactionFigures(serializers.Serializer[Any]):
 class SpendLine(serializers.Serializer[Any]):
     organisation = serializers.IntegerField(source="organisation_id")
     organisation_name = serializers.CharField(source="organisation.name")
-    amount = serializers.DecimalField(**MONEY)
+    amount = _money()
 
 
 class Flow(serializers.Serializer[Any]):
     invested_by_name = serializers.CharField(source="invested_by__name")
     benefits_name = serializers.CharField(source="benefits__name")
     count = serializers.IntegerField()
-    a_year = serializers.DecimalField(**MONEY)
-    one_off = serializers.DecimalField(**MONEY)
+    a_year = _money()
+    one_off = _money()
 
 
 class PlaceFigures(serializers.Serializer[Any]):
     spend = serializers.DecimalField(max_digits=20, decimal_places=2)
     per_head = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
     one_percent = serializers.DecimalField(max_digits=20, decimal_places=2)
-    realised_a_year = serializers.DecimalField(**MONEY)
-    realised_one_off = serializers.DecimalField(**MONEY)
+    realised_a_year = _money()
+    realised_one_off = _money()
     realised_percent_of_spend = serializers.DecimalField(
         max_digits=20, decimal_places=4, allow_null=True
     )
