@@ -60,7 +60,14 @@ class LimitedJSONParser(JSONParser):
                     gettext("The request body is larger than %(limit)s bytes.") % {"limit": limit}
                 )
             stream = io.BytesIO(body)
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            # json's parser recurses once per level: a small body nested deeply enough runs
+            # out of stack, which is bad input like any other, not a server error.
+            raise exceptions.ParseError(
+                gettext("JSON parse error - the body is nested too deeply.")
+            ) from None
 
 
 def _fields(detail: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import views
+from api import views, views_dashboards, views_maps
 
 app_name = "api"
 
@@ -35,4 +35,12 @@ urlpatterns = [
     path("surveys/", views.SurveyList.as_view(), name="surveys"),
     path("surveys/<int:survey_id>/", views.SurveyDetail.as_view(), name="survey"),
     path("observations/bulk/", views.BulkObservations.as_view(), name="observations-bulk"),
+    path("maps/", views_maps.MapList.as_view(), name="maps"),
+    path("maps/<int:map_id>/", views_maps.MapDetail.as_view(), name="map"),
+    path("dashboards/", views_dashboards.DashboardList.as_view(), name="dashboards"),
+    path(
+        "dashboards/<str:kind>/<int:pk>/",
+        views_dashboards.DashboardDetail.as_view(),
+        name="dashboard",
+    ),
 ]

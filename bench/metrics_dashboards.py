@@ -141,7 +141,7 @@ def fill() -> None:
             )
             yield (team, author, f"Idea {i}", "p", "", rng.choice(kinds), status, False, False,
                    rng.randrange(1, 30), rng.randrange(10, 5000), created, created, responded, done,
-                   "", "", "", "", "", 0)  # fmt: skip
+                   "", "", "", "", "", 0, False, "", "")  # fmt: skip
 
     copy(
         "ideas_idea",
@@ -150,7 +150,7 @@ def fill() -> None:
          "updated_at", "first_response_at", "implemented_at",
          # Required text columns added since (blank, as Django's defaults would leave them).
          "burden_name", "burden_owner", "customer_benefit", "quality_benefit", "wastes",
-         "support_count"],
+         "support_count", "public", "public_title", "public_summary"],
         ideas(),
     )  # fmt: skip
     measures = Measure.objects.bulk_create(
@@ -162,9 +162,9 @@ def fill() -> None:
     start = date.today() - timedelta(days=per_measure)
     copy(
         "metrics_observation",
-        ["measure_id", "date", "value", "note"],
+        ["measure_id", "date", "value", "note", "ghost"],
         (
-            (m.pk, start + timedelta(days=d), round(50 + rng.gauss(0, 3), 2), "")
+            (m.pk, start + timedelta(days=d), round(50 + rng.gauss(0, 3), 2), "", False)
             for m in measures
             for d in range(per_measure)
         ),
@@ -256,12 +256,12 @@ def fill_surveys() -> None:
                 day -= timedelta(days=day.weekday())
             n = PULSE_ANSWERS_A_WEEK if weekly else CUSTOMER_ANSWERS_A_DAY
             scores = [min(5, max(1, round(rng.gauss(3.6, 0.9)))) for _ in range(n)]
-            observations.append((survey.measure_id, day, round(sum(scores) / n, 4), ""))
+            observations.append((survey.measure_id, day, round(sum(scores) / n, 4), "", False))
             at = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
             for k, score in enumerate(scores):
                 voter = f"w{day:%Y%m%d}-{k}" if weekly else ""
                 responses.append((survey.pk, score, "", at + timedelta(minutes=37 * k), "", voter))
-    copy("metrics_observation", ["measure_id", "date", "value", "note"], observations)
+    copy("metrics_observation", ["measure_id", "date", "value", "note", "ghost"], observations)
     copy(
         "metrics_surveyresponse",
         ["survey_id", "score", "comment", "created_at", "client", "voter"],

@@ -807,6 +807,26 @@ def measure_scope_q(user: User | AnonymousUser, kind: str) -> Q:
     raise ValueError(f"Measures do not live on a {kind!r}")
 
 
+def dashboard_q(user: User | AnonymousUser, kind: str) -> Q:
+    """Teams, sites, organisations or places (``kind``) whose dashboard a user may open (the
+    ``view_<kind>_dashboard`` rules): teams they work in or manage, sites and organisations they
+    manage, places they lead the partnership of; every one for administrators."""
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return NOTHING
+    if s.is_admin:
+        return Q()
+    if kind == "team":
+        return _ids_q("pk__in", s.member_team_ids) | team_q(user, "manage")
+    if kind == "site":
+        return _ids_q("pk__in", s.managed_site_ids) | _ids_q("organisation__in", s.managed_org_ids)
+    if kind == "organisation":
+        return _ids_q("pk__in", s.managed_org_ids)
+    if kind == "place":
+        return _ids_q("pk__in", s.partnership_place_ids)
+    raise ValueError(f"No dashboard of a {kind!r}")
+
+
 def saving_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     """Savings a user may see (``view_saving``): those of teams they may see, and those their
     organisations invested in or benefit from."""

@@ -120,6 +120,10 @@ NOT_PAGES = {
     "api:saving",
     "api:surveys",
     "api:survey",
+    "api:maps",
+    "api:map",
+    "api:dashboards",
+    "api:dashboard",
     # POST only: the forms are on the token pages.
     "tokens:revoke",
     "tokens:organisation-revoke",

@@ -564,6 +564,8 @@ QUERIES: dict[str, list[dict[str, str]]] = {
     "api:measures": [{"page_size": "200"}],
     "api:savings": [{"page_size": "200"}],
     "api:surveys": [{"page_size": "200"}],
+    "api:maps": [{"page_size": "200"}],
+    "api:dashboards": [{"page_size": "200"}],
 }
 
 
@@ -804,6 +806,7 @@ def test_every_url_is_walked_or_skipped_with_a_reason():
     api |= {"api:board", "api:board-cards", "api:card", "api:card-move", "api:measures"}
     api |= {"api:measure", "api:measure-observations", "api:root", "api:schema", "api:docs"}
     api |= {"api:observations-bulk", "api:savings", "api:saving", "api:surveys", "api:survey"}
+    api |= {"api:maps", "api:map", "api:dashboards", "api:dashboard"}
     assert api <= names and not any(name.startswith("api:") for name in SKIPPED)
     assert not unfillable, (
         f"URLs {sorted(unfillable)} take arguments the conformance walker cannot fill: name "

@@ -636,6 +636,7 @@ SCOPED = {
     "metrics:savings-tile",
     "metrics:measure-new",
     "metrics:import",
+    "api:dashboard",
 }
 
 
@@ -701,6 +702,8 @@ QUERIES: dict[str, list[dict[str, str]]] = {
     "ideas:similar": [{"title": "Text customers"}],
     "ideas:burden-queue": [{}, {"owner": "organisation"}],
     "api:ideas": [{}, {"status": "implemented", "sort": "-support"}],
+    "api:maps": [{}, {"page_size": "200"}],
+    "api:dashboards": [{}, {"page_size": "200"}],
     # Each kind's rows grow: searched for, and one kind alone (its longer list).
     "search": [
         {"q": "idea"},

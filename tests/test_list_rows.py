@@ -324,6 +324,10 @@ LIST_PAGES: dict[str, Shows] = {
         args=lambda w: [w.board.pk],
     ),
     "API: measures": Shows("api:measures", "lee", lambda w: [f'"name":"{w.measure.name}"']),
+    "API: value-stream maps": Shows("api:maps", "sam", lambda w: [f'"name":"{w.vsm.name}"']),
+    "API: dashboards": Shows(
+        "api:dashboards", "maya", lambda w: [f'"kind":"site","id":{w.team.site_id},"name":']
+    ),
     "API: savings": Shows(
         "api:savings", "maya", lambda w: [f'"title":"{s.title}"' for s in w.savings.values()]
     ),
@@ -429,7 +433,7 @@ NOT_LISTS = {
     "ideas:publication", "public:place-link", "public:site-link",
     "api:root", "api:schema", "api:docs", "api:idea", "api:idea-respond", "api:idea-support",
     "api:board", "api:card", "api:card-move", "api:measure", "api:observations-bulk",
-    "api:saving", "api:survey",
+    "api:saving", "api:survey", "api:map", "api:dashboard",
     "tokens:revoke", "tokens:organisation-revoke",
     "webhooks:rotate", "webhooks:active", "webhooks:delete", "webhooks:ping", "webhooks:retry",
 }  # fmt: skip

@@ -89,3 +89,17 @@ def test_new_surveys_are_offered_exactly_for_the_sites_the_policy_allows(world, 
     offered = set(Site.objects.filter(policy.survey_site_q(user)).values_list("pk", flat=True))
     allowed = {s.pk for s in world["site"] if policy.can(user, "manage_survey", Survey(site=s))}
     assert offered == allowed
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_the_dashboards_listed_are_exactly_those_whose_page_opens(world, cast, who):
+    """The API's list of dashboards (policy.dashboard_q) against each dashboard's own rule."""
+    from metrics.queries import MODELS, RULES
+
+    user = cast[who]
+    for kind, objects in world.items():
+        listed = set(
+            MODELS[kind].objects.filter(policy.dashboard_q(user, kind)).values_list("pk", flat=True)
+        )
+        allowed = {o.pk for o in objects if policy.can(user, RULES[kind], o)}
+        assert listed == allowed, kind
