@@ -31,7 +31,13 @@ from ideas.http import htmx, signed_in_user
 from ideas.models import Idea, IdeaComment, IdeaPhoto, PendingPhoto, hours_a_year
 from ideas.pagination import paginate_capped
 from leanhub import policy
-from leanhub.http import AuthenticatedHttpRequest, csv_chunks, csv_safe, paginate, protected_file
+from leanhub.http import (
+    AuthenticatedHttpRequest,
+    download_format,
+    download_response,
+    paginate,
+    protected_file,
+)
 from leanhub.models import User
 
 # --- Raise ------------------------------------------------------------------------------------
@@ -189,7 +195,8 @@ AUTHOR_FIELDS = ("pk", "username", "full_name", "first_name", "last_name")
 @require_GET
 @login_required
 def idea_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered list as CSV, streamed a thousand rows at a time. Hidden names stay hidden
+    """The filtered list as CSV (or XLSX with ``?format=xlsx``), streamed a thousand rows at a
+    time. Hidden names stay hidden
     (from all but administrators and the author: :func:`leanhub.policy.shown_name`)."""
     filterset = _filtered(request)
     if not filterset.is_valid():
@@ -264,27 +271,32 @@ def idea_export(request: HttpRequest) -> StreamingHttpResponse:
             hours = hours_a_year(minutes, occurrences)
             yield [
                 pk,
-                csv_safe(title),
+                title,
                 statuses.get(status, status),
                 kinds.get(kind, kind),
                 "; ".join(wastes.get(w, w) for w in idea_wastes.split(",") if w),
                 team,
                 site,
                 organisation,
-                csv_safe(authors[(author_id, hidden)]),
-                raised_on,
-                first_response_on or "",
+                authors[(author_id, hidden)],
+                _day(raised_on),
+                _day(first_response_on),
                 hours if hours is not None else "",
                 money if money is not None else "",
                 supporters,
                 comments,
             ]
 
-    response = StreamingHttpResponse(
-        csv_chunks(header, rows(), safe=False), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="ideas.csv"'
-    return response
+    # Only the title and the name are typed by people; the other cells are numbers, dates
+    # and our own words.
+    fmt = download_format(request, default="csv") or "csv"
+    return download_response(fmt, "ideas", header, rows(), free_text=(1, 8))
+
+
+def _day(text: str | None) -> datetime.date | str:
+    """A day the database wrote as YYYY-MM-DD, as a date (a date cell in a workbook; the same
+    text in CSV), or empty."""
+    return datetime.date.fromisoformat(text) if text else ""
 
 
 @require_GET
