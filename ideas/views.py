@@ -13,11 +13,12 @@ from django.db.models.functions import Cast, TruncDate
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ideas import actions, queries
+from ideas import actions, imports, queries
 from ideas.filters import IdeaFilter
 from ideas.forms import (
     AdoptForm,
@@ -31,6 +32,7 @@ from ideas.http import htmx, signed_in_user
 from ideas.models import Idea, IdeaComment, IdeaPhoto, PendingPhoto, hours_a_year
 from ideas.pagination import paginate_capped
 from leanhub import policy
+from leanhub import spreadsheets as sheets
 from leanhub.http import (
     AuthenticatedHttpRequest,
     download_format,
@@ -38,7 +40,9 @@ from leanhub.http import (
     paginate,
     protected_file,
 )
-from leanhub.models import User
+from leanhub.import_views import import_page
+from leanhub.models import Team, User
+from leanhub.queries import get_team_for_user
 
 # --- Raise ------------------------------------------------------------------------------------
 
@@ -156,6 +160,8 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "now": now,
         "led_overdue": queries.overdue_count_for_lead(request.user, filterset.organisations),
+        # The teams whose backlog the person may import (a handful: only their names are shown).
+        "import_teams": Team.objects.led_by(request.user).order_by("name")[:10],
     }
     template = "ideas/idea_list.html#idea-results" if htmx(request) else "ideas/idea_list.html"
     return render(request, template, context)
@@ -297,6 +303,44 @@ def _day(text: str | None) -> datetime.date | str:
     """A day the database wrote as YYYY-MM-DD, as a date (a date cell in a workbook; the same
     text in CSV), or empty."""
     return datetime.date.fromisoformat(text) if text else ""
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def idea_import(
+    request: AuthenticatedHttpRequest, team_id: int
+) -> HttpResponse | StreamingHttpResponse:
+    """A team lead imports a backlog of ideas for the team from a CSV or XLSX file, previewed
+    and then confirmed (:mod:`leanhub.import_views`). Each idea is raised by the lead."""
+    team = get_team_for_user(request.user, team_id, action="lead_team")
+
+    def create(checked: sheets.Checked, filename: str) -> int:
+        raised = actions.import_ideas(
+            team,
+            ideas=[imports.new_idea(team, values) for _number, values in checked.rows],
+            filename=filename,
+            by=request.user,
+        )
+        return len(raised)
+
+    return import_page(
+        request,
+        purpose=f"ideas:{team.pk}",
+        columns=imports.columns(),
+        check=imports.check,
+        create=create,
+        template_stem="ideas-template",
+        done_url=reverse("ideas:list") + f"?team={team.pk}",
+        context={
+            "title": gettext("Import ideas for %(team)s") % {"team": team.name},
+            "intro": gettext(
+                "Each row of the file becomes an idea of the team, raised by you: the team's "
+                "leads are told of each, as when an idea is raised on its own."
+            ),
+            "back_url": reverse("team", args=[team.pk]),
+            "back_label": team.name,
+        },
+    )
 
 
 @require_GET

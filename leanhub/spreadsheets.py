@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -286,10 +285,249 @@ def header_key(name: str) -> str:
     return " ".join(name.replace("_", " ").split()).casefold()
 
 
-def template_rows(header: Iterable[str], example: Iterable[object]) -> list[list[object]]:
-    """A template file's cells: the columns, then one example row."""
-    return [list(header), list(example)]
+# How long a previewed import may wait for its confirmation.
+PREVIEW_MAX_AGE = datetime.timedelta(hours=1)
 
 
-def is_lazy_text(value: object) -> bool:
-    return isinstance(value, Promise)
+def sign_table(table: list[list[str]], *, purpose: str, user_id: int) -> str:
+    """The rows of a previewed file, signed for its confirmation by the same person for the
+    same ``purpose`` (e.g. ``ideas-import:<team id>``): held in the confirmation form, so nothing
+    is stored between the preview and the confirmation."""
+    from django.core import signing
+
+    return signing.dumps(
+        {"table": table, "user": user_id}, salt=f"leanhub.import.{purpose}", compress=True
+    )
+
+
+def unsign_table(token: str, *, purpose: str, user_id: int) -> list[list[str]]:
+    """The rows :func:`sign_table` signed, if they were signed for this person and purpose in
+    the last hour; otherwise :class:`SpreadsheetError` saying to send the file again."""
+    from django.core import signing
+
+    again = gettext("The preview has expired or was changed: send the file again.")
+    try:
+        data = signing.loads(token, salt=f"leanhub.import.{purpose}", max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature as error:
+        raise SpreadsheetError(again) from error
+    table = data.get("table") if isinstance(data, dict) else None
+    if data.get("user") != user_id or not isinstance(table, list):
+        raise SpreadsheetError(again)
+    return [[str(cell) for cell in row] for row in table]
+
+
+# --- Checking an import's rows -----------------------------------------------------------------
+
+TEXT, DATE, DECIMAL, WHOLE, CHOICE, CHOICES = (
+    "text",
+    "date",
+    "decimal",
+    "whole",
+    "choice",
+    "choices",
+)
+# What a multiple-choice cell separates its choices with.
+CHOICE_SEPARATORS = re.compile(r"\s*[;,]\s*")
+QUOTE_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column an import reads: its ``name`` in the file's header (matched by
+    :func:`header_key`), what it holds for the page that documents it, and its kind.
+
+    ``choices`` maps each accepted spelling (by :func:`header_key`: the stored value and the
+    label a person reads) to the value stored. A number has at most ``max_digits`` digits,
+    ``decimal_places`` after the point."""
+
+    name: str
+    help: object
+    kind: str = TEXT
+    required: bool = False
+    max_length: int | None = None
+    choices: dict[str, str] | None = None
+    max_digits: int = 12
+    decimal_places: int = 2
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem with one cell (or the whole row when ``column`` is empty)."""
+
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Checked:
+    """An import's rows after checking: each row's number and its values by column name (text,
+    dates as ``datetime.date``, numbers as ``Decimal`` or ``int``, choices as stored values, a
+    multiple choice as a list), and every problem found."""
+
+    rows: list[tuple[int, dict[str, object]]]
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def _quoted(text: str) -> str:
+    return text if len(text) <= QUOTE_LIMIT else text[:QUOTE_LIMIT] + "…"
+
+
+def check_table(table: list[list[str]], columns: Iterable[Column]) -> Checked:
+    """Check every row of ``table`` (its header first, as :func:`read_table` gives it) against
+    ``columns``: unknown, missing or repeated columns are refused by name at the header; then
+    each cell is checked and every problem listed with its row and column. Blank rows are
+    skipped (their numbers still count)."""
+    columns = {header_key(c.name): c for c in columns}
+    errors: list[RowError] = []
+    rows: list[tuple[int, dict[str, object]]] = []
+    header_at = next((n for n, row in enumerate(table) if any(c.strip() for c in row)), None)
+    if header_at is None:
+        return Checked([], [RowError(1, "", gettext("The file is empty."))])
+    header = [header_key(cell) for cell in table[header_at]]
+    line = header_at + 1
+    unknown = [name for name in header if name and name not in columns]
+    if unknown:
+        errors.append(
+            RowError(
+                line,
+                "",
+                gettext("Unknown column(s): %(unknown)s. The columns are: %(known)s.")
+                % {
+                    "unknown": ", ".join(_quoted(u) for u in unknown),
+                    "known": ", ".join(c.name for c in columns.values()),
+                },
+            )
+        )
+    repeated = sorted({name for name in header if name and header.count(name) > 1})
+    if repeated:
+        errors.append(
+            RowError(
+                line,
+                "",
+                gettext("Column(s) named twice: %(columns)s.") % {"columns": ", ".join(repeated)},
+            )
+        )
+    missing = [c.name for key, c in columns.items() if c.required and key not in header]
+    if missing:
+        errors.append(
+            RowError(
+                line,
+                "",
+                gettext("Missing column(s): %(columns)s. The first row must name them.")
+                % {"columns": ", ".join(missing)},
+            )
+        )
+    if errors:
+        return Checked([], errors)
+    for number, cells in enumerate(table[header_at + 1 :], start=header_at + 2):
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            errors.append(
+                RowError(
+                    number,
+                    "",
+                    gettext("The row has more values than the header has columns."),
+                )
+            )
+            continue
+        values: dict[str, object] = {}
+        for key, text in zip(header, cells, strict=False):
+            if not key:
+                continue
+            column = columns[key]
+            value, problem = _cell(column, text.strip())
+            if problem:
+                errors.append(RowError(number, column.name, problem))
+            else:
+                values[column.name] = value
+        for column in columns.values():
+            if (
+                column.required
+                and not values.get(column.name)
+                and not any(e.row == number and e.column == column.name for e in errors)
+            ):
+                errors.append(RowError(number, column.name, gettext("This column is required.")))
+        rows.append((number, values))
+    if not rows and not errors:
+        errors.append(RowError(line, "", gettext("The file has no rows to import.")))
+    return Checked(rows, errors)
+
+
+def _cell(column: Column, text: str) -> tuple[object, str]:
+    """The value of one cell, or the problem with it."""
+    if not text:
+        return ([] if column.kind == CHOICES else None), ""
+    if column.kind == TEXT:
+        if column.max_length and len(text) > column.max_length:
+            return None, gettext("%(length)s characters; at most %(max)s fit.") % {
+                "length": f"{len(text):,}",
+                "max": f"{column.max_length:,}",
+            }
+        if text.startswith(FORMULA_STARTS):
+            return None, gettext(
+                "Starts with “%(char)s”, so a spreadsheet would run it as a formula: begin it "
+                "with a word, or put an apostrophe (') before it."
+            ) % {"char": text[0]}
+        return text, ""
+    if column.kind == DATE:
+        try:
+            return datetime.date.fromisoformat(text[:10] if len(text) > 10 else text), ""
+        except ValueError:
+            return None, gettext("“%(text)s” is not a date: write YYYY-MM-DD.") % {
+                "text": _quoted(text)
+            }
+    if column.kind in (DECIMAL, WHOLE):
+        return _number(column, text)
+    choices = column.choices or {}
+    picked = CHOICE_SEPARATORS.split(text) if column.kind == CHOICES else [text]
+    values, unknown = [], []
+    for item in filter(None, picked):
+        value = choices.get(header_key(item))
+        if value is None:
+            unknown.append(item)
+        elif value not in values:
+            values.append(value)
+    if unknown:
+        return None, gettext("“%(text)s” is not one of: %(choices)s.") % {
+            "text": _quoted(", ".join(unknown)),
+            "choices": ", ".join(sorted(set(choices.values()))),
+        }
+    return (values if column.kind == CHOICES else values[0]), ""
+
+
+def _number(column: Column, text: str) -> tuple[object, str]:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except ArithmeticError:
+        value = None
+    if value is None or not value.is_finite():
+        return None, gettext("“%(text)s” is not a number.") % {"text": _quoted(text)}
+    if value < 0:
+        return None, gettext("“%(text)s” is below zero.") % {"text": _quoted(text)}
+    places = 0 if column.kind == WHOLE else column.decimal_places
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        if column.kind == WHOLE:
+            return None, gettext("“%(text)s” is not a whole number.") % {"text": _quoted(text)}
+        return None, gettext("“%(text)s” has more than %(n)s decimal places.") % {
+            "text": _quoted(text),
+            "n": places,
+        }
+    if value.copy_abs() >= Decimal(10) ** (column.max_digits - places):
+        return None, gettext("“%(text)s” is too large.") % {"text": _quoted(text)}
+    return (int(value) if column.kind == WHOLE else value), ""
+
+
+def choice_spellings(choices: Iterable[tuple[str, object]]) -> dict[str, str]:
+    """Each (value, label) of a model's choices, accepted by either (see :class:`Column`)."""
+    spellings: dict[str, str] = {}
+    for value, label in choices:
+        spellings[header_key(value)] = value
+        spellings[header_key(str(label))] = value
+    return spellings
