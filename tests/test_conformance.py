@@ -664,7 +664,8 @@ def fills(walk: Walked, cast: Cast, seen: set[int]) -> Iterator[str]:
             continue
         keys = [(k, id(v)) for k, v in values.items()]
         if all(_seen(cast, v, seen) for v in combo):
-            if all(key in covered for key in keys):
+            # A URL without arguments is opened once (its one, empty, combination).
+            if keys and all(key in covered for key in keys):
                 continue
             covered.update(keys)
         elif hidden_done:
