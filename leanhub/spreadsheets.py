@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -61,17 +62,16 @@ class Rounded(float):
     __str__ = __repr__
 
 
-def _text_cell(sheet: object, text: str) -> object:
+def _text_cell(sheet: Any, text: str) -> object:
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(sheet, value=None)  # type: ignore[arg-type]
-    cell._value = text
-    cell.data_type = "s"
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl takes text starting with = for a formula
     cell.quotePrefix = True
     return cell
 
 
-def xlsx_value(sheet: object, value: object) -> object:
+def xlsx_value(sheet: Any, value: object) -> object:
     """``value`` as a cell of the write-only ``sheet``: numbers, dates and empty cells as they
     are, lazily translated text as text, text that could be read as a formula as a text cell
     with the quote prefix, an aware moment as the local time of day."""
@@ -383,7 +383,7 @@ def check_table(table: list[list[str]], columns: Iterable[Column]) -> Checked:
     ``columns``: unknown, missing or repeated columns are refused by name at the header; then
     each cell is checked and every problem listed with its row and column. Blank rows are
     skipped (their numbers still count)."""
-    columns = {header_key(c.name): c for c in columns}
+    by_key = {header_key(c.name): c for c in columns}
     errors: list[RowError] = []
     rows: list[tuple[int, dict[str, object]]] = []
     header_at = next((n for n, row in enumerate(table) if any(c.strip() for c in row)), None)
@@ -391,7 +391,7 @@ def check_table(table: list[list[str]], columns: Iterable[Column]) -> Checked:
         return Checked([], [RowError(1, "", gettext("The file is empty."))])
     header = [header_key(cell) for cell in table[header_at]]
     line = header_at + 1
-    unknown = [name for name in header if name and name not in columns]
+    unknown = [name for name in header if name and name not in by_key]
     if unknown:
         errors.append(
             RowError(
@@ -400,7 +400,7 @@ def check_table(table: list[list[str]], columns: Iterable[Column]) -> Checked:
                 gettext("Unknown column(s): %(unknown)s. The columns are: %(known)s.")
                 % {
                     "unknown": ", ".join(_quoted(u) for u in unknown),
-                    "known": ", ".join(c.name for c in columns.values()),
+                    "known": ", ".join(c.name for c in by_key.values()),
                 },
             )
         )
@@ -413,7 +413,7 @@ def check_table(table: list[list[str]], columns: Iterable[Column]) -> Checked:
                 gettext("Column(s) named twice: %(columns)s.") % {"columns": ", ".join(repeated)},
             )
         )
-    missing = [c.name for key, c in columns.items() if c.required and key not in header]
+    missing = [c.name for key, c in by_key.items() if c.required and key not in header]
     if missing:
         errors.append(
             RowError(
@@ -441,13 +441,13 @@ def check_table(table: list[list[str]], columns: Iterable[Column]) -> Checked:
         for key, text in zip(header, cells, strict=False):
             if not key:
                 continue
-            column = columns[key]
+            column = by_key[key]
             value, problem = _cell(column, text.strip())
             if problem:
                 errors.append(RowError(number, column.name, problem))
             else:
                 values[column.name] = value
-        for column in columns.values():
+        for column in by_key.values():
             if (
                 column.required
                 and not values.get(column.name)

@@ -36,6 +36,7 @@ def confirm(client, team, preview_response):
 def xlsx(rows: list[list[object]]) -> bytes:
     book = Workbook()
     sheet = book.active
+    assert sheet is not None
     for row in rows:
         sheet.append(row)
     out = io.BytesIO()
