@@ -337,6 +337,22 @@ def submit_idea(
 
 
 @transaction.atomic
+def import_ideas(team: Team, *, ideas: Sequence[NewIdea], filename: str, by: User) -> list[Idea]:
+    """Raise every idea of a lead's backlog file for ``team``, all or none: each is raised as
+    :func:`submit_idea` raises one (audited, followed by ``by``, its leads told), by ``by``.
+    Refuses anyone who does not lead the team, and an idea for another team. The import itself
+    is audited once with the file's name and how many ideas it raised."""
+    policy.require(
+        by, "lead_team", team, reason=gettext("Only the team's leads can import its ideas.")
+    )
+    if any(data.team.pk != team.pk for data in ideas):
+        raise ValidationError(gettext("Every imported idea must be for the team importing it."))
+    raised = [submit_idea(data, token=None, by=by)[0] for data in ideas]
+    audit.record(by, "ideas.imported", team, {"filename": filename[:200], "count": len(raised)})
+    return raised
+
+
+@transaction.atomic
 def change_status(
     idea: Idea,
     *,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("similar/", views.idea_similar, name="similar"),
     path("export.csv", views.idea_export, name="export"),
     path("red-tape/", views.burden_queue, name="burden-queue"),
+    path("teams/<int:team_id>/import/", views.idea_import, name="import"),
     path("teams/<int:team_id>/box/", box_views.box_page, name="box"),
     path("teams/<int:team_id>/box/link/", box_views.box_link, name="box-link"),
     path("teams/<int:team_id>/box/print/", box_views.box_print, name="box-print"),

@@ -13,11 +13,12 @@ from django.db.models.functions import Cast, TruncDate
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ideas import actions, queries
+from ideas import actions, imports, queries
 from ideas.filters import IdeaFilter
 from ideas.forms import (
     AdoptForm,
@@ -31,8 +32,17 @@ from ideas.http import htmx, signed_in_user
 from ideas.models import Idea, IdeaComment, IdeaPhoto, PendingPhoto, hours_a_year
 from ideas.pagination import paginate_capped
 from leanhub import policy
-from leanhub.http import AuthenticatedHttpRequest, csv_chunks, csv_safe, paginate, protected_file
-from leanhub.models import User
+from leanhub import spreadsheets as sheets
+from leanhub.http import (
+    AuthenticatedHttpRequest,
+    download_format,
+    download_response,
+    paginate,
+    protected_file,
+)
+from leanhub.import_views import import_page
+from leanhub.models import Team, User
+from leanhub.queries import get_team_for_user
 
 # --- Raise ------------------------------------------------------------------------------------
 
@@ -150,6 +160,8 @@ def idea_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "now": now,
         "led_overdue": queries.overdue_count_for_lead(request.user, filterset.organisations),
+        # The teams whose backlog the person may import (a handful: only their names are shown).
+        "import_teams": Team.objects.led_by(request.user).order_by("name")[:10],
     }
     template = "ideas/idea_list.html#idea-results" if htmx(request) else "ideas/idea_list.html"
     return render(request, template, context)
@@ -189,7 +201,8 @@ AUTHOR_FIELDS = ("pk", "username", "full_name", "first_name", "last_name")
 @require_GET
 @login_required
 def idea_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The filtered list as CSV, streamed a thousand rows at a time. Hidden names stay hidden
+    """The filtered list as CSV (or XLSX with ``?format=xlsx``), streamed a thousand rows at a
+    time. Hidden names stay hidden
     (from all but administrators and the author: :func:`leanhub.policy.shown_name`)."""
     filterset = _filtered(request)
     if not filterset.is_valid():
@@ -264,27 +277,70 @@ def idea_export(request: HttpRequest) -> StreamingHttpResponse:
             hours = hours_a_year(minutes, occurrences)
             yield [
                 pk,
-                csv_safe(title),
+                title,
                 statuses.get(status, status),
                 kinds.get(kind, kind),
                 "; ".join(wastes.get(w, w) for w in idea_wastes.split(",") if w),
                 team,
                 site,
                 organisation,
-                csv_safe(authors[(author_id, hidden)]),
-                raised_on,
-                first_response_on or "",
+                authors[(author_id, hidden)],
+                _day(raised_on),
+                _day(first_response_on),
                 hours if hours is not None else "",
                 money if money is not None else "",
                 supporters,
                 comments,
             ]
 
-    response = StreamingHttpResponse(
-        csv_chunks(header, rows(), safe=False), content_type="text/csv; charset=utf-8"
+    # Only the title and the name are typed by people; the other cells are numbers, dates
+    # and our own words.
+    fmt = download_format(request, default="csv") or "csv"
+    return download_response(fmt, "ideas", header, rows(), free_text=(1, 8))
+
+
+def _day(text: str | None) -> datetime.date | str:
+    """A day the database wrote as YYYY-MM-DD, as a date (a date cell in a workbook; the same
+    text in CSV), or empty."""
+    return datetime.date.fromisoformat(text) if text else ""
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def idea_import(
+    request: AuthenticatedHttpRequest, team_id: int
+) -> HttpResponse | StreamingHttpResponse:
+    """A team lead imports a backlog of ideas for the team from a CSV or XLSX file, previewed
+    and then confirmed (:mod:`leanhub.import_views`). Each idea is raised by the lead."""
+    team = get_team_for_user(request.user, team_id, action="lead_team")
+
+    def create(checked: sheets.Checked, filename: str) -> int:
+        raised = actions.import_ideas(
+            team,
+            ideas=[imports.new_idea(team, values) for _number, values in checked.rows],
+            filename=filename,
+            by=request.user,
+        )
+        return len(raised)
+
+    return import_page(
+        request,
+        purpose=f"ideas:{team.pk}",
+        columns=imports.columns(),
+        check=imports.check,
+        create=create,
+        template_stem="ideas-template",
+        done_url=reverse("ideas:list") + f"?team={team.pk}",
+        context={
+            "title": gettext("Import ideas for %(team)s") % {"team": team.name},
+            "intro": gettext(
+                "Each row of the file becomes an idea of the team, raised by you: the team's "
+                "leads are told of each, as when an idea is raised on its own."
+            ),
+            "back_url": reverse("team", args=[team.pk]),
+            "back_label": team.name,
+        },
     )
-    response["Content-Disposition"] = 'attachment; filename="ideas.csv"'
-    return response
 
 
 @require_GET

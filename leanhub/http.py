@@ -1,5 +1,5 @@
 """HTTP helpers shared by every app: typed requests, security headers, pagination, protected file
-responses, CSV downloads, the client's address behind trusted proxies."""
+responses, CSV and XLSX downloads, the client's address behind trusted proxies."""
 
 from __future__ import annotations
 
@@ -190,28 +190,36 @@ def csv_chunks(
     header: Iterable[object],
     rows: Iterable[Iterable[object]],
     *,
-    safe: bool = True,
+    free_text: Sequence[int] | None = None,
     chunk_rows: int = CSV_CHUNK_ROWS,
 ) -> Iterator[str]:
     """A CSV file as text chunks of ``chunk_rows`` rows each, built as they are sent.
 
     The rows are read (and their cells worded) in the language active now, the request's,
-    even though a streamed response is read after the view has returned. With ``safe`` every
-    cell passes :func:`csv_safe`; without it the caller has done so."""
+    even though a streamed response is read after the view has returned. Every cell passes
+    :func:`csv_safe`, or with ``free_text`` only the cells of the columns it numbers."""
     language = translation.get_language()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([str(cell) for cell in header])
     iterator = iter(rows)
 
+    def safe(row: Iterable[object]) -> list[object]:
+        return [csv_safe(cell) for cell in row]
+
+    def safe_columns(row: Iterable[object]) -> list[object]:
+        cells = list(row)
+        for column in free_text or ():
+            cells[column] = csv_safe(cells[column])
+        return cells
+
+    make_safe = safe if free_text is None else safe_columns
+
     def chunks() -> Iterator[str]:
         while True:
             with translation.override(language):
                 batch = list(itertools.islice(iterator, chunk_rows))
-                if safe:
-                    writer.writerows([csv_safe(cell) for cell in row] for row in batch)
-                else:
-                    writer.writerows(batch)
+                writer.writerows(make_safe(row) for row in batch)
             text = buffer.getvalue()
             if text:
                 yield text
@@ -223,17 +231,45 @@ def csv_chunks(
     return chunks()
 
 
-def csv_response(
-    filename: str, header: Iterable[object], rows: Iterable[Iterable[object]]
-) -> StreamingHttpResponse:
-    """A CSV download: ``header``, then each of ``rows`` with every cell :func:`csv_safe`.
+# The kinds of file a table downloads as: ``?format=csv`` or ``?format=xlsx`` on its page.
+DOWNLOAD_FORMATS = ("csv", "xlsx")
 
+
+def download_format(request: HttpRequest, *, default: str | None = None) -> str | None:
+    """The kind of file the request asks for (``?format=``): one of :data:`DOWNLOAD_FORMATS`,
+    else ``default`` (None: the page itself)."""
+    asked = request.GET.get("format", "")
+    return asked if asked in DOWNLOAD_FORMATS else default
+
+
+def download_response(
+    fmt: str,
+    stem: str,
+    header: Iterable[object],
+    rows: Iterable[Iterable[object]],
+    *,
+    free_text: Sequence[int] | None = None,
+) -> StreamingHttpResponse:
+    """A table's download as ``stem``.csv or ``stem``.xlsx: ``header``, then each of ``rows``.
+
+    The one way every download is made, so each CSV file has its XLSX twin with the same
+    cells (:mod:`leanhub.spreadsheets`). In CSV every cell passes :func:`csv_safe`, or only
+    those of the columns numbered in ``free_text`` (the ones holding what people typed, when
+    the others cannot start with a formula's sign); in XLSX text is never a formula.
     Streamed a thousand rows at a time, so memory stays flat: pass the rows lazily (a
     generator over ``queryset.iterator()``), not as a list."""
-    response = StreamingHttpResponse(
-        csv_chunks(header, rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    from leanhub import spreadsheets  # openpyxl is loaded by the first workbook asked for
+
+    if fmt == "xlsx":
+        response = StreamingHttpResponse(
+            spreadsheets.xlsx_chunks(header, rows, title=stem),
+            content_type=spreadsheets.XLSX_CONTENT_TYPE,
+        )
+    else:
+        response = StreamingHttpResponse(
+            csv_chunks(header, rows, free_text=free_text), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import partial
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -217,8 +217,12 @@ SPREAD = Table("spread", _adoptions_q)
 SUMMARY = Table("summary", None)
 
 
-def _day(value: date | None) -> str:
-    return f"{value:%Y-%m-%d}" if value else ""
+def _day(value: date | None) -> date | str:
+    """The day of a date or a moment (as stored, UTC): a date cell in a workbook, YYYY-MM-DD in
+    a CSV file; empty when there is none."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value or ""
 
 
 def saving_unit(saving: Saving) -> str:

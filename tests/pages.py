@@ -140,6 +140,9 @@ QUERY_STRINGS = {"search": "?q=claim"}
 # Each only sends its person on to another page, which is walked in its own right.
 REDIRECTS = {"kaizen:my-board", "kaizen:team-board", "metrics:dashboard"}
 
+# Pages about a team that only its leads may open.
+LEAD_PAGES = {"metrics:saving-new", "ideas:import"}
+
 
 # URL names whose ``slug`` is an organisation's, with what the person must be allowed to do there.
 ORGANISATION_SLUG = {
@@ -320,7 +323,7 @@ class _Objects:
                 )
                 value = place and place.slug
             elif param == "team_id":
-                obj = self.lead_team() if name == "metrics:saving-new" else self.team()
+                obj = self.lead_team() if name in LEAD_PAGES else self.team()
                 if name == "kaizen:team-board":
                     obj = self.get(
                         "board_team",

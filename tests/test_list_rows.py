@@ -415,7 +415,7 @@ NOT_LISTS = {
     "maps:target", "maps:compare", "maps:svg", "maps:png", "maps:print", "maps:export",
     "ideas:new", "ideas:detail", "ideas:respond", "ideas:support", "ideas:follow",
     "ideas:comment", "ideas:comment-edit", "ideas:adopt", "ideas:route", "ideas:photo",
-    "ideas:pending-photo",
+    "ideas:pending-photo", "ideas:import",
     "ideas:box-link", "ideas:box-print", "ideas:box-decide", "ideas:box-photo", "box:submit",
     "kaizen:team-board", "kaizen:board", "kaizen:board-flow", "kaizen:board-settings",
     "kaizen:new-card", "kaizen:card", "kaizen:move-card", "kaizen:block-card",

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from leanhub import policy
-from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate
+from leanhub.http import AuthenticatedHttpRequest, download_format, download_response, paginate
 from leanhub.models import Team
 from metrics import drills, forms, queries
 
@@ -73,15 +73,16 @@ def rows(
     request: AuthenticatedHttpRequest, kind: str, pk: int, what: str
 ) -> HttpResponse | StreamingHttpResponse:
     """The rows behind a dashboard figure (declared in :mod:`metrics.drills`) that the person
-    may open, as a page or a CSV file; the page says how many more the figure counts."""
+    may open, as a page or a CSV or XLSX file; the page says how many more the figure counts."""
     drill = drills.get(what)
     scope = queries.get_scope_for_user(request.user, kind, pk)
     drill.require(request.user, scope)
     form, period = _period(request)
     listing = drill.rows_for(scope, period, request.user, request.GET)
-    if request.GET.get("format") == "csv":
-        filename = f"{scope.kind}-{scope.pk}-{what}.csv"
-        return csv_response(filename, drill.header, drill.cells(listing.rows))
+    fmt = download_format(request)
+    if fmt:
+        stem = f"{scope.kind}-{scope.pk}-{what}"
+        return download_response(fmt, stem, drill.header, drill.cells(listing.rows))
     template = "metrics/rows.html#rows-table" if request.htmx else "metrics/rows.html"
     context = {
         "scope": scope,

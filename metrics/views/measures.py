@@ -24,8 +24,9 @@ from ideas.models import Idea
 from kaizen import queries as kaizen_queries
 from kaizen.models import Card
 from leanhub import policy
-from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate
+from leanhub.http import AuthenticatedHttpRequest, download_format, download_response, paginate
 from leanhub.models import Organisation, Place, Site, Team
+from leanhub.spreadsheets import Rounded
 from metrics import actions, chart, csvimport, forms, queries, readings, spc
 from metrics.models import Measure, MeasureTarget, Observation, OrganisationSPC
 
@@ -162,7 +163,7 @@ class Row:
     segment: spc.Segment
 
 
-def _csv(measure: Measure) -> StreamingHttpResponse:
+def _download(measure: Measure, fmt: str) -> StreamingHttpResponse:
     """The chart's figures: each point with its section's lines, its signal, and the engine
     version that drew it."""
     context = _chart_context(measure, exact=True)
@@ -182,8 +183,9 @@ def _csv(measure: Measure) -> StreamingHttpResponse:
         )
         for row in context["rows"].paginator.object_list
     ]
-    return csv_response(
-        f"measure-{measure.pk}.csv",
+    return download_response(
+        fmt,
+        f"measure-{measure.pk}",
         [
             _("date"),
             _("value"),
@@ -200,8 +202,8 @@ def _csv(measure: Measure) -> StreamingHttpResponse:
     )
 
 
-def _number(x: float | None) -> str:
-    return "" if x is None else f"{x:.6g}"
+def _number(x: float | None) -> Rounded | str:
+    return "" if x is None else Rounded(x)
 
 
 def _forms(measure: Measure, user: Any, **bound: Any) -> dict[str, Any]:
@@ -218,7 +220,7 @@ def _forms(measure: Measure, user: Any, **bound: Any) -> dict[str, Any]:
 def measure_detail(
     request: AuthenticatedHttpRequest, pk: int
 ) -> HttpResponse | StreamingHttpResponse:
-    """The chart (``?format=csv``: its figures); a POST records one figure."""
+    """The chart (``?format=csv`` or ``xlsx``: its figures); a POST records one figure."""
     measure = queries.get_measure_for_user(request.user, pk)
     form = forms.ObservationForm(request.POST or None, measure=measure, auto_id="record_%s")
     if request.method == "POST":
@@ -235,8 +237,9 @@ def measure_detail(
             )
             messages.success(request, _("Recorded."))
             return redirect(measure)
-    if request.GET.get("format") == "csv":
-        return _csv(measure)
+    fmt = download_format(request)
+    if fmt:
+        return _download(measure, fmt)
     context = {
         "measure": measure,
         **_forms(measure, request.user, form=form),

@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leanhub import audit, policy
-from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate, protected_file
+from leanhub.http import (
+    AuthenticatedHttpRequest,
+    download_format,
+    download_response,
+    paginate,
+    protected_file,
+)
 from leanhub.models import Team
 from leanhub.queries import get_team_for_user
 from metrics import actions, drills, forms, queries
@@ -25,15 +31,18 @@ from metrics.models import Saving
 @require_GET
 @login_required
 def saving_list(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """The savings the user may see, optionally of one status; ``?format=csv``: all of them."""
+    """The savings the user may see, optionally of one status; ``?format=csv`` (or ``xlsx``):
+    all of them as a file."""
     savings = Saving.objects.visible_to(request.user).select_related(
         "team", "invested_by", "benefits"
     )
     status = request.GET.get("status", "")
     if status in Saving.Status.values:
         savings = savings.filter(status=status)
-    if request.GET.get("format") == "csv":
-        return csv_response("savings.csv", *drills.table(drills.LEDGER_COLUMNS, savings.iterator()))
+    fmt = download_format(request)
+    if fmt:
+        header, cells = drills.table(drills.LEDGER_COLUMNS, savings.iterator())
+        return download_response(fmt, "savings", header, cells)
     template = (
         "metrics/saving_list.html#saving-table" if request.htmx else "metrics/saving_list.html"
     )

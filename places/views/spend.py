@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leanhub import audit, policy
-from leanhub.http import AuthenticatedHttpRequest, csv_response, paginate
+from leanhub.http import AuthenticatedHttpRequest, download_format, download_response, paginate
 from leanhub.models import Organisation, Place
 from leanhub.queries import get_place_for_user
 from leanhub.templatetags.leanhub import money, percent_of
@@ -149,9 +149,11 @@ def spend_lines(
             filters[name] = int(value)
             lines = lines.filter(**{name if name == "year" else f"{name}_id": int(value)})
     total = lines.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    if request.GET.get("format") == "csv":
-        return csv_response(
-            f"{place.slug}-spend-lines.csv",
+    fmt = download_format(request)
+    if fmt:
+        return download_response(
+            fmt,
+            f"{place.slug}-spend-lines",
             [
                 gettext("organisation"),
                 gettext("theme"),
