@@ -13,7 +13,9 @@ cycles, cases, red tape, surveys, an idea box.
 Each page is opened through Django's test client (URL routing, every middleware, the template)
 with DEBUG off, once to warm up and then ``--runs`` times, as each role: staff, team lead, site
 manager, organisation manager, place lead, administrator. SQL is timed around every query
-(``connection.execute_wrapper``); Python is the rest of the request. Pages over 150 ms at p95,
+(``connection.execute_wrapper``); Python is the rest of the request; CPU is the processor time
+this process spent on the request (Python and the database driver, not the database server),
+which a busy machine inflates less than the wall-clock times. Pages over 150 ms at p95,
 and list and dashboard pages spending over 25 ms in Python beyond their SQL, are flagged.
 Pages a role may not open (403, 404, a redirect) are listed by status once, not timed.
 """
@@ -203,19 +205,20 @@ class SqlTimer:
             self.count += 1
 
 
-def open_page(client: Any, url: str) -> tuple[int, float, float, int, int]:
-    """Status, seconds, SQL seconds, queries and bytes of one request, the body read whole."""
+def open_page(client: Any, url: str) -> tuple[int, float, float, int, int, float]:
+    """Status, seconds, SQL seconds, queries, bytes and CPU seconds of this process of one
+    request, the body read whole."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     ContentType.objects.clear_cache()
     timer = SqlTimer()
     with connection.execute_wrapper(timer):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         response = client.get(url)
         body = b"".join(response.streaming_content) if response.streaming else response.content
-        elapsed = time.perf_counter() - start
-    return response.status_code, elapsed, timer.seconds, timer.count, len(body)
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return response.status_code, elapsed, timer.seconds, timer.count, len(body), cpu
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -249,7 +252,7 @@ def main() -> None:
     )
     print(
         f"{'page':<52} {'role':<14} {'p50':>6} {'p95':>6} {'queries':>7} {'SQL':>6} "
-        f"{'Python':>6} {'KiB':>5}  (ms; SQL and Python are medians)"
+        f"{'Python':>6} {'CPU':>6} {'KiB':>5}  (ms; medians but p95)"
     )
     slow, heavy, refused = [], [], []
     for role in args.roles.split(","):
@@ -277,6 +280,7 @@ def main() -> None:
             print(
                 f"{key[:52]:<52} {label:<14} {p50:6.1f} {p95:6.1f} {runs[-1][3]:7d} "
                 f"{statistics.median(sql):6.1f} {statistics.median(python):6.1f} "
+                f"{statistics.median(r[5] * 1000 for r in runs):6.1f} "
                 f"{runs[-1][4] / 1024:5.0f}{flags}",
                 flush=True,
             )
