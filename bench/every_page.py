@@ -39,6 +39,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "leanhub.settings")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("LOG_LEVEL", "CRITICAL")  # refusals (403, 404) are expected here
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leanhub_speed_bench")
 
 import metrics_dashboards
