@@ -88,7 +88,17 @@ def wrk_load(
 ) -> dict:
     sent = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", *sent, url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{int(seconds)}s",
+            "--timeout",
+            "30s",
+            "--latency",
+            *sent,
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
