@@ -44,7 +44,9 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def python_load(url: str, seconds: float, connections: int) -> dict:
+def python_load(
+    url: str, seconds: float, connections: int, headers: dict[str, str] | None = None
+) -> dict:
     latencies: list[float] = []
     errors = 0
     stop = time.monotonic() + seconds
@@ -55,7 +57,11 @@ def python_load(url: str, seconds: float, connections: int) -> dict:
         while time.monotonic() < stop:
             start = time.perf_counter()
             try:
-                urllib.request.urlopen(url, timeout=10).read()
+                request = urllib.request.Request(url, headers=headers or {})
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    if response.status != 200:
+                        raise OSError(response.status)
+                    response.read()
             except OSError:
                 with lock:
                     errors += 1
@@ -77,9 +83,22 @@ def python_load(url: str, seconds: float, connections: int) -> dict:
     }
 
 
-def wrk_load(url: str, seconds: float, connections: int) -> dict:
+def wrk_load(
+    url: str, seconds: float, connections: int, headers: dict[str, str] | None = None
+) -> dict:
+    sent = [arg for name, value in (headers or {}).items() for arg in ("-H", f"{name}: {value}")]
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{int(seconds)}s",
+            "--timeout",
+            "30s",
+            "--latency",
+            *sent,
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,

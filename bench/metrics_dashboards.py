@@ -49,13 +49,28 @@ def ensure_database() -> None:
 
 
 def copy(table: str, columns: list[str], rows) -> None:
+    """COPY ``rows`` into ``table``. Columns the model gained since these rows were written,
+    required and with a default in the model (not in the database), get that default."""
+    from django.apps import apps
     from django.db import connection
+    from django.db.models import NOT_PROVIDED
 
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    extra = [
+        f
+        for f in model._meta.concrete_fields
+        if f.column not in columns and not f.null and not f.primary_key
+        and (f.default is not NOT_PROVIDED or f.blank)
+    ]  # fmt: skip
+    defaults = tuple(
+        f.get_db_prep_save(f.get_default(), connection) if f.has_default() else "" for f in extra
+    )
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as out:
+        names = ", ".join([*columns, *(f.column for f in extra)])
+        with raw.copy(f"COPY {table} ({names}) FROM STDIN") as out:
             for row in rows:
-                out.write_row(row)
+                out.write_row((*row, *defaults))
 
 
 def fill() -> None:

@@ -12,7 +12,10 @@ word similarity so a typo still finds it; ranked by ``ts_rank`` with the title w
 the body, plus the title's similarity. Elsewhere (SQLite): every word in the title or the body,
 titles holding the words first.
 
-Each kind costs two queries (a count and the first rows), however many rows there are.
+Each kind costs two queries (a count and the first rows), however many rows there are, and a
+third when many match. All are bounded: the count stops at COUNT_UP_TO ("1,000+"), and when more
+match, the best are ranked among the newest RANKED_AMONG matches, so a common word costs about as
+much as a rare one.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ MAX_LENGTH = 200
 MAX_WORDS = 8
 # Rows shown per kind on the page of every kind; on one kind's own page.
 PER_KIND = 5
+# A kind's matches are counted up to this many; beyond it, the best are picked among the newest
+# this many (ranking means reading every match's text).
+COUNT_UP_TO = RANKED_AMONG = 1000
 ONE_KIND = 50
 
 
@@ -88,10 +94,15 @@ class Group:
     count: int
     shown_alone: bool = False
     more_url: str = ""
+    capped: bool = False  # more than ``count`` match
 
     @property
     def more(self) -> bool:
-        return self.count > len(self.hits)
+        return self.capped or self.count > len(self.hits)
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count:,}+" if self.capped else f"{self.count:,}"
 
 
 @dataclass
@@ -103,6 +114,11 @@ class Results:
     @property
     def count(self) -> int:
         return sum(g.count for g in self.groups)
+
+    @property
+    def count_label(self) -> str:
+        capped = any(g.capped for g in self.groups)
+        return f"{self.count:,}+" if capped else f"{self.count:,}"
 
 
 _KINDS: dict[str, Kind] = {}
@@ -227,8 +243,16 @@ def search(user: User | AnonymousUser, text: str, *, only: str = "") -> Results:
     limit = ONE_KIND if only else PER_KIND
     for kind in chosen:
         qs = matching(user, kind, text)
-        count = qs.count()
+        count = qs.order_by()[: COUNT_UP_TO + 1].count()
+        capped = count > COUNT_UP_TO
+        if capped:
+            count = COUNT_UP_TO
+            # Read first (a third query): as a subquery, PostgreSQL ranks every match anyway.
+            newest = list(qs.order_by("-pk").values_list("pk", flat=True)[:RANKED_AMONG])
+            qs = qs.filter(pk__in=newest)
         hits = [kind.hit(obj) for obj in qs[:limit]] if count else []
         more_url = kind.more_url(text) if kind.more_url else ""
-        results.groups.append(Group(kind, hits, count, shown_alone=bool(only), more_url=more_url))
+        results.groups.append(
+            Group(kind, hits, count, shown_alone=bool(only), more_url=more_url, capped=capped)
+        )
     return results

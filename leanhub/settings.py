@@ -100,6 +100,9 @@ ROOT_URLCONF = "leanhub.urls"
 WSGI_APPLICATION = "leanhub.wsgi.application"
 ASGI_APPLICATION = "leanhub.asgi.application"
 
+# Forms render with Django's own templates, but drop-down lists are written in Python (an
+# include per option is 0.15 ms: 70 ms for a list of 500 teams).
+FORM_RENDERER = "leanhub.renderers.Renderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

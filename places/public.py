@@ -30,6 +30,8 @@ SATISFACTION_DAYS = 90
 MINIMUM_RESPONSES = MINIMUM_PULSE_GROUP
 # "What we changed": the newest this many.
 CHANGES_SHOWN = 30
+# The table of figures under a chart: the latest this many (the chart draws every one).
+TABLE_POINTS = 60
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,22 @@ class PublicChart:
     @property
     def point_count(self) -> int:
         return len(self.chart.result.points)
+
+    @property
+    def table_points(self) -> list[spc.Point]:
+        """The latest TABLE_POINTS figures, oldest first: a table of every figure of a long
+        series would be thousands of rows, a page too heavy for a phone (the chart has them
+        all)."""
+        return list(self.result.points[-TABLE_POINTS:])
+
+    @property
+    def table_is_cut(self) -> bool:
+        return self.point_count > TABLE_POINTS
+
+    @property
+    def table_offset(self) -> int:
+        """How many figures come before the table's first (numbering undated points)."""
+        return max(0, self.point_count - TABLE_POINTS)
 
     @property
     def variation_label(self) -> str:

@@ -421,3 +421,25 @@ def test_colleagues_see_that_an_idea_is_public_and_under_what_words(client, worl
     assert "Shown on the public pages of its site and place as" in page
     assert "Text reminders before appointments" in page
     assert 'name="public_title"' not in page  # staff cannot change it
+
+
+def test_a_long_series_shows_its_latest_figures_under_the_chart(client, world) -> None:
+    from places.public import TABLE_POINTS
+
+    today = timezone.localdate()
+    Observation.objects.filter(measure=world.team_measure).delete()
+    Observation.objects.bulk_create(
+        Observation(measure=world.team_measure, date=today - datetime.timedelta(days=d), value=d)
+        for d in range(TABLE_POINTS + 40)
+    )
+    page = client.get(reverse("public:site", args=[world.site.pk])).content.decode()
+    caption = f"The latest {TABLE_POINTS} of {TABLE_POINTS + 40} figures of Days to first payment"
+    assert caption in page
+    body = page.split(caption)[1].split("</tbody>")[0]
+    assert body.count("<tr>") == TABLE_POINTS + 1  # and the heading's row
+    # The newest figure is in it, the oldest only on the chart.
+    from django.utils.formats import date_format
+
+    oldest = today - datetime.timedelta(days=TABLE_POINTS + 39)
+    assert date_format(today, "DATE_FORMAT") in body
+    assert date_format(oldest, "DATE_FORMAT") not in body

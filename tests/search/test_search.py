@@ -198,3 +198,22 @@ def test_each_kind_can_use_its_indexes_on_postgresql(cast, rows):
     for kind in search.kinds():
         plan = search.matching(cast["ada"], kind, "claim").explain()
         assert expected[kind.key] in plan, plan
+
+
+def test_a_common_word_is_counted_up_to_a_bound_and_ranked_among_the_newest(
+    client, cast, team_a, monkeypatch
+):
+    monkeypatch.setattr(search, "COUNT_UP_TO", 3)
+    monkeypatch.setattr(search, "RANKED_AMONG", 3)
+    lee = cast["lee"]
+    # The oldest is the best match (the word in its title twice), but it is not among the
+    # newest three.
+    Idea.objects.create(team=team_a, author=lee, title="Queue queue first", problem="p")
+    for n in range(4):
+        Idea.objects.create(team=team_a, author=lee, title=f"Queue idea {n}", problem="p")
+    found = search.search(cast["sam"], "queue", only="ideas")
+    (group,) = found.groups
+    assert (group.count, group.capped, group.count_label, group.more) == (3, True, "3+", True)
+    assert [h.title for h in group.hits] == ["Queue idea 3", "Queue idea 2", "Queue idea 1"]
+    html = _page(client, cast["sam"], q="queue", kind="ideas")
+    assert "3+ results for" in html and "(3+)" in html
