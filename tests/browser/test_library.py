@@ -49,10 +49,10 @@ def test_find_and_adopt_a_library_entry_by_keyboard(live_url, new_page, cast, te
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Try this here")).to_be_focused()
     page.keyboard.press("Enter")
-    card = Card.objects.get(board__team=team_b)
-    expect(page.get_by_role("heading", level=1)).to_have_text(entry.title)
-    assert page.url.endswith(card.get_absolute_url())
     expect(page.get_by_text("It is on the board of Crime Recording")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(entry.title)
+    card = Card.objects.get(board__team=team_b)
+    assert page.url.endswith(card.get_absolute_url())
     expect(page.get_by_role("link", name=entry.title)).to_have_attribute(
         "href", entry.get_absolute_url()
     )
