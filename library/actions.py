@@ -4,11 +4,11 @@ asks the policy and audits."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -135,7 +135,7 @@ def _card_text(entry: Entry, url: str) -> str:
     return "\n".join(lines).strip()
 
 
-def teams_to_try_on(user: User) -> Iterable[Team]:
+def teams_to_try_on(user: User) -> QuerySet[Team]:
     """The teams whose boards ``user`` may put an entry on: those they work in, lead or manage."""
     return (
         Team.objects.filter(policy.team_q(user, "member") | policy.team_q(user, "lead"))

@@ -76,9 +76,7 @@ def seed() -> None:
         if lead is None:
             continue
         # The lead's own team's card (a team that tried the change has a card of that title too).
-        card = Card.objects.filter(
-            title=spec["card"], board__team__memberships__user=lead
-        ).first()
+        card = Card.objects.filter(title=spec["card"], board__team__memberships__user=lead).first()
         if card is None:
             continue
         cycle = _adopted_cycle(card, spec)
@@ -92,7 +90,7 @@ def seed() -> None:
                 theme=str(spec["theme"]),
                 why=str(spec["problem"]),
                 standard=str(spec["standard"]),
-                wastes=list(spec["wastes"]),  # type: ignore[call-overload]
+                wastes=[str(w) for w in spec["wastes"]],  # type: ignore[attr-defined]
                 shared_with_partners=bool(spec["shared"]),
                 contact=lead,
             ),

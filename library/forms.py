@@ -16,7 +16,7 @@ from library.actions import Text
 from library.models import Entry
 
 
-class PersonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return policy.shown_name(None, obj, hidden=False)
 
@@ -82,7 +82,7 @@ class EntryForm(forms.Form):
         }
 
 
-class TeamChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class TeamChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Team) -> str:
         return f"{obj.name} ({obj.site.name})"
 

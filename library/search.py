@@ -44,7 +44,7 @@ def _more(text: str) -> str:
 KIND = search.Kind(
     key="library",
     label=_("Library entries"),
-    order=35,
+    order=60,
     visible=_entries,
     title=TITLE,
     body=BODY,

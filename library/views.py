@@ -45,8 +45,8 @@ def _try_form(
 ) -> TryForm | None:
     teams = actions.teams_to_try_on(request.user)
     if entry.team_id is not None:
-        teams = teams.exclude(pk=entry.team_id)  # type: ignore[attr-defined]
-    if not teams.exists():  # type: ignore[attr-defined]
+        teams = teams.exclude(pk=entry.team_id)
+    if not teams.exists():
         return None
     return TryForm(data, teams=teams)
 

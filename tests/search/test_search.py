@@ -71,7 +71,14 @@ def test_a_real_row_of_each_kind_is_found_and_linked(client, cast, rows):
 
 
 def test_every_kind_is_registered_from_its_own_app():
-    assert [k.key for k in search.kinds()] == ["ideas", "cards", "cycles", "maps", "measures"]
+    assert [k.key for k in search.kinds()] == [
+        "ideas",
+        "cards",
+        "cycles",
+        "maps",
+        "measures",
+        "library",
+    ]
 
 
 def test_a_title_match_ranks_above_a_body_match(cast, rows):
