@@ -84,7 +84,11 @@ def publish_cycle(cycle: Cycle, *, text: Text, by: User) -> Entry:
         cycle,
         reason=gettext("Only the team's leads and managers put its changes in the library."),
     )
-    cycle = Cycle.objects.select_for_update().select_related("card__board__team").get(pk=cycle.pk)
+    cycle = (
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("card__board__team")
+        .get(pk=cycle.pk)
+    )
     existing = Entry.objects.filter(cycle=cycle).first()
     if existing is not None:
         return existing
@@ -152,7 +156,11 @@ def try_here(entry: Entry, *, team: Team, by: User) -> Adoption:
     teams; a template is only used. Refuses a team whose board the person may not work on, the
     entry's own team, and a team that already tried the change. Tells who to ask."""
     policy.require(by, "view_library_entry", entry)
-    entry = Entry.objects.select_for_update().select_related("team", "contact").get(pk=entry.pk)
+    entry = (
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("team", "contact")
+        .get(pk=entry.pk)
+    )
     if not policy.can(by, "work_in_team", team):
         raise ValidationError(
             gettext("You can try it only on the board of a team you work in or lead.")
