@@ -68,6 +68,8 @@ def nav_items(user: User | AnonymousUser) -> list[NavItem]:
         ]
     else:
         items = [_link(gettext("Home"), "home"), _link(gettext("Ideas"), "ideas:list")]
+    # Every role finds what other teams made work, and the starting templates.
+    items.append(_link(gettext("Library"), "library:list"))
     if scope.home_team_ids:
         items.append(_link(gettext("My team"), "team", scope.home_team_ids[0]))
     if scope.is_admin or scope.managed_org_ids:

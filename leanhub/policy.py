@@ -852,6 +852,66 @@ def survey_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
     return _site_view_q(s, f"{prefix}site__")
 
 
+# --- Library rules ---
+# A library entry (``library.models.Entry``) is a proven change of one team, seen across its
+# organisation and, where it is shared with partners, by the partner agencies of its place: the
+# rule of an idea, term for term. A starting template belongs to no team and is seen by everyone
+# signed in. What an entry links to (its measure, savings, map, photos) keeps its own rule.
+
+
+class _LibraryEntry(Protocol):
+    """``library.models.Entry``: of one team, or (a starting template) of none."""
+
+    @property
+    def team(self) -> Team | None: ...
+    @property
+    def shared_with_partners(self) -> bool: ...
+
+
+def library_entry_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
+    """Library entries a user may see (``view_library_entry``): the starting templates, their
+    organisations' entries, and entries shared with partners in a place they work in (or lead
+    the partnership of)."""
+    s = scope_of(user)
+    if not s.is_authenticated:
+        return NOTHING
+    if s.is_admin:
+        return Q()
+    templates = Q(**{f"{prefix}team__isnull": True})
+    own = _ids_q(f"{prefix}team__site__organisation__in", s.org_ids)
+    places = s.place_ids | s.partnership_place_ids
+    shared = (
+        Q(**{f"{prefix}shared_with_partners": True, f"{prefix}team__site__place__in": places})
+        if places
+        else NOTHING
+    )
+    return templates | own | shared
+
+
+@rule("view_library_entry")
+def _view_library_entry(s: Scope, entry: _LibraryEntry) -> bool:
+    if entry.team is None:
+        return True
+    site = entry.team.site
+    return site.organisation_id in s.org_ids or (
+        entry.shared_with_partners and site.place_id in (s.place_ids | s.partnership_place_ids)
+    )
+
+
+@rule("edit_library_entry", seen_by="view_library_entry")
+def _edit_library_entry(s: Scope, entry: _LibraryEntry) -> bool:
+    """Change what an entry says, share it or take it back: its team's leads and managers in
+    scope. Starting templates are the administrators'."""
+    return entry.team is not None and _lead_team(s, entry.team)
+
+
+@rule("publish_cycle", seen_by="view_cycle")
+def _publish_cycle(s: Scope, cycle: _Cycle) -> bool:
+    """Put a cycle adopted as standard work in the library: the leads of its team's board."""
+    board = cycle.card.board
+    return board.team is not None and _lead_team(s, board.team)
+
+
 # --- What one rendering for many viewers may name ---
 # A fragment rendered once and sent to everyone who may see a team's work (a value-stream map's
 # drawing, broadcast to its viewers) names only what every one of them may open. Whoever may see

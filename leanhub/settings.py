@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "signon",
     "api",
     "recognition",
+    "library",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -77,6 +77,7 @@ urlpatterns = [
     path("places/", include("places.urls")),
     # Thank-yous and rolls of honour (recognition, the top app).
     path("recognition/", include("recognition.urls")),
+    path("library/", include("library.urls")),
     # Public reporting: a place's and a site's public pages, for anyone (places.public).
     path("public/", include("places.public_urls")),
     path("api/v1/", include("api.urls")),

@@ -1,5 +1,5 @@
-"""Thank-yous: one person's thanks for one thing (an idea, a kaizen card; a library entry adds
-its own foreign key and check the same way). Never points: only a count is shown."""
+"""Thank-yous: one person's thanks for one thing (an idea, a kaizen card, a library entry: each
+its own foreign key, exactly one set). Never points: only a count is shown."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ MESSAGE_MAX = 280
 
 class Thanks(models.Model):
     # One foreign key per kind of thing that can be thanked; exactly one is set (see Meta).
-    KINDS = ("idea", "card")
+    KINDS = ("idea", "card", "entry")
 
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -38,6 +38,14 @@ class Thanks(models.Model):
         related_name="thanks",
         verbose_name=_("card"),
     )
+    entry = models.ForeignKey(
+        "library.Entry",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="thanks",
+        verbose_name=_("library entry"),
+    )
     message = models.CharField(_("message"), max_length=MESSAGE_MAX, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -47,12 +55,14 @@ class Thanks(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["by", "idea"], name="thanks_once_per_idea"),
             models.UniqueConstraint(fields=["by", "card"], name="thanks_once_per_card"),
+            models.UniqueConstraint(fields=["by", "entry"], name="thanks_once_per_entry"),
             models.CheckConstraint(
-                condition=Q(idea__isnull=False, card__isnull=True)
-                | Q(idea__isnull=True, card__isnull=False),
+                condition=Q(idea__isnull=False, card__isnull=True, entry__isnull=True)
+                | Q(idea__isnull=True, card__isnull=False, entry__isnull=True)
+                | Q(idea__isnull=True, card__isnull=True, entry__isnull=False),
                 name="thanks_one_thing",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.by_id} → {self.idea_id or self.card_id}"
+        return f"{self.by_id} → {self.idea_id or self.card_id or self.entry_id}"

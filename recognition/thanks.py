@@ -1,4 +1,4 @@
-"""Thanking the people behind an idea or a card: one thank-you per person per thing, a second
+"""Thanking the people behind an idea, a card or a library entry: one thank-you per person per thing, a second
 click withdraws it. The thanked hear of it in-app and by e-mail (their choice of frequency); a
 hidden author is reached like anyone else, but nobody else is ever told who they are."""
 
@@ -16,13 +16,14 @@ from kaizen.models import Card
 from leanhub import mail, policy
 from leanhub.models import User
 from leanhub.notifications import notify
+from library.models import Entry
 from recognition.models import MESSAGE_MAX, Thanks
 
 KIND = "thanks"
 
 
 def register() -> None:
-    mail.register_kind(KIND, _("Thank-yous for your ideas and cards"))
+    mail.register_kind(KIND, _("Thank-yous for your ideas, cards and library entries"))
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,18 @@ class Thing:
             return [self.obj.author]
         if isinstance(self.obj, Card):
             return list(self.obj.owners.all())
+        if isinstance(self.obj, Entry):
+            return _behind_entry(self.obj)
         raise TypeError(self.kind)
+
+
+def _behind_entry(entry: Entry) -> list[User]:
+    """A library entry's people: whoever is named to ask, and the owners of the card whose
+    cycle it came from (a hidden author among them is reached, never named)."""
+    people = {p.pk: p for p in ([entry.contact] if entry.contact else [])}
+    if entry.cycle is not None:
+        people.update((p.pk, p) for p in entry.cycle.card.owners.all())
+    return list(people.values())
 
 
 def of_idea(idea: Idea) -> Thing:
@@ -53,6 +65,10 @@ def of_idea(idea: Idea) -> Thing:
 
 def of_card(card: Card) -> Thing:
     return Thing("card", card, card.title, card.get_absolute_url())
+
+
+def of_entry(entry: Entry) -> Thing:
+    return Thing("entry", entry, entry.title, entry.get_absolute_url())
 
 
 def count(thing: Thing) -> int:
@@ -90,6 +106,8 @@ def toggle(thing: Thing, *, by: User, message: str = "") -> bool:
     def text() -> str:
         if thing.kind == "idea":
             words = gettext("%(name)s thanked you for your idea “%(title)s”.")
+        elif thing.kind == "entry":
+            words = gettext("%(name)s thanked you for the library entry “%(title)s”.")
         else:
             words = gettext("%(name)s thanked you for the card “%(title)s”.")
         # The thanker is named: a thank-you is never anonymous (the thanked are never named).

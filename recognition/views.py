@@ -17,6 +17,7 @@ from leanhub import policy
 from leanhub.http import AuthenticatedHttpRequest
 from leanhub.models import Site
 from leanhub.queries import get_place_for_user, get_team_for_user
+from library.queries import get_entry_for_user
 from recognition import rolls, thanks
 from recognition.models import MESSAGE_MAX
 
@@ -55,6 +56,12 @@ def idea_thanks(request: AuthenticatedHttpRequest, idea_id: int) -> HttpResponse
 @login_required
 def card_thanks(request: AuthenticatedHttpRequest, card_id: int) -> HttpResponse:
     return _thanks(request, thanks.of_card(get_card_for_user(request.user, card_id)))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def entry_thanks(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
+    return _thanks(request, thanks.of_entry(get_entry_for_user(request.user, entry_id)))
 
 
 def _roll(

@@ -90,6 +90,9 @@ NOT_PAGES = {
     "places:idea-red-tape",  # a fragment loaded into the idea page
     "recognition:idea-thanks",  # fragments loaded into the idea and card pages
     "recognition:card-thanks",
+    "recognition:entry-thanks",
+    "library:cycle-library",  # fragments loaded into the cycle and card pages
+    "library:card-library",
     "ideas:publication",  # POST only: the form is on the idea page
     "ideas:box-link",  # POST only: the forms are on the idea box page
     "ideas:box-decide",
@@ -305,8 +308,25 @@ class _Objects:
                 obj = self.board()
             elif param == "card_id":
                 obj = self.card()
+            elif param == "cycle_id" and name == "library:publish":
+                # A cycle adopted as standard work and not yet in the library, that they lead.
+                from kaizen.models import Cycle
+
+                obj = self.get(
+                    "publishable",
+                    lambda: _first(
+                        Cycle, user, "publish_cycle", decision="adopt", library_entry__isnull=True
+                    ),
+                )
             elif param == "cycle_id":
                 obj = self.cycle()
+            elif param == "entry_id":
+                from library.models import Entry
+
+                action = (
+                    "edit_library_entry" if name == "library:entry-edit" else "view_library_entry"
+                )
+                obj = self.get(action, partial(_first, Entry, user, action))
             elif param == "team_id" and name.startswith("ideas:box"):
                 # A team with an open idea box, that the person may manage.
                 obj = self.get(

@@ -50,6 +50,8 @@ from leanhub.models import (
     TeamAnnouncement,
     User,
 )
+from library import actions as library_actions
+from library.models import Entry as LibraryEntry
 from metrics import actions as metrics_actions
 from metrics.drills import DRILLS
 from metrics.models import Measure, Observation, Outcome, Saving, Survey
@@ -203,6 +205,38 @@ def _build(
     cycle_h = kaizen_actions.start_cycle(card_h, by=lee)
     add("cycle", cycle_h, None, page=reverse("kaizen:cycle", args=[cycle_h.pk]))
     kaizen_actions.add_cycle_action(cycle_h, description="Try it", owner=hidey, by=lee)
+
+    # The library: a change of team_a adopted from the hidden author's card and shared with
+    # partners (its card, measure and people only where each may be opened), one kept to its
+    # organisation, one of the other place, tried by the police and thanked.
+    kaizen_actions.decide_cycle(cycle_h, decision="adopt", standard="Do it so", by=lee)
+    shared_entry = library_actions.publish_cycle(
+        cycle_h,
+        text=library_actions.Text(
+            title="Mklibashared", summary="Changed", theme="waiting", shared_with_partners=True,
+            contact=lee,
+        ),
+        by=lee,
+    )  # fmt: skip
+    add("entry", shared_entry, "Mklibashared")
+    add(
+        "entry",
+        LibraryEntry.objects.create(team=team_a, title="Mklibapriv", summary="x", theme="waiting"),
+        "Mklibapriv",
+    )
+    add(
+        "entry",
+        LibraryEntry.objects.create(
+            team=team_c,
+            title="Mklibcshared",
+            summary="x",
+            theme="waiting",
+            shared_with_partners=True,
+        ),
+        "Mklibcshared",
+    )
+    library_actions.try_here(shared_entry, team=team_b, by=olu)
+    thanks.toggle(thanks.of_entry(shared_entry), by=sam)
 
     # Maps: an unshared idea pinned to a step, and another team's card improving one.
     maps = {}
@@ -455,6 +489,7 @@ def _build(
         "routing": by_kind["routing"],
         "rule": by_kind["rule"],
         "webhook": by_kind["webhook"],
+        "entry": by_kind["entry"],
         "organisation": [org_a, org_b, org_c],
         "person": [hidey, sam],
     }
@@ -493,6 +528,7 @@ SEGMENT_KINDS = {
     "people": "person",
     "box": "box",  # box/<box_token>/: the public page of a team's idea box
     "submissions": "submission",  # ideas/box/submissions/<submission_id>/
+    "entries": "entry",  # library/entries/<entry_id>/
 }
 
 # URL names needing what no cast object gives, each with the reason; everything else is walked.
@@ -542,12 +578,16 @@ QUERIES: dict[str, list[dict[str, str]]] = {
     # author's name (which no result may name, nor find their idea by).
     "search": [
         {"q": "Mk"},
-        *({"q": f"Mk{kind}"} for kind in ("idea", "card", "cycle", "map", "measure")),
-        *({"q": "Mk", "kind": kind} for kind in ("ideas", "cards", "cycles", "maps", "measures")),
+        *({"q": f"Mk{kind}"} for kind in ("idea", "card", "cycle", "map", "measure", "lib")),
+        *(
+            {"q": "Mk", "kind": kind}
+            for kind in ("ideas", "cards", "cycles", "maps", "measures", "library")
+        ),
         {"q": HIDDEN_NAME},
         {"q": "Zanzibar"},
     ],
     "metrics:savings": [{"format": "csv"}, {"status": Saving.Status.CLAIMED}],
+    "library:list": [{"q": "Mk"}, {"kind": "change"}, {"service": "jobcentre"}],
     "metrics:measures": [{"format": "csv"}],
     "metrics:dashboard-scope": [{"format": "csv"}],
     "metrics:rows": [{"format": "csv"}],

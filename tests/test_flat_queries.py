@@ -53,9 +53,20 @@ from leanhub.models import (
     TeamAnnouncement,
     User,
 )
+from library import actions as library_actions
+from library.models import Adoption
+from library.models import Entry as LibraryEntry
 from metrics import actions as metric_actions
 from metrics.drills import DRILLS
-from metrics.models import Measure, Observation, Outcome, Saving, Survey, SurveyResponse
+from metrics.models import (
+    CycleMeasure,
+    Measure,
+    Observation,
+    Outcome,
+    Saving,
+    Survey,
+    SurveyResponse,
+)
 from places.models import (
     BurdenOwner,
     BurdenRouting,
@@ -113,6 +124,7 @@ class World:
     webhook: WebhookSubscription
     grown: int = 0
     extra_teams: list[Team] = field(default_factory=list)
+    entry: Any = None  # a library entry of New Claims, from a cycle adopted as standard work
 
 
 def _idea(team: Team, author: User, title: str, **more: Any) -> Idea:
@@ -253,7 +265,19 @@ def world(cast: dict[str, User], team_a: Team, team_a_coaches: Team, place: Plac
         events=["card.moved"],
     )
     _delivery(webhook, "card.moved")
-    return World(
+    adopted = kaizen_actions.start_cycle(
+        kaizen_actions.create_card(board, title="Text reminders", by=lee), by=lee
+    )
+    kaizen_actions.decide_cycle(adopted, decision="adopt", standard="Text them", by=lee)
+    CycleMeasure.objects.create(cycle=adopted, measure=measure, change_date=today)
+    entry = library_actions.publish_cycle(
+        adopted,
+        text=library_actions.Text(
+            title="Text reminders", summary="We text", theme="waiting", contact=lee
+        ),
+        by=lee,
+    )
+    world = World(
         cast=cast,
         team=team_a,
         place=place,
@@ -282,6 +306,8 @@ def world(cast: dict[str, User], team_a: Team, team_a_coaches: Team, place: Plac
         submission=submission,
         webhook=webhook,
     )
+    world.entry = entry
+    return world
 
 
 def _delivery(webhook: WebhookSubscription, kind: str) -> WebhookDelivery:
@@ -448,6 +474,18 @@ def grow(w: World, n: int) -> None:
             lead.save(update_fields=["unlisted_on_rolls"])
             Thanks.objects.create(by=staff, idea=w.idea, message=f"Thanks {g}")
             Thanks.objects.create(by=staff, card=w.card)
+            Thanks.objects.create(by=staff, entry=w.entry)
+            # The library grows too: entries of more teams (shared or not), and more teams
+            # trying New Claims' entry.
+            LibraryEntry.objects.create(
+                team=new_team,
+                title=f"Entry {g}",
+                summary="Changed",
+                theme="waiting",
+                contact=lead,
+                shared_with_partners=site_org == org,
+            )
+            Adoption.objects.create(entry=w.entry, team=new_team, by=lead)
             board = kaizen_actions.ensure_team_board(new_team)
             kaizen_actions.create_card(board, title=f"Card {g}", owners=[lead], by=lead)
             m = Measure.objects.create(
@@ -598,6 +636,7 @@ ARGS: dict[str, Callable[[World], object]] = {
     "box_token": lambda w: w.idea_box.token,
     "subscription_id": lambda w: w.webhook.pk,
     "delivery_id": lambda w: w.webhook.deliveries.order_by("pk")[0].pk,
+    "entry_id": lambda w: w.entry.pk,
 }
 # Arguments that mean another thing on some pages: by URL name, then argument.
 ARGS_OF: dict[str, dict[str, Callable[[World], object]]] = {
@@ -611,6 +650,7 @@ ARGS_OF: dict[str, dict[str, Callable[[World], object]]] = {
         "token": lambda w: mail.unsubscribe_token(w.cast["sam"], next(iter(mail.KINDS)))
     },
     "places:idea-red-tape": {"idea_id": lambda w: w.stop_idea.pk},
+    "library:cycle-library": {"cycle_id": lambda w: w.entry.cycle_id},
 }
 # URL names whose ``pk`` is one object's.
 OBJECT_PK: dict[str, Callable[[World], int]] = {
@@ -697,6 +737,11 @@ KNOWN_TO_GROW: dict[str, str] = {}
 # Query strings some pages are also opened with (a CSV, a filtered or paged list).
 QUERIES: dict[str, list[dict[str, str]]] = {
     "ideas:list": [{}, {"page": "2"}, {"status": "implemented", "sort": "-support"}],
+    "library:list": [
+        {},
+        {"q": "entry"},
+        {"theme": "waiting", "waste": "waiting", "service": "jobcentre"},
+    ],
     "metrics:savings": [{}, {"format": "csv"}],
     "metrics:measures": [{}],
     "ideas:similar": [{"title": "Text customers"}],
@@ -784,7 +829,7 @@ class Visit:
 
 
 # Pages also asked for as an htmx fragment (the partial they serve then).
-HTMX = {"ideas:list", "ideas:similar", "notifications", "metrics:savings"}
+HTMX = {"ideas:list", "ideas:similar", "notifications", "metrics:savings", "library:list"}
 
 
 def _visit_all(w: World, clients: dict[str | None, Client]) -> dict[tuple[str | None, str], Visit]:

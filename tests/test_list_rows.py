@@ -396,6 +396,8 @@ TESTED_ELSEWHERE = {
     "public:site": "tests/places/test_public.py::test_anyone_reads_the_site_page_without_signing_in",
     "recognition:idea-thanks": "tests/recognition/test_thanks.py::test_thank_and_withdraw_an_idea",
     "recognition:card-thanks": "tests/recognition/test_thanks.py::test_a_cards_owners_are_thanked",
+    "recognition:entry-thanks": "tests/library/test_views.py::test_an_entry_is_thanked_and_its_…",
+    "library:list": "tests/library/test_views.py::test_the_list_shows_own_organisations_entries_…",
 }
 
 # Every other URL: an object's own page, a form, an action, a file, a fragment of one object.
@@ -436,6 +438,8 @@ NOT_LISTS = {
     "api:saving", "api:survey", "api:map", "api:dashboard",
     "tokens:revoke", "tokens:organisation-revoke",
     "webhooks:rotate", "webhooks:active", "webhooks:delete", "webhooks:ping", "webhooks:retry",
+    "library:entry", "library:entry-edit", "library:entry-try", "library:publish",
+    "library:cycle-library", "library:card-library",
 }  # fmt: skip
 
 CASES = {**{f"rows of {what}": shows for what, shows in DRILL_PAGES.items()}, **LIST_PAGES}

@@ -429,7 +429,7 @@ def test_a_welsh_browser_gets_the_same_address_in_welsh(client):
 # Admin pages, labels of model forms, uniqueness errors and exports name models and fields by
 # their verbose names; Django makes one up from the attribute name, in English only, when the
 # model gives none.
-MODEL_APPS = ("leanhub", "ideas", "kaizen", "metrics", "recognition")
+MODEL_APPS = ("leanhub", "ideas", "kaizen", "metrics", "recognition", "library")
 
 
 def _named_fields(model: type[models.Model]) -> list[models.Field]:

@@ -32,7 +32,7 @@ def test_search_from_the_header_by_keyboard_and_open_a_result(
     page = new_page(viewport)
     sign_in(page, live_url, "lee", PASSWORD)
     search = page.get_by_role("search", name="Site search")
-    box = search.get_by_label("Search ideas, cards, cycles, maps and measures")
+    box = search.get_by_label("Search ideas, cards, cycles, maps, library and measures")
     expect(box).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     _tab_to(page, "#site-search-q")

@@ -170,10 +170,13 @@ def test_each_role_sees_its_first_job_first_in_the_navigation(cast, who, first):
 @pytest.mark.parametrize(
     ("who", "labels"),
     [
-        ("sam", ["Raise an idea", "Ideas", "Team board", "Value-stream maps", "My team"]),
-        ("lee", ["Team board", "Raise an idea", "Team dashboard", "Savings", "My team"]),
-        ("maya", ["Dashboard", "Savings", "Boards", "Measures", "Surveys"]),
-        ("pat", ["Place dashboard", "Savings", "Boards"]),
+        (
+            "sam",
+            ["Raise an idea", "Ideas", "Team board", "Value-stream maps", "Library", "My team"],
+        ),
+        ("lee", ["Team board", "Raise an idea", "Team dashboard", "Savings", "Library", "My team"]),
+        ("maya", ["Dashboard", "Savings", "Boards", "Measures", "Surveys", "Library"]),
+        ("pat", ["Place dashboard", "Savings", "Boards", "Library"]),
     ],
 )
 def test_each_role_reaches_its_parts_from_the_navigation(client, cast, who, labels):

@@ -93,7 +93,7 @@ def test_the_thanks_email_follows_the_persons_choice(client, cast, idea):
     assert Notification.objects.filter(recipient=cast["sam"]).exists()
     assert not OutgoingEmail.objects.filter(recipient=cast["sam"]).exists()
     body = client.get(reverse("email-preferences")).content.decode()
-    assert "Thank-yous for your ideas and cards" in body
+    assert "Thank-yous for your ideas, cards and library entries" in body
 
 
 def test_a_hidden_author_is_thanked_but_never_named(

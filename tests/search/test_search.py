@@ -10,6 +10,7 @@ from django.urls import reverse
 from ideas.models import Idea
 from kaizen import actions as kaizen_actions
 from leanhub import search
+from library.models import Entry
 from metrics.models import Measure
 from tests.ideas.maps.conftest import make_map
 
@@ -70,7 +71,14 @@ def test_a_real_row_of_each_kind_is_found_and_linked(client, cast, rows):
 
 
 def test_every_kind_is_registered_from_its_own_app():
-    assert [k.key for k in search.kinds()] == ["ideas", "cards", "cycles", "maps", "measures"]
+    assert [k.key for k in search.kinds()] == [
+        "ideas",
+        "cards",
+        "cycles",
+        "maps",
+        "measures",
+        "library",
+    ]
 
 
 def test_a_title_match_ranks_above_a_body_match(cast, rows):
@@ -168,6 +176,7 @@ def test_queries_stay_flat_as_rows_grow(client, cast, team_a):
         kaizen_actions.update_cycle(cycle, problem="Flat out", by=lee)
         make_map(team_a, lee, name=f"Flat map {n}")
         Measure.objects.create(name=f"Flat measure {n}", unit="n", team=team_a, created_by=lee)
+        Entry.objects.create(team=team_a, title=f"Flat entry {n}", summary="s", theme="waiting")
 
     one_of_each(0)
     few = count()
@@ -175,7 +184,7 @@ def test_queries_stay_flat_as_rows_grow(client, cast, team_a):
         one_of_each(n)
     assert count() == few
     found = search.search(cast["sam"], "flat")
-    assert [g.count for g in found.groups] == [8, 8, 8, 8, 8]
+    assert [g.count for g in found.groups] == [8, 8, 8, 8, 8, 8]
 
 
 def test_each_kind_can_use_its_indexes_on_postgresql(cast, rows):
@@ -189,6 +198,7 @@ def test_each_kind_can_use_its_indexes_on_postgresql(cast, rows):
         "cycles": "cycle_search_fts_idx",
         "maps": "vsm_search_fts_idx",
         "measures": "measure_search_fts_idx",
+        "library": "entry_search_fts_idx",
     }
     with connection.cursor() as cursor:
         # Neither reading every row nor walking a primary key in order: what is left is the

@@ -50,6 +50,7 @@ class Command(BaseCommand):
             "kaizen.demo",
             "metrics.demo",
             "places.demo",
+            "library.demo",
         ):
             try:
                 module = import_module(name)
