@@ -8,6 +8,7 @@ from kaizen.models import Cycle
 from leanhub.models import Team, User
 from library import actions
 from library.models import Entry
+from library.templates_seed import ensure_templates
 
 
 def adopted_cycle(team: Team, lead: User, *, title: str, idea: Idea | None = None) -> Cycle:
@@ -36,6 +37,13 @@ def publish(
         **more,
     )
     return actions.publish_cycle(cycle, text=text, by=lead)
+
+
+@pytest.fixture(autouse=True)
+def templates(db) -> None:
+    """The starting templates, as the data migration writes them (a test that empties the
+    database, such as a migration test, may have taken them away in the same run)."""
+    ensure_templates(Entry)
 
 
 @pytest.fixture
