@@ -210,8 +210,10 @@ def try_here(entry: Entry, *, team: Team, by: User) -> Adoption:
     if entry.contact is not None and entry.contact.pk != by.pk:
         notify(
             [entry.contact],
-            message=gettext("%(team)s is trying “%(title)s” from the library.")
-            % {"team": team.name, "title": entry.title},
+            message=lambda: (
+                gettext("%(team)s is trying “%(title)s” from the library.")
+                % {"team": team.name, "title": entry.title}
+            ),
             url=entry.get_absolute_url(),
             actor=by,
         )
