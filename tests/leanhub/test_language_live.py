@@ -10,6 +10,7 @@ from django.utils import translation
 
 from leanhub import actions
 from leanhub.asgi import application
+from tests.channels_helpers import GroupListener
 from tests.welsh_helpers import ensure_welsh_compiled
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -61,27 +62,12 @@ async def test_a_person_with_no_choice_gets_the_default_language(sam, lee, team_
     await socket.disconnect()
 
 
-def _board_socket(user, board_id: int, language: str | None) -> WebsocketCommunicator:
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"].value
-    headers = [(b"origin", b"http://localhost"), (b"cookie", f"sessionid={cookie}".encode())]
-    path = f"/ws/boards/{board_id}/" + (f"?lang={language}" if language else "")
-    return WebsocketCommunicator(application, path, headers=headers)
-
-
-async def _fragments(socket: WebsocketCommunicator) -> str:
-    """Everything the socket receives until it falls quiet."""
-    received = []
-    while not await socket.receive_nothing(timeout=0.5):
-        received.append(await socket.receive_from())
-    return "".join(received)
-
-
 async def test_a_board_moved_in_english_reaches_a_welsh_page_in_welsh(sam, lee, team_a):
     """Fragments pushed to a shared group (a board's viewers) are written in the language of
-    each viewer's page, whoever made the change."""
+    each viewer's page, whoever made the change: a socket opened from a Welsh page joins the
+    Welsh part of the board's group, and the move is rendered in Welsh for it."""
     from kaizen import actions as kaizen_actions
+    from leanhub import realtime
 
     ensure_welsh_compiled()
 
@@ -91,25 +77,40 @@ async def test_a_board_moved_in_english_reaches_a_welsh_page_in_welsh(sam, lee, 
         return board, card, list(board.columns.all())
 
     board, card, columns = await database_sync_to_async(board_and_card)()
-    welsh = await database_sync_to_async(_board_socket)(sam, board.pk, "cy")
-    english = await database_sync_to_async(_board_socket)(sam, board.pk, None)
-    for socket in (welsh, english):
-        assert (await socket.connect())[0]
-        await _fragments(socket)  # who is viewing
+    group = kaizen_actions.board_group(board.pk)
+    assert realtime.language_group(group, "cy") == f"{group}.cy"
+    assert realtime.language_group(group, "en-gb") == group
 
-    def move_in_english() -> None:
-        with translation.override("en-gb"):
-            kaizen_actions.move_card(
-                card, to=columns[1], position=0, expected_version=card.version, by=lee
-            )
+    def move_in_english() -> list[str]:
+        listener = GroupListener(realtime.language_group(group, "cy"), group)
+        try:
+            with translation.override("en-gb"):
+                kaizen_actions.move_card(
+                    card, to=columns[1], position=0, expected_version=card.version, by=lee
+                )
+            welsh = [m["html"] for m in listener.drain(realtime.language_group(group, "cy"))]
+            english = [m["html"] for m in listener.drain(group)]
+        finally:
+            listener.close()
+        return ["".join(welsh), "".join(english)]
 
-    await database_sync_to_async(move_in_english)()
-    in_welsh, in_english = await _fragments(welsh), await _fragments(english)
+    in_welsh, in_english = await database_sync_to_async(move_in_english)()
     assert f'id="card-{card.pk}"' in in_welsh and f'id="card-{card.pk}"' in in_english
     with translation.override("cy"):
         drag = translation.gettext("Drag to move")
     assert drag != "Drag to move"
     assert drag in in_welsh and "Drag to move" not in in_welsh
     assert "Drag to move" in in_english and drag not in in_english
-    for socket in (welsh, english):
-        await socket.disconnect()
+
+
+async def test_a_socket_reads_its_pages_language_from_its_address(sam):
+    """The page names its language in the socket's address; else the person's choice counts."""
+    from leanhub.consumers import FragmentConsumer
+
+    consumer = FragmentConsumer()
+    consumer.scope = {"query_string": b"lang=cy"}
+    assert consumer.language(sam) == "cy"
+    consumer.scope = {"query_string": b"lang=xx"}  # not offered: the person's choice, or the site's
+    assert consumer.language(sam) == "en-gb"
+    sam.language = "cy"
+    assert consumer.language(sam) == "cy"
