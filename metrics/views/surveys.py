@@ -8,7 +8,8 @@ import io
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,17 +20,27 @@ from leanhub import policy
 from leanhub.http import AuthenticatedHttpRequest, client_address, paginate
 from leanhub.models import Site
 from metrics import actions, forms, queries
-from metrics.models import MINIMUM_PULSE_GROUP, Survey
+from metrics.models import MINIMUM_PULSE_GROUP, Survey, SurveyResponse
 
 
 @require_GET
 @login_required
 def survey_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The surveys the user may see, and the sites they may add one to."""
+    # Each survey's answers are counted by a subquery, not a join grouped by survey: the page's
+    # count of surveys then leaves it out, and only the page's surveys have their answers counted
+    # (the grouped join counted every answer of every survey twice a page, ~200 ms for a place).
+    answers = (
+        SurveyResponse.objects.filter(survey=OuterRef("pk"))
+        .order_by()
+        .values("survey")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
     surveys = (
         Survey.objects.visible_to(request.user)
         .select_related("site", "team")
-        .annotate(n=Count("responses"))
+        .annotate(n=Coalesce(Subquery(answers, output_field=IntegerField()), 0))
         .order_by("title", "pk")
     )
     sites = Site.objects.filter(policy.survey_site_q(request.user))[:50]
