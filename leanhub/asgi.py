@@ -27,3 +27,7 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+from leanhub.runtime import tune_garbage_collector  # noqa: E402
+
+tune_garbage_collector()

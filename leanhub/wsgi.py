@@ -13,3 +13,7 @@ application = get_wsgi_application()
 from leanhub.checks import require_production_settings  # noqa: E402
 
 require_production_settings()
+
+from leanhub.runtime import tune_garbage_collector  # noqa: E402
+
+tune_garbage_collector()

@@ -14,6 +14,7 @@ off (inactive), so she reaches nothing.
 from __future__ import annotations
 
 import functools
+import os
 from decimal import Decimal
 
 import pytest
@@ -23,6 +24,11 @@ from leanhub.models import Membership, Organisation, Place, PlaceSpendLine, Role
 
 # The local S3-compatible server (moto) and buckets of each test's own.
 pytest_plugins = ["tests.s3_helpers"]
+
+# The server entry points (leanhub.wsgi, leanhub.asgi) tune the garbage collector for serving
+# (leanhub.runtime); the websocket tests import leanhub.asgi, and the test run keeps CPython's own
+# collector. tests/leanhub/test_settings.py checks the tuning in a fresh interpreter.
+os.environ.setdefault("GC_THRESHOLD", "0")
 
 
 @pytest.hookimpl(tryfirst=True)

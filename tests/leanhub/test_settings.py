@@ -160,3 +160,33 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+GC_PROBE = """
+import gc, json, leanhub.{module}
+print(json.dumps({{"threshold": gc.get_threshold(), "frozen": gc.get_freeze_count()}}))
+"""
+
+
+@pytest.mark.parametrize("module", ["wsgi", "asgi"])
+def test_servers_freeze_what_is_loaded_and_collect_less_often(module):
+    """leanhub.runtime: the loaded code is frozen out of the collector's walks and the youngest
+    generation is collected after 100,000 new objects, unless GC_THRESHOLD says otherwise."""
+
+    def probe(**env: str) -> dict:
+        out = subprocess.run(
+            [sys.executable, "-c", GC_PROBE.format(module=module)],
+            cwd=ROOT,
+            env=_clean_env(DEBUG="1", **env),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    tuned = probe(GC_THRESHOLD="")
+    assert tuned["threshold"] == [100_000, 50, 100]
+    assert tuned["frozen"] > 10_000  # Django, LeanHub and their templates' modules
+    assert probe(GC_THRESHOLD="25000")["threshold"] == [25_000, 50, 100]
+    untouched = probe(GC_THRESHOLD="0")
+    assert untouched["threshold"] == [700, 10, 10] and untouched["frozen"] == 0
