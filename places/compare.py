@@ -64,7 +64,8 @@ def _median_waits(answered: QuerySet[Idea]) -> dict[int, float]:
     for place_id, created, first in answered.values_list(
         "team__site__place_id", "created_at", "first_response_at"
     ):
-        waits[place_id].append((first - created).total_seconds() / 86400)
+        if first is not None:  # always, as answered
+            waits[place_id].append((first - created).total_seconds() / 86400)
     return {place_id: statistics.median(days) for place_id, days in waits.items()}
 
 
