@@ -80,8 +80,10 @@ class CardImport:
         against the board: its column named, its owners known as people working on the board,
         and the column's WIP limit not passed without a reason, counting the cards already there
         and the rows above. A row's column and owners become the board's column and the people
-        (so the preview shows them). Three queries, whatever the number of rows."""
-        checked = sheets.check_table(table, self.columns())
+        (so the preview shows them; no owner named is the lead importing). Two queries, whatever
+        the number of rows."""
+        columns = self.columns()
+        checked = sheets.check_table(table, columns)
         if not checked.rows:
             return checked
         errors = list(checked.errors)
@@ -142,6 +144,8 @@ class CardImport:
                         )
                     )
                 values["owners"] = list(found.values())
+            elif (number, "owners") not in failed:
+                values["owners"] = [self.by]  # as "Add a card" makes its adder the owner
             going = values.get("column")
             if isinstance(going, Column):
                 reason = values.get("wip reason")
@@ -157,7 +161,8 @@ class CardImport:
         for (number, column, _reason), (_count, refused) in zip(placed, over, strict=True):
             if refused:
                 errors.append(sheets.RowError(number, "column", actions.wip_limit_message(column)))
-        errors.sort(key=lambda e: e.row)
+        order = {c.name: n for n, c in enumerate(columns)}
+        errors.sort(key=lambda e: (e.row, order.get(e.column, -1)))
         return sheets.Checked(checked.rows, errors)
 
     def _people(self, rows: list[tuple[int, dict[str, object]]]) -> dict[str, list[User]]:
