@@ -337,3 +337,17 @@ def test_checking_a_file_takes_as_many_queries_for_fifty_rows_as_for_one(client,
         return len(queries)
 
     assert queries_for(1) == queries_for(50)
+
+
+def test_on_a_joint_board_the_people_of_every_member_team_may_own_cards(
+    client, maya, lee, wendy, priya, team_a, team_a_coaches
+):
+    board = actions.create_joint_board(
+        name="Claims and coaching", teams=[team_a, team_a_coaches], by=maya
+    )
+    client.force_login(lee)  # leads a member team: runs the joint board
+    shared = HEADER + "Shared,,,wendy; lee,,,\n"
+    response = upload(client, board, "b.csv", (shared + "Foreign,,,priya,,,\n").encode())
+    assert errors_of(response) == {(3, "owners")}
+    confirm(client, board, upload(client, board, "b.csv", shared.encode()))
+    assert set(Card.objects.get(board=board, title="Shared").owners.all()) == {wendy, lee}
