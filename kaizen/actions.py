@@ -4,7 +4,8 @@ after commit with rendered column fragments — one broadcast per action."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -12,7 +13,7 @@ from uuid import uuid4
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Case, IntegerField, Max, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -364,6 +365,165 @@ def create_card_from_idea(idea: Idea, *, by: User) -> Card:
         by=by,
     )
     return card
+
+
+@dataclass(frozen=True)
+class NewCard:
+    """One card of an imported backlog, as its row of the file says (``row``: the row's number
+    there, for the messages)."""
+
+    row: int
+    title: str
+    column: Column
+    description: str = ""
+    owners: Sequence[User] = ()
+    due_date: date | None = None
+    labels: str = ""
+    wip_reason: str = ""
+
+
+class AlreadyImported(ValidationError):
+    """The same previewed file was imported already (a confirmation sent twice): nothing was
+    added again. ``count``: how many cards the first confirmation added."""
+
+    refusal = _("These rows were imported already: nothing was added again.")
+
+    def __init__(self, count: int) -> None:
+        super().__init__(str(self.refusal))
+        self.count = count
+
+
+def wip_limit_message(column: Column) -> str:
+    """Why an imported card cannot go into ``column``: the row's error and the refusal alike."""
+    return gettext(
+        "%(column)s has a work-in-progress limit of %(limit)s, reached with the cards before "
+        "this one: say why this card should go over it in the “wip reason” column."
+    ) % {"column": column.name, "limit": column.wip_limit}
+
+
+def over_wip_limit(
+    placed: Iterable[tuple[Column, str]], counts: Mapping[int, int]
+) -> list[tuple[int, bool]]:
+    """For each card in turn added to the end of its column (``(column, wip reason)``), with
+    the columns holding ``counts`` cards before the first: whether it goes over the column's
+    WIP limit, and whether that is refused (no reason given), as :func:`create_card` refuses
+    it. Each card counts for the ones after it."""
+    held = dict(counts)
+    found = []
+    for column, reason in placed:
+        count = held.get(column.pk, 0)
+        over = column.wip_limit is not None and count >= column.wip_limit
+        found.append((count, over and not reason.strip()))
+        held[column.pk] = count + 1
+    return found
+
+
+@transaction.atomic
+def import_cards(
+    board: Board, *, cards: Sequence[NewCard], filename: str, key: str, by: User
+) -> list[Card]:
+    """Add every card of a lead's backlog file to ``board``, all or none, each at the end of its
+    column in the file's order, as :func:`create_card` adds one: owned by the people named
+    (or by ``by``), its move into the column recorded, audited, and the columns touched sent to
+    the board's viewers after commit in one broadcast. The import itself is audited once, with
+    the file's name, how many cards it added and ``key``.
+
+    Refuses anyone who does not lead the board; a column of another board; an owner who does
+    not work on the board (other than ``by``); a card over a WIP limit without a reason (every such row named);
+    and, with :class:`AlreadyImported`, a second import under the same ``key`` by ``by`` (the
+    same previewed file confirmed twice)."""
+    policy.require(
+        by, "lead_board", board, reason=gettext("Only the board's leads import cards onto it.")
+    )
+    # Lock the columns first, in the order moves lock them, so concurrent adds and moves queue
+    # up behind the import and the counts below stay true until it commits.
+    columns = {
+        c.pk: c for c in Column.objects.select_for_update().filter(board=board).order_by("pk")
+    }
+    from kaizen import queries
+
+    earlier = queries.imported_count(board, key=key, by=by)
+    if earlier is not None:
+        raise AlreadyImported(earlier)
+    if not cards:
+        raise ValidationError(gettext("The file has no rows to import."))
+    if any(card.column.pk not in columns for card in cards):
+        raise MoveRefused(gettext("That column is on another board."))
+    named = {owner.pk for card in cards for owner in card.owners}
+    allowed = {by.pk} | set(
+        queries.people_of_board(board).filter(pk__in=named).values_list("pk", flat=True)
+    )
+    problems = [
+        gettext("Row %(row)s: %(name)s does not work on this board.")
+        % {"row": card.row, "name": owner}
+        for card in cards
+        for owner in card.owners
+        if owner.pk not in allowed
+    ]
+    counts = dict(
+        Card.objects.filter(column__in=columns.keys())
+        .order_by()
+        .values("column")
+        .annotate(n=Count("pk"))
+        .values_list("column", "n")
+    )
+    placed = over_wip_limit(((columns[card.column.pk], card.wip_reason) for card in cards), counts)
+    problems += [
+        gettext("Row %(row)s: %(problem)s")
+        % {"row": card.row, "problem": wip_limit_message(columns[card.column.pk])}
+        for card, (_count, refused) in zip(cards, placed, strict=True)
+        if refused
+    ]
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    made = []
+    for card, (count, _refused) in zip(cards, placed, strict=True):
+        column = columns[card.column.pk]
+        over = column.wip_limit is not None and count >= column.wip_limit
+        new = Card(
+            board=board,
+            column=column,
+            position=count,
+            title=card.title.strip(),
+            description=card.description.strip(),
+            due_date=card.due_date,
+            labels=card.labels.strip(),
+            wip_reason=card.wip_reason.strip() if over else "",
+            created_by=by,
+            created_at=now,
+        )
+        _enter(new, column, now)
+        made.append(new)
+    Card.objects.bulk_create(made, batch_size=500)
+    Owner = Card.owners.through
+    Owner.objects.bulk_create(
+        (
+            Owner(card_id=new.pk, user_id=owner.pk)
+            for new, card in zip(made, cards, strict=True)
+            for owner in {o.pk: o for o in card.owners or [by]}.values()
+        ),
+        batch_size=500,
+    )
+    CardMove.objects.bulk_create(
+        (
+            CardMove(card=new, to_column=new.column, by=by, at=now, wip_reason=new.wip_reason)
+            for new in made
+        ),
+        batch_size=500,
+    )
+    for new in made:
+        audit.record(
+            by, "card.created", new, {"column": new.column_id, "wip_reason": new.wip_reason}
+        )
+    audit.record(
+        by,
+        "cards.imported",
+        board,
+        {"filename": filename[:200], "count": len(made), "key": key},
+    )
+    _announce(board.pk, [new.column_id for new in made])
+    return made
 
 
 @transaction.atomic

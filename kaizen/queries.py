@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +26,8 @@ from kaizen.models import (
     Cycle,
     CycleAction,
 )
-from leanhub import policy
-from leanhub.models import Team, User
+from leanhub import audit, policy
+from leanhub.models import Membership, Team, User
 
 
 def boards_for(user: User | AnonymousUser) -> BoardQuerySet:
@@ -101,6 +101,33 @@ def cards_for_idea(idea: Idea, user: User | AnonymousUser) -> list[Card]:
     their line names. One query, whatever the number of cards. (A partner-shared idea's card is
     on a board the partner cannot see, so it is left out for them.)"""
     return list(Card.objects.filter(idea=idea).visible_to(user).select_related("column", "board"))
+
+
+def people_of_board(board: Board) -> QuerySet[User]:
+    """Who may be named an owner of a card on ``board`` without being in its cards already:
+    the active members (any role) of its team, or of a joint board's member teams, and a joint
+    board's own members. One query when read; rows are unique."""
+    teams = (
+        Q(team=board.team_id)
+        if board.team_id is not None
+        else Q(team__in=board.member_teams.values("pk"))
+    )
+    return User.objects.filter(
+        Q(pk__in=Membership.objects.filter(teams).values("user"))
+        | Q(pk__in=board.members.values("pk")),
+        is_active=True,
+    )
+
+
+def imported_count(board: Board, *, key: str, by: User) -> int | None:
+    """How many cards ``by`` imported onto ``board`` under ``key`` (one previewed file), or
+    None if nothing was imported under it."""
+    if not key:
+        return None
+    earlier = (
+        audit.events_for(board).filter(verb="cards.imported", actor=by, payload__key=key).first()
+    )
+    return None if earlier is None else int(earlier.payload.get("count", 0))
 
 
 def may_view_board(user: User | AnonymousUser, board_id: int) -> bool:

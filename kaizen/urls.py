@@ -14,6 +14,7 @@ urlpatterns = [
     path("boards/<int:board_id>/flow/", views.board_flow, name="board-flow"),
     path("boards/<int:board_id>/settings/", views.board_settings, name="board-settings"),
     path("boards/<int:board_id>/cards/new/", views.new_card, name="new-card"),
+    path("boards/<int:board_id>/import/", views.board_import, name="board-import"),
     path("cards/<int:card_id>/", views.card_detail, name="card"),
     path("cards/<int:card_id>/move/", views.move_card, name="move-card"),
     path("cards/<int:card_id>/block/", views.block_card, name="block-card"),

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.forms import BaseForm
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ideas.maps.queries import get_map_for_user
 from ideas.models import Idea
 from ideas.queries import get_idea_for_user
-from kaizen import actions, forms, photos, queries
+from kaizen import actions, forms, imports, photos, queries
 from kaizen.models import Board, Card, Column, Cycle, CycleAction, CyclePhoto
 from leanhub import policy
+from leanhub import spreadsheets as sheets
 from leanhub.http import AuthenticatedHttpRequest, HtmxHttpRequest, protected_file
+from leanhub.import_views import import_page
 from leanhub.models import Team, User
 from leanhub.queries import get_team_for_user
 
@@ -364,6 +366,61 @@ def board_settings(request: AuthenticatedHttpRequest, board_id: int) -> HttpResp
     status = 400 if request.method == "POST" else 200
     return render(
         request, "kaizen/board_settings.html", {"board": board, "form": form}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def board_import(
+    request: AuthenticatedHttpRequest, board_id: int
+) -> HttpResponse | StreamingHttpResponse:
+    """A lead imports a backlog of cards onto the board from a CSV or XLSX file, previewed and
+    then confirmed (:mod:`leanhub.import_views`); each card is added as "Add a card" adds one.
+    The same preview confirmed twice (a double click) adds the cards once."""
+    board = queries.get_board_for_user(request.user, board_id)
+    policy.require(
+        request.user,
+        "lead_board",
+        board,
+        reason=gettext("Only the board's leads import cards onto it."),
+    )
+    key = imports.import_key(request.POST.get("preview", ""))
+    if queries.imported_count(board, key=key, by=request.user) is not None:
+        messages.info(request, str(actions.AlreadyImported.refusal))
+        return redirect(board)
+    backlog = imports.CardImport(board, by=request.user)
+
+    def create(checked: sheets.Checked, filename: str) -> int:
+        try:
+            added = actions.import_cards(
+                board,
+                cards=backlog.new_cards(checked),
+                filename=filename,
+                key=key,
+                by=request.user,
+            )
+        except actions.AlreadyImported as done:
+            return done.count
+        return len(added)
+
+    return import_page(
+        request,
+        purpose=f"kaizen-cards:{board.pk}",
+        columns=backlog.columns(),
+        check=backlog.check,
+        create=create,
+        template_stem="cards-template",
+        done_url=board.get_absolute_url(),
+        context={
+            "title": gettext("Import cards onto %(board)s") % {"board": board.name},
+            "intro": gettext(
+                "Each row of the file becomes a card at the end of its column, added by you, as "
+                "if added with “Add a card”: the board's work-in-progress limits hold, and "
+                "everyone with the board open sees the cards arrive."
+            ),
+            "back_url": board.get_absolute_url(),
+            "back_label": board.name,
+        },
     )
 
 

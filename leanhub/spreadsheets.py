@@ -24,6 +24,7 @@ import datetime
 import io
 import itertools
 import re
+import secrets
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -292,11 +293,15 @@ PREVIEW_MAX_AGE = datetime.timedelta(hours=1)
 def sign_table(table: list[list[str]], *, purpose: str, user_id: int) -> str:
     """The rows of a previewed file, signed for its confirmation by the same person for the
     same ``purpose`` (e.g. ``ideas-import:<team id>``): held in the confirmation form, so nothing
-    is stored between the preview and the confirmation."""
+    is stored between the preview and the confirmation. Each preview's token is its own (a
+    random part is signed with the rows), so an import can tell the same preview confirmed
+    twice from the same file previewed again."""
     from django.core import signing
 
     return signing.dumps(
-        {"table": table, "user": user_id}, salt=f"leanhub.import.{purpose}", compress=True
+        {"table": table, "user": user_id, "preview": secrets.token_hex(8)},
+        salt=f"leanhub.import.{purpose}",
+        compress=True,
     )
 
 
@@ -477,12 +482,12 @@ def _cell(column: Column, text: str) -> tuple[object, str]:
             ) % {"char": text[0]}
         return text, ""
     if column.kind == DATE:
-        try:
-            return datetime.date.fromisoformat(text[:10] if len(text) > 10 else text), ""
-        except ValueError:
-            return None, gettext("“%(text)s” is not a date: write YYYY-MM-DD.") % {
+        day = _date(text)
+        if day is None:
+            return None, gettext("“%(text)s” is not a date: write YYYY-MM-DD or DD/MM/YYYY.") % {
                 "text": _quoted(text)
             }
+        return day, ""
     if column.kind in (DECIMAL, WHOLE):
         return _number(column, text)
     choices = column.choices or {}
@@ -500,6 +505,27 @@ def _cell(column: Column, text: str) -> tuple[object, str]:
             "choices": ", ".join(sorted(set(choices.values()))),
         }
     return (values if column.kind == CHOICES else values[0]), ""
+
+
+# A date written day first, as in the United Kingdom: 31/03/2026 (or 31-03-2026, 31.03.2026).
+DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def _date(text: str) -> datetime.date | None:
+    """The day ``text`` names, written YYYY-MM-DD (a workbook's date cell reads so, perhaps with
+    a time after it) or day first, DD/MM/YYYY; None if it names none."""
+    try:
+        return datetime.date.fromisoformat(text[:10] if len(text) > 10 else text)
+    except ValueError:
+        pass
+    match = DAY_FIRST.fullmatch(text)
+    if match is None:
+        return None
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _number(column: Column, text: str) -> tuple[object, str]:

@@ -1,7 +1,8 @@
 """Whatever a client writes into a live socket is ignored: malformed or deeply nested JSON, bytes
 that are not text, a message dressed as a server push, a megabyte of text. The socket stays open
-and keeps relaying its group's fragments. (Bad map files and CSV files are tested with their
-imports: tests/ideas/maps/test_json_format.py and tests/metrics/test_csvimport.py.)"""
+and keeps relaying its group's fragments. (Bad map files and CSV or XLSX files are tested with their
+imports: tests/ideas/maps/test_json_format.py, tests/metrics/test_csvimport.py,
+tests/ideas/test_import.py and tests/kaizen/test_import.py.)"""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from ideas import actions as idea_actions
 from ideas.models import Idea, IdeaSupport
 from kaizen import actions as kaizen_actions
-from kaizen.models import Card, CardMove, Column
+from kaizen.models import Board, Card, CardMove, Column
 from leanhub.models import AuditEvent, Membership, Role, Site, Team, User
 from metrics import actions as metrics_actions
 from metrics import pulses
@@ -150,6 +150,62 @@ def test_a_crowd_moving_cards_into_one_column_leaves_exact_positions(
     assert sorted(moves.values_list("card_id", flat=True)) == sorted(versions)
     audited = AuditEvent.objects.filter(verb="card.moved")
     assert sorted(int(pk) for pk in audited.values_list("target_id", flat=True)) == sorted(versions)
+
+
+def test_imports_and_cards_added_at_once_leave_exact_positions(team_a: Team, lee: User, staff):
+    board = kaizen_actions.ensure_team_board(team_a)
+    column = Column.objects.get(board=board, name="To try")
+    here = [kaizen_actions.create_card(board, title=f"Already {i}", by=lee) for i in range(3)]
+
+    def ready(i: int) -> Callable[[], Any]:
+        mine, to = Board.objects.get(pk=board.pk), Column.objects.get(pk=column.pk)
+        if i % 2:
+            me = User.objects.get(pk=staff[i].pk)
+            return lambda: kaizen_actions.create_card(mine, title=f"Added {i}", by=me)
+        lead = User.objects.get(pk=lee.pk)
+        cards = [
+            kaizen_actions.NewCard(row=n + 2, title=f"Imported {i}.{n}", column=to)
+            for n in range(3)
+        ]
+        return lambda: kaizen_actions.import_cards(
+            mine, cards=cards, filename="b.csv", key=f"import {i}", by=lead
+        )
+
+    outcomes = crowd(CROWD, ready)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    cards = list(Card.objects.filter(column=column).order_by("position", "pk"))
+    assert [c.position for c in cards] == list(range(len(here) + CROWD // 2 + 3 * CROWD // 2))
+    # Each import's cards stay together, in the file's order.
+    titles = [c.title for c in cards]
+    for i in range(0, CROWD, 2):
+        first = titles.index(f"Imported {i}.0")
+        assert titles[first : first + 3] == [f"Imported {i}.{n}" for n in range(3)]
+    assert AuditEvent.objects.filter(verb="cards.imported").count() == CROWD // 2
+
+
+def test_one_preview_confirmed_by_many_clicks_at_once_imports_once(team_a: Team, lee: User):
+    board = kaizen_actions.ensure_team_board(team_a)
+    column = Column.objects.get(board=board, name="To try")
+
+    def ready(i: int) -> Callable[[], Any]:
+        mine, to, lead = (
+            Board.objects.get(pk=board.pk),
+            Column.objects.get(pk=column.pk),
+            User.objects.get(pk=lee.pk),
+        )
+        cards = [kaizen_actions.NewCard(row=n + 2, title=f"Card {n}", column=to) for n in range(3)]
+        return lambda: kaizen_actions.import_cards(
+            mine, cards=cards, filename="b.csv", key="one preview", by=lead
+        )
+
+    outcomes = crowd(10, ready)
+
+    imported = [o for o in outcomes if isinstance(o, list)]
+    refused = [o for o in outcomes if isinstance(o, kaizen_actions.AlreadyImported)]
+    assert (len(imported), len(refused)) == (1, 9)
+    assert all(o.count == 3 for o in refused)
+    assert list(Card.objects.filter(column=column).values_list("position", flat=True)) == [0, 1, 2]
 
 
 def test_a_crowd_verifying_one_saving_verifies_it_once(

@@ -420,6 +420,7 @@ NOT_LISTS = {
     "ideas:pending-photo", "ideas:import",
     "ideas:box-link", "ideas:box-print", "ideas:box-decide", "ideas:box-photo", "box:submit",
     "kaizen:team-board", "kaizen:board", "kaizen:board-flow", "kaizen:board-settings",
+    "kaizen:board-import",
     "kaizen:new-card", "kaizen:card", "kaizen:move-card", "kaizen:block-card",
     "kaizen:unblock-card", "kaizen:card-a3", "kaizen:new-cycle", "kaizen:card-from-idea",
     "kaizen:cycle", "kaizen:cycle-plan", "kaizen:cycle-check", "kaizen:cycle-action",
