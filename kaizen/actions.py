@@ -184,8 +184,11 @@ def configure_board(
         by, "lead_board", board, reason=gettext("Only the board's leads set its limits.")
     )
     changed = []
-    columns = list(
-        Column.objects.select_for_update().filter(board=board).order_by("position", "pk")
+    # Locked in primary-key order, as every action on a board's columns locks them (a move, an
+    # add, an import), so two of them at once queue up instead of deadlocking.
+    columns = sorted(
+        Column.objects.select_for_update().filter(board=board).order_by("pk"),
+        key=lambda c: (c.position, c.pk),
     )
     final = {c.pk: (names or {}).get(c.pk) or c.name for c in columns}
     taken = [n.lower() for n in [*final.values(), new_column] if n]
@@ -218,7 +221,7 @@ def configure_board(
             board=board, name=new_column, kind=Column.Kind.ACTIVE, position=position
         )
         audit.record(by, "column.added", added, {"board": board.pk})
-    for column in Column.objects.select_for_update().filter(board=board):
+    for column in Column.objects.select_for_update().filter(board=board).order_by("pk"):
         if column.pk in wip_limits and wip_limits[column.pk] != column.wip_limit:
             audit.record(
                 by,
@@ -282,7 +285,9 @@ def create_card(
     policy.require(
         by, "work_on_board", board, reason=gettext("Only people working this board add cards.")
     )
-    columns = {c.pk: c for c in Column.objects.select_for_update().filter(board=board)}
+    columns = {
+        c.pk: c for c in Column.objects.select_for_update().filter(board=board).order_by("pk")
+    }
     repeat = Card.objects.filter(
         column=column or min(columns.values(), key=lambda c: (c.position, c.pk)),
         board=board,
