@@ -35,6 +35,7 @@ from leanhub.i18n import Wording
 from leanhub.images import ProcessedImage
 from leanhub.models import Membership, Organisation, Role, Site, Team, User
 from leanhub.notifications import notify
+from leanhub.spreadsheets import AlreadyImported
 
 S = Idea.Status
 
@@ -337,19 +338,45 @@ def submit_idea(
 
 
 @transaction.atomic
-def import_ideas(team: Team, *, ideas: Sequence[NewIdea], filename: str, by: User) -> list[Idea]:
+def import_ideas(
+    team: Team, *, ideas: Sequence[NewIdea], filename: str, by: User, key: str = ""
+) -> list[Idea]:
     """Raise every idea of a lead's backlog file for ``team``, all or none: each is raised as
     :func:`submit_idea` raises one (audited, followed by ``by``, its leads told), by ``by``.
     Refuses anyone who does not lead the team, and an idea for another team. The import itself
-    is audited once with the file's name and how many ideas it raised."""
+    is audited once with the file's name, how many ideas it raised and ``key``; a second import
+    under the same ``key`` by ``by`` (the same previewed file confirmed twice, a double click)
+    raises :class:`~leanhub.spreadsheets.AlreadyImported` and nothing more."""
     policy.require(
         by, "lead_team", team, reason=gettext("Only the team's leads can import its ideas.")
     )
     if any(data.team.pk != team.pk for data in ideas):
         raise ValidationError(gettext("Every imported idea must be for the team importing it."))
+    if key:
+        # The team's row queues two confirmations of one preview, so the second sees the first.
+        Team.objects.select_for_update(no_key=True).filter(pk=team.pk).values_list("pk").get()
+        earlier = imported_count(team, key=key, by=by)
+        if earlier is not None:
+            raise AlreadyImported(earlier)
     raised = [submit_idea(data, token=None, by=by)[0] for data in ideas]
-    audit.record(by, "ideas.imported", team, {"filename": filename[:200], "count": len(raised)})
+    audit.record(
+        by,
+        "ideas.imported",
+        team,
+        {"filename": filename[:200], "count": len(raised), "key": key},
+    )
     return raised
+
+
+def imported_count(team: Team, *, key: str, by: User) -> int | None:
+    """How many ideas ``by`` imported for ``team`` under ``key`` (one previewed file), or None
+    if nothing was imported under it."""
+    if not key:
+        return None
+    earlier = (
+        audit.events_for(team).filter(verb="ideas.imported", actor=by, payload__key=key).first()
+    )
+    return None if earlier is None else int(earlier.payload.get("count", 0))
 
 
 @transaction.atomic

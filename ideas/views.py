@@ -313,14 +313,22 @@ def idea_import(
     """A team lead imports a backlog of ideas for the team from a CSV or XLSX file, previewed
     and then confirmed (:mod:`leanhub.import_views`). Each idea is raised by the lead."""
     team = get_team_for_user(request.user, team_id, action="lead_team")
+    key = sheets.import_key(request.POST.get("preview", ""))
+    if actions.imported_count(team, key=key, by=request.user) is not None:
+        messages.info(request, str(sheets.AlreadyImported.refusal))
+        return redirect(reverse("ideas:list") + f"?team={team.pk}")
 
     def create(checked: sheets.Checked, filename: str) -> int:
-        raised = actions.import_ideas(
-            team,
-            ideas=[imports.new_idea(team, values) for _number, values in checked.rows],
-            filename=filename,
-            by=request.user,
-        )
+        try:
+            raised = actions.import_ideas(
+                team,
+                ideas=[imports.new_idea(team, values) for _number, values in checked.rows],
+                filename=filename,
+                by=request.user,
+                key=key,
+            )
+        except sheets.AlreadyImported as done:
+            return done.count
         return len(raised)
 
     return import_page(

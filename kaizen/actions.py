@@ -35,6 +35,7 @@ from kaizen.models import (
 )
 from leanhub import audit, events, mail, policy, realtime, storage
 from leanhub.models import Organisation, Team, User
+from leanhub.spreadsheets import AlreadyImported
 
 COLUMN_TEMPLATE = "kaizen/_columns_oob.html"
 DOUBLE_SUBMIT_WINDOW = timedelta(seconds=10)
@@ -385,17 +386,6 @@ class NewCard:
     due_date: date | None = None
     labels: str = ""
     wip_reason: str = ""
-
-
-class AlreadyImported(ValidationError):
-    """The same previewed file was imported already (a confirmation sent twice): nothing was
-    added again. ``count``: how many cards the first confirmation added."""
-
-    refusal = _("These rows were imported already: nothing was added again.")
-
-    def __init__(self, count: int) -> None:
-        super().__init__(str(self.refusal))
-        self.count = count
 
 
 def wip_limit_message(column: Column) -> str:

@@ -7,7 +7,6 @@ who work on it, its WIP limits) is checked here; adding is :func:`kaizen.actions
 from __future__ import annotations
 
 import datetime
-import hashlib
 
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -22,12 +21,6 @@ from leanhub.models import User
 MAX_DESCRIPTION = 5000
 # How long ahead of today the template's example card is due.
 EXAMPLE_DUE_IN = datetime.timedelta(days=28)
-
-
-def import_key(preview: str) -> str:
-    """What one previewed file is known by when it is confirmed: the same preview confirmed
-    twice (a double click) has the same key; the same file previewed again has another."""
-    return hashlib.sha256(preview.encode()).hexdigest()[:32] if preview else ""
 
 
 class CardImport:

@@ -384,9 +384,9 @@ def board_import(
         board,
         reason=gettext("Only the board's leads import cards onto it."),
     )
-    key = imports.import_key(request.POST.get("preview", ""))
+    key = sheets.import_key(request.POST.get("preview", ""))
     if queries.imported_count(board, key=key, by=request.user) is not None:
-        messages.info(request, str(actions.AlreadyImported.refusal))
+        messages.info(request, str(sheets.AlreadyImported.refusal))
         return redirect(board)
     backlog = imports.CardImport(board, by=request.user)
 
@@ -399,7 +399,7 @@ def board_import(
                 key=key,
                 by=request.user,
             )
-        except actions.AlreadyImported as done:
+        except sheets.AlreadyImported as done:
             return done.count
         return len(added)
 

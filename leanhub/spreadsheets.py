@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 import itertools
 import re
@@ -32,8 +33,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -288,6 +291,24 @@ def header_key(name: str) -> str:
 
 # How long a previewed import may wait for its confirmation.
 PREVIEW_MAX_AGE = datetime.timedelta(hours=1)
+
+
+def import_key(preview: str) -> str:
+    """What one previewed file is known by when it is confirmed (its signed rows, see
+    :func:`sign_table`): the same preview confirmed twice (a double click) has the same key; the
+    same file previewed again has another."""
+    return hashlib.sha256(preview.encode()).hexdigest()[:32] if preview else ""
+
+
+class AlreadyImported(ValidationError):
+    """The same previewed file was imported already (a confirmation sent twice): nothing was
+    added again. ``count``: how many rows the first confirmation added."""
+
+    refusal = _("These rows were imported already: nothing was added again.")
+
+    def __init__(self, count: int) -> None:
+        super().__init__(str(self.refusal))
+        self.count = count
 
 
 def sign_table(table: list[list[str]], *, purpose: str, user_id: int) -> str:

@@ -26,6 +26,7 @@ from ideas.models import Idea, IdeaSupport
 from kaizen import actions as kaizen_actions
 from kaizen.models import Board, Card, CardMove, Column
 from leanhub.models import AuditEvent, Membership, Role, Site, Team, User
+from leanhub.spreadsheets import AlreadyImported
 from metrics import actions as metrics_actions
 from metrics import pulses
 from metrics.models import Observation, Saving, Survey, SurveyResponse
@@ -202,10 +203,31 @@ def test_one_preview_confirmed_by_many_clicks_at_once_imports_once(team_a: Team,
     outcomes = crowd(10, ready)
 
     imported = [o for o in outcomes if isinstance(o, list)]
-    refused = [o for o in outcomes if isinstance(o, kaizen_actions.AlreadyImported)]
+    refused = [o for o in outcomes if isinstance(o, AlreadyImported)]
     assert (len(imported), len(refused)) == (1, 9)
     assert all(o.count == 3 for o in refused)
     assert list(Card.objects.filter(column=column).values_list("position", flat=True)) == [0, 1, 2]
+
+
+def test_one_ideas_preview_confirmed_by_many_clicks_at_once_raises_them_once(
+    team_a: Team, lee: User
+):
+    def ready(i: int) -> Callable[[], Any]:
+        team, lead = Team.objects.get(pk=team_a.pk), User.objects.get(pk=lee.pk)
+        ideas = [
+            idea_actions.NewIdea(team=team, title=f"Idea {n}", problem="Queues") for n in range(3)
+        ]
+        return lambda: idea_actions.import_ideas(
+            team, ideas=ideas, filename="b.csv", key="one preview", by=lead
+        )
+
+    outcomes = crowd(10, ready)
+
+    raised = [o for o in outcomes if isinstance(o, list)]
+    refused = [o for o in outcomes if isinstance(o, AlreadyImported)]
+    assert (len(raised), len(refused)) == (1, 9)
+    assert all(o.count == 3 for o in refused)
+    assert Idea.objects.filter(team=team_a, title__startswith="Idea ").count() == 3
 
 
 def test_a_crowd_verifying_one_saving_verifies_it_once(

@@ -64,6 +64,20 @@ def test_a_lead_previews_then_confirms_and_every_row_becomes_an_idea_with_its_au
     assert AuditEvent.objects.filter(verb="ideas.imported").get().payload["count"] == 2
 
 
+def test_a_confirmation_sent_twice_raises_the_ideas_once(client, lee, team_a):
+    client.force_login(lee)
+    preview = upload(client, team_a, "backlog.csv", GOOD.encode())
+    assert confirm(client, team_a, preview).status_code == 302
+    again = confirm(client, team_a, preview)
+    assert again.status_code == 302
+    assert again["Location"] == reverse("ideas:list") + f"?team={team_a.pk}"
+    assert Idea.objects.filter(title="Print fewer letters").count() == 1
+    assert AuditEvent.objects.filter(verb="ideas.imported").count() == 1
+    # The same file previewed anew is a new import.
+    confirm(client, team_a, upload(client, team_a, "backlog.csv", GOOD.encode()))
+    assert Idea.objects.filter(title="Print fewer letters").count() == 2
+
+
 def test_an_xlsx_backlog_imports_like_a_csv_one(client, lee, team_a):
     client.force_login(lee)
     data = xlsx([["Title", "Problem", "Occurrences per year"], ["From a workbook", "Slow", 12]])
