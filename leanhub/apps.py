@@ -16,3 +16,6 @@ class LeanhubConfig(AppConfig):
         )
 
         mail.register_jobs()
+        from leanhub.i18n import prune_empty_catalogues
+
+        prune_empty_catalogues()

@@ -249,3 +249,34 @@ def test_a_password_reset_email_is_in_the_account_holders_language(client, sam, 
     # Asked for from a Welsh browser, written in English for Lee, who chose nothing.
     client.post(reverse("password_reset"), {"email": lee.email}, headers={"accept-language": "cy"})
     assert mail.outbox[-1].subject == "LeanHub password reset"
+
+
+def test_no_empty_catalogue_is_walked_and_every_word_reads_as_before():
+    """leanhub.i18n.prune_empty_catalogues, run when the apps are ready: British English
+    looks a word up in one catalogue (not behind six empty English ones), and the words,
+    plurals included, read as gettext alone gives them."""
+    from gettext import GNUTranslations
+
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    from leanhub.i18n import prune_empty_catalogues
+
+    prune_empty_catalogues()  # as at start-up (a test before may have rebuilt the translations)
+    for code in ("en-gb", "cy"):
+        current = trans_real.translation(code)
+        chain = []
+        while current is not None:
+            chain.append(current)
+            current = getattr(current, "_fallback", None)
+        assert not [t for t in chain if type(t) is GNUTranslations and set(t._catalog) <= {""}], (
+            code
+        )
+    with translation.override("en-gb"):
+        assert translation.gettext("Ideas") == "Ideas"
+        assert translation.ngettext("%(count)s row imported.", "%(count)s rows imported.", 2) == (
+            "%(count)s rows imported."
+        )
+    with translation.override("cy"):
+        assert translation.gettext("Ideas") == "Syniadau"
+        assert translation.gettext("Not a word LeanHub has") == "Not a word LeanHub has"
