@@ -11,7 +11,7 @@ passed as a function (``Wording``) and written once per language among the recip
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -119,13 +119,14 @@ def prune_empty_catalogues() -> None:
 
     from django.utils.translation import trans_real
 
+    def empty(catalogue: object) -> bool:
+        return type(catalogue) is GNUTranslations and set(catalogue._catalog) <= {""}  # type: ignore[attr-defined]
+
     for code, _name in settings.LANGUAGES:
-        current = trans_real.translation(code)
+        current: Any = trans_real.translation(code)
         while current is not None:
             behind = getattr(current, "_fallback", None)
-            while (
-                type(behind) is GNUTranslations and set(behind._catalog) <= {""}  # type: ignore[attr-defined]
-            ):
-                behind = behind._fallback  # type: ignore[attr-defined]
+            while empty(behind):
+                behind = behind._fallback
             current._fallback = behind
             current = behind
