@@ -125,7 +125,7 @@ def prune_empty_catalogues() -> None:
     for code, _name in settings.LANGUAGES:
         current: Any = trans_real.translation(code)
         while current is not None:
-            behind = getattr(current, "_fallback", None)
+            behind: Any = getattr(current, "_fallback", None)
             while empty(behind):
                 behind = behind._fallback
             current._fallback = behind
