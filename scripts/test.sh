@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The whole suite. Locally: SQLite with the in-memory channel layer. Under CI=true: that, then
 # again on PostgreSQL with the Redis channel layer, and skipped browser tests count as failures.
-# Each run is two pytest sessions: everything but the browser tests on two worker processes
-# (pytest-xdist; each worker has its own database and channel prefix), then the browser tests
-# one at a time, as a person's clicks are timed against one server.
+# Each run is two pytest sessions, each on two worker processes (pytest-xdist; each worker has its
+# own database, channel prefix and, for the browser tests, its own server and Chromium):
+# everything but the browser tests, a file to a worker; then the browser tests, a test to a
+# worker, so the two long accessibility walks (English, Welsh) run side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -15,7 +16,7 @@ run_suite() {
   echo "=== Test suite on ${label} ==="
   "$BIN/pytest" -p no:cacheprovider -n "$WORKERS" --dist loadfile --ignore=tests/browser "$@"
   echo "=== Browser tests on ${label} ==="
-  "$BIN/pytest" -p no:cacheprovider tests/browser "$@"
+  "$BIN/pytest" -p no:cacheprovider -n "$WORKERS" --dist load tests/browser "$@"
 }
 
 if [ "${CI:-}" = "true" ]; then
