@@ -4,13 +4,18 @@ public pages exactly the figures their answers give."""
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Count, Sum
 from django.utils import timezone
 
 from leanhub import demo as core_demo
+from leanhub import orgdata
 from metrics import actions, demo, queries
 from metrics.models import Measure, Survey, SurveyDay, SurveyResponse
 from places import public
@@ -117,6 +122,26 @@ def test_a_rebuild_counts_every_answer_again(counter, pulse):
     SurveyDay.objects.update(responses=99)
     assert SurveyDay.objects.rebuild() == len(expected)
     assert days_counted() == expected
+
+
+def test_after_the_time_zone_changes_the_days_are_counted_again(counter, settings):
+    SurveyResponse.objects.create(survey=counter, score=4, created_at=WINTER_NIGHT)
+    settings.TIME_ZONE = "Asia/Tokyo"  # already 16 January there
+    out = io.StringIO()
+    call_command("recount_survey_days", stdout=out)
+    assert days_counted() == {(counter.pk, date(2026, 1, 16)): (1, 4, 1)}
+    assert out.getvalue() == "Survey days counted: 1\n"
+
+
+def test_an_organisations_data_carries_its_surveys_days_and_no_others(counter, org_a, site_b1):
+    theirs = Survey.objects.create(kind="customer", title="Police desk", site=site_b1)
+    SurveyResponse.objects.create(survey=counter, score=5, created_at=WINTER_NIGHT)
+    SurveyResponse.objects.create(survey=theirs, score=2, created_at=WINTER_NIGHT)
+    archive = zipfile.ZipFile(orgdata.build_zip(org_a))
+    rows = csv.DictReader(io.StringIO(archive.read("metrics/surveyday.csv").decode()))
+    assert [(r["survey_id"], r["date"], r["responses"]) for r in rows] == [
+        (str(counter.pk), "2026-01-15", "1")
+    ]
 
 
 def test_the_demo_counts_its_answers_in_their_days(db):
