@@ -239,7 +239,7 @@ def fill_surveys() -> None:
     from django.db import connection
 
     from leanhub.models import Site, Team
-    from metrics.models import Measure, Survey
+    from metrics.models import Measure, Survey, SurveyDay
 
     if Survey.objects.exists():
         return
@@ -282,9 +282,12 @@ def fill_surveys() -> None:
         ["survey_id", "score", "comment", "created_at", "client", "voter"],
         responses,
     )
+    # COPY goes around the ORM, which counts each answer in its day: count them all at once.
+    SurveyDay.objects.rebuild()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE metrics_observation")
         cursor.execute("ANALYZE metrics_surveyresponse")
+        cursor.execute("ANALYZE metrics_surveyday")
         cursor.execute("ANALYZE metrics_survey")
         cursor.execute("ANALYZE metrics_saving")
 

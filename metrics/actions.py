@@ -603,19 +603,24 @@ def submit_response(
     """Keep one response and refresh the survey's measure. Customers: the day's mean score, at
     once. Staff pulses: nothing is shown while a week is open (a running mean would give away
     each answer); the answer that opens a new week closes the weeks before it
-    (:mod:`metrics.pulses`), as does the daily ``close_pulse_weeks`` job."""
+    (:mod:`metrics.pulses`), as does the daily ``close_pulse_weeks`` job. Either way the answer
+    is counted in its day (:class:`metrics.models.SurveyDay`), which the dashboards add up."""
+    averaged = survey.measure_id is not None and survey.kind == Survey.Kind.CUSTOMER
+    if averaged:
+        # Lock, then keep and average: unlocked, answers arriving together each average before
+        # the others commit, and the last to write leaves the day's mean of only some of them.
+        # Locked before the answer is kept, as answer_survey locks: keeping it also writes its
+        # day's counts, so every writer takes the survey first and the day second. NO KEY:
+        # other answers being kept hold key-share locks on the survey, which must not block.
+        Survey.objects.select_for_update(no_key=True).filter(pk=survey.pk).values_list("pk").get()
     response = SurveyResponse.objects.create(
         survey=survey, score=score, comment=comment, client=client, voter=voter
     )
     if not survey.measure_id:
         return response
-    if survey.kind == Survey.Kind.STAFF:
+    if not averaged:  # a staff pulse
         pulses.close_weeks(surveys=[survey.pk], weeks_back=2)
         return response
-    # Lock, then average: unlocked, answers arriving together each average before the others
-    # commit, and the last to write leaves the day's mean of only some of them. NO KEY: the
-    # answer just kept holds a key-share lock on its survey, which must not block this.
-    Survey.objects.select_for_update(no_key=True).filter(pk=survey.pk).values_list("pk").get()
     today = timezone.localdate()
     figures = SurveyResponse.objects.filter(survey=survey, created_at__date=today).aggregate(
         mean=Avg("score")

@@ -4,16 +4,19 @@ satisfaction surveys that feed measures."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
-from django.db.models import F, Q
+from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -837,7 +840,71 @@ class Survey(models.Model):
         return reverse("metrics:respond", args=[self.token])
 
 
+# An answer of 4 or 5 counts as satisfied (the public pages show the share of them).
+SATISFIED_SCORE = 4
+# Changing any of these moves an answer to another survey, day or score: the days are recounted.
+COUNTED_FIELDS = frozenset({"survey", "survey_id", "score", "created_at"})
+# Rows per statement when days are counted (five parameters each: well inside SQLite's limit).
+DAYS_PER_STATEMENT = 500
+
+# (survey id, when, score) of one answer.
+Answer = tuple[int, datetime, int]
+
+
+class SurveyResponseQuerySet(models.QuerySet["SurveyResponse"]):
+    """Every answer the ORM adds, moves or removes in bulk is counted in its day
+    (:class:`SurveyDay`), in the same transaction; one by one, the model does it."""
+
+    def bulk_create(
+        self,
+        objs: Iterable[SurveyResponse],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
+        update_conflicts: bool = False,
+        update_fields: Collection[str] | None = None,
+        unique_fields: Collection[str] | None = None,
+    ) -> list[SurveyResponse]:
+        if ignore_conflicts or update_conflicts:
+            # Which rows were kept is not known afterwards, so their days could not be counted.
+            raise ValueError("Survey answers are added without ignoring or updating conflicts.")
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, batch_size=batch_size)
+            count_days(((r.survey_id, r.created_at, r.score) for r in created), using=self.db)
+        return created
+
+    def update(self, **kwargs: Any) -> int:
+        if COUNTED_FIELDS.isdisjoint(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db, savepoint=False):
+            # Locked, so no one else moves or removes them before they are counted again.
+            before = list(
+                self.select_for_update(of=("self",)).values_list(
+                    "pk", "survey_id", "created_at", "score"
+                )
+            )
+            rows = self.model._base_manager.using(self.db).filter(pk__in=[r[0] for r in before])
+            updated = rows.update(**kwargs)
+            count_days((r[1:] for r in before), sign=-1, using=self.db)
+            count_days(rows.values_list("survey_id", "created_at", "score"), using=self.db)
+        return updated
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        with transaction.atomic(using=self.db, savepoint=False):
+            before = list(
+                self.select_for_update(of=("self",)).values_list(
+                    "pk", "survey_id", "created_at", "score"
+                )
+            )
+            rows = self.model._base_manager.using(self.db).filter(pk__in=[r[0] for r in before])
+            deleted = rows.delete()
+            count_days((r[1:] for r in before), sign=-1, using=self.db)
+        return deleted
+
+
 class SurveyResponse(models.Model):
+    """One answer to a survey. Its day's counts (:class:`SurveyDay`) follow it through every
+    save and delete made with the ORM (here and in :class:`SurveyResponseQuerySet`)."""
+
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey")
     )
@@ -848,6 +915,8 @@ class SurveyResponse(models.Model):
     client = models.CharField(_("client"), max_length=64, blank=True)
     # Staff pulses: the respondent's user id is never stored; a hash stops double voting per week.
     voter = models.CharField(_("voter"), max_length=64, blank=True)
+
+    objects = SurveyResponseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survey response")
@@ -870,6 +939,163 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey}: {self.score}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        fields = kwargs.get("update_fields")
+        if fields is not None and COUNTED_FIELDS.isdisjoint(fields):
+            super().save(*args, **kwargs)
+            return
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            before = self._counted(using)
+            super().save(*args, **kwargs)
+            # A changed answer is read back: only ``update_fields`` of it may have been written.
+            after = (
+                self._counted(using) if before else [(self.survey_id, self.created_at, self.score)]
+            )
+            count_days(before, sign=-1, using=using)
+            count_days(after, using=using)
+
+    def delete(
+        self, using: Any | None = None, keep_parents: bool = False
+    ) -> tuple[int, dict[str, int]]:
+        using = using or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            before = self._counted(using)
+            deleted = super().delete(using=using, keep_parents=keep_parents)
+            count_days(before, sign=-1, using=using)
+        return deleted
+
+    def _counted(self, using: str) -> list[Answer]:
+        """This answer as its day counts it now (locked), or nothing if it is not kept yet."""
+        if self.pk is None:
+            return []
+        rows = type(self)._base_manager.using(using).select_for_update().filter(pk=self.pk)
+        return list(rows.values_list("survey_id", "created_at", "score"))
+
+
+class SurveyDayQuerySet(models.QuerySet["SurveyDay"]):
+    def rebuild(self) -> int:
+        """Count every answer again, every survey's days from scratch: for answers written
+        without the ORM (the benchmark's COPY), or once ``TIME_ZONE`` has changed. Answers wait
+        meanwhile (PostgreSQL: the days are locked). Returns the number of days."""
+        connection = connections[self.db]
+        table = connection.ops.quote_name(SurveyDay._meta.db_table)
+        with transaction.atomic(using=self.db), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
+            self.model._base_manager.using(self.db).all().delete()
+            grouped = days_of(SurveyResponse._base_manager.using(self.db).all())
+            sql, params = grouped.query.get_compiler(using=self.db).as_sql()
+            cursor.execute(f"INSERT INTO {table} ({_day_columns(connection)}) {sql}", params)
+        return self.model._base_manager.using(self.db).count()
+
+
+class SurveyDay(models.Model):
+    """One survey's answers of one day (in the site's time zone, ``TIME_ZONE``): how many, their
+    scores added up and how many were satisfied (``SATISFIED_SCORE`` or more). The dashboards
+    and public pages add up a period's days instead of reading its every answer; a period runs
+    from a local midnight to another (``metrics.queries.Period``), so its days hold exactly its
+    answers. Answers saved, moved or deleted through the ORM keep them exact
+    (:func:`count_days`); ``SurveyDay.objects.rebuild()`` recounts them all."""
+
+    # Not indexed alone: the unique constraint's index leads with it.
+    survey = models.ForeignKey(
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="days",
+        db_index=False,
+        verbose_name=_("survey"),
+    )
+    date = models.DateField(_("date"))
+    responses = models.PositiveIntegerField(_("responses"))
+    score_total = models.PositiveIntegerField(_("scores added up"))
+    satisfied = models.PositiveIntegerField(_("satisfied"))
+
+    objects = SurveyDayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("survey day")
+        verbose_name_plural = _("survey days")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "date"], name="one_day_per_survey"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.date}: {self.responses}"
+
+
+def days_of(responses: QuerySet[SurveyResponse]) -> QuerySet[SurveyResponse, dict[str, Any]]:
+    """``responses`` grouped as :class:`SurveyDay` counts them, with its columns in its order:
+    survey, local date, answers, scores added up, satisfied answers."""
+    return (
+        responses.order_by()
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
+        .values("survey_id", "day")
+        .annotate(
+            n=Count("pk"),
+            total=Sum("score"),
+            happy=Count("pk", filter=Q(score__gte=SATISFIED_SCORE)),
+        )
+    )
+
+
+# SurveyDay's columns, in the order days_of() selects them.
+DAY_COLUMNS = ("survey_id", "date", "responses", "score_total", "satisfied")
+
+
+def _day_columns(connection: BaseDatabaseWrapper) -> str:
+    return ", ".join(connection.ops.quote_name(name) for name in DAY_COLUMNS)
+
+
+def count_days(answers: Iterable[Answer], *, sign: int = 1, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Add ``answers`` to their days' counts (``sign=-1``: take them away; a day left with no
+    answers goes). Call it in the transaction that writes the answers.
+
+    Every day is added to in one statement that inserts it or adds to it (``ON CONFLICT ... DO
+    UPDATE``, on PostgreSQL and SQLite alike): answers kept at the same moment by other
+    transactions are all counted, none lost to a read-then-write. Days are written in one order
+    (survey, date), so two writers of the same days never wait on each other in a circle."""
+    tz = timezone.get_default_timezone()
+    days: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for survey_id, at, score in answers:
+        if timezone.is_naive(at):  # stored as Django stores a naive time: in TIME_ZONE
+            at = timezone.make_aware(at, tz)
+        counts = days[(survey_id, timezone.localdate(at, tz))]
+        counts[0] += 1
+        counts[1] += score
+        counts[2] += score >= SATISFIED_SCORE
+    keys = sorted(days)
+    if sign < 0:
+        for survey_id, day in keys:
+            n, total, happy = days[(survey_id, day)]
+            SurveyDay.objects.using(using).filter(survey_id=survey_id, date=day).update(
+                responses=F("responses") - n,
+                score_total=F("score_total") - total,
+                satisfied=F("satisfied") - happy,
+            )
+        emptied = SurveyDay.objects.using(using).filter(responses=0)
+        emptied.filter(survey_id__in={survey_id for survey_id, _day in keys}).delete()
+        return
+    connection = connections[using]
+    ops = connection.ops
+    table = ops.quote_name(SurveyDay._meta.db_table)
+    added = ", ".join(
+        f"{c} = {table}.{c} + EXCLUDED.{c}"
+        for c in map(ops.quote_name, ("responses", "score_total", "satisfied"))
+    )
+    unique = ", ".join(map(ops.quote_name, ("survey_id", "date")))
+    rows = [[pk, ops.adapt_datefield_value(day), *days[(pk, day)]] for pk, day in keys]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), DAYS_PER_STATEMENT):
+            chunk = rows[start : start + DAYS_PER_STATEMENT]
+            values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                # Only quoted names and placeholders are put into the text; values are bound.
+                f"INSERT INTO {table} ({_day_columns(connection)}) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT ({unique}) DO UPDATE SET {added}",
+                [value for row in chunk for value in row],
+            )
 
 
 MINIMUM_PULSE_GROUP = 5

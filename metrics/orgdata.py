@@ -1,6 +1,7 @@
 """The metrics app's part of an organisation's data export (leanhub/orgdata.py): its measures
 with their observations, annotations, targets over time, changes of SPC rules and outcomes, the savings it claimed, invested in or
-benefits from (with their evidence files), and its surveys with their responses."""
+benefits from (with their evidence files), and its surveys with their responses (and those
+counted by day)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from metrics.models import (
     RulesChange,
     Saving,
     Survey,
+    SurveyDay,
     SurveyResponse,
 )
 
@@ -57,6 +59,9 @@ def rows(organisation: Organisation) -> Iterable[QuerySet[Any]]:
     yield savings(organisation)
     yield surveys
     yield SurveyResponse.objects.filter(survey__in=surveys)
+    # Counted from the answers above; kept so that loaddata, which saves rows raw (without
+    # counting them), gives the dashboards their figures again.
+    yield SurveyDay.objects.filter(survey__in=surveys)
     yield CycleMeasure.objects.filter(measure__in=own_measures)
 
 

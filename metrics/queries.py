@@ -56,6 +56,7 @@ from metrics.models import (
     Outcome,
     Saving,
     Survey,
+    SurveyDay,
     SurveyResponse,
 )
 
@@ -633,20 +634,22 @@ def satisfaction(
     with the most responses in the period, drawn from their measures' observations in the period
     (a staff pulse's measure only has weeks of MINIMUM_PULSE_GROUP answers or more).
 
-    The surveys in scope; their responses in the period counted by survey; then, if any are
-    charted, those surveys with their measures, the measures' observations in the period and
-    their rebase marks: at most five queries, however many responses or observations."""
+    The surveys in scope; their responses in the period counted by survey (added up from their
+    days, :class:`SurveyDay`: the period runs from local midnight to local midnight, so its days
+    hold exactly its responses); then, if any are charted, those surveys with their measures,
+    the measures' observations in the period and their rebase marks: at most five queries,
+    however many responses or observations."""
     surveys = surveys_in(scope)
     # (pk, kind, title, measure id) of every survey in scope: a few hundred rows at most.
     in_scope = list(surveys.order_by().values_list("pk", "kind", "title", "measure_id"))
-    responses = SurveyResponse.objects.filter(
-        created_at__gte=period.start_dt, created_at__lt=period.end_dt
-    )
+    days = SurveyDay.objects.filter(date__gte=period.start, date__lte=period.end)
     if scope.kind != "all":
         # A semi-join on the scope's survey ids, not a join through survey and site: at scale
-        # PostgreSQL then aggregates the responses table alone.
-        responses = responses.filter(survey__in=surveys.values("pk"))
-    grouped = responses.order_by().values("survey_id").annotate(n=Count("pk"), total=Sum("score"))
+        # PostgreSQL then aggregates the days alone.
+        days = days.filter(survey__in=surveys.values("pk"))
+    grouped = (
+        days.order_by().values("survey_id").annotate(n=Sum("responses"), total=Sum("score_total"))
+    )
     per_survey = {row["survey_id"]: row for row in grouped} if in_scope else {}
     figures: dict[str, Any] = {}
     for kind in (Survey.Kind.CUSTOMER, Survey.Kind.STAFF):

@@ -10,9 +10,9 @@ person: no author, owner, respondent, comment, note or photo, so none can be sho
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -20,7 +20,7 @@ from ideas.models import Idea
 from leanhub.models import Place, Site
 from metrics import chart as charts
 from metrics import spc
-from metrics.models import MINIMUM_PULSE_GROUP, Measure, Survey, SurveyResponse
+from metrics.models import MINIMUM_PULSE_GROUP, Measure, Survey, SurveyDay
 from metrics.queries import MeasureChart, measure_charts
 from metrics.views.measures import spc_circles
 
@@ -199,10 +199,9 @@ def _satisfaction(
     surveys: QuerySet[Survey], *, site: Site | None, today: date
 ) -> tuple[list[Satisfaction], date | None]:
     """Each public customer survey's figures, and the day of its latest answer counted. Two
-    queries however many surveys and answers."""
-    since = timezone.make_aware(
-        datetime.combine(today - timedelta(days=SATISFACTION_DAYS), time.min)
-    )
+    queries however many surveys and answers: the answers are added up from their days
+    (:class:`SurveyDay`), whole days from ``SATISFACTION_DAYS`` ago."""
+    since = today - timedelta(days=SATISFACTION_DAYS)
     rows = list(
         surveys.filter(kind=Survey.Kind.CUSTOMER, measure__public=True)
         .select_related("site")
@@ -212,16 +211,14 @@ def _satisfaction(
         return [], None
     figures = {
         row["survey_id"]: row
-        for row in SurveyResponse.objects.filter(
-            survey__in=[s.pk for s in rows], created_at__gte=since
-        )
+        for row in SurveyDay.objects.filter(survey__in=[s.pk for s in rows], date__gte=since)
         .order_by()
         .values("survey_id")
         .annotate(
-            n=Count("pk"),
-            mean=Avg("score"),
-            satisfied=Count("pk", filter=Q(score__gte=4)),
-            latest=Max("created_at"),
+            n=Sum("responses"),
+            total=Sum("score_total"),
+            satisfied=Sum("satisfied"),
+            latest=Max("date"),
         )
     }
     shown: list[Satisfaction] = []
@@ -236,12 +233,12 @@ def _satisfaction(
                 question=survey.question,
                 about="" if site is not None else survey.site.name,
                 responses=n,
-                mean=float(row["mean"]) if enough else None,
+                mean=row["total"] / n if enough else None,
                 satisfied=100 * row["satisfied"] / n if enough else None,
             )
         )
         if enough:
-            day = timezone.localdate(row["latest"])
+            day = row["latest"]
             latest = max(latest, day) if latest else day
     return shown, latest
 

@@ -30,6 +30,7 @@ from leanhub.spreadsheets import AlreadyImported
 from metrics import actions as metrics_actions
 from metrics import pulses
 from metrics.models import Observation, Saving, Survey, SurveyResponse
+from tests.survey_helpers import days_answered, days_counted
 
 CROWD = 50
 
@@ -286,6 +287,10 @@ def test_a_crowd_answering_a_customer_survey_leaves_the_exact_day_mean(site_a1: 
     day = Observation.objects.get(measure=survey.measure)
     assert day.date == timezone.localdate()
     assert day.value == Decimal(sum(scores)) / CROWD
+    # The day's counts the dashboards add up hold every answer.
+    satisfied = sum(1 for s in scores if s >= 4)
+    assert days_counted() == {(survey.pk, day.date): (CROWD, sum(scores), satisfied)}
+    assert days_counted() == days_answered()
 
 
 def test_a_crowd_answering_a_pulse_keeps_every_vote_once(
@@ -308,12 +313,69 @@ def test_a_crowd_answering_a_pulse_keeps_every_vote_once(
     answers = SurveyResponse.objects.filter(survey=pulse)
     assert answers.count() == CROWD
     assert answers.values("voter").distinct().count() == CROWD
+    assert days_counted() == days_answered()
+    assert sum(n for n, _total, _satisfied in days_counted().values()) == CROWD
     # Nothing shows while the week is open; once it is over, the week's figure is everyone's.
     assert not Observation.objects.filter(measure=pulse.measure).exists()
     pulses.close_weeks(surveys=[pulse.pk], today=timezone.localdate() + timedelta(days=7))
     week = Observation.objects.get(measure=pulse.measure)
     assert week.value == Decimal(sum(scores)) / CROWD
     assert week.note == f"{CROWD} answers"
+
+
+def test_a_crowd_answering_a_survey_that_locks_nothing_counts_every_answer_in_its_day(
+    site_a1: Site, maya: User
+):
+    """A survey whose measure was deleted: nothing is averaged, so nothing takes the survey's
+    lock, and every answer adds to the same day at the same moment."""
+    survey = metrics_actions.create_survey(
+        site_a1, kind="customer", title="Counter", question="How was today?", by=maya
+    )
+    assert survey.measure is not None
+    survey.measure.delete()
+    scores = [1 + i % 5 for i in range(CROWD)]
+
+    def ready(i: int) -> Callable[[], SurveyResponse]:
+        mine = Survey.objects.get(pk=survey.pk)
+        return lambda: metrics_actions.submit_response(mine, score=scores[i])
+
+    outcomes = crowd(CROWD, ready)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    today = timezone.localdate()
+    satisfied = sum(1 for s in scores if s >= 4)
+    assert days_counted() == {(survey.pk, today): (CROWD, sum(scores), satisfied)}
+
+
+def test_a_crowd_keeping_answers_to_the_same_days_in_any_order_counts_them_all(
+    site_a1: Site, maya: User
+):
+    """Each person keeps answers to two surveys on two days at once, half of them listing
+    them the other way round: every day is counted exactly, and no one waits on another in a
+    circle (PostgreSQL would end one of them with a deadlock)."""
+    surveys = [
+        metrics_actions.create_survey(site_a1, kind="customer", title=t, question="?", by=maya)
+        for t in ("Counter", "Phone")
+    ]
+    now = timezone.now()
+    batches = [
+        [(surveys[0], now), (surveys[1], now), (surveys[0], now - timedelta(days=1))],
+        [(surveys[0], now - timedelta(days=1)), (surveys[1], now), (surveys[0], now)],
+    ]
+
+    def ready(i: int) -> Callable[[], list[SurveyResponse]]:
+        answers = [
+            SurveyResponse(survey_id=survey.pk, score=1 + i % 5, created_at=at)
+            for survey, at in batches[i % 2][:: 1 if i % 4 < 2 else -1]
+        ]
+        return lambda: SurveyResponse.objects.bulk_create(answers)
+
+    outcomes = crowd(CROWD, ready)
+
+    assert not [o for o in outcomes if isinstance(o, Exception)]
+    assert SurveyResponse.objects.count() == 3 * CROWD
+    assert days_counted() == days_answered()
+    assert sum(n for n, _total, _satisfied in days_counted().values()) == 3 * CROWD
 
 
 def test_a_flood_from_one_device_keeps_only_the_allowed_answers(site_a1: Site, maya: User):

@@ -1,6 +1,7 @@
 """A database filled at the state of the last release migrates to the current schema with
 nothing lost: value-stream maps, their steps and kaizen bursts, the card worked on a step, and
-every PDCA cycle's measure and go-live day (which moved from kaizen to metrics).
+every PDCA cycle's measure and go-live day (which moved from kaizen to metrics); and the survey
+answers kept before their days were counted are counted, each on its local day.
 
 The database is taken back to that state through the migrations themselves, filled through the
 historical models (the current ones no longer fit those tables), and migrated forward again;
@@ -9,12 +10,14 @@ whatever happens it is left fully migrated for the tests after this one.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from tests.survey_helpers import days_answered, days_counted
 
 # The schema of the last release, before metrics held the link between a cycle and its measure.
 RELEASED = [
@@ -155,5 +158,52 @@ def test_a_database_filled_at_the_last_release_migrates_with_nothing_lost():
         Cycle = apps.get_model("kaizen", "Cycle")
         back = {c.pk: (c.measure_id, c.change_date) for c in Cycle.objects.all()}
         assert back == {**ids["links"], ids["unlinked"]: (None, None)}
+    finally:
+        _migrate()
+
+
+# The last schema before each survey's answers were counted by day.
+BEFORE_SURVEY_DAYS = [("metrics", "0013_special_cause_signals")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answers_already_kept_are_counted_in_their_local_days():
+    try:
+        apps = _migrate(BEFORE_SURVEY_DAYS)
+        Place = apps.get_model("leanhub", "Place")
+        Organisation = apps.get_model("leanhub", "Organisation")
+        Site = apps.get_model("leanhub", "Site")
+        Survey = apps.get_model("metrics", "Survey")
+        SurveyResponse = apps.get_model("metrics", "SurveyResponse")
+        place = Place.objects.create(
+            name="Carrow", slug="carrow", population=120_000, annual_public_spend=Decimal("9e8")
+        )
+        org = Organisation.objects.create(name="Carrow Jobcentre Plus", slug="carrow-jcp")
+        site = Site.objects.create(name="Carrow Jobcentre", organisation=org, place=place)
+        counter = Survey.objects.create(kind="customer", title="Counter", site=site, token="c")
+        pulse = Survey.objects.create(kind="staff", title="Pulse", site=site, token="p")
+        summer_night = datetime(2026, 7, 1, 23, 30, tzinfo=UTC)  # 2 July, 00:30 in London
+        winter_night = datetime(2026, 1, 15, 23, 30, tzinfo=UTC)  # still 15 January there
+        SurveyResponse.objects.bulk_create(
+            SurveyResponse(survey=survey, score=score, created_at=at, voter=voter)
+            for survey, score, at, voter in [
+                (counter, 5, summer_night, ""),
+                (counter, 3, summer_night - timedelta(hours=1), ""),
+                (counter, 4, summer_night + timedelta(hours=20), ""),
+                (counter, 1, winter_night, ""),
+                (pulse, 4, winter_night, "a"),
+                (pulse, 2, winter_night - timedelta(hours=23), "b"),
+            ]
+        )
+
+        apps = _migrate()
+        SurveyDay = apps.get_model("metrics", "SurveyDay")
+        assert days_counted(SurveyDay) == {
+            (counter.pk, date(2026, 7, 2)): (2, 9, 2),
+            (counter.pk, date(2026, 7, 1)): (1, 3, 0),
+            (counter.pk, date(2026, 1, 15)): (1, 1, 0),
+            (pulse.pk, date(2026, 1, 15)): (2, 6, 1),
+        }
+        assert days_counted(SurveyDay) == days_answered(apps.get_model("metrics", "SurveyResponse"))
     finally:
         _migrate()
