@@ -162,6 +162,8 @@ def load_world(stored: dict[str, int]) -> Any:
         }
     }
     hints = {f.name: f.type for f in fields(World)}
+    # Fields typed loosely (``Any``) name their model here.
+    hints["entry"] = "library.models.Entry"
     for name, hint in hints.items():
         if name in ("cast", "grown", "extra_teams"):
             continue
