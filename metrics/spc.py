@@ -285,10 +285,10 @@ def analyse(
     if chart_type == "t":
         # A T chart's points are events: only their dates count.
         raw = [0.0] * len(raw)
-    if any(v is None for v in raw):
+    if None in raw:
         raise ValueError("Values must be finite numbers")
-    ys = [float(cast(SupportsFloat, v)) for v in raw]
-    if any(not math.isfinite(y) for y in ys):
+    ys = [float(v) for v in cast("list[SupportsFloat]", raw)]
+    if not all(map(math.isfinite, ys)):
         raise ValueError("Values must be finite numbers")
     ghost = list(ghosts) if ghosts is not None else [False] * len(ys)
     if len(ghost) != len(ys):
@@ -301,10 +301,12 @@ def analyse(
     if dates is not None:
         if len(dates) != len(ys):
             raise ValueError("Give one date per value")
-        order = sorted(range(len(ys)), key=lambda i: dates[i])
-        ys = [ys[i] for i in order]
-        ds = [dates[i] for i in order]
-        ghost = [ghost[i] for i in order]
+        order = sorted(range(len(ys)), key=dates.__getitem__)
+        ds = list(dates)
+        if order != list(range(len(ys))):  # a measure's figures are read in date order
+            ys = [ys[i] for i in order]
+            ds = [ds[i] for i in order]
+            ghost = [ghost[i] for i in order]
     else:
         ds = [None] * len(ys)
         if chart_type == "t":
@@ -819,20 +821,33 @@ def _avg(xs: Sequence[float]) -> float | None:
     return math.fsum(xs) / len(xs) if xs else None
 
 
-def _gt(a: float | None, b: float | None) -> bool:
-    return a is not None and b is not None and a > b
+def _runs_from(flags: list[bool]) -> list[int]:
+    """How many True flags in a row start at each position (and 0 after the last)."""
+    runs = [0] * (len(flags) + 1)
+    for k in range(len(flags) - 1, -1, -1):
+        if flags[k]:
+            runs[k] = runs[k + 1] + 1
+    return runs
 
 
-def _lt(a: float | None, b: float | None) -> bool:
-    return a is not None and b is not None and a < b
+def _covered(starts: list[bool], length: int) -> list[bool]:
+    """Each position with a start at most ``length - 1`` places before it (or at it): whether
+    it is inside some window of ``length`` that begins at a start. In one pass, where testing
+    every window of a chart of thousands of points would take a pass per window."""
+    inside = [False] * len(starts)
+    last = None  # the latest start so far
+    for k, start in enumerate(starts):
+        if start:
+            last = k
+        inside[k] = last is not None and k - last < length
+    return inside
 
 
 def _in_windows(flags: list[bool], length: int) -> list[bool]:
     """The SQL's start-flag / start-count test: each position inside some run of ``length``
     consecutive True flags."""
-    n = len(flags)
-    starts = [k + length <= n and all(flags[k : k + length]) for k in range(n)]
-    return [any(starts[max(0, k - length + 1) : k + 1]) for k in range(n)]
+    runs = _runs_from(flags)
+    return _covered([runs[k] >= length for k in range(len(flags))], length)
 
 
 @dataclass
@@ -891,7 +906,10 @@ def _analyse_sql(
         for i in range(end + 1):
             part[i] = 0
     sections = sorted(set(part))
-    members = {p: [i for i in range(n) if part[i] == p and not ghost[i]] for p in sections}
+    members: dict[int, list[int]] = {p: [] for p in sections}
+    for i in range(n):
+        if not ghost[i]:
+            members[part[i]].append(i)
     lines: dict[int, _SectionLines] = {}
     if chart_type == "t":
         tr = [None if v is None else v ** (1 / 3.6) for v in vals]
@@ -950,53 +968,66 @@ def _analyse_sql(
                 line.upper_one, line.lower_one = mean + LIMIT / 3 * mrm, mean - LIMIT / 3 * mrm
     at = [lines[part[i]] for i in range(n)]
 
-    # Steps 4F-4I: the rules, on non-ghosted points only.
-    above_upper = [not ghost[i] and _gt(vals[i], at[i].upper) for i in range(n)]
-    below_lower = [not ghost[i] and _lt(vals[i], at[i].lower) for i in range(n)]
-    above = [not ghost[i] and _gt(vals[i], at[i].mean) for i in range(n)]
-    below = [not ghost[i] and _lt(vals[i], at[i].mean) for i in range(n)]
+    # Steps 4F-4I: the rules, on non-ghosted points only (beyond two sigma: on every point).
+    # One pass, a missing value or line comparing as False: thousands of points.
+    above_upper, below_lower = [False] * n, [False] * n
+    above, below = [False] * n, [False] * n
+    beyond_up, beyond_down = [False] * n, [False] * n
+    for i in range(n):
+        v = vals[i]
+        if v is None:
+            continue
+        line = at[i]
+        upper_two, lower_two = line.upper_two, line.lower_two
+        beyond_up[i] = upper_two is not None and v > upper_two
+        beyond_down[i] = lower_two is not None and v < lower_two
+        if ghost[i]:
+            continue
+        upper, lower, centre = line.upper, line.lower, line.mean
+        above_upper[i] = upper is not None and v > upper
+        below_lower[i] = lower is not None and v < lower
+        above[i] = centre is not None and v > centre
+        below[i] = centre is not None and v < centre
     shift_up, shift_down = [False] * n, [False] * n
     two_up, two_down = [False] * n, [False] * n
-    beyond_up = [_gt(vals[i], at[i].upper_two) for i in range(n)]
-    beyond_down = [_lt(vals[i], at[i].lower_two) for i in range(n)]
     for p in sections:
         seq = members[p]
         for flags_in, out in ((above, shift_up), (below, shift_down)):
             for k, hit in enumerate(_in_windows([flags_in[i] for i in seq], rules.shift)):
                 out[seq[k]] = hit
         for side, beyond, out in ((above, beyond_up, two_up), (below, beyond_down, two_down)):
-            f2 = [beyond[i] for i in seq]
-            ab = [side[i] for i in seq]
-
-            def get(xs: list[bool], k: int) -> bool:
-                return 0 <= k < len(xs) and xs[k]
-
-            starts = [
-                f2[k]
-                and (
-                    (get(f2, k + 1) and (get(ab, k - 1) or get(ab, k + 2)))
-                    or (get(f2, k + 2) and get(ab, k + 1))
-                )
+            # Padded with False (one before, two after), so f2[k + 1] is the section's point k
+            # and a neighbour off either end is no hit.
+            f2 = [False, *(beyond[i] for i in seq), False, False]
+            ab = [False, *(side[i] for i in seq), False, False]
+            # A window of 3 starting at point k: two beyond two sigma, all three on one side.
+            starts = [False, False] + [
+                f2[k + 1] and ((f2[k + 2] and (ab[k] or ab[k + 3])) or (f2[k + 3] and ab[k + 2]))
                 for k in range(len(seq))
             ]
             for k, i in enumerate(seq):
-                out[i] = f2[k] and any(starts[max(0, k - 2) : k + 1])
+                # The point beyond two sigma, in a window starting at it or one of the two
+                # before (starts[k + 2] is the window starting at point k).
+                out[i] = f2[k + 1] and (starts[k + 2] or starts[k + 1] or starts[k])
     # Trends run across sections: the previous non-ghosted point, whatever its section.
     counted = [i for i in range(n) if not ghost[i]]
     rising = [False] * len(counted)
     falling = [False] * len(counted)
     for k in range(1, len(counted)):
-        rising[k] = _gt(vals[counted[k]], vals[counted[k - 1]])
-        falling[k] = _lt(vals[counted[k]], vals[counted[k - 1]])
+        now, before = vals[counted[k]], vals[counted[k - 1]]
+        if now is not None and before is not None:
+            rising[k] = now > before
+            falling[k] = now < before
     trend_up, trend_down = [False] * n, [False] * n
     for steps, out in ((rising, trend_up), (falling, trend_down)):
         # A trend of N points is N - 1 steps after its first point.
+        runs = _runs_from(steps)
         starts = [
-            k + rules.trend - 1 < len(counted) and all(steps[k + 1 : k + rules.trend])
+            k + rules.trend - 1 < len(counted) and runs[k + 1] >= rules.trend - 1
             for k in range(len(counted))
         ]
-        for k, i in enumerate(counted):
-            out[i] = any(starts[max(0, k - rules.trend + 1) : k + 1])
+        for k, hit in enumerate(_covered(starts, rules.trend)):
+            out[counted[k]] = hit
 
     # Step 4J: improvement, concern or neither; conflicts settled by the preset's rule.
     sign = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
@@ -1020,9 +1051,8 @@ def _analyse_sql(
     named: dict[tuple[bool, ...], tuple[str, ...]] = {}
     with_targets = chart_type == "xmr" and sign != 0
     for i in shown:
-        high = (above_upper[i], trend_up[i], two_up[i], shift_up[i])
-        low = (below_lower[i], trend_down[i], two_down[i], shift_down[i])
-        is_high, is_low = any(high), any(low)
+        is_high = above_upper[i] or trend_up[i] or two_up[i] or shift_up[i]
+        is_low = below_lower[i] or trend_down[i] or two_down[i] or shift_down[i]
         conflict = False
         direction = 0
         kind = "common_cause"
@@ -1042,7 +1072,11 @@ def _analyse_sql(
         conflict_at[i] = conflict
         names: tuple[str, ...] = ()
         if direction:
-            fired = high if direction > 0 else low
+            fired = (
+                (above_upper[i], trend_up[i], two_up[i], shift_up[i])
+                if direction > 0
+                else (below_lower[i], trend_down[i], two_down[i], shift_down[i])
+            )
             names = named.get(fired) or named.setdefault(
                 fired, tuple(name for name, hit in zip(rule_names, fired, strict=True) if hit)
             )
