@@ -821,6 +821,22 @@ def _avg(xs: Sequence[float]) -> float | None:
     return math.fsum(xs) / len(xs) if xs else None
 
 
+def _two_of_three_from(seq: list[int], beyond: list[bool], side: list[bool], k: int) -> bool:
+    """The SQL's 2-of-3 start flag at the ``k``th point of a section (``seq``, its points):
+    that point beyond two sigma and one of the next two too, with all three of a window holding
+    them on the same side of the mean (a neighbour off either end counts as no)."""
+    m = len(seq)
+    if not beyond[seq[k]]:
+        return False
+    if (
+        k + 1 < m
+        and beyond[seq[k + 1]]
+        and ((k >= 1 and side[seq[k - 1]]) or (k + 2 < m and side[seq[k + 2]]))
+    ):
+        return True
+    return k + 2 < m and beyond[seq[k + 2]] and side[seq[k + 1]]
+
+
 def _runs_from(flags: list[bool]) -> list[int]:
     """How many True flags in a row start at each position (and 0 after the last)."""
     runs = [0] * (len(flags) + 1)
@@ -830,24 +846,17 @@ def _runs_from(flags: list[bool]) -> list[int]:
     return runs
 
 
-def _covered(starts: list[bool], length: int) -> list[bool]:
-    """Each position with a start at most ``length - 1`` places before it (or at it): whether
-    it is inside some window of ``length`` that begins at a start. In one pass, where testing
-    every window of a chart of thousands of points would take a pass per window."""
-    inside = [False] * len(starts)
-    last = None  # the latest start so far
-    for k, start in enumerate(starts):
-        if start:
-            last = k
-        inside[k] = last is not None and k - last < length
-    return inside
-
-
 def _in_windows(flags: list[bool], length: int) -> list[bool]:
     """The SQL's start-flag / start-count test: each position inside some run of ``length``
     consecutive True flags."""
     runs = _runs_from(flags)
-    return _covered([runs[k] >= length for k in range(len(flags))], length)
+    inside = [False] * len(flags)
+    last = None  # the latest start of such a run so far
+    for k in range(len(flags)):
+        if runs[k] >= length:
+            last = k
+        inside[k] = last is not None and k - last < length
+    return inside
 
 
 @dataclass
@@ -907,7 +916,9 @@ def _analyse_sql(
             part[i] = 0
     sections = sorted(set(part))
     members: dict[int, list[int]] = {p: [] for p in sections}
+    rows_in: dict[int, list[int]] = {p: [] for p in sections}  # ghosts too
     for i in range(n):
+        rows_in[part[i]].append(i)
         if not ghost[i]:
             members[part[i]].append(i)
     lines: dict[int, _SectionLines] = {}
@@ -969,25 +980,26 @@ def _analyse_sql(
     at = [lines[part[i]] for i in range(n)]
 
     # Steps 4F-4I: the rules, on non-ghosted points only (beyond two sigma: on every point).
-    # One pass, a missing value or line comparing as False: thousands of points.
+    # One pass a section, a missing value or line comparing as False: thousands of points.
     above_upper, below_lower = [False] * n, [False] * n
     above, below = [False] * n, [False] * n
     beyond_up, beyond_down = [False] * n, [False] * n
-    for i in range(n):
-        v = vals[i]
-        if v is None:
-            continue
-        line = at[i]
-        upper_two, lower_two = line.upper_two, line.lower_two
-        beyond_up[i] = upper_two is not None and v > upper_two
-        beyond_down[i] = lower_two is not None and v < lower_two
-        if ghost[i]:
-            continue
+    for p in sections:
+        line = lines[p]
         upper, lower, centre = line.upper, line.lower, line.mean
-        above_upper[i] = upper is not None and v > upper
-        below_lower[i] = lower is not None and v < lower
-        above[i] = centre is not None and v > centre
-        below[i] = centre is not None and v < centre
+        upper_two, lower_two = line.upper_two, line.lower_two
+        for i in rows_in[p]:
+            v = vals[i]
+            if v is None:
+                continue
+            beyond_up[i] = upper_two is not None and v > upper_two
+            beyond_down[i] = lower_two is not None and v < lower_two
+            if ghost[i]:
+                continue
+            above_upper[i] = upper is not None and v > upper
+            below_lower[i] = lower is not None and v < lower
+            above[i] = centre is not None and v > centre
+            below[i] = centre is not None and v < centre
     shift_up, shift_down = [False] * n, [False] * n
     two_up, two_down = [False] * n, [False] * n
     for p in sections:
@@ -996,19 +1008,15 @@ def _analyse_sql(
             for k, hit in enumerate(_in_windows([flags_in[i] for i in seq], rules.shift)):
                 out[seq[k]] = hit
         for side, beyond, out in ((above, beyond_up, two_up), (below, beyond_down, two_down)):
-            # Padded with False (one before, two after), so f2[k + 1] is the section's point k
-            # and a neighbour off either end is no hit.
-            f2 = [False, *(beyond[i] for i in seq), False, False]
-            ab = [False, *(side[i] for i in seq), False, False]
-            # A window of 3 starting at point k: two beyond two sigma, all three on one side.
-            starts = [False, False] + [
-                f2[k + 1] and ((f2[k + 2] and (ab[k] or ab[k + 3])) or (f2[k + 3] and ab[k + 2]))
-                for k in range(len(seq))
-            ]
+            # Only a point beyond two sigma can be one (few are): each is tested in the windows
+            # of 3 that start at it or at one of the two points before it.
             for k, i in enumerate(seq):
-                # The point beyond two sigma, in a window starting at it or one of the two
-                # before (starts[k + 2] is the window starting at point k).
-                out[i] = f2[k + 1] and (starts[k + 2] or starts[k + 1] or starts[k])
+                if beyond[i]:
+                    out[i] = (
+                        _two_of_three_from(seq, beyond, side, k)
+                        or (k >= 1 and _two_of_three_from(seq, beyond, side, k - 1))
+                        or (k >= 2 and _two_of_three_from(seq, beyond, side, k - 2))
+                    )
     # Trends run across sections: the previous non-ghosted point, whatever its section.
     counted = [i for i in range(n) if not ghost[i]]
     rising = [False] * len(counted)
@@ -1020,14 +1028,14 @@ def _analyse_sql(
             falling[k] = now < before
     trend_up, trend_down = [False] * n, [False] * n
     for steps, out in ((rising, trend_up), (falling, trend_down)):
-        # A trend of N points is N - 1 steps after its first point.
+        # A trend of N points is N - 1 steps after its first point: it starts at point k when
+        # N - 1 steps in a row follow it, and takes in the N - 1 points after its start.
         runs = _runs_from(steps)
-        starts = [
-            k + rules.trend - 1 < len(counted) and runs[k + 1] >= rules.trend - 1
-            for k in range(len(counted))
-        ]
-        for k, hit in enumerate(_covered(starts, rules.trend)):
-            out[counted[k]] = hit
+        last = None  # the latest start so far
+        for k, i in enumerate(counted):
+            if k + rules.trend - 1 < len(counted) and runs[k + 1] >= rules.trend - 1:
+                last = k
+            out[i] = last is not None and k - last < rules.trend
 
     # Step 4J: improvement, concern or neither; conflicts settled by the preset's rule.
     sign = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
@@ -1050,9 +1058,15 @@ def _analyse_sql(
     rule_names = (OUTSIDE, TREND, TWO_OF_THREE, RUN_RULE)
     named: dict[tuple[bool, ...], tuple[str, ...]] = {}
     with_targets = chart_type == "xmr" and sign != 0
+    highs = [
+        a or b or c or d for a, b, c, d in zip(above_upper, trend_up, two_up, shift_up, strict=True)
+    ]
+    lows = [
+        a or b or c or d
+        for a, b, c, d in zip(below_lower, trend_down, two_down, shift_down, strict=True)
+    ]
     for i in shown:
-        is_high = above_upper[i] or trend_up[i] or two_up[i] or shift_up[i]
-        is_low = below_lower[i] or trend_down[i] or two_down[i] or shift_down[i]
+        is_high, is_low = highs[i], lows[i]
         conflict = False
         direction = 0
         kind = "common_cause"
@@ -1086,7 +1100,8 @@ def _analyse_sql(
             kind, names, direction, conflict = "no_limits", (), 0, False
         value = vals[i]
         points.append(
-            Point(
+            Point(  # by position, made by the thousand: index, value, date, segment, type,
+                # direction, rule, rules, ghost, conflict, target
                 i - offset,
                 float(value) if value is not None else 0.0,
                 ds[i],
@@ -1095,9 +1110,9 @@ def _analyse_sql(
                 direction,
                 names[0] if names else "",
                 names,
-                ghost=ghost[i],
-                conflict=conflict,
-                target=point_targets[i] if with_targets else None,
+                ghost[i],
+                conflict,
+                point_targets[i] if with_targets else None,
             )
         )
 
