@@ -141,15 +141,15 @@ def _chart_context(measure: Measure, request: AuthenticatedHttpRequest) -> dict:
     aligned = reading.aligned()
     paginator = Paginator(aligned, TABLE_ROWS)
     page = paginator.get_page(request.GET.get("page") or paginator.num_pages)
-    # Rows for the page shown only: a measure may have thousands of points.
-    page.object_list = _rows(reading, page.object_list)
     geometry = chart.geometry(result, annotations=[(a.date, a.label) for a in annotations])
     circles = spc_circles(geometry)
     return {
         "result": result,
         "geometry": geometry,
         "circles": circles,
-        "rows": page,
+        "table_page": page,
+        # Rows for the page shown only: a measure may have thousands of points.
+        "rows": _rows(reading, list(page)),
         "point_count": len(aligned),
         "annotations": annotations,
         "targets": targets,
