@@ -138,9 +138,10 @@ def _chart_context(measure: Measure, request: AuthenticatedHttpRequest) -> dict:
     a measure's chart (metrics.readings). Three queries."""
     reading = readings.read(measure)
     result, annotations, targets = reading.result, reading.annotations, reading.targets
-    aligned = reading.aligned()
-    paginator = Paginator(aligned, TABLE_ROWS)
+    # A page of the points, and their figures only: a measure may have thousands.
+    paginator = Paginator(result.points, TABLE_ROWS)
     page = paginator.get_page(request.GET.get("page") or paginator.num_pages)
+    first = page.start_index() - 1 if len(page) else 0
     geometry = chart.geometry(result, annotations=[(a.date, a.label) for a in annotations])
     circles = spc_circles(geometry)
     return {
@@ -148,9 +149,8 @@ def _chart_context(measure: Measure, request: AuthenticatedHttpRequest) -> dict:
         "geometry": geometry,
         "circles": circles,
         "table_page": page,
-        # Rows for the page shown only: a measure may have thousands of points.
-        "rows": _rows(reading, list(page)),
-        "point_count": len(aligned),
+        "rows": _rows(reading, reading.aligned(first, first + len(page))),
+        "point_count": len(result.points),
         "annotations": annotations,
         "targets": targets,
         # Each change of the rules, with its date (the chart says when its rules changed).
