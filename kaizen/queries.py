@@ -149,7 +149,7 @@ def _decorate(columns: list[Column], cards: list[Card], board: Board, now: datet
 
 
 def board_context(board: Board, *, now: datetime | None = None) -> dict[str, Any]:
-    """Columns with their cards, and who is watching: four queries."""
+    """Columns with their cards and their owners, and who is watching: five queries."""
     now = now or timezone.now()
     columns = list(board.columns.all())
     cards = list(Card.objects.filter(board=board).for_board().order_by("position", "pk"))

@@ -115,6 +115,8 @@ TABLE_ROWS = 50
 
 
 def _rows(reading: readings.Reading, aligned: Sequence[tuple[Figure, spc.Point]]) -> list[Row]:
+    """The data table's rows for ``aligned`` (figures with their points), each with its section
+    and its ghost link (reversed once for them all)."""
     segments = reading.result.segments
     ghost_url = url_maker("metrics:measure-ghost", arguments=2)
     measure_id = reading.measure.pk
