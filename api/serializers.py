@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,6 +20,7 @@ from kaizen.models import Board, Card, Column
 from leanhub import policy
 from leanhub.models import Team, User
 from metrics.models import Measure
+from metrics.spc import SPCResult
 
 
 def _viewer(serializer: serializers.Serializer[Any]) -> User | None:
@@ -277,6 +279,9 @@ class SegmentSerializer(serializers.Serializer[Any]):
 
 
 class PointSerializer(serializers.Serializer[Any]):
+    index = serializers.IntegerField(
+        help_text=_("The point's place on the chart, from 0: what a segment's start and end count.")
+    )
     date = serializers.DateField(allow_null=True)
     value = serializers.FloatField()
     segment = serializers.IntegerField()
@@ -286,6 +291,11 @@ class PointSerializer(serializers.Serializer[Any]):
     direction = serializers.IntegerField(help_text=_("+1 special cause high, -1 low, 0 none"))
     rule = serializers.CharField()
     ghost = serializers.BooleanField()
+
+
+# A measure's answer carries its latest points up to this many: a measure may have thousands,
+# and each of its figures is on its own paginated endpoint (api:measure-observations).
+DETAIL_POINTS = 100
 
 
 class SPCSerializer(serializers.Serializer[Any]):
@@ -299,11 +309,35 @@ class SPCSerializer(serializers.Serializer[Any]):
     message = serializers.CharField()
     warnings = serializers.ListField(child=serializers.CharField())
     segments = SegmentSerializer(many=True)
-    points = PointSerializer(many=True)
+    point_count = serializers.SerializerMethodField(
+        help_text=_("How many points the chart has (a T chart's first event is not one).")
+    )
+    points = serializers.SerializerMethodField(
+        help_text=format_lazy(
+            _(
+                "The chart's latest points, oldest first: all of them up to {n}, else the latest "
+                "{n}. Every figure is on the measure's observations endpoint (“observations”)."
+            ),
+            n=DETAIL_POINTS,
+        )
+    )
+
+    def get_point_count(self, result: SPCResult) -> int:
+        return len(result.points)
+
+    @extend_schema_field(PointSerializer(many=True))
+    def get_points(self, result: SPCResult) -> list[Any]:
+        return list(PointSerializer(result.points[-DETAIL_POINTS:], many=True).data)
 
 
 class MeasureDetailSerializer(MeasureSerializer):
+    observations = serializers.SerializerMethodField(
+        help_text=_("The measure's figures, newest first, a page at a time.")
+    )
     spc = serializers.SerializerMethodField()
+
+    def get_observations(self, measure: Measure) -> str:
+        return link(self, "api:measure-observations", measure.pk)
 
     @extend_schema_field(SPCSerializer)
     def get_spc(self, measure: Measure) -> dict[str, Any]:

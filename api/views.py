@@ -381,6 +381,11 @@ class MeasureDetail(ApiMixin, generics.GenericAPIView[Measure]):
 
     @extend_schema(
         summary=_("One measure, with its SPC reading (its own rules; the engine's version)"),
+        description=_(
+            "The reading is of every point; the answer carries the latest points only (see "
+            "“points”), so it stays small however long the measure. Every figure is on the "
+            "measure's observations endpoint, a page at a time."
+        ),
         responses={200: s.MeasureDetailSerializer, **READ_ERRORS},
     )
     def get(self, request: Request, measure_id: int) -> Response:

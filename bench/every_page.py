@@ -163,13 +163,14 @@ def load_world(stored: dict[str, int]) -> Any:
         }
     }
     hints = {f.name: f.type for f in fields(World)}
+    # Fields typed loosely (``Any``) name their model here.
+    hints["entry"] = "library.models.Entry"
     for name, hint in hints.items():
         if name in ("cast", "grown", "extra_teams"):
             continue
         if name not in stored:
             continue
-        # ``entry`` is typed loosely in the world (the library sits above the apps it imports).
-        label = "Entry" if name == "entry" else str(hint).rsplit(".", 1)[-1]
+        label = str(hint).rsplit(".", 1)[-1]
         model = next(m for m in apps.get_models() if m.__name__ == label)
         kwargs[name] = model._default_manager.get(pk=stored[name])
     w = World(**kwargs)

@@ -82,9 +82,16 @@ class NewCardForm(CardForm):
         max_length=280, required=False, label=_("Reason for going over the WIP limit")
     )
 
-    def __init__(self, *args: Any, board: Board, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, board: Board, columns: list[Column] | None = None, **kwargs: Any
+    ) -> None:
+        """``columns``: the board's columns, when the page has read them already (the board
+        page): the list is written from them instead of being read again."""
         super().__init__(*args, **kwargs)
-        _choice_field(self, "column").queryset = board.columns.all()
+        field = _choice_field(self, "column")
+        field.queryset = board.columns.all()  # what a posted column is checked against
+        if columns is not None:
+            field.choices = [(column.pk, field.label_from_instance(column)) for column in columns]
         # Its own id: open boards get this list anew by id when columns change, and a card's
         # "Move to…" form has a column list too.
         self.fields["column"].widget.attrs["id"] = "new-card-column"

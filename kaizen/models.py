@@ -145,8 +145,9 @@ class CardQuerySet(models.QuerySet["Card"]):
         return self.filter(pk__in=Card.objects.filter(policy.card_q(user)).values("pk"))
 
     def for_board(self) -> CardQuerySet:
-        """Everything a card tile shows, in a fixed number of queries."""
-        return self.select_related("idea", "column").prefetch_related("owners")
+        """The rows a card tile shows beside the card's own; its owners are added by
+        :func:`kaizen.queries.attach_owners` once the cards are read."""
+        return self.select_related("idea", "column")
 
 
 class Card(models.Model):
@@ -206,6 +207,9 @@ class Card(models.Model):
     # Set on the cards of a board page or a live fragment (kaizen.queries), not stored.
     is_stale: bool
     days_in_column: int
+    owner_list: list[User]
+    url: str
+    move_url: str
 
     class Meta:
         verbose_name = _("card")

@@ -59,7 +59,8 @@ def _board_response(
             "can_lead": policy.can(request.user, "lead_board", board),
             "notice": notice,
             "wip_prompt": wip_prompt,
-            "new_card_form": new_card_form or forms.NewCardForm(board=board),
+            "new_card_form": new_card_form
+            or forms.NewCardForm(board=board, columns=context["columns"]),
             "huddle": _in_huddle(request),
         }
     )

@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django_htmx.middleware import HtmxDetails
@@ -145,6 +146,28 @@ def paginate(
     """The page of ``queryset`` (or a list) that ``?page=`` asks for: the first page for a missing
     or malformed number, the last for one past the end."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+# An id no row has, standing for each argument while a URL is reversed once for many rows.
+_ARGUMENT_MARK = 918_273_645_546_372_819
+
+
+def url_maker(viewname: str, *, arguments: int = 1) -> Callable[..., str]:
+    """``reverse(viewname, args=[...])`` for many rows, reversed once: the URL is reversed with a
+    mark for each (integer) argument, and each row's URL is the pieces between the marks joined
+    by its own ids. A page of 300 cards would otherwise walk the URL resolver 300 times a link."""
+    pieces = reverse(viewname, args=[_ARGUMENT_MARK] * arguments).split(str(_ARGUMENT_MARK))
+    if len(pieces) != arguments + 1:  # the mark is part of the pattern itself: reverse each time
+        return lambda *args: reverse(viewname, args=args)
+    head, *rest = pieces
+    if arguments == 1:
+        tail = rest[0]
+        return lambda arg: f"{head}{int(arg)}{tail}"
+
+    def make(*args: int) -> str:
+        return head + "".join(f"{int(arg)}{piece}" for arg, piece in zip(args, rest, strict=True))
+
+    return make
 
 
 def protected_file(

@@ -146,23 +146,26 @@ def geometry(
     def y(v: float) -> float:
         return round(frame.top + plot_h * (1 - (v - lo) / (hi - lo)), 1)
 
-    # Inline arithmetic and one class name per kind of point: thousands of points.
+    # Inline arithmetic, plain lists and one class name per kind of point: thousands of points
+    # (a crowded chart makes a Dot only for the points that keep their own circle).
     x0, sx = float(frame.left), (plot_w / (n - 1) if n > 1 else 0.0)
     if n == 1:
         x0 += plot_w / 2
     y0, sy = frame.top + plot_h * (1 + lo / (hi - lo)), plot_h / (hi - lo)
     css: dict[tuple[str, bool], str] = {}
-    all_dots = [
-        Dot(
-            round(x0 + sx * p.index, 1),
-            round(y0 - sy * p.value, 1),
-            css.get((p.point_type, p.ghost)) or css.setdefault((p.point_type, p.ghost), _css(p)),
-            p,
-        )
+    xs = [round(x0 + sx * p.index, 1) for p in points]
+    ys = [round(y0 - sy * p.value, 1) for p in points]
+    kinds = [
+        css.get((p.point_type, p.ghost)) or css.setdefault((p.point_type, p.ghost), _css(p))
         for p in points
     ]
     crowded = frame is FULL and n > MAX_SEPARATE
-    path = _column_path(all_dots) if crowded else "M" + " L".join(f"{d.x},{d.y}" for d in all_dots)
+    columns = [round(x) for x in xs] if crowded else []  # each point's pixel column
+    path = (
+        _column_path(points, xs, ys, columns)
+        if crowded
+        else "M" + " L".join(f"{x},{y}" for x, y in zip(xs, ys, strict=True))
+    )
     means, limits, sigmas = [], [], []
     for seg in result.segments:
         if seg.mean is None:
@@ -201,50 +204,55 @@ def geometry(
         for p in points[::step]
     ]
     by_css: dict[str, list[str]] = {}
-    dots = all_dots
-    together = all_dots
+    drawn_together = 0
     if crowded:
         # Every special-cause and ghosted point stays visible; the first MAX_LABELLED of them
-        # (the latest first) keep their words, the rest are drawn with the crowd.
-        marked = [d for d in reversed(all_dots) if d.point.special_cause or d.point.ghost]
-        dots = sorted(marked[:MAX_LABELLED], key=lambda d: d.point.index)
-        labelled = {d.point.index for d in dots}
-        together = [d for d in all_dots if d.point.index not in labelled]
-    seen: set[tuple[str, int, int]] = set()
-    for d in together:
-        if crowded:
-            key = (d.css, round(d.x), round(d.y))
-            if key in seen:
+        # (the latest first) keep their words, the rest are drawn with the crowd: one mark for
+        # each kind of point in each pixel.
+        marked = [k for k in range(n - 1, -1, -1) if points[k].special_cause or points[k].ghost]
+        kept = sorted(marked[:MAX_LABELLED], key=lambda k: points[k].index)
+        dots = [Dot(xs[k], ys[k], kinds[k], points[k]) for k in kept]
+        labelled = {points[k].index for k in kept}
+        seen: set[tuple[str, int, int]] = set()
+        for k, p in enumerate(points):
+            if p.index in labelled:
                 continue
-            seen.add(key)
-        by_css.setdefault(d.css, []).append(f"M{d.x},{d.y}h0")
+            drawn_together += 1
+            key = (kinds[k], columns[k], round(ys[k]))
+            if key not in seen:
+                seen.add(key)
+                by_css.setdefault(kinds[k], []).append(f"M{xs[k]},{ys[k]}h0")
+    else:
+        dots = [Dot(*dot) for dot in zip(xs, ys, kinds, points, strict=True)]
+        for x_, y_, kind in zip(xs, ys, kinds, strict=True):
+            by_css.setdefault(kind, []).append(f"M{x_},{y_}h0")
     dot_paths = [DotPath(css, "".join(moves)) for css, moves in by_css.items()]
     dot_size = round(max(1.5, min(5.0, plot_w / n)), 1)
     return Geometry(
         frame.width, frame.height, path, dots, means, limits, target, markers, y_ticks, x_ticks,
-        dot_paths, dot_size, target_path, len(together) if crowded else 0, sigmas,
+        dot_paths, dot_size, target_path, drawn_together, sigmas,
     )  # fmt: skip
 
 
-def _column_path(dots: list[Dot]) -> str:
+def _column_path(
+    points: Sequence[Point], xs: list[float], ys: list[float], columns: list[int]
+) -> str:
     """The line through many points: in each pixel column, its first, lowest, highest and last
-    point — the shape of the series, in a few vertices per pixel however many points."""
+    point — the shape of the series, in a few vertices per pixel however many points. ``xs``
+    and ``ys``: the points' coordinates; ``columns``: their pixel columns."""
     moves: list[str] = []
-    column: list[Dot] = []
-
-    def flush() -> None:
-        if not column:
-            return
-        low = min(column, key=lambda d: d.y)
-        high = max(column, key=lambda d: d.y)
-        keep = {d.point.index: d for d in (column[0], low, high, column[-1])}
-        for d in sorted(keep.values(), key=lambda d: d.point.index):
-            moves.append(f"{'L' if moves else 'M'}{d.x},{d.y}")
-        column.clear()
-
-    for d in dots:
-        if column and round(d.x) != round(column[0].x):
-            flush()
-        column.append(d)
-    flush()
+    start = 0  # the first point of the current column
+    n = len(points)
+    for end in range(1, n + 1):
+        if end < n and columns[end] == columns[start]:
+            continue
+        column = ys[start:end]
+        # The first of the lowest and the first of the highest, as min() and max() pick.
+        low = start + column.index(min(column))
+        high = start + column.index(max(column))
+        keep = {points[k].index: k for k in (start, low, high, end - 1)}
+        for index in sorted(keep):
+            k = keep[index]
+            moves.append(f"{'L' if moves else 'M'}{xs[k]},{ys[k]}")
+        start = end
     return "".join(moves)

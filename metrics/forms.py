@@ -351,7 +351,8 @@ class AnnotationForm(forms.ModelForm):
                 ideas = ideas.filter(team__site__organisation=measure.organisation_id)
             else:
                 ideas = ideas.filter(team__site__place=measure.place_id)
-        _choice_field(self, "idea").queryset = ideas.order_by("-created_at")
+        # Its options read only what they show (an idea's other columns are long texts).
+        _choice_field(self, "idea").queryset = ideas.order_by("-created_at").only("pk", "title")
 
 
 class ImportForm(forms.Form):

@@ -844,12 +844,12 @@ class MeasureChart:
     as its own page judges it (without writing its warnings back)."""
 
     measure: Measure
-    points: list[tuple[date, float, bool]]
+    figures: list[readings.Figure]  # in date order
     result: spc.SPCResult
 
     @property
     def latest(self) -> date | None:
-        return self.points[-1][0] if self.points else None
+        return self.figures[-1].date if self.figures else None
 
 
 def measure_charts(measures: list[Measure]) -> list[MeasureChart]:
@@ -859,14 +859,7 @@ def measure_charts(measures: list[Measure]) -> list[MeasureChart]:
     if not measures:
         return []
     read = readings.read_many(measures)
-    return [
-        MeasureChart(
-            m,
-            [(f.date, float(f.value), f.ghost) for f in read[m.pk].figures],
-            read[m.pk].result,
-        )
-        for m in measures
-    ]
+    return [MeasureChart(m, read[m.pk].figures, read[m.pk].result) for m in measures]
 
 
 # --- The measure a PDCA cycle should move ----------------------------------------------------

@@ -285,10 +285,10 @@ def analyse(
     if chart_type == "t":
         # A T chart's points are events: only their dates count.
         raw = [0.0] * len(raw)
-    if any(v is None for v in raw):
+    if None in raw:
         raise ValueError("Values must be finite numbers")
-    ys = [float(cast(SupportsFloat, v)) for v in raw]
-    if any(not math.isfinite(y) for y in ys):
+    ys = [float(v) for v in cast("list[SupportsFloat]", raw)]
+    if not all(map(math.isfinite, ys)):
         raise ValueError("Values must be finite numbers")
     ghost = list(ghosts) if ghosts is not None else [False] * len(ys)
     if len(ghost) != len(ys):
@@ -301,10 +301,12 @@ def analyse(
     if dates is not None:
         if len(dates) != len(ys):
             raise ValueError("Give one date per value")
-        order = sorted(range(len(ys)), key=lambda i: dates[i])
-        ys = [ys[i] for i in order]
-        ds = [dates[i] for i in order]
-        ghost = [ghost[i] for i in order]
+        order = sorted(range(len(ys)), key=dates.__getitem__)
+        ds = list(dates)
+        if order != list(range(len(ys))):  # a measure's figures are read in date order
+            ys = [ys[i] for i in order]
+            ds = [ds[i] for i in order]
+            ghost = [ghost[i] for i in order]
     else:
         ds = [None] * len(ys)
         if chart_type == "t":
@@ -819,20 +821,42 @@ def _avg(xs: Sequence[float]) -> float | None:
     return math.fsum(xs) / len(xs) if xs else None
 
 
-def _gt(a: float | None, b: float | None) -> bool:
-    return a is not None and b is not None and a > b
+def _two_of_three_from(seq: list[int], beyond: list[bool], side: list[bool], k: int) -> bool:
+    """The SQL's 2-of-3 start flag at the ``k``th point of a section (``seq``, its points):
+    that point beyond two sigma and one of the next two too, with all three of a window holding
+    them on the same side of the mean (a neighbour off either end counts as no)."""
+    m = len(seq)
+    if not beyond[seq[k]]:
+        return False
+    if (
+        k + 1 < m
+        and beyond[seq[k + 1]]
+        and ((k >= 1 and side[seq[k - 1]]) or (k + 2 < m and side[seq[k + 2]]))
+    ):
+        return True
+    return k + 2 < m and beyond[seq[k + 2]] and side[seq[k + 1]]
 
 
-def _lt(a: float | None, b: float | None) -> bool:
-    return a is not None and b is not None and a < b
+def _runs_from(flags: list[bool]) -> list[int]:
+    """How many True flags in a row start at each position (and 0 after the last)."""
+    runs = [0] * (len(flags) + 1)
+    for k in range(len(flags) - 1, -1, -1):
+        if flags[k]:
+            runs[k] = runs[k + 1] + 1
+    return runs
 
 
 def _in_windows(flags: list[bool], length: int) -> list[bool]:
     """The SQL's start-flag / start-count test: each position inside some run of ``length``
     consecutive True flags."""
-    n = len(flags)
-    starts = [k + length <= n and all(flags[k : k + length]) for k in range(n)]
-    return [any(starts[max(0, k - length + 1) : k + 1]) for k in range(n)]
+    runs = _runs_from(flags)
+    inside = [False] * len(flags)
+    last = None  # the latest start of such a run so far
+    for k in range(len(flags)):
+        if runs[k] >= length:
+            last = k
+        inside[k] = last is not None and k - last < length
+    return inside
 
 
 @dataclass
@@ -891,7 +915,12 @@ def _analyse_sql(
         for i in range(end + 1):
             part[i] = 0
     sections = sorted(set(part))
-    members = {p: [i for i in range(n) if part[i] == p and not ghost[i]] for p in sections}
+    members: dict[int, list[int]] = {p: [] for p in sections}
+    rows_in: dict[int, list[int]] = {p: [] for p in sections}  # ghosts too
+    for i in range(n):
+        rows_in[part[i]].append(i)
+        if not ghost[i]:
+            members[part[i]].append(i)
     lines: dict[int, _SectionLines] = {}
     if chart_type == "t":
         tr = [None if v is None else v ** (1 / 3.6) for v in vals]
@@ -950,53 +979,63 @@ def _analyse_sql(
                 line.upper_one, line.lower_one = mean + LIMIT / 3 * mrm, mean - LIMIT / 3 * mrm
     at = [lines[part[i]] for i in range(n)]
 
-    # Steps 4F-4I: the rules, on non-ghosted points only.
-    above_upper = [not ghost[i] and _gt(vals[i], at[i].upper) for i in range(n)]
-    below_lower = [not ghost[i] and _lt(vals[i], at[i].lower) for i in range(n)]
-    above = [not ghost[i] and _gt(vals[i], at[i].mean) for i in range(n)]
-    below = [not ghost[i] and _lt(vals[i], at[i].mean) for i in range(n)]
+    # Steps 4F-4I: the rules, on non-ghosted points only (beyond two sigma: on every point).
+    # One pass a section, a missing value or line comparing as False: thousands of points.
+    above_upper, below_lower = [False] * n, [False] * n
+    above, below = [False] * n, [False] * n
+    beyond_up, beyond_down = [False] * n, [False] * n
+    for p in sections:
+        line = lines[p]
+        upper, lower, centre = line.upper, line.lower, line.mean
+        upper_two, lower_two = line.upper_two, line.lower_two
+        for i in rows_in[p]:
+            v = vals[i]
+            if v is None:
+                continue
+            beyond_up[i] = upper_two is not None and v > upper_two
+            beyond_down[i] = lower_two is not None and v < lower_two
+            if ghost[i]:
+                continue
+            above_upper[i] = upper is not None and v > upper
+            below_lower[i] = lower is not None and v < lower
+            above[i] = centre is not None and v > centre
+            below[i] = centre is not None and v < centre
     shift_up, shift_down = [False] * n, [False] * n
     two_up, two_down = [False] * n, [False] * n
-    beyond_up = [_gt(vals[i], at[i].upper_two) for i in range(n)]
-    beyond_down = [_lt(vals[i], at[i].lower_two) for i in range(n)]
     for p in sections:
         seq = members[p]
         for flags_in, out in ((above, shift_up), (below, shift_down)):
             for k, hit in enumerate(_in_windows([flags_in[i] for i in seq], rules.shift)):
                 out[seq[k]] = hit
         for side, beyond, out in ((above, beyond_up, two_up), (below, beyond_down, two_down)):
-            f2 = [beyond[i] for i in seq]
-            ab = [side[i] for i in seq]
-
-            def get(xs: list[bool], k: int) -> bool:
-                return 0 <= k < len(xs) and xs[k]
-
-            starts = [
-                f2[k]
-                and (
-                    (get(f2, k + 1) and (get(ab, k - 1) or get(ab, k + 2)))
-                    or (get(f2, k + 2) and get(ab, k + 1))
-                )
-                for k in range(len(seq))
-            ]
+            # Only a point beyond two sigma can be one (few are): each is tested in the windows
+            # of 3 that start at it or at one of the two points before it.
             for k, i in enumerate(seq):
-                out[i] = f2[k] and any(starts[max(0, k - 2) : k + 1])
+                if beyond[i]:
+                    out[i] = (
+                        _two_of_three_from(seq, beyond, side, k)
+                        or (k >= 1 and _two_of_three_from(seq, beyond, side, k - 1))
+                        or (k >= 2 and _two_of_three_from(seq, beyond, side, k - 2))
+                    )
     # Trends run across sections: the previous non-ghosted point, whatever its section.
     counted = [i for i in range(n) if not ghost[i]]
     rising = [False] * len(counted)
     falling = [False] * len(counted)
     for k in range(1, len(counted)):
-        rising[k] = _gt(vals[counted[k]], vals[counted[k - 1]])
-        falling[k] = _lt(vals[counted[k]], vals[counted[k - 1]])
+        now, before = vals[counted[k]], vals[counted[k - 1]]
+        if now is not None and before is not None:
+            rising[k] = now > before
+            falling[k] = now < before
     trend_up, trend_down = [False] * n, [False] * n
     for steps, out in ((rising, trend_up), (falling, trend_down)):
-        # A trend of N points is N - 1 steps after its first point.
-        starts = [
-            k + rules.trend - 1 < len(counted) and all(steps[k + 1 : k + rules.trend])
-            for k in range(len(counted))
-        ]
+        # A trend of N points is N - 1 steps after its first point: it starts at point k when
+        # N - 1 steps in a row follow it, and takes in the N - 1 points after its start.
+        runs = _runs_from(steps)
+        last = None  # the latest start so far
         for k, i in enumerate(counted):
-            out[i] = any(starts[max(0, k - rules.trend + 1) : k + 1])
+            if k + rules.trend - 1 < len(counted) and runs[k + 1] >= rules.trend - 1:
+                last = k
+            out[i] = last is not None and k - last < rules.trend
 
     # Step 4J: improvement, concern or neither; conflicts settled by the preset's rule.
     sign = {"increase": 1, "decrease": -1, "neutral": 0}[improvement]
@@ -1019,10 +1058,15 @@ def _analyse_sql(
     rule_names = (OUTSIDE, TREND, TWO_OF_THREE, RUN_RULE)
     named: dict[tuple[bool, ...], tuple[str, ...]] = {}
     with_targets = chart_type == "xmr" and sign != 0
+    highs = [
+        a or b or c or d for a, b, c, d in zip(above_upper, trend_up, two_up, shift_up, strict=True)
+    ]
+    lows = [
+        a or b or c or d
+        for a, b, c, d in zip(below_lower, trend_down, two_down, shift_down, strict=True)
+    ]
     for i in shown:
-        high = (above_upper[i], trend_up[i], two_up[i], shift_up[i])
-        low = (below_lower[i], trend_down[i], two_down[i], shift_down[i])
-        is_high, is_low = any(high), any(low)
+        is_high, is_low = highs[i], lows[i]
         conflict = False
         direction = 0
         kind = "common_cause"
@@ -1042,7 +1086,11 @@ def _analyse_sql(
         conflict_at[i] = conflict
         names: tuple[str, ...] = ()
         if direction:
-            fired = high if direction > 0 else low
+            fired = (
+                (above_upper[i], trend_up[i], two_up[i], shift_up[i])
+                if direction > 0
+                else (below_lower[i], trend_down[i], two_down[i], shift_down[i])
+            )
             names = named.get(fired) or named.setdefault(
                 fired, tuple(name for name, hit in zip(rule_names, fired, strict=True) if hit)
             )
@@ -1052,7 +1100,8 @@ def _analyse_sql(
             kind, names, direction, conflict = "no_limits", (), 0, False
         value = vals[i]
         points.append(
-            Point(
+            Point(  # by position, made by the thousand: index, value, date, segment, type,
+                # direction, rule, rules, ghost, conflict, target
                 i - offset,
                 float(value) if value is not None else 0.0,
                 ds[i],
@@ -1061,9 +1110,9 @@ def _analyse_sql(
                 direction,
                 names[0] if names else "",
                 names,
-                ghost=ghost[i],
-                conflict=conflict,
-                target=point_targets[i] if with_targets else None,
+                ghost[i],
+                conflict,
+                point_targets[i] if with_targets else None,
             )
         )
 

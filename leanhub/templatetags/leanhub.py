@@ -5,6 +5,7 @@ answer for the policy only ask :mod:`leanhub.policy`."""
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,6 +13,8 @@ from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from leanhub import policy
 from leanhub.models import User
@@ -86,6 +89,34 @@ def person_name(
         return ""
     hidden = bool(hidden) or policy.hides_name(idea or None, person)
     return policy.shown_name(_viewer(viewer), person, hidden=hidden, hidden_as=hidden_as or None)
+
+
+@register.filter
+def names_for_everyone(people: Any, idea: Any = None) -> str:
+    """``{{ card.owner_list|names_for_everyone:card.idea }}``: the people's names, joined by
+    commas, as everyone at once may read them on ``idea`` (the idea the fragment is about, or
+    that of its card): ``{% person_name person idea=idea %}`` for each, in one call for lists
+    shown hundreds of times on a page (a board's cards)."""
+    idea = idea or None
+    return ", ".join(
+        policy.shown_name(None, person, hidden=policy.hides_name(idea, person))
+        for person in people or ()
+        if isinstance(person, User)
+    )
+
+
+@functools.lru_cache(maxsize=2048)
+def _day_month(day: datetime.date, language: str | None) -> str:
+    return date_format(day, "j M")
+
+
+@register.filter
+def day_month(value: Any) -> str:
+    """``{{ card.due_date|day_month }}``: ``|date:"j M"`` ("3 Dec"), formatted once per day and
+    language: a board shows the same few due dates on hundreds of cards."""
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        return ""  # a day, not a moment (whose day depends on the time zone)
+    return _day_month(value, get_language())
 
 
 @register.simple_tag

@@ -3,6 +3,7 @@ imports of figures; and the before/after outcome of an idea or a kaizen card on 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -24,11 +25,18 @@ from ideas.models import Idea
 from kaizen import queries as kaizen_queries
 from kaizen.models import Card
 from leanhub import policy
-from leanhub.http import AuthenticatedHttpRequest, download_format, download_response, paginate
+from leanhub.http import (
+    AuthenticatedHttpRequest,
+    download_format,
+    download_response,
+    paginate,
+    url_maker,
+)
 from leanhub.models import Organisation, Place, Site, Team
 from leanhub.spreadsheets import Rounded
 from metrics import actions, chart, csvimport, forms, queries, readings, spc
 from metrics.models import Measure, MeasureTarget, Observation, OrganisationSPC
+from metrics.readings import Figure
 
 
 @require_GET
@@ -106,30 +114,45 @@ def measure_new(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpRe
 TABLE_ROWS = 50
 
 
-def _chart_context(
-    measure: Measure, request: AuthenticatedHttpRequest | None = None, *, exact: bool = False
-) -> dict:
+def _rows(reading: readings.Reading, aligned: Sequence[tuple[Figure, spc.Point]]) -> list[Row]:
+    """The data table's rows for ``aligned`` (figures with their points), each with its section
+    and its ghost link (reversed once for them all)."""
+    segments = reading.result.segments
+    ghost_url = url_maker("metrics:measure-ghost", arguments=2)
+    measure_id = reading.measure.pk
+    return [
+        Row(
+            f.pk,
+            f.date,
+            f.value,
+            f.note,
+            point,
+            segments[point.segment],
+            ghost_url(measure_id, f.pk),
+        )
+        for f, point in aligned
+    ]
+
+
+def _chart_context(measure: Measure, request: AuthenticatedHttpRequest) -> dict:
     """The measure's SPC reading, its chart, and a page of its table of points (the latest page
     unless ``?page=`` asks for another) with the changes marked on it, read as every page reads
-    a measure's chart (metrics.readings). Three queries.
-    ``exact``: the table's values as the decimals stored (for the CSV), not floats."""
-    reading = readings.read(measure, exact=exact)
+    a measure's chart (metrics.readings). Three queries."""
+    reading = readings.read(measure)
     result, annotations, targets = reading.result, reading.annotations, reading.targets
-    rows = [
-        Row(f.pk, f.date, f.value, f.note, point, result.segments[point.segment])
-        for f, point in reading.aligned()
-    ]
-    paginator = Paginator(rows, TABLE_ROWS)
-    asked = request.GET.get("page") if request is not None else None
-    page = paginator.get_page(asked or paginator.num_pages)
+    # A page of the points, and their figures only: a measure may have thousands.
+    paginator = Paginator(result.points, TABLE_ROWS)
+    page = paginator.get_page(request.GET.get("page") or paginator.num_pages)
+    first = page.start_index() - 1 if len(page) else 0
     geometry = chart.geometry(result, annotations=[(a.date, a.label) for a in annotations])
     circles = spc_circles(geometry)
     return {
         "result": result,
         "geometry": geometry,
         "circles": circles,
-        "rows": page,
-        "point_count": len(rows),
+        "table_page": page,
+        "rows": _rows(reading, reading.aligned(first, first + len(page))),
+        "point_count": len(result.points),
         "annotations": annotations,
         "targets": targets,
         # Each change of the rules, with its date (the chart says when its rules changed).
@@ -161,13 +184,14 @@ class Row:
     note: str
     point: spc.Point
     segment: spc.Segment
+    ghost_url: str  # where its "Ghost it" / "Count it again" button posts
 
 
 def _download(measure: Measure, fmt: str) -> StreamingHttpResponse:
     """The chart's figures: each point with its section's lines, its signal, and the engine
-    version that drew it."""
-    context = _chart_context(measure, exact=True)
-    result: spc.SPCResult = context["result"]
+    version that drew it: the values as the decimals stored, not floats."""
+    reading = readings.read(measure, exact=True)
+    result = reading.result
     rows = [
         (
             row.date,
@@ -181,7 +205,7 @@ def _download(measure: Measure, fmt: str) -> StreamingHttpResponse:
             row.point.description,
             result.engine_version,
         )
-        for row in context["rows"].paginator.object_list
+        for row in _rows(reading, reading.aligned())
     ]
     return download_response(
         fmt,

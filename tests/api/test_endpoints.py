@@ -321,7 +321,37 @@ def test_a_measure_with_its_spc_reading(api_as, sam, measure, priya):
     assert reading["enough_data"] is True
     assert reading["variation"] == "improvement_low"
     assert body["scope"] == {"kind": "team", "id": measure.team_id, "name": "New Claims"}
+    assert reading["point_count"] == 15
+    assert [p["index"] for p in reading["points"]] == list(range(15))
+    assert body["observations"].endswith(reverse("api:measure-observations", args=[measure.pk]))
     assert api_as(priya).get(reverse("api:measure", args=[measure.pk])).status_code == 404
+
+
+def test_a_long_measure_answers_with_its_latest_points_and_where_every_figure_is(
+    api_as, sam, measure
+):
+    from datetime import timedelta
+
+    from api.serializers import DETAIL_POINTS
+
+    first = measure.observations.order_by("date").first().date
+    Observation.objects.bulk_create(
+        Observation(measure=measure, date=first - timedelta(days=d), value=Decimal(40 + d % 7))
+        for d in range(1, 1001)
+    )
+    client = api_as(sam)
+    body = client.get(reverse("api:measure", args=[measure.pk])).json()
+    reading = body["spc"]
+    assert reading["point_count"] == 1015
+    # The latest DETAIL_POINTS, oldest first, ending with the newest figure.
+    assert len(reading["points"]) == DETAIL_POINTS < 1015
+    assert [p["index"] for p in reading["points"]] == list(range(1015 - DETAIL_POINTS, 1015))
+    assert reading["points"][-1]["date"] == "2026-01-15"
+    assert reading["points"][-1]["value"] == 31.0
+    # The reading is of every point: the segment covers all of them.
+    assert reading["segments"][0]["start"] == 0 and reading["segments"][-1]["end"] == 1015
+    listed = client.get(body["observations"]).json()
+    assert listed["results"][0]["date"] == "2026-01-15" and listed["next"]
 
 
 def test_observations_are_listed_newest_first_and_a_lead_adds_one(api_as, lee, sam, measure):
