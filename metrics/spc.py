@@ -147,7 +147,9 @@ class Point:
             return gettext("ghosted: shown, not counted")
         if self.point_type == "no_limits":
             return gettext("not enough data")
-        if not self.rule:
+        if not self.rule or self.point_type == "common_cause":
+            # A point can meet a rule and still be common cause: a trend point whose direction
+            # is level (a trend ending where another begins, on an equal value).
             return gettext("common cause")
         judgement = JUDGEMENT_LABELS[(self.point_type, 1 if self.direction > 0 else -1)]
         return gettext("%(judgement)s: %(rule)s") % {

@@ -238,3 +238,16 @@ def test_it_refuses_nonsense_input():
         spc.analyse([1, 2], [date(2026, 1, 1)])
     with pytest.raises(ValueError):
         spc.analyse([1, float("nan")])
+
+
+def test_a_level_trend_point_is_described_as_common_cause_not_an_error():
+    """Two falling trends meeting on an equal value (-3, -3): the point between them meets the
+    trend rule with a level direction, and NHSRplotthedots calls it common cause. Its words
+    said so only after a KeyError was found here (the measure page's table reads them)."""
+    ys = [1, 0, -8, 0, 9, -13, 2, 3, -9, -11, 2, 0, -11, 2, 3, 2, 1, 0, -1, -2, -3, -3, -4, -5]
+    ys += [-6, -7, -8, -9, 10, 7]
+    result = spc.analyse(ys)
+    [level] = [p for p in result.points if p.rule and p.direction == 0]
+    assert (level.index, level.rule, level.point_type) == (20, "trend", "common_cause")
+    assert level.description == "common cause"
+    assert all(p.description for p in result.points)
