@@ -291,7 +291,10 @@ class Column:
     the day of a moment, cheaper read as a date than as a moment); ``cell`` takes their values
     in that order, and None means the one value read, as it is. A column in our own words (a
     choice's label, a unit) gives ``worded`` instead: called in the language the file is
-    written in, it returns the ``cell`` (so each word is translated once, not once a row).
+    written in, it returns the ``cell`` (so each word is translated once, not once a row). A
+    column naming what is cheaper to look up for a batch of rows than to join to every row
+    gives ``looked_up``: called for each batch (in the file's language) with the values the
+    column reads from each of its rows, as tuples, it returns the ``cell`` for that batch.
     ``typed``: the column can hold what people typed, so a CSV cell of it that starts like a
     formula is quoted (:func:`csv_safe`); numbers, dates and our own words need no check.
 
@@ -302,25 +305,26 @@ class Column:
     reads: tuple[str | Combinable, ...]
     cell: Cell | None = None
     worded: Callable[[], Cell] | None = None
+    looked_up: Callable[[list[tuple[Any, ...]]], Cell] | None = None
     typed: bool = False
 
-    def cells_of(
-        self, position: Mapping[str | Combinable, int]
-    ) -> Callable[[list[Sequence[Any]]], Iterable[object]]:
+    def cells(
+        self, batch: list[Sequence[Any]], position: Mapping[str | Combinable, int]
+    ) -> Iterable[object]:
         """This column's cells of a batch of rows read as tuples, ``position`` saying where each
         value is in them; made in the active language. A column at a time, with ``map``: a
         cell a row costs one call of ``cell`` (none for a value as it is)."""
-        cell = self.worded() if self.worded is not None else self.cell
         at = [position[read] for read in self.reads]
+        if self.looked_up is not None:
+            values = [tuple(row[i] for i in at) for row in batch]
+            return itertools.starmap(self.looked_up(values), values)
+        cell = self.worded() if self.worded is not None else self.cell
         if len(at) == 1:
             value = itemgetter(at[0])
-            if cell is None:
-                return lambda batch: map(value, batch)
-            return lambda batch: map(cell, map(value, batch))
+            return map(value, batch) if cell is None else map(cell, map(value, batch))
         if cell is None:
             raise TypeError(f"The column {self.header!s} reads {len(at)} values: give it a cell")
-        values = itemgetter(*at)
-        return lambda batch: itertools.starmap(cell, map(values, batch))
+        return itertools.starmap(cell, map(itemgetter(*at), batch))
 
 
 # Rows read from the database at once while a table downloads: a server-side cursor's batch.
@@ -358,7 +362,7 @@ def table_rows(
         values = (tuple(_read(row, path) for path in reads) for row in rows)
     while True:
         batch = list(itertools.islice(values, TABLE_CHUNK_ROWS))
-        yield from zip(*(column.cells_of(position)(batch) for column in columns), strict=True)
+        yield from zip(*(column.cells(batch, position) for column in columns), strict=True)
         if len(batch) < TABLE_CHUNK_ROWS:
             return
 

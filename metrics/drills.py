@@ -268,26 +268,43 @@ def _saving_unit() -> Cell:
     return cell
 
 
-def _named_improvement() -> Cell:
+def _titles(model: type[Card] | type[Idea], ids: set[int]) -> dict[int, str]:
+    """The titles of the cards or ideas numbered ``ids`` (one query, none for no ids)."""
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
+
+
+# The cards and ideas savings and outcomes came from are looked up for each batch of rows, by
+# their numbers: joined to every row, the database would first read the title of every idea.
+
+
+def _named_improvement(rows: list[tuple[Any, ...]]) -> Cell:
     """The title of the improvement a saving came from (its card when it has one, else its
     idea), if the person may open it: the rows come through :func:`_improvement_seen`."""
+    cards = _titles(Card, {card for card, _idea, seen in rows if card and seen})
+    ideas = _titles(Idea, {idea for card, idea, seen in rows if not card and idea and seen})
     unshared = gettext("Not shared with you")
 
-    def cell(card_id: int | None, card: str, idea_id: int | None, idea: str, seen: bool) -> str:
+    def cell(card_id: int | None, idea_id: int | None, seen: bool) -> str:
         if card_id:
-            title = card
-        elif idea_id is not None:
-            title = idea
-        else:
-            return ""
-        return title if seen else unshared
+            return cards.get(card_id, "") if seen else unshared
+        if idea_id:
+            return ideas.get(idea_id, "") if seen else unshared
+        return ""
 
     return cell
 
 
-def _improvement_title(card_id: int | None, card: str, idea: str | None) -> str | None:
+def _improvement_title(rows: list[tuple[Any, ...]]) -> Cell:
     """The title of an outcome's improvement: its card when it has one, else its idea."""
-    return card if card_id else idea
+    cards = _titles(Card, {card for card, _idea in rows if card})
+    ideas = _titles(Idea, {idea for card, idea in rows if not card and idea})
+
+    def cell(card_id: int | None, idea_id: int | None) -> str:
+        if card_id:
+            return cards.get(card_id, "")
+        return ideas.get(idea_id, "") if idea_id else ""
+
+    return cell
 
 
 # --- Columns ---------------------------------------------------------------------------------
@@ -324,17 +341,15 @@ SAVING_COLUMNS: tuple[Column, ...] = (
     LEDGER_COLUMNS[0],
     Column(
         _("Improvement"),
-        ("card_id", "card__title", "idea_id", "idea__title", "improvement_seen"),
-        worded=_named_improvement,
+        ("card_id", "idea_id", "improvement_seen"),
+        looked_up=_named_improvement,
         typed=True,
     ),
     *LEDGER_COLUMNS[1:],
 )
 
 OUTCOME_COLUMNS: tuple[Column, ...] = (
-    Column(
-        _("Improvement"), ("card_id", "card__title", "idea__title"), _improvement_title, typed=True
-    ),
+    Column(_("Improvement"), ("card_id", "idea_id"), looked_up=_improvement_title, typed=True),
     _typed(_("Team"), "team__name"),
     _typed(_("Measure"), "measure__name"),
     Column(_("Before"), ("before_mean",)),
