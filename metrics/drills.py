@@ -259,7 +259,6 @@ def _saving_unit() -> Cell:
         (False, True): gettext("£ a year"),
         (False, False): gettext("£ one-off"),
     }
-
     time, recurring = Saving.Kind.TIME, Saving.Recurrence.RECURRING
 
     def cell(kind: str, recurrence: str) -> str:
