@@ -9,7 +9,9 @@ import io
 import ipaddress
 import itertools
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
@@ -25,6 +27,9 @@ from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
     # Only for annotations: this module imports no models, so any module may import it.
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
+
     from leanhub.models import User
 
 
@@ -294,6 +299,109 @@ def download_response(
         )
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
+
+
+# The cell of a download's column, made of the values the column reads from one row.
+Cell = Callable[..., object]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a downloaded table, declared once for its CSV and XLSX files: its ``header``,
+    the values it ``reads`` from a row, and the ``cell`` it makes of them.
+
+    ``reads`` are ORM paths (``"team__name"``), or expressions the database computes (such as
+    the day of a moment, cheaper read as a date than as a moment); ``cell`` takes their values
+    in that order, and None means the one value read, as it is. A column in our own words (a
+    choice's label, a unit) gives ``worded`` instead: called in the language the file is
+    written in, it returns the ``cell`` (so each word is translated once, not once a row). A
+    column naming what is cheaper to look up for a batch of rows than to join to every row
+    gives ``looked_up``: called for each batch (in the file's language) with the values the
+    column reads from each of its rows, as tuples, it returns the ``cell`` for that batch.
+    ``typed``: the column can hold what people typed, so a CSV cell of it that starts like a
+    formula is quoted (:func:`csv_safe`); numbers, dates and our own words need no check.
+
+    Rows are read as tuples of the values the columns need (:func:`table_rows`), not as model
+    instances: building a model for each row costs more than the rest of a downloaded row."""
+
+    header: StrOrPromise
+    reads: tuple[str | Combinable, ...]
+    cell: Cell | None = None
+    worded: Callable[[], Cell] | None = None
+    looked_up: Callable[[list[tuple[Any, ...]]], Cell] | None = None
+    typed: bool = False
+
+    def cells(
+        self, batch: list[Sequence[Any]], position: Mapping[str | Combinable, int]
+    ) -> Iterable[object]:
+        """This column's cells of a batch of rows read as tuples, ``position`` saying where each
+        value is in them; made in the active language. A column at a time, with ``map``: a
+        cell a row costs one call of ``cell`` (none for a value as it is)."""
+        at = [position[read] for read in self.reads]
+        if self.looked_up is not None:
+            values = [tuple(row[i] for i in at) for row in batch]
+            return itertools.starmap(self.looked_up(values), values)
+        cell = self.worded() if self.worded is not None else self.cell
+        if len(at) == 1:
+            value = itemgetter(at[0])
+            return map(value, batch) if cell is None else map(cell, map(value, batch))
+        if cell is None:
+            raise TypeError(f"The column {self.header!s} reads {len(at)} values: give it a cell")
+        return itertools.starmap(cell, map(itemgetter(*at), batch))
+
+
+# Rows read from the database at once while a table downloads: a server-side cursor's batch.
+TABLE_CHUNK_ROWS = 2000
+
+
+def _read(row: Any, path: str | Combinable) -> object:
+    """The value at ``path`` of a row that is not read from a queryset: a dict's key, or the
+    attributes of an object (``"organisation__name"``: ``row.organisation.name``)."""
+    if not isinstance(path, str):
+        raise TypeError("Only a queryset's rows can be read through an expression")
+    if isinstance(row, Mapping):
+        return row[path]
+    for name in path.split("__"):
+        row = getattr(row, name)
+    return row
+
+
+def table_rows(
+    columns: Sequence[Column], rows: QuerySet[Any] | Iterable[Any]
+) -> Iterator[tuple[object, ...]]:
+    """Each of ``rows`` as the cells of ``columns``. A queryset is read as tuples of only the
+    values the columns read, a few thousand rows at a time (its own filters, annotations and
+    order kept), so memory stays flat; other rows (dicts, objects) are read path by path.
+    Cells are made in the language active as each batch is read."""
+    position: dict[str | Combinable, int] = {}
+    for column in columns:
+        for path in column.reads:
+            position.setdefault(path, len(position))
+    reads = list(position)
+    values: Iterator[Sequence[Any]]
+    if isinstance(rows, QuerySet):
+        values = rows.values_list(*reads).iterator(chunk_size=TABLE_CHUNK_ROWS)
+    else:
+        values = (tuple(_read(row, path) for path in reads) for row in rows)
+    while True:
+        batch = list(itertools.islice(values, TABLE_CHUNK_ROWS))
+        yield from zip(*(column.cells(batch, position) for column in columns), strict=True)
+        if len(batch) < TABLE_CHUNK_ROWS:
+            return
+
+
+def download_table(
+    fmt: str, stem: str, columns: Sequence[Column], rows: QuerySet[Any] | Iterable[Any]
+) -> StreamingHttpResponse:
+    """:func:`download_response` of a table declared as ``columns``: its header, each of
+    ``rows`` as :func:`table_rows` reads it, the typed columns checked in CSV."""
+    return download_response(
+        fmt,
+        stem,
+        [column.header for column in columns],
+        table_rows(columns, rows),
+        free_text=[i for i, column in enumerate(columns) if column.typed],
+    )
 
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address

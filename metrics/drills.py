@@ -27,34 +27,35 @@ dashboard may see: no row filter applies to them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache, partial
-from operator import attrgetter, itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
 from django.http import Http404
-from django.utils.functional import Promise
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea
 from kaizen.models import Card
 from leanhub import policy
+from leanhub.http import Cell, Column, table_rows
 from leanhub.models import Place, PlaceSpendLine, User
 from metrics import gains, queries
 from metrics.models import Outcome, Saving
 from metrics.queries import DashboardScope, Period
 
-# What a person reads: a string, or a lazily translated one (``gettext_lazy``).
-Text = str | Promise
+if TYPE_CHECKING:
+    # What a person reads: a string, or a lazily translated one (``gettext_lazy``).
+    from django_stubs_ext import StrOrPromise as Text
+
 # A figure's rows: a queryset of models, or a list of summary rows.
 Found = QuerySet[Any] | list[Any]
 Rows = Callable[[DashboardScope, Period, User | AnonymousUser], Found]
-Column = tuple[Text, Callable[[Any], object]]  # (header, the cell of one row)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Listing:
 class Drill:
     """One dashboard figure's rows.
 
-    ``rows(scope, period, user)`` gives them, ordered; ``columns`` are the CSV file's; ``table``
+    ``rows(scope, period, user)`` gives them, ordered; ``columns`` are the file's; ``table``
     is the :class:`Table` that shows them on the page and decides which of them the viewer may
     open. ``permission`` is a policy action the viewer needs on the scope's object besides
     seeing its dashboard (None: seeing the dashboard is enough); ``kinds`` the kinds of dashboard
@@ -108,7 +109,7 @@ class Drill:
 
     @property
     def header(self) -> list[Text]:
-        return [header for header, _cell in self.columns]
+        return [column.header for column in self.columns]
 
     def require(self, user: User | AnonymousUser, scope: DashboardScope) -> None:
         """Raise unless ``user``, who may see the dashboard of ``scope``, may open these rows:
@@ -146,10 +147,10 @@ class Drill:
             shown = self.table.names(shown, user)
         return Listing(shown, unshared)
 
-    def cells(self, rows: Found) -> Iterator[list[object]]:
-        """Each row as the CSV file's cells (a queryset is streamed, not held in memory)."""
-        for row in rows.iterator() if isinstance(rows, QuerySet) else rows:
-            yield [cell(row) for _header, cell in self.columns]
+    def cells(self, rows: Found) -> Iterator[tuple[object, ...]]:
+        """Each row as the file's cells (a queryset is streamed as the values the columns read,
+        not held in memory)."""
+        return table_rows(self.columns, rows)
 
     def on_page(self, rows: Found) -> Found:
         """What the page's table lists: a summary table the cells, any other the rows
@@ -185,8 +186,10 @@ def _improvement_seen(savings: QuerySet[Saving], user: User | AnonymousUser) -> 
     """Each saving with ``improvement_seen``: whether the person may open the card (or, without
     one, the idea) it came from. A saving is seen by the organisations it touches, so its row
     stays even when the work behind it is kept in another organisation."""
-    card = Exists(Card.objects.filter(policy.card_q(user), pk=OuterRef("card_id")))
-    idea = Exists(Idea.objects.filter(policy.idea_q(user), pk=OuterRef("idea_id")))
+    cards, ideas = policy.card_q(user), policy.idea_q(user)
+    # An empty rule (an administrator's) opens every card and idea: no lookup for each row.
+    card = Exists(Card.objects.filter(cards, pk=OuterRef("card_id"))) if cards else Value(True)
+    idea = Exists(Idea.objects.filter(ideas, pk=OuterRef("idea_id"))) if ideas else Value(True)
     return savings.annotate(
         improvement_seen=Case(
             When(card__isnull=False, then=card),
@@ -195,17 +198,6 @@ def _improvement_seen(savings: QuerySet[Saving], user: User | AnonymousUser) -> 
             output_field=BooleanField(),
         )
     )
-
-
-def _named_improvement(saving: Saving) -> str:
-    """The title of the improvement a saving came from, if the person may open it (the row
-    must come through :func:`_improvement_seen`)."""
-    improvement = saving.improvement
-    if improvement is None:
-        return ""
-    if not getattr(saving, "improvement_seen", False):  # an annotation; unmarked rows say nothing
-        return gettext("Not shared with you")
-    return improvement.title
 
 
 IDEAS = Table("ideas", policy.idea_q)
@@ -217,22 +209,32 @@ SPREAD = Table("spread", _adoptions_q)
 SUMMARY = Table("summary", None)
 
 
+class _Labels(dict[Any, str]):
+    """A choice field's labels by value; a value without one is its own label."""
+
+    def __missing__(self, value: Any) -> Any:
+        return value
+
+
 @cache
-def _labels(model: Any, field: str, language: str | None) -> dict[Any, str]:
+def _labels(model: Any, field: str, language: str | None) -> _Labels:
     """A choice field's labels in ``language`` (the active one): read once per language."""
-    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+    return _Labels((value, str(label)) for value, label in model._meta.get_field(field).flatchoices)
 
 
-def _display(model: type[Any], field: str) -> Callable[[Any], str]:
-    """A cell with the label of the row's choice, as ``get_<field>_display`` gives it. That
-    method hashes every translated label of the field for each row (a dozen translations a
-    row, most of the time of a file of ideas)."""
+def _choice(header: Text, model: Any, field: str) -> Column:
+    """A column with the label of the row's choice, as ``get_<field>_display`` gives it (that
+    method hashes every translated label of the field for each row)."""
 
-    def cell(row: Any) -> str:
-        value = getattr(row, field)
-        return _labels(model, field, get_language()).get(value, value)  # type: ignore[arg-type]
+    def worded() -> Cell:
+        return _labels(model, field, get_language()).__getitem__
 
-    return cell
+    return Column(header, (field,), worded=worded)
+
+
+def _typed(header: Text, path: str) -> Column:
+    """A column of what people typed (a title, a name), as it is."""
+    return Column(header, (path,), typed=True)
 
 
 def _day(value: date | None) -> date | str:
@@ -243,91 +245,161 @@ def _day(value: date | None) -> date | str:
     return value or ""
 
 
-def saving_unit(saving: Saving) -> str:
+def _day_column(header: Text, path: str) -> Column:
+    """A column with the (UTC) day of a moment, made by the database: reading a moment into
+    Python costs more than the rest of a row."""
+    return Column(header, (TruncDate(path, tzinfo=UTC),), _day)
+
+
+def _saving_unit() -> Cell:
     """What a saving's amount is in, so a spreadsheet never adds a year's figure to a one-off."""
-    a_year = saving.recurrence == Saving.Recurrence.RECURRING
-    if saving.kind == Saving.Kind.TIME:
-        return gettext("hours a year") if a_year else gettext("hours one-off")
-    return gettext("£ a year") if a_year else gettext("£ one-off")
+    units = {
+        (True, True): gettext("hours a year"),
+        (True, False): gettext("hours one-off"),
+        (False, True): gettext("£ a year"),
+        (False, False): gettext("£ one-off"),
+    }
+    time, recurring = Saving.Kind.TIME, Saving.Recurrence.RECURRING
+
+    def cell(kind: str, recurrence: str) -> str:
+        return units[(kind == time, recurrence == recurring)]
+
+    return cell
+
+
+def _titles(model: type[Card] | type[Idea], ids: set[int]) -> dict[int, str]:
+    """The titles of the cards or ideas numbered ``ids`` (one query, none for no ids)."""
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
+
+
+# The cards and ideas savings and outcomes came from are looked up for each batch of rows, by
+# their numbers: joined to every row, the database would first read the title of every idea.
+
+
+def _named_improvement(rows: list[tuple[Any, ...]]) -> Cell:
+    """The title of the improvement a saving came from (its card when it has one, else its
+    idea), if the person may open it: the rows come through :func:`_improvement_seen`."""
+    cards = _titles(Card, {card for card, _idea, seen in rows if card and seen})
+    ideas = _titles(Idea, {idea for card, idea, seen in rows if not card and idea and seen})
+    unshared = gettext("Not shared with you")
+
+    def cell(card_id: int | None, idea_id: int | None, seen: bool) -> str:
+        if card_id:
+            return cards.get(card_id, "") if seen else unshared
+        if idea_id:
+            return ideas.get(idea_id, "") if seen else unshared
+        return ""
+
+    return cell
+
+
+def _improvement_title(rows: list[tuple[Any, ...]]) -> Cell:
+    """The title of an outcome's improvement: its card when it has one, else its idea."""
+    cards = _titles(Card, {card for card, _idea in rows if card})
+    ideas = _titles(Idea, {idea for card, idea in rows if not card and idea})
+
+    def cell(card_id: int | None, idea_id: int | None) -> str:
+        if card_id:
+            return cards.get(card_id, "")
+        return ideas.get(idea_id, "") if idea_id else ""
+
+    return cell
 
 
 # --- Columns ---------------------------------------------------------------------------------
+# Each table's file, declared once for its CSV and XLSX twins: what each column reads from a
+# row and the cell it makes (:class:`leanhub.http.Column`). The pages list the rows' models.
 
 IDEA_COLUMNS: tuple[Column, ...] = (
-    (_("Idea"), attrgetter("title")),
-    (_("Team"), attrgetter("team.name")),
-    (_("Kind"), _display(Idea, "kind")),
-    (_("Status"), _display(Idea, "status")),
-    (_("Raised"), lambda i: _day(i.created_at)),
-    (_("First response"), lambda i: _day(i.first_response_at)),
-    (_("Implemented"), lambda i: _day(i.implemented_at)),
+    _typed(_("Idea"), "title"),
+    _typed(_("Team"), "team__name"),
+    _choice(_("Kind"), Idea, "kind"),
+    _choice(_("Status"), Idea, "status"),
+    _day_column(_("Raised"), "created_at"),
+    _day_column(_("First response"), "first_response_at"),
+    _day_column(_("Implemented"), "implemented_at"),
 )
 
-# The savings ledger's CSV file (metrics:savings?format=csv).
+# The savings ledger's file (metrics:savings?format=csv).
 LEDGER_COLUMNS: tuple[Column, ...] = (
-    (_("Saving"), attrgetter("title")),
-    (_("Team"), attrgetter("team.name")),
-    (_("Type"), _display(Saving, "kind")),
-    (_("Amount"), attrgetter("amount")),
-    (_("Unit"), saving_unit),
-    (_("Recurrence"), _display(Saving, "recurrence")),
-    (_("Stage"), _display(Saving, "stage")),
-    (_("Status"), _display(Saving, "status")),
-    (_("Start"), lambda s: _day(s.start_date)),
-    (_("Invested"), attrgetter("invested_by.name")),
-    (_("Benefits"), attrgetter("benefits.name")),
+    _typed(_("Saving"), "title"),
+    _typed(_("Team"), "team__name"),
+    _choice(_("Type"), Saving, "kind"),
+    Column(_("Amount"), ("amount",)),
+    Column(_("Unit"), ("kind", "recurrence"), worded=_saving_unit),
+    _choice(_("Recurrence"), Saving, "recurrence"),
+    _choice(_("Stage"), Saving, "stage"),
+    _choice(_("Status"), Saving, "status"),
+    Column(_("Start"), ("start_date",), _day),
+    _typed(_("Invested"), "invested_by__name"),
+    _typed(_("Benefits"), "benefits__name"),
 )
 
 # A dashboard's savings rows: the ledger's columns, with the improvement each came from.
 SAVING_COLUMNS: tuple[Column, ...] = (
     LEDGER_COLUMNS[0],
-    (_("Improvement"), _named_improvement),
+    Column(
+        _("Improvement"),
+        ("card_id", "idea_id", "improvement_seen"),
+        looked_up=_named_improvement,
+        typed=True,
+    ),
     *LEDGER_COLUMNS[1:],
 )
 
 OUTCOME_COLUMNS: tuple[Column, ...] = (
-    (_("Improvement"), attrgetter("improvement.title")),
-    (_("Team"), attrgetter("team.name")),
-    (_("Measure"), attrgetter("measure.name")),
-    (_("Before"), attrgetter("before_mean")),
-    (_("After"), attrgetter("after_mean")),
-    (_("Gain %"), attrgetter("gain_percent")),
+    Column(_("Improvement"), ("card_id", "idea_id"), looked_up=_improvement_title, typed=True),
+    _typed(_("Team"), "team__name"),
+    _typed(_("Measure"), "measure__name"),
+    Column(_("Before"), ("before_mean",)),
+    Column(_("After"), ("after_mean",)),
+    Column(_("Gain %"), ("gain_percent",)),
 )
 
 CARD_COLUMNS: tuple[Column, ...] = (
-    (_("Card"), attrgetter("title")),
-    (_("Board"), lambda c: str(c.board)),
-    (_("Column"), attrgetter("column.name")),
-    (_("Last moved"), lambda c: _day(c.moved_at)),
-    (_("Blocked"), lambda c: c.blocked_reason if c.blocked else ""),
+    _typed(_("Card"), "title"),
+    _typed(_("Board"), "board__name"),
+    _typed(_("Column"), "column__name"),
+    _day_column(_("Last moved"), "moved_at"),
+    Column(
+        _("Blocked"),
+        ("blocked", "blocked_reason"),
+        lambda blocked, reason: reason if blocked else "",
+        typed=True,
+    ),
 )
 
 SPREAD_COLUMNS: tuple[Column, ...] = (
-    (_("Idea"), attrgetter("adopted_from.title")),
-    (_("From team"), attrgetter("adopted_from.team.name")),
-    (_("Adopted by"), lambda i: f"{i.team.name}, {i.team.site.name}"),
-    (_("Adopted on"), lambda i: _day(i.created_at)),
-    (_("Status there"), _display(Idea, "status")),
+    _typed(_("Idea"), "adopted_from__title"),
+    _typed(_("From team"), "adopted_from__team__name"),
+    Column(
+        _("Adopted by"),
+        ("team__name", "team__site__name"),
+        lambda team, site: f"{team}, {site}",
+        typed=True,
+    ),
+    _day_column(_("Adopted on"), "created_at"),
+    _choice(_("Status there"), Idea, "status"),
 )
 
 GAIN_COLUMNS: tuple[Column, ...] = (
-    (_("Team"), itemgetter("team__name")),
-    (_("Outcomes"), itemgetter("outcomes")),
-    (_("Mean gain %"), itemgetter("gain")),
-    (_("Against the 15–30 % band"), lambda row: gains.BAND_LABELS[row["band"]]),
+    _typed(_("Team"), "team__name"),
+    Column(_("Outcomes"), ("outcomes",)),
+    Column(_("Mean gain %"), ("gain",)),
+    Column(_("Against the 15–30 % band"), ("band",), gains.BAND_LABELS.__getitem__),
 )
 
 SPEND_COLUMNS: tuple[Column, ...] = (
-    (_("Organisation"), attrgetter("organisation.name")),
-    (_("£ a year"), attrgetter("amount")),
+    _typed(_("Organisation"), "organisation__name"),
+    Column(_("£ a year"), ("amount",)),
 )
 
 FLOW_COLUMNS: tuple[Column, ...] = (
-    (_("Invested"), itemgetter("invested_by__name")),
-    (_("Benefited"), itemgetter("benefits__name")),
-    (_("Savings"), itemgetter("count")),
-    (_("Recurring £ a year"), itemgetter("a_year")),
-    (_("One-off £"), itemgetter("one_off")),
+    _typed(_("Invested"), "invested_by__name"),
+    _typed(_("Benefited"), "benefits__name"),
+    Column(_("Savings"), ("count",)),
+    Column(_("Recurring £ a year"), ("a_year",)),
+    Column(_("One-off £"), ("one_off",)),
 )
 
 
@@ -518,12 +590,3 @@ def get(what: str) -> Drill:
         return DRILLS[what]
     except KeyError:
         raise Http404("No such figure") from None
-
-
-def table(
-    columns: Iterable[Column], rows: Iterable[Any]
-) -> tuple[list[Text], Iterator[list[object]]]:
-    """Header and cells for a CSV file of ``rows`` in ``columns`` (for lists outside the
-    dashboards, such as the savings ledger)."""
-    columns = tuple(columns)
-    return [h for h, _c in columns], ([cell(row) for _h, cell in columns] for row in rows)

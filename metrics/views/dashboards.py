@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from leanhub import policy
-from leanhub.http import AuthenticatedHttpRequest, download_format, download_response, paginate
+from leanhub.http import AuthenticatedHttpRequest, download_format, download_table, paginate
 from leanhub.models import Team
 from metrics import drills, forms, queries
 
@@ -82,7 +82,7 @@ def rows(
     fmt = download_format(request)
     if fmt:
         stem = f"{scope.kind}-{scope.pk}-{what}"
-        return download_response(fmt, stem, drill.header, drill.cells(listing.rows))
+        return download_table(fmt, stem, drill.columns, listing.rows)
     template = "metrics/rows.html#rows-table" if request.htmx else "metrics/rows.html"
     context = {
         "scope": scope,

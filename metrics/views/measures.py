@@ -188,25 +188,39 @@ class Row:
 
 
 def _download(measure: Measure, fmt: str) -> StreamingHttpResponse:
-    """The chart's figures: each point with its section's lines, its signal, and the engine
-    version that drew it: the values as the decimals stored, not floats."""
+    """The chart's figures (as the decimals stored, not the floats the chart is drawn from):
+    each point with its section's lines, its signal, and the engine version that drew it. Only
+    the reading: no chart is drawn for a file."""
     reading = readings.read(measure, exact=True)
     result = reading.result
-    rows = [
-        (
-            row.date,
-            row.value,
-            row.note,
-            _("yes") if row.point.ghost else "",
-            _number(row.segment.mean),
-            _number(row.segment.lower_limit),
-            _number(row.segment.upper_limit),
-            _number(row.point.target),
-            row.point.description,
-            result.engine_version,
-        )
-        for row in _rows(reading, reading.aligned())
+    ghosted = _("yes")
+    # A section's lines are the same for each of its points, and a point's signal is worded
+    # from its kind, direction, rule and ghosting alone: each is made once, not once a point.
+    lines = [
+        (_number(s.mean), _number(s.lower_limit), _number(s.upper_limit)) for s in result.segments
     ]
+    signals: dict[tuple[bool, str, int, str], str] = {}
+    targets: dict[float | None, Rounded | str] = {}
+    version = result.engine_version
+    rows = []
+    for figure, point in reading.aligned():
+        signal = (point.ghost, point.point_type, point.direction, point.rule)
+        if signal not in signals:
+            signals[signal] = point.description
+        if point.target not in targets:
+            targets[point.target] = _number(point.target)
+        rows.append(
+            (
+                figure.date,
+                figure.value,
+                figure.note,
+                ghosted if point.ghost else "",
+                *lines[point.segment],
+                targets[point.target],
+                signals[signal],
+                version,
+            )
+        )
     return download_response(
         fmt,
         f"measure-{measure.pk}",
@@ -223,6 +237,7 @@ def _download(measure: Measure, fmt: str) -> StreamingHttpResponse:
             _("engine version"),
         ],
         rows,
+        free_text=(2,),  # the note; the rest are dates, numbers and our own words
     )
 
 

@@ -18,7 +18,7 @@ from leanhub import audit, policy
 from leanhub.http import (
     AuthenticatedHttpRequest,
     download_format,
-    download_response,
+    download_table,
     paginate,
     protected_file,
 )
@@ -41,8 +41,7 @@ def saving_list(request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHt
         savings = savings.filter(status=status)
     fmt = download_format(request)
     if fmt:
-        header, cells = drills.table(drills.LEDGER_COLUMNS, savings.iterator())
-        return download_response(fmt, "savings", header, cells)
+        return download_table(fmt, "savings", drills.LEDGER_COLUMNS, savings)
     template = (
         "metrics/saving_list.html#saving-table" if request.htmx else "metrics/saving_list.html"
     )

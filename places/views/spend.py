@@ -14,10 +14,17 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leanhub import audit, policy
-from leanhub.http import AuthenticatedHttpRequest, download_format, download_response, paginate
+from leanhub.http import (
+    AuthenticatedHttpRequest,
+    Column,
+    download_format,
+    download_table,
+    paginate,
+)
 from leanhub.models import Organisation, Place
 from leanhub.queries import get_place_for_user
 from leanhub.templatetags.leanhub import money, percent_of
@@ -25,6 +32,15 @@ from places import forms, spend
 from places.models import PendingSpendImport, ServiceTheme, SpendLine, financial_year_label
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+# The file of the lines behind a figure (places:lines?format=csv).
+LINE_COLUMNS: tuple[Column, ...] = (
+    Column(_("organisation"), ("organisation__name",), typed=True),
+    Column(_("theme"), ("theme__name",), typed=True),
+    Column(_("year"), ("year",), financial_year_label),
+    Column(_("outcome"), ("outcome",), typed=True),
+    Column(_("amount"), ("amount",)),
+)
 
 
 def _year_param(request: AuthenticatedHttpRequest) -> int | None:
@@ -151,27 +167,7 @@ def spend_lines(
     total = lines.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     fmt = download_format(request)
     if fmt:
-        return download_response(
-            fmt,
-            f"{place.slug}-spend-lines",
-            [
-                gettext("organisation"),
-                gettext("theme"),
-                gettext("year"),
-                gettext("outcome"),
-                gettext("amount"),
-            ],
-            (
-                [
-                    line.organisation.name,
-                    line.theme.name,
-                    line.year_label,
-                    line.outcome,
-                    line.amount,
-                ]
-                for line in lines.iterator(chunk_size=2000)
-            ),
-        )
+        return download_table(fmt, f"{place.slug}-spend-lines", LINE_COLUMNS, lines)
     organisation = (
         Organisation.objects.filter(pk=filters["organisation"]).first()
         if "organisation" in filters

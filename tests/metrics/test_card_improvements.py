@@ -216,19 +216,20 @@ def test_the_card_page_lists_its_outcomes_and_savings_and_offers_to_add_them(
 
 
 def test_the_dashboard_rows_name_the_improvement(
-    client, lee, maya, team_a, site_a1, card, measure, saving_fields
+    client, lee, maya, team_a, site_a1, card, idea, measure, saving_fields
 ):
     from django.utils import timezone
 
     actions.claim_saving(team_a, fields={**saving_fields, "card": card}, by=lee)
     actions.claim_saving(team_a, fields={**saving_fields, "title": "No improvement"}, by=lee)
+    actions.claim_saving(team_a, fields={**saving_fields, "title": "From the idea", "idea": idea},
+                         by=lee)  # fmt: skip
     today = timezone.localdate()
-    actions.record_outcome(
-        card, measure=measure, by=lee,
-        periods={"baseline_start": date(today.year - 1, 1, 1),
-                 "baseline_end": date(today.year - 1, 1, 31),
-                 "after_start": date(today.year - 1, 2, 1), "after_end": today},
-    )  # fmt: skip
+    periods = {"baseline_start": date(today.year - 1, 1, 1),
+               "baseline_end": date(today.year - 1, 1, 31),
+               "after_start": date(today.year - 1, 2, 1), "after_end": today}  # fmt: skip
+    actions.record_outcome(card, measure=measure, by=lee, periods=periods)
+    Outcome.objects.create(idea=idea, measure=measure, team=team_a, **periods)
     client.force_login(maya)
     link = f'<a href="{card.get_absolute_url()}">Trial pre-filled forms</a>'
     for what in ("savings", "outcomes"):
@@ -243,6 +244,7 @@ def test_the_dashboard_rows_name_the_improvement(
     assert lines[0].startswith("Saving,Improvement,Team,")
     assert "No improvement,,New Claims" in csv
     assert f"{saving_fields['title']},Trial pre-filled forms,New Claims" in csv
+    assert "From the idea,Pre-fill claim forms,New Claims" in csv
     outcomes = (
         client.get(
             reverse("metrics:rows", args=["site", site_a1.pk, "outcomes"]), {"format": "csv"}
@@ -250,7 +252,11 @@ def test_the_dashboard_rows_name_the_improvement(
         .getvalue()
         .decode()
     )
-    assert outcomes.splitlines()[1].startswith("Trial pre-filled forms,New Claims,")
+    named = sorted(line.split(",")[:3] for line in outcomes.splitlines()[1:])
+    assert named == [
+        ["Pre-fill claim forms", "New Claims", "Minutes per new claim"],
+        ["Trial pre-filled forms", "New Claims", "Minutes per new claim"],
+    ]
 
 
 @pytest.mark.parametrize("n", [1, 25])

@@ -395,6 +395,17 @@ def test_a_saving_the_person_may_open_keeps_its_row_but_not_a_hidden_improvement
     assert "Jobcentre sealed idea" not in page and "Joint stalled card" not in page
 
 
+def test_an_administrator_reads_the_improvement_behind_every_saving(client, ada, place, world):
+    client.force_login(ada)
+    url = reverse("metrics:rows", args=["place", place.pk, "savings"])
+    text = client.get(url, {"format": "csv"}).getvalue().decode()
+    rows = {line[0]: line for line in csv.reader(io.StringIO(text))}
+    assert rows["Jobcentre saving from a sealed idea"][1] == "Jobcentre sealed idea"
+    assert rows["Police saving from a joint card"][1] == "Joint stalled card"
+    assert rows["Jobcentre saving turned down"][1] == ""
+    assert "Not shared with you" not in text
+
+
 def test_an_anonymous_authors_name_is_on_no_drill_but_an_administrators(
     client, ada, pat, place, world
 ):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from leanhub.models import AuditEvent
 from metrics import spc
 from metrics.models import Annotation, Measure, Observation
+from tests.spreadsheet_helpers import body_bytes, csv_rows, differences
 
 WEEKLY = [50, 52, 49, 51, 53, 50, 48, 52, 51, 49, 50, 52, 38, 37, 39, 36, 38, 37, 36, 38]
 
@@ -112,6 +113,24 @@ def test_observations_download_as_csv(client, sam, measure, make_observations):
     assert first.endswith(
         f",40,not enough data,leanhub-spc {spc.ENGINE_VERSION} / nhse-sql-2.6"
     )  # the target in force on its date, too
+
+
+def test_a_note_that_looks_like_a_formula_stays_text_in_the_measures_files(
+    client, sam, measure, make_observations
+):
+    make_observations(measure, WEEKLY[:3])
+    Observation.objects.filter(measure=measure, date=date(2026, 1, 12)).update(note="=1+2")
+    client.force_login(sam)
+    csv_file, workbook = (
+        body_bytes(client.get(measure.get_absolute_url(), {"format": fmt}))
+        for fmt in ("csv", "xlsx")
+    )
+    assert [row[:3] for row in csv_rows(csv_file)[1:]] == [
+        ["2026-01-05", "50.0000", ""],
+        ["2026-01-12", f"{Decimal(str(WEEKLY[1])):.4f}", "'=1+2"],
+        ["2026-01-19", f"{Decimal(str(WEEKLY[2])):.4f}", ""],
+    ]
+    assert not differences(csv_file, workbook)
 
 
 @pytest.mark.parametrize("n", [3, 60])
