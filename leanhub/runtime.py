@@ -20,9 +20,12 @@ import os
 DEFAULT_THRESHOLD = 100_000
 
 
-def tune_garbage_collector() -> None:
-    """Freeze what is loaded and collect less often (see the module's docstring)."""
-    threshold = int(os.environ.get("GC_THRESHOLD") or DEFAULT_THRESHOLD)
+def tune_garbage_collector(setting: str | None = None) -> None:
+    """Freeze what is loaded and collect less often (see the module's docstring). ``setting``
+    stands for the environment's GC_THRESHOLD when given."""
+    if setting is None:
+        setting = os.environ.get("GC_THRESHOLD")
+    threshold = int(setting or DEFAULT_THRESHOLD)
     if threshold <= 0:
         return
     gc.collect()
