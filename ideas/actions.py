@@ -369,14 +369,8 @@ def import_ideas(
 
 
 def imported_count(team: Team, *, key: str, by: User) -> int | None:
-    """How many ideas ``by`` imported for ``team`` under ``key`` (one previewed file), or None
-    if nothing was imported under it."""
-    if not key:
-        return None
-    earlier = (
-        audit.events_for(team).filter(verb="ideas.imported", actor=by, payload__key=key).first()
-    )
-    return None if earlier is None else int(earlier.payload.get("count", 0))
+    """How many ideas ``by`` imported for ``team`` under ``key``, or None (:mod:`leanhub.audit`)."""
+    return audit.imported_count(team, verb="ideas.imported", key=key, by=by)
 
 
 @transaction.atomic

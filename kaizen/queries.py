@@ -121,14 +121,8 @@ def people_of_board(board: Board) -> QuerySet[User]:
 
 
 def imported_count(board: Board, *, key: str, by: User) -> int | None:
-    """How many cards ``by`` imported onto ``board`` under ``key`` (one previewed file), or
-    None if nothing was imported under it."""
-    if not key:
-        return None
-    earlier = (
-        audit.events_for(board).filter(verb="cards.imported", actor=by, payload__key=key).first()
-    )
-    return None if earlier is None else int(earlier.payload.get("count", 0))
+    """How many cards ``by`` imported onto ``board`` under ``key``, or None (:mod:`leanhub.audit`)."""
+    return audit.imported_count(board, verb="cards.imported", key=key, by=by)
 
 
 def may_view_board(user: User | AnonymousUser, board_id: int) -> bool:

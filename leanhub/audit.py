@@ -35,3 +35,13 @@ def events_for(target: models.Model) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
     ).select_related("actor")
+
+
+def imported_count(target: models.Model, *, verb: str, key: str, by: User) -> int | None:
+    """How many rows ``by`` imported onto ``target`` under ``key`` (one previewed file, see
+    :func:`leanhub.spreadsheets.import_key`), as its import's audit event ``verb`` recorded them,
+    or None if nothing was imported under it."""
+    if not key:
+        return None
+    earlier = events_for(target).filter(verb=verb, actor=by, payload__key=key).first()
+    return None if earlier is None else int(earlier.payload.get("count", 0))
