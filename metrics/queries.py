@@ -9,10 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -434,8 +436,6 @@ def idea_figures(scope: DashboardScope, period: Period) -> dict[str, Any]:
     }
     on_postgres = connection.vendor == "postgresql"
     if on_postgres:
-        from django.contrib.postgres.aggregates import ArrayAgg
-
         # The distinct authors come back from the same scan (at most one id per person).
         figures["author_ids"] = ArrayAgg("author", distinct=True, default=[])
         figures["first_response"] = Median(to_response, output_field=DurationField())
@@ -447,11 +447,15 @@ def idea_figures(scope: DashboardScope, period: Period) -> dict[str, Any]:
         counts["first_response"] = _median(ideas, to_response)
         counts["to_implemented"] = _median(ideas.filter(implemented), to_done)
     # Two DISTINCT lists, each no longer than the number of people in scope, intersected here:
-    # cheaper at scale than probing every person's ideas or joining ideas to memberships.
-    people = set(people_in(scope).order_by().values_list("user", flat=True).distinct())
+    # cheaper at scale than probing every person's ideas or joining ideas to memberships (a
+    # second DISTINCT count in the scan costs PostgreSQL a second sort). On PostgreSQL each
+    # list comes back as one array.
+    members = people_in(scope).order_by()
     if on_postgres:
+        people = set(members.aggregate(ids=ArrayAgg("user", distinct=True, default=[]))["ids"])
         authors = set(counts["author_ids"])
     else:
+        people = set(members.values_list("user", flat=True).distinct())
         authors = set(ideas.order_by().values_list("author", flat=True).distinct())
     headcount, participants = len(people), len(people & authors)
     overdue = Idea.objects.filter(scope.team_q("team__")).filter(overdue_q(scope)).count()
@@ -515,34 +519,52 @@ def saving_figures(scope: DashboardScope, period: Period) -> dict[str, Any]:
     """Money and hours, projected vs realised vs verified, cashable vs non-cashable, each split
     into recurring (``a_year``: the full-year effect) and one-off (``one_off``) savings starting
     in the period: ``{"a_year": {"projected": £, ...}, "one_off": {...}, "awaiting": n}``.
-    One aggregate query. Rejected claims count nowhere."""
-    live = ~Q(status=Saving.Status.REJECTED)
-    money = live & ~Q(kind=Saving.Kind.TIME)
-    time_ = live & Q(kind=Saving.Kind.TIME)
-    projected, realised = Q(stage=Saving.Stage.PROJECTED), Q(stage=Saving.Stage.REALISED)
-    verified = Q(status=Saving.Status.VERIFIED)
-    totals = {
-        "projected": money & projected,
-        "realised": money & realised,
-        "verified": money & verified,
-        "cashable": money & Q(kind=Saving.Kind.CASHABLE),
-        "non_cashable": money & ~Q(kind=Saving.Kind.CASHABLE),
-        "hours_projected": time_ & projected,
-        "hours_realised": time_ & realised,
-        "hours_verified": time_ & verified,
-    }
-    sums = {
-        f"{name}_{key}": Sum("amount", filter=q & Q(recurrence=recurrence))
-        for name, q in totals.items()
-        for key, recurrence in RECURRENCES.items()
-    }
-    row = savings_in(scope, period).aggregate(
-        **sums, awaiting=Count("pk", filter=Q(status=Saving.Status.CLAIMED))
-    )
-    figures: dict[str, Any] = {"awaiting": row["awaiting"]}
+    Rejected claims count nowhere.
+
+    One query: the sums grouped by kind, recurrence, stage and status (a few dozen rows at
+    most, whatever the number of savings), each added here to every total it belongs to."""
+    figures: dict[str, Any] = {"awaiting": 0}
     for key in RECURRENCES:
-        figures[key] = {name: row[f"{name}_{key}"] or Decimal("0") for name in totals}
+        figures[key] = {name: Decimal("0") for name in SAVING_TOTALS}
+    by_recurrence = {recurrence: key for key, recurrence in RECURRENCES.items()}
+    groups = (
+        savings_in(scope, period)
+        .exclude(status=Saving.Status.REJECTED)
+        .order_by()
+        .values_list("kind", "recurrence", "stage", "status")
+        .annotate(amount=Sum("amount"), n=Count("pk"))
+    )
+    for kind, recurrence, stage, status, amount, n in groups:
+        if status == Saving.Status.CLAIMED:
+            figures["awaiting"] += n
+        totals = figures[by_recurrence[recurrence]]
+        for name in _saving_totals_of(kind, stage, status):
+            totals[name] += amount or Decimal("0")
     return figures
+
+
+# Every total a saving is added to, by its kind, stage and status: money and hours apart.
+SAVING_TOTALS = (
+    "projected",
+    "realised",
+    "verified",
+    "cashable",
+    "non_cashable",
+    "hours_projected",
+    "hours_realised",
+    "hours_verified",
+)
+STAGE_TOTALS = {Saving.Stage.PROJECTED: "projected", Saving.Stage.REALISED: "realised"}
+
+
+def _saving_totals_of(kind: str, stage: str, status: str) -> list[str]:
+    prefix = "hours_" if kind == Saving.Kind.TIME else ""
+    names = [prefix + STAGE_TOTALS[stage]]
+    if status == Saving.Status.VERIFIED:
+        names.append(prefix + "verified")
+    if not prefix:
+        names.append("cashable" if kind == Saving.Kind.CASHABLE else "non_cashable")
+    return names
 
 
 # --- Outcomes ------------------------------------------------------------------------------
@@ -607,7 +629,11 @@ class SurveyTrend:
     measure: Measure  # the survey's
     responses: int  # in the period
     result: spc.SPCResult
-    geometry: chart.Geometry | None
+
+    @cached_property
+    def geometry(self) -> chart.Geometry | None:
+        """The small chart, drawn when a page shows it (the API gives the figures alone)."""
+        return chart.geometry(self.result, frame=chart.SMALL)
 
     @property
     def latest(self) -> spc.Point | None:
@@ -659,12 +685,15 @@ def satisfaction(
         figures[f"{kind}_mean"] = sum(r["total"] for r in rows) / n if n else None
     # Staff: the weekly means the pulses' measures hold — finished weeks of five or more
     # answers only — never a running mean of answers, which would give each one away.
-    staff_measures = [m for _, k, _, m in in_scope if k == Survey.Kind.STAFF and m]
+    # (A subquery, not a list of ids: a place can hold hundreds of pulses.)
+    staff_measures = surveys.filter(kind=Survey.Kind.STAFF, measure__isnull=False)
     weekly = (
         Observation.objects.filter(
-            measure_id__in=staff_measures, date__gte=period.start, date__lte=period.end
+            measure_id__in=staff_measures.values("measure"),
+            date__gte=period.start,
+            date__lte=period.end,
         ).aggregate(mean=Avg("value"), weeks=Count("pk"))
-        if staff_measures
+        if any(k == Survey.Kind.STAFF and m for _, k, _, m in in_scope)
         else {"mean": None, "weeks": 0}
     )
     figures["staff_mean"], figures["staff_weeks"] = weekly["mean"], weekly["weeks"]
@@ -702,8 +731,7 @@ def survey_trends(
     trends = []
     for survey, measure in charted:
         result = read[measure.pk].result
-        geometry = chart.geometry(result, frame=chart.SMALL)
-        trends.append(SurveyTrend(survey, measure, counts.get(survey.pk, 0), result, geometry))
+        trends.append(SurveyTrend(survey, measure, counts.get(survey.pk, 0), result))
     return trends
 
 
