@@ -297,6 +297,8 @@ def get_scope_for_user(user: User | AnonymousUser, kind: str, pk: int) -> Dashbo
     qs: QuerySet[Any] = MODELS[kind].objects.all()
     if kind == "team":
         qs = qs.select_related("site__organisation", "site__place")
+    elif kind == "site":
+        qs = qs.select_related("organisation")
     obj = qs.filter(pk=pk).first()
     if obj is None:
         raise Http404("No such dashboard")
@@ -395,11 +397,19 @@ def overdue_q(scope: DashboardScope, now: datetime | None = None) -> Q:
     Combine it with the scope's own team filter."""
     now = now or timezone.now()
     by_days: dict[int, list[int]] = defaultdict(list)
-    orgs = Organisation.objects.filter(
-        pk__in=Site.objects.filter(scope.site_q()).values("organisation")
-    )
-    for pk, days in orgs.values_list("pk", "first_response_days"):
-        by_days[days].append(pk)
+    if isinstance(scope.obj, Team | Site | Organisation):
+        # One organisation's promise, already in hand (get_scope_for_user joins a team's and a
+        # site's organisation).
+        obj = scope.obj
+        org = obj.site.organisation if isinstance(obj, Team) else obj
+        org = org.organisation if isinstance(org, Site) else org
+        by_days[org.first_response_days].append(org.pk)
+    else:
+        orgs = Organisation.objects.filter(
+            pk__in=Site.objects.filter(scope.site_q()).values("organisation")
+        )
+        for pk, days in orgs.values_list("pk", "first_response_days"):
+            by_days[days].append(pk)
     if len(by_days) == 1:
         # One promise across the scope (the usual case): no need to join to organisations.
         q = Q(created_at__lt=now - timedelta(days=next(iter(by_days))))
@@ -554,7 +564,10 @@ SAVING_TOTALS = (
     "hours_realised",
     "hours_verified",
 )
-STAGE_TOTALS = {Saving.Stage.PROJECTED: "projected", Saving.Stage.REALISED: "realised"}
+STAGE_TOTALS: dict[str, str] = {
+    Saving.Stage.PROJECTED: "projected",
+    Saving.Stage.REALISED: "realised",
+}
 
 
 def _saving_totals_of(kind: str, stage: str, status: str) -> list[str]:

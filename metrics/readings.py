@@ -67,7 +67,7 @@ class AsFloat(Cast):
     so no converter runs on each row (Django's own float conversion is a call a row: thousands
     a chart)."""
 
-    convert_value = staticmethod(Cast._convert_value_noop)
+    convert_value = staticmethod(Cast._convert_value_noop)  # type: ignore[attr-defined]
 
     def __init__(self, expression: str) -> None:
         super().__init__(expression, FloatField())
