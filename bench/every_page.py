@@ -42,6 +42,8 @@ os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("LOG_LEVEL", "CRITICAL")  # refusals (403, 404) are expected here
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leanhub_speed_bench")
+# As the Procfile's web process keeps them (CONN_MAX_AGE=0 measures a connection a request).
+os.environ.setdefault("CONN_MAX_AGE", "60")
 
 import metrics_dashboards
 

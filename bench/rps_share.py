@@ -37,6 +37,8 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 50)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/leanhub_speed_bench")
+# As the Procfile's web process keeps them (CONN_MAX_AGE=0 measures a connection a request).
+os.environ.setdefault("CONN_MAX_AGE", "60")
 
 import every_page
 from http_layouts import BIN, ROOT, free_port, python_load, wait_until_up, wrk_load
