@@ -161,11 +161,9 @@ def geometry(
     ]
     crowded = frame is FULL and n > MAX_SEPARATE
     columns = [round(x) for x in xs] if crowded else []  # each point's pixel column
-    path = (
-        _column_path(points, xs, ys, columns)
-        if crowded
-        else "M" + " L".join(f"{x},{y}" for x, y in zip(xs, ys, strict=True))
-    )
+    # Each point's "x,y", written once for the line and its dot alike.
+    at = [] if crowded else [f"{x},{y}" for x, y in zip(xs, ys, strict=True)]
+    path = _column_path(points, xs, ys, columns) if crowded else "M" + " L".join(at)
     means, limits, sigmas = [], [], []
     for seg in result.segments:
         if seg.mean is None:
@@ -224,8 +222,8 @@ def geometry(
                 by_css.setdefault(kinds[k], []).append(f"M{xs[k]},{ys[k]}h0")
     else:
         dots = [Dot(*dot) for dot in zip(xs, ys, kinds, points, strict=True)]
-        for x_, y_, kind in zip(xs, ys, kinds, strict=True):
-            by_css.setdefault(kind, []).append(f"M{x_},{y_}h0")
+        for xy, kind in zip(at, kinds, strict=True):
+            by_css.setdefault(kind, []).append(f"M{xy}h0")
     dot_paths = [DotPath(css, "".join(moves)) for css, moves in by_css.items()]
     dot_size = round(max(1.5, min(5.0, plot_w / n)), 1)
     return Geometry(
