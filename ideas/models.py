@@ -213,9 +213,6 @@ class Idea(models.Model):
 
     objects = IdeaQuerySet.as_manager()
 
-    # Not a column: set on the ideas of a list page by ideas.queries.label_authors.
-    author_label: str
-
     class Meta:
         verbose_name = _("idea")
         verbose_name_plural = _("ideas")

@@ -150,13 +150,13 @@ def _filtered(request: HttpRequest) -> IdeaFilter:
 def idea_list(request: HttpRequest) -> HttpResponse:
     filterset = _filtered(request)
     page = paginate_capped(request, filterset.qs if filterset.is_valid() else Idea.objects.none())
-    queries.label_authors(page.object_list, request.user)
     query = request.GET.copy()
     query.pop("page", None)
     now = timezone.now()
     context = {
         "filter": filterset,
         "page": page,
+        "ideas": queries.listed_ideas(page.object_list, request.user, now),
         "query": query.urlencode(),
         "now": now,
         "led_overdue": queries.overdue_count_for_lead(request.user, filterset.organisations),

@@ -15,7 +15,7 @@ from ideas.maps.models import ValueStreamStep
 from ideas.models import Idea
 from kaizen.models import Board, Column, Cycle
 from leanhub import policy
-from leanhub.forms import DateInput
+from leanhub.forms import DateInput, RowsChoiceIterator
 from leanhub.models import Organisation, Site, Team, User
 
 
@@ -33,10 +33,17 @@ class StepChoiceField(forms.ModelChoiceField):
 
 
 class TeamsChoiceField(forms.ModelMultipleChoiceField):
-    """Teams, each named with its site (team names repeat across sites)."""
+    """Teams, each named with its site (team names repeat across sites); the boxes are read
+    as rows, not teams (an administrator is offered every team)."""
+
+    iterator = RowsChoiceIterator
+    label_fields = ("name", "site__name")
 
     def label_from_instance(self, obj: Team) -> str:
-        return f"{obj.name}, {obj.site.name}"
+        return self.label_from_row(obj.name, obj.site.name)
+
+    def label_from_row(self, name: str, site_name: str) -> str:
+        return f"{name}, {site_name}"
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -29,6 +31,34 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class LabelledByRows(Protocol):
+    """A model choice field whose labels are written from a few columns of each row."""
+
+    empty_label: Any
+    to_field_name: str | None
+    label_fields: tuple[str, ...]
+
+    def label_from_row(self, *values: Any) -> str: ...
+
+
+class RowsChoiceIterator(ModelChoiceIterator):
+    """A model choice field's choices read as rows of values, not model instances: a field
+    offering an administrator 500 teams builds no team (and site) per option. The field names
+    the columns its label needs (``label_fields``) and writes the label from them
+    (``label_from_row``, as its ``label_from_instance`` would). Each value carries no instance,
+    which only a widget reading ``value.instance`` would miss."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        field = cast("LabelledByRows", self.field)
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        key = field.to_field_name or "pk"
+        for value, *label_values in self.queryset.values_list(key, *field.label_fields):
+            # No instance: see above.
+            instance: Any = None
+            yield ModelChoiceIteratorValue(value, instance), field.label_from_row(*label_values)
 
 
 class ThrottledLoginForm(AuthenticationForm):

@@ -225,3 +225,47 @@ def test_the_other_idea_pages_query_counts_are_flat(
     ):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def _line(body: str, title: str) -> str:
+    """The list item of the idea titled ``title``."""
+    start = body[: body.index(title)].rindex("<li")
+    return body[start : body.index("</li>", start)]
+
+
+@pytest.mark.parametrize(
+    ("language", "counted", "quiet"),
+    [
+        ("en-gb", ["Accepted", "Stop doing (red tape)", "1 support", "2 comments"], "0 supports"),
+        ("cy", ["Derbyniwyd", "1 cefnogwr", "2 sylw"], "0 cefnogwr"),
+    ],
+)
+def test_each_idea_is_listed_with_its_labels_and_counts_in_words(
+    client, cast, team_a, language, counted, quiet
+):
+    from tests.welsh_helpers import ensure_welsh_compiled
+
+    ensure_welsh_compiled()
+    idea = Idea.objects.create(
+        team=team_a,
+        author=cast["sam"],
+        title="Counted <one>",
+        problem="p",
+        status=Idea.Status.ACCEPTED,
+        kind=Idea.Kind.STOP_DOING,
+    )
+    actions.set_support(idea, on=True, by=cast["lee"])
+    for text in ("First", "Second"):
+        actions.add_comment(idea, body=text, by=cast["lee"])
+    Idea.objects.create(team=team_a, author=cast["lee"], title="Quiet", problem="p")
+    cast["lee"].language = language
+    cast["lee"].save(update_fields=["language"])
+    client.force_login(cast["lee"])
+    body = client.get(reverse("ideas:list")).content.decode()
+    line = _line(body, "Counted &lt;one&gt;")
+    assert f'<a href="{idea.get_absolute_url()}">' in line
+    assert 'class="status status--accepted"' in line
+    assert f"{team_a.name}, {team_a.site.name}" in line and "Sam" in line
+    for words in counted:
+        assert words in line, words
+    assert quiet in _line(body, "Quiet")
