@@ -103,14 +103,16 @@ def roll(viewer: User | AnonymousUser, teams: Q) -> list[Entry]:
     )
     # Their teams, each read once however many of its ideas are listed (the policy's rule on an
     # idea reads its team's site).
-    ideas = [*implemented, *spread, *(copy.adopted_from for copy in spread)]
-    teams = Team.objects.select_related("site").only(
-        "name", "site__organisation_id", "site__place_id"
-    )
-    team_of = {team.pk: team for team in teams.filter(pk__in={i.team_id for i in ideas if i})}
+    ideas = [*implemented, *spread, *(copy.adopted_from for copy in spread if copy.adopted_from)]
+    of_teams = Team.objects.filter(pk__in={idea.team_id for idea in ideas})
+    team_of = {
+        team.pk: team
+        for team in of_teams.select_related("site").only(
+            "name", "site__organisation_id", "site__place_id"
+        )
+    }
     for idea in ideas:
-        if idea is not None:
-            idea.team = team_of[idea.team_id]
+        idea.team = team_of[idea.team_id]
     # A library change tried elsewhere without an idea behind it: its own kind of spread (one
     # with an idea is the idea's spread above, through the linked copy it made).
     tried = (
