@@ -28,7 +28,7 @@ def place_red_tape(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     ideas = (
         Idea.objects.visible_to(request.user)
         .filter(team__site__place=place, kind=Idea.Kind.STOP_DOING)
-        .exclude(burden_owner__in=[*redtape.SELF_IMPOSED, ""])
+        .filter(burden_owner__in=redtape.OUTSIDE)
         .exclude(status__in=[Idea.Status.DECLINED, Idea.Status.DUPLICATE])
         .select_related("team__site__organisation")
         .order_by("-created_at")

@@ -392,6 +392,7 @@ def test_a_saving_the_person_may_open_keeps_its_row_but_not_a_hidden_improvement
         assert title in page
         assert rows[title][1] == "Not shared with you"
     assert rows["Jobcentre saving from a card"][1] == "Jobcentre stalled card"
+    assert "Jobcentre stalled card</a>" in page  # the page links the card it may open
     assert "Jobcentre sealed idea" not in page and "Joint stalled card" not in page
 
 
@@ -404,6 +405,8 @@ def test_an_administrator_reads_the_improvement_behind_every_saving(client, ada,
     assert rows["Police saving from a joint card"][1] == "Joint stalled card"
     assert rows["Jobcentre saving turned down"][1] == ""
     assert "Not shared with you" not in text
+    page = client.get(url).content.decode()
+    assert "Jobcentre sealed idea</a>" in page and "Joint stalled card</a>" in page
 
 
 def test_an_anonymous_authors_name_is_on_no_drill_but_an_administrators(

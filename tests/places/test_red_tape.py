@@ -207,3 +207,43 @@ def test_the_worker_sends_reminders_every_morning_by_email(
     # Run twice on one day: no second reminder.
     async_task(schedule.func, sync=True)
     assert outbox.deliver_due() == 0 and len(mailoutbox) == 1
+
+
+def test_place_totals_sum_every_kind_of_item_by_owner(
+    place: Place, team_a: Team, sam: User, lee: User, dwp: BurdenOwner
+) -> None:
+    """Hours count each item once: self-imposed or from outside, removed when implemented or
+    when its owner agreed to remove or change it; declined items and missing figures add
+    nothing; by owner, items sent, answered and agreed, most hours freed first."""
+    hmrc = BurdenOwner.objects.create(name="HMRC", kind="government")
+    # Self-imposed: 30 min × 100 = 50 h, implemented (removed); 7.5 min × 3 = 0.375 h, open.
+    burden(team_a, sam, burden_owner=Idea.BurdenOwner.TEAM, minutes_per_occurrence=D("30"),
+           occurrences_per_year=100, status=Idea.Status.IMPLEMENTED)  # fmt: skip
+    burden(team_a, sam, burden_owner=Idea.BurdenOwner.ORGANISATION,
+           minutes_per_occurrence=D("7.5"), occurrences_per_year=3)  # fmt: skip
+    burden(team_a, sam, burden_owner=Idea.BurdenOwner.TEAM, status=Idea.Status.DECLINED)
+    # From outside: 100 h agreed to change (DWP), 100 h kept (DWP), 20 h agreed to remove
+    # (HMRC), one without figures sent to HMRC and unanswered, one never sent (100 h).
+    changed = burden(team_a, sam)
+    kept = burden(team_a, sam)
+    removed = burden(team_a, sam, minutes_per_occurrence=D("1.2"))
+    bare = burden(team_a, sam, minutes_per_occurrence=None)
+    burden(team_a, sam)
+    due = timezone.localdate()
+    for idea, owner, reply in (
+        (changed, dwp, BurdenRouting.Reply.CHANGE),
+        (kept, dwp, BurdenRouting.Reply.KEEP),
+        (removed, hmrc, BurdenRouting.Reply.REMOVE),
+        (bare, hmrc, ""),
+    ):
+        BurdenRouting.objects.create(idea=idea, owner=owner, routed_by=lee, due_on=due,
+                                     reply=reply, reply_text="Our reasons")  # fmt: skip
+
+    totals = redtape.place_red_tape(place)
+
+    assert (totals.self_imposed_hours, totals.self_imposed_removed) == (D("50.4"), D("50.0"))
+    assert (totals.outside_hours, totals.outside_removed) == (D("320.0"), D("120.0"))
+    assert [
+        (row.owner_name, row.items, row.answered, row.removed, row.hours_a_year)
+        for row in totals.by_owner
+    ] == [("Department for Work and Pensions", 2, 2, 1, D("100.0")), ("HMRC", 2, 1, 1, D("20.0"))]
