@@ -665,22 +665,17 @@ class SurveyTrend:
         return str(spc.ASSURANCE_LABELS.get(self.result.assurance or "", ""))
 
 
-def satisfaction(
-    scope: DashboardScope, period: Period, *, charts: int = SURVEY_CHARTS
-) -> dict[str, Any]:
-    """Customers' mean score over the period's responses, staff's mean of the weekly pulse
-    figures in the period (finished weeks of MINIMUM_PULSE_GROUP answers or more), and ``trends``: an SPC summary of the ``charts`` surveys
-    with the most responses in the period, drawn from their measures' observations in the period
-    (a staff pulse's measure only has weeks of MINIMUM_PULSE_GROUP answers or more).
-
-    The surveys in scope; their responses in the period counted by survey (added up from their
-    days, :class:`SurveyDay`: the period runs from local midnight to local midnight, so its days
-    hold exactly its responses); then, if any are charted, those surveys with their measures,
-    the measures' observations in the period and their rebase marks: at most five queries,
-    however many responses or observations."""
+def _answers_by_survey(
+    scope: DashboardScope, period: Period
+) -> tuple[list[tuple[int, str, str, int | None]], dict[int, dict[str, Any]]]:
+    """(pk, kind, title, measure id) of every survey in scope (a few hundred rows at most), and
+    each one's responses in the period (``n``) and their scores added up (``total``) by survey
+    pk, added up from their days (:class:`SurveyDay`: the period runs from local midnight to
+    local midnight, so its days hold exactly its responses). Two queries."""
     surveys = surveys_in(scope)
-    # (pk, kind, title, measure id) of every survey in scope: a few hundred rows at most.
     in_scope = list(surveys.order_by().values_list("pk", "kind", "title", "measure_id"))
+    if not in_scope:
+        return [], {}
     days = SurveyDay.objects.filter(date__gte=period.start, date__lte=period.end)
     if scope.kind != "all":
         # A semi-join on the scope's survey ids, not a join through survey and site: at scale
@@ -689,7 +684,21 @@ def satisfaction(
     grouped = (
         days.order_by().values("survey_id").annotate(n=Sum("responses"), total=Sum("score_total"))
     )
-    per_survey = {row["survey_id"]: row for row in grouped} if in_scope else {}
+    return in_scope, {row["survey_id"]: row for row in grouped}
+
+
+def satisfaction(
+    scope: DashboardScope, period: Period, *, charts: int = SURVEY_CHARTS
+) -> dict[str, Any]:
+    """Customers' mean score over the period's responses, staff's mean of the weekly pulse
+    figures in the period (finished weeks of MINIMUM_PULSE_GROUP answers or more), and the
+    ``trends`` of :func:`survey_charts` (none when ``charts`` is 0: the dashboard page loads
+    its charts on their own).
+
+    The surveys in scope and their responses in the period (:func:`_answers_by_survey`), the
+    pulses' weeks, then the charts' queries, if any: at most seven queries, however many
+    responses or observations."""
+    in_scope, per_survey = _answers_by_survey(scope, period)
     figures: dict[str, Any] = {}
     for kind in (Survey.Kind.CUSTOMER, Survey.Kind.STAFF):
         rows = [per_survey[pk] for pk, k, _, _ in in_scope if k == kind and pk in per_survey]
@@ -709,7 +718,29 @@ def satisfaction(
         else {"mean": None, "weeks": 0}
     )
     figures["staff_mean"], figures["staff_weeks"] = weekly["mean"], weekly["weeks"]
-    figures["responded_surveys"] = sum(1 for pk, *_ in in_scope if pk in per_survey)
+    figures.update(_charted(in_scope, per_survey, period, charts=charts))
+    return figures
+
+
+def survey_charts(
+    scope: DashboardScope, period: Period, *, charts: int = SURVEY_CHARTS
+) -> dict[str, Any]:
+    """The dashboard's survey charts on their own: ``trends``, an SPC summary of the
+    ``charts`` surveys with the most responses in the period, drawn from their measures'
+    observations in the period (a staff pulse's measure only has weeks of
+    MINIMUM_PULSE_GROUP answers or more), and ``responded_surveys``, how many surveys had any
+    response. At most six queries."""
+    in_scope, per_survey = _answers_by_survey(scope, period)
+    return _charted(in_scope, per_survey, period, charts=charts)
+
+
+def _charted(
+    in_scope: list[tuple[int, str, str, int | None]],
+    per_survey: dict[int, dict[str, Any]],
+    period: Period,
+    *,
+    charts: int,
+) -> dict[str, Any]:
     counts = {pk: per_survey[pk]["n"] if pk in per_survey else 0 for pk, *_ in in_scope}
     # Only a survey that still has its measure can be charted: the most answered first, then
     # the silent ones by title while places are free.
@@ -718,8 +749,10 @@ def satisfaction(
         key=lambda row: (-counts[row[0]], row[1], row[0]),
     )
     chosen = [pk for pk, _ in chartable[:charts]]
-    figures["trends"] = survey_trends(chosen, period, counts=counts)
-    return figures
+    return {
+        "responded_surveys": sum(1 for pk, *_ in in_scope if pk in per_survey),
+        "trends": survey_trends(chosen, period, counts=counts),
+    }
 
 
 def survey_trends(
@@ -831,10 +864,15 @@ def spread_figures(
 
 
 def dashboard(
-    scope: DashboardScope, period: Period, viewer: User | AnonymousUser
+    scope: DashboardScope,
+    period: Period,
+    viewer: User | AnonymousUser,
+    *,
+    charts: int = SURVEY_CHARTS,
 ) -> dict[str, Any]:
     """Every figure of the dashboard of ``scope``, as ``viewer`` sees it: counts of everything
-    in scope, and named rows only those ``viewer`` may open (see :mod:`metrics.drills`)."""
+    in scope, and named rows only those ``viewer`` may open (see :mod:`metrics.drills`).
+    ``charts``: how many surveys' charts come with it (the page loads them on their own)."""
     context = {
         "spread": spread_figures(scope, period, viewer=viewer),
         "scope": scope,
@@ -846,7 +884,7 @@ def dashboard(
             band: sum(1 for r in rows if r["band"] == band)
             for band in ("within", "above", "below", "unknown")
         },
-        "satisfaction": satisfaction(scope, period),
+        "satisfaction": satisfaction(scope, period, charts=charts),
         "band": (gains.BAND_LOW, gains.BAND_HIGH),
         "stalled_cards": stalled_cards(scope).count(),
     }

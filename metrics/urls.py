@@ -11,6 +11,9 @@ urlpatterns = [
     path("dashboard/<str:kind>/<int:pk>/", dashboards.dashboard_scope, name="dashboard-scope"),
     path("dashboard/<str:kind>/<int:pk>/rows/<str:what>/", dashboards.rows, name="rows"),
     path("dashboard/<str:kind>/<int:pk>/savings/", dashboards.savings_tile, name="savings-tile"),
+    path(
+        "dashboard/<str:kind>/<int:pk>/charts/", dashboards.survey_charts, name="dashboard-charts"
+    ),
     path("measures/", measures.measure_list, name="measures"),
     path("measures/new/<str:kind>/<int:pk>/", measures.measure_new, name="measure-new"),
     path("measures/<int:pk>/", measures.measure_detail, name="measure"),

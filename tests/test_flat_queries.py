@@ -674,6 +674,7 @@ SCOPED = {
     "metrics:dashboard-scope",
     "metrics:rows",
     "metrics:savings-tile",
+    "metrics:dashboard-charts",
     "metrics:measure-new",
     "metrics:import",
     "api:dashboard",

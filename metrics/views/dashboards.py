@@ -41,15 +41,21 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def dashboard_scope(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
     scope = queries.get_scope_for_user(request.user, kind, pk)
     form, period = _period(request)
+    printing = bool(request.GET.get("print"))
     context = {
-        **queries.dashboard(scope, period, request.user),
+        # The page loads its survey charts on their own (survey_charts); a printed report
+        # has them inline.
+        **queries.dashboard(
+            scope, period, request.user, charts=queries.SURVEY_CHARTS if printing else 0
+        ),
+        "lazy_charts": not printing,
         "form": form,
         "query": request.GET.urlencode(),
     }
     if isinstance(scope.obj, Team) and policy.can(request.user, "claim_saving", scope.obj):
         context["awaiting_outcome"] = queries.awaiting_outcome(scope.obj)
     template = "metrics/dashboard.html"
-    if request.GET.get("print"):
+    if printing:
         template = "metrics/report.html"
     elif request.htmx:
         template = "metrics/dashboard.html#dashboard-body"
@@ -65,6 +71,22 @@ def savings_tile(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpR
     _form, period = _period(request)
     context = {"scope": scope, "period": period, "savings": queries.saving_figures(scope, period)}
     return render(request, "metrics/_savings_tile.html", context)
+
+
+@require_GET
+@login_required
+def survey_charts(request: AuthenticatedHttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The dashboard's survey charts for the period asked for, which its page loads once shown
+    (or a page of their own, without scripts). Same permission as the dashboard."""
+    scope = queries.get_scope_for_user(request.user, kind, pk)
+    _form, period = _period(request)
+    context = {
+        "scope": scope,
+        "period": period,
+        "satisfaction": queries.survey_charts(scope, period),
+    }
+    template = "metrics/_survey_charts.html" if request.htmx else "metrics/survey_charts.html"
+    return render(request, template, context)
 
 
 @require_GET

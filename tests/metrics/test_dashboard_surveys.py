@@ -25,6 +25,21 @@ def url(kind: str, pk: int) -> str:
     return reverse("metrics:dashboard-scope", args=[kind, pk])
 
 
+def charts_url(kind: str, pk: int) -> str:
+    return reverse("metrics:dashboard-charts", args=[kind, pk])
+
+
+def page(client, kind: str, pk: int, params: dict[str, object] | None = None) -> str:
+    """The dashboard as a browser shows it: the page, then its survey charts, which the page
+    loads on their own (htmx) for the same period."""
+    body = client.get(url(kind, pk), params or {}).content.decode()
+    period = re.search(r'data-hx-get="([^"]+/charts/\?[^"]+)"', body)
+    assert period is not None, "the page loads its charts"
+    loaded = client.get(period.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"})
+    assert loaded.status_code == 200
+    return body + loaded.content.decode()
+
+
 @pytest.fixture
 def counter(site_a1, maya) -> Survey:
     return actions.create_survey(
@@ -63,7 +78,7 @@ def test_a_survey_on_the_dashboard_shows_its_variation_latest_mean_and_a_small_c
     daily(counter, IMPROVING)
     answers(counter, 12)
     client.force_login(maya)
-    body = client.get(url("site", site_a1.pk)).content.decode()
+    body = page(client, "site", site_a1.pk)
     assert f'<a href="{counter.measure.get_absolute_url()}">Carrow counter' in body
     assert "12 responses in this period" in body
     assert "Special cause variation: improvement (higher)" in body
@@ -80,7 +95,7 @@ def test_only_the_dashboard_periods_observations_are_charted(client, maya, site_
     daily(counter, IMPROVING)
     client.force_login(maya)
     start = today - timedelta(days=30)
-    body = client.get(url("site", site_a1.pk), {"start": start, "end": today}).content.decode()
+    body = page(client, "site", site_a1.pk, {"start": start, "end": today})
     assert "21 points from" in body
     assert len(DOT.findall(body)) == 21
 
@@ -104,7 +119,7 @@ def test_too_few_points_say_there_is_not_enough_data(client, maya, site_a1, coun
                                   by=maya)  # fmt: skip
     daily(counter, [4.0])
     client.force_login(maya)
-    body = client.get(url("site", site_a1.pk)).content.decode()
+    body = page(client, "site", site_a1.pk)
     # NHS England's rules (the default): a run chart until there are 13 points.
     assert "Fewer than 13 points (not counting ghosted ones): shown as a run chart" in body
     assert "Latest mean score: <strong>4.00</strong>" in body
@@ -125,14 +140,14 @@ def test_a_staff_pulse_shows_no_score_until_a_finished_week_has_five_answers(
     )
     pulses.close_weeks()
     client.force_login(lee)
-    body = client.get(url("team", team_a.pk)).content.decode()
+    body = page(client, "team", team_a.pk)
     assert "New Claims pulse" in body and "4 responses in this period" in body
     assert "Not enough data: no scores in this period." in body
     assert "Latest mean score" not in body
     assert "Too few answers to show" in body
     SurveyResponse.objects.create(survey=pulse, score=1, voter="v1", created_at=last_wednesday)
     pulses.close_weeks()
-    body = client.get(url("team", team_a.pk)).content.decode()
+    body = page(client, "team", team_a.pk)
     assert 'Latest mean score: <strong>3.00</strong> <span class="meta">(week beginning' in body
     assert '3.00 <span class="meta">(1 week; 5 answers in all)' in body
 
@@ -178,7 +193,7 @@ def test_the_place_partnership_lead_can_open_each_charted_surveys_measure(
 ):
     daily(counter, IMPROVING)
     client.force_login(pat)
-    body = client.get(url("place", place.pk)).content.decode()
+    body = page(client, "place", place.pk)
     assert counter.measure.get_absolute_url() in body
     assert client.get(counter.measure.get_absolute_url()).status_code == 200
 
@@ -222,6 +237,8 @@ def test_a_dashboard_with_charted_surveys_keeps_a_flat_query_count(
     # 25: the charted measures' targets over time are one query more, for all of them.
     with django_assert_max_num_queries(25):
         assert client.get(url(kind, pk)).status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get(charts_url(kind, pk), headers={"HX-Request": "true"}).status_code == 200
 
 
 def test_a_scope_without_surveys_costs_one_query(site_a1, django_assert_num_queries):
@@ -244,3 +261,54 @@ def test_a_small_chart_draws_each_kind_of_dot_as_one_path():
     assert all(4 <= d.x <= 236 and 6 <= d.y <= 66 for d in g.dots)  # inside the small frame
     crowded = chart.geometry(spc.analyse([3.0, 3.5] * 180), frame=chart.SMALL)
     assert crowded.dot_size == 1.5 and g.dot_size == 5.0
+
+
+def test_the_dashboard_page_loads_its_charts_on_their_own_for_its_period(
+    client, maya, site_a1, counter, django_assert_max_num_queries
+):
+    """The figures come first: the page draws no chart and reads no observation of a chart;
+    a placeholder (a link without scripts) loads them for the period the page shows."""
+    daily(counter, IMPROVING)
+    client.force_login(maya)
+    body = client.get(url("site", site_a1.pk), {"start": "2026-01-01", "end": "2026-03-31"})
+    html = body.content.decode()
+    assert "Scores over time" in html and f"trend-{counter.pk}-title" not in html
+    assert body.context["satisfaction"]["trends"] == []  # none read
+    wanted = f"{charts_url('site', site_a1.pk)}?start=2026-01-01&amp;end=2026-03-31"
+    assert f'data-hx-get="{wanted}" data-hx-trigger="load"' in html
+    assert f'<a href="{wanted}">Scores over time</a>' in html
+    # The printed report has them inline.
+    report = client.get(url("site", site_a1.pk), {"print": "1"}).content.decode()
+    assert f"trend-{counter.pk}-title" in report and "/charts/" not in report
+
+
+def test_the_charts_alone_are_a_fragment_for_htmx_and_a_page_without_scripts(
+    client, maya, site_a1, counter
+):
+    daily(counter, IMPROVING)
+    client.force_login(maya)
+    fragment = client.get(charts_url("site", site_a1.pk), headers={"HX-Request": "true"})
+    html = fragment.content.decode()
+    assert html.startswith('<div id="survey-charts">') and "<html" not in html
+    assert f"trend-{counter.pk}-title" in html and "21 points from" in html
+    page_ = client.get(charts_url("site", site_a1.pk)).content.decode()
+    assert "<title>Scores over time: Carrow Jobcentre" in page_
+    assert f'href="{url("site", site_a1.pk)}?start=' in page_  # back to the same period
+    assert f"trend-{counter.pk}-title" in page_
+
+
+def test_the_charts_answer_only_those_who_may_see_the_dashboard(
+    client, sam, priya, grace, site_a1, counter
+):
+    daily(counter, IMPROVING)
+    seen = set()
+    for who in (sam, priya, grace):  # staff of the site; another organisation's staff, manager
+        client.force_login(who)
+        status = client.get(url("site", site_a1.pk)).status_code
+        assert status in (403, 404)
+        assert client.get(charts_url("site", site_a1.pk)).status_code == status
+        seen.add(status)
+    assert seen == {403, 404}
+    assert client.get(charts_url("county", site_a1.pk)).status_code == 404
+    client.logout()
+    assert client.get(charts_url("site", site_a1.pk)).status_code == 302  # to sign in

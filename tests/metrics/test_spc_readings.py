@@ -96,7 +96,11 @@ def test_every_page_reads_a_measure_the_same_way(client, lee, team_a, charted):
     assert rows[13][header.index("ghosted")] == "yes"
     assert {r[header.index("engine version")] for r in rows[1:]} == {version}
 
-    dashboard = client.get(reverse("metrics:dashboard-scope", args=["team", team_a.pk]))
+    # The dashboard's charts, as its page loads them.
+    dashboard = client.get(
+        reverse("metrics:dashboard-charts", args=["team", team_a.pk]),
+        headers={"HX-Request": "true"},
+    )
     body = dashboard.content.decode()
     assert figures in body and version in body and assure in body
     assert "Rules: NHSRplotthedots 0.2" in body
