@@ -673,7 +673,9 @@ def _answers_by_survey(
     pk, added up from their days (:class:`SurveyDay`: the period runs from local midnight to
     local midnight, so its days hold exactly its responses). Two queries."""
     surveys = surveys_in(scope)
-    in_scope = list(surveys.order_by().values_list("pk", "kind", "title", "measure_id"))
+    in_scope: list[tuple[int, str, str, int | None]] = list(
+        surveys.order_by().values_list("pk", "kind", "title", "measure_id")
+    )
     if not in_scope:
         return [], {}
     days = SurveyDay.objects.filter(date__gte=period.start, date__lte=period.end)
