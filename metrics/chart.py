@@ -23,12 +23,13 @@ class Frame:
     right: int
     top: int
     bottom: int
+    axes: bool = True  # labelled with dates and values (the ticks are worked out only then)
 
 
 # The measure page's full chart, with room for both axes' labels.
 FULL = Frame(720, 320, 56, 16, 16, 40)
 # A dashboard's small chart: the same lines and dots, no axis labels.
-SMALL = Frame(240, 72, 4, 4, 6, 6)
+SMALL = Frame(240, 72, 4, 4, 6, 6, axes=False)
 
 
 @dataclass(slots=True)  # made by the thousand: a frozen init costs twice as much
@@ -195,12 +196,15 @@ def geometry(
         index = next((p.index for p in points if p.date and p.date >= day), None)
         if index is not None:
             markers.append(Marker(x(index), label))
-    y_ticks = [(y(lo + (hi - lo) * k / 4), f"{lo + (hi - lo) * k / 4:.3g}") for k in range(5)]
-    step = max(1, n // 6)
-    x_ticks = [
-        (x(p.index), dateformat.format(p.date, "d M y") if p.date else str(p.index + 1))
-        for p in points[::step]
-    ]
+    y_ticks: list[tuple[float, str]] = []
+    x_ticks: list[tuple[float, str]] = []
+    if frame.axes:
+        y_ticks = [(y(lo + (hi - lo) * k / 4), f"{lo + (hi - lo) * k / 4:.3g}") for k in range(5)]
+        step = max(1, n // 6)
+        x_ticks = [
+            (x(p.index), dateformat.format(p.date, "d M y") if p.date else str(p.index + 1))
+            for p in points[::step]
+        ]
     by_css: dict[str, list[str]] = {}
     drawn_together = 0
     if crowded:
