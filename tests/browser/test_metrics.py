@@ -118,3 +118,31 @@ def test_the_place_dashboard_and_a_chart_page_are_accessible(
     lead.goto(f"{live_url}{measure.get_absolute_url()}")
     expect(lead.get_by_role("img", name=re.compile("statistical process control"))).to_be_visible()
     assert_accessible(lead)
+
+
+def test_a_dashboards_survey_charts_arrive_after_its_figures_and_follow_its_period(
+    live_url, new_page, cast, site_a1
+):
+    from metrics import actions
+    from metrics.models import Observation
+
+    survey = actions.create_survey(
+        site_a1, kind="customer", title="Carrow counter", question="How was today?",
+        by=cast["maya"],
+    )  # fmt: skip
+    today = date.today()
+    Observation.objects.bulk_create(
+        Observation(measure=survey.measure, date=today - timedelta(days=d), value=3 + d % 3)
+        for d in range(40)
+    )
+    manager = new_page(PHONE)
+    sign_in(manager, live_url, "maya", PASSWORD)
+    manager.goto(f"{live_url}/metrics/dashboard/site/{site_a1.pk}/")
+    chart = manager.get_by_role("img", name=re.compile("Carrow counter: mean score each day"))
+    expect(chart).to_be_visible()
+    expect(manager.locator("#survey-charts")).to_contain_text("40 points from")
+    start = today - timedelta(days=9)
+    manager.locator(".period-form").get_by_label("From").fill(f"{start:%Y-%m-%d}")
+    manager.get_by_role("button", name="Show this period").click()
+    expect(manager.locator("#survey-charts")).to_contain_text("10 points from")
+    assert_accessible(manager)
