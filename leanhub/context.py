@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, TypedDict
+from collections.abc import Callable
+from typing import Any, Generic, TypedDict, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, trans_real
 
-from leanhub import policy
+from leanhub import notifications, policy
 from leanhub.http import fixed_url
-from leanhub.models import Notification, Role, User
+from leanhub.models import Role, User
+
+T = TypeVar("T")
 
 
 class NavItem(TypedDict):
@@ -39,12 +40,14 @@ def nav_items(user: User | AnonymousUser) -> list[NavItem]:
     shapes them (the primary role, the first home team, whether they manage an organisation or
     administer LeanHub) are written once per language, URLconf and script prefix."""
     scope = policy.scope_of(user)
+    language = get_language()
     items = _nav_items(
         scope.primary_role,
         scope.home_team_ids[0] if scope.home_team_ids else None,
         scope.is_admin or bool(scope.managed_org_ids),
         scope.is_admin,
-        get_language(),
+        language,
+        trans_real.translation(language) if language else None,
         get_resolver(get_urlconf()),
         get_script_prefix(),
     )
@@ -58,12 +61,14 @@ def _nav_items(
     signs_on: bool,
     is_admin: bool,
     language: str | None,
+    catalogue: object,
     resolver: object,
     script_prefix: str,
 ) -> tuple[NavItem, ...]:
-    """The navigation of :func:`nav_items`, in the language active now (``language``), reversed
-    against the URLconf and script prefix in force (``resolver``, ``script_prefix``): these
-    three are part of the arguments only so that a change of any of them is a new entry."""
+    """The navigation of :func:`nav_items`, in the language active now (``language``, whose
+    words are in ``catalogue``), reversed against the URLconf and script prefix in force
+    (``resolver``, ``script_prefix``): these are arguments only so that a change of any of them
+    (a catalogue read again, URL caches cleared) is a new entry."""
     items: list[NavItem | None]
     if role == Role.STAFF:
         items = [
@@ -118,28 +123,22 @@ def _nav_items(
     return tuple(unique)
 
 
-@receiver(setting_changed)
-def _forget_navigation(*, setting: str, **kwargs: Any) -> None:
-    """A test that changes the languages or where their words are found gets them anew."""
-    if setting in ("LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "ROOT_URLCONF"):
-        _nav_items.cache_clear()
+class Later(Generic[T]):
+    """A value of the page's context worked out when a template first reads it (a template
+    calls what it is given, and this answers the same value to every later read): a fragment
+    without the header asks nothing, and a view that gives its own value for the name is not
+    asked twice."""
 
+    __slots__ = ("_make", "_value")
 
-class UnreadCount:
-    """The number of the user's unread notifications, counted when a template first shows it
-    (a template calls what it is given): a fragment without the header asks nothing, and a
-    view that gives its own ``unread_count`` is not counted twice."""
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make: Callable[[], T] | None = make
+        self._value: T | None = None
 
-    __slots__ = ("count", "user")
-
-    def __init__(self, user: User) -> None:
-        self.user = user
-        self.count: int | None = None
-
-    def __call__(self) -> int:
-        if self.count is None:
-            self.count = Notification.objects.filter(recipient=self.user).unread().count()
-        return self.count
+    def __call__(self) -> T:
+        if self._make is not None:
+            self._value, self._make = self._make(), None
+        return cast(T, self._value)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -147,7 +146,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_items": nav_items(user),
-        "unread_count": UnreadCount(user),
-        "scope": policy.scope_of(user),
+        "nav_items": Later(functools.partial(nav_items, user)),
+        "unread_count": Later(functools.partial(notifications.unread_count, user)),
+        "scope": Later(functools.partial(policy.scope_of, user)),
     }
