@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.urls import reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django_htmx.middleware import HtmxDetails
@@ -173,6 +173,27 @@ def url_maker(viewname: str, *, arguments: int = 1) -> Callable[..., str]:
         return head + "".join(f"{int(arg)}{piece}" for arg, piece in zip(args, rest, strict=True))
 
     return make
+
+
+# The URLs of names without arguments, reversed once: {(resolver, script prefix, language): {name: URL}}.
+_FIXED_URLS: dict[tuple[object, str, str | None], dict[str, str]] = {}
+
+
+def fixed_url(viewname: str) -> str:
+    """``reverse(viewname)`` of a URL name that takes no arguments, reversed once per URLconf,
+    script prefix and language: every page's header and footer link to the same dozen of them.
+    A changed URLconf (or cleared URL caches) is a new resolver, so nothing reversed against
+    the old one is used again."""
+    key = (get_resolver(get_urlconf()), get_script_prefix(), translation.get_language())
+    urls = _FIXED_URLS.get(key)
+    if urls is None:
+        if len(_FIXED_URLS) >= 32:  # URLconfs and prefixes swapped by tests: keep it small
+            _FIXED_URLS.clear()
+        urls = _FIXED_URLS[key] = {}
+    url = urls.get(viewname)
+    if url is None:
+        url = urls[viewname] = reverse(viewname)
+    return url
 
 
 def protected_file(

@@ -19,10 +19,19 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from leanhub import policy
+from leanhub.http import fixed_url as _fixed_url
 from leanhub.models import User
 from leanhub.renderers import conditional_escape
 
 register = template.Library()
+
+
+@register.simple_tag
+def fixed_url(viewname: str) -> str:
+    """``{% fixed_url "home" %}``: ``{% url "home" %}`` for a URL name without arguments,
+    reversed once per URLconf, script prefix and language (:func:`leanhub.http.fixed_url`)."""
+    return _fixed_url(viewname)
+
 
 # Filters take whatever a template hands them (Decimal, int, str, None) and answer "—" for
 # anything that is not a number, hence Any.
