@@ -380,6 +380,7 @@ TESTED_ELSEWHERE = {
     "kaizen:my-board": "tests/kaizen/test_views.py::test_people_without_a_team_get_the_boards_…",
     "kaizen:map-cards": "tests/kaizen/test_map_link.py",
     "metrics:savings-tile": "tests/metrics/test_dashboards.py::test_the_savings_tile_alone_…",
+    "metrics:dashboard-charts": "tests/metrics/test_dashboard_surveys.py::test_the_charts_alone_…",
     "kaizen:idea-cards": "tests/kaizen/test_idea_cards.py::test_anyone_who_may_see_the_idea_sees_…",
     "metrics:idea-results": "tests/metrics/test_improvement_fragments.py::test_what_it_achieved_…",
     "metrics:card-results": "tests/metrics/test_improvement_fragments.py::test_what_it_achieved_…",

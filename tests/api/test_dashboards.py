@@ -159,8 +159,16 @@ def test_every_figure_is_the_one_the_page_shows_the_same_person(
     satisfaction = shown["satisfaction"]
     for name in ("customer_mean", "customer_n", "staff_n", "staff_weeks", "responded_surveys"):
         assert body["satisfaction"][name] == satisfaction[name], name
+    # The page loads its charts on their own, for the same person and period.
+    charts = client.get(
+        reverse("metrics:dashboard-charts", args=[kind, pk]), headers={"HX-Request": "true"}
+    ).context["satisfaction"]
+    assert charts["responded_surveys"] == satisfaction["responded_surveys"]
     assert [t["survey"] for t in body["satisfaction"]["trends"]] == [
-        t.survey.pk for t in satisfaction["trends"]
+        t.survey.pk for t in charts["trends"]
+    ]
+    assert [t["latest"]["value"] for t in body["satisfaction"]["trends"] if t["latest"]] == [
+        t.latest.value for t in charts["trends"] if t.latest
     ]
     if kind == "place":
         place = shown["place"]
