@@ -29,7 +29,10 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Combinable
+from django.db.models.lookups import In
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -420,6 +423,19 @@ def overdue_q(scope: DashboardScope, now: datetime | None = None) -> Q:
     return q & Q(first_response_at__isnull=True) & ~Q(status__in=Idea.CLOSED_STATUSES)
 
 
+class AnyOf(In):
+    """``IN`` a long list of ids, as a lookup to filter by: ``AnyOf(F("measure_id"), ids)``.
+    PostgreSQL gets the list as one array parameter (``= ANY(%s)``), which the driver sends as
+    it is; a plain ``IN`` takes a parameter an id, each prepared and placed by Python (about
+    2 ms for a place's 500 pulses). Other databases get the plain ``IN``."""
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
 class Median(Aggregate):
     """PostgreSQL's ordered-set median: computed in the same scan as the other figures."""
 
@@ -714,7 +730,7 @@ def satisfaction(
     staff_measures = [m for _, k, _, m in in_scope if k == Survey.Kind.STAFF and m]
     weekly = (
         Observation.objects.filter(
-            measure_id__in=staff_measures, date__gte=period.start, date__lte=period.end
+            AnyOf(F("measure_id"), staff_measures), date__gte=period.start, date__lte=period.end
         ).aggregate(mean=Avg("value"), weeks=Count("pk"))
         if staff_measures
         else {"mean": None, "weeks": 0}
