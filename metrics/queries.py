@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Aggregate,
     Avg,
@@ -29,7 +30,6 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.expressions import Combinable
 from django.db.models.lookups import In
 from django.db.models.sql.compiler import SQLCompiler
