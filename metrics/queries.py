@@ -403,9 +403,11 @@ def overdue_q(scope: DashboardScope, now: datetime | None = None) -> Q:
     if isinstance(scope.obj, Team | Site | Organisation):
         # One organisation's promise, already in hand (get_scope_for_user joins a team's and a
         # site's organisation).
-        obj = scope.obj
-        org = obj.site.organisation if isinstance(obj, Team) else obj
-        org = org.organisation if isinstance(org, Site) else org
+        org = scope.obj
+        if isinstance(org, Team):
+            org = org.site.organisation
+        elif isinstance(org, Site):
+            org = org.organisation
         by_days[org.first_response_days].append(org.pk)
     else:
         orgs = Organisation.objects.filter(
