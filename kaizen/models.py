@@ -136,6 +136,21 @@ class Column(models.Model):
         return f"column-{self.pk}"
 
 
+# What a card tile reads of its card (CardQuerySet.for_board).
+TILE_FIELDS = (
+    "column",
+    "title",
+    "due_date",
+    "blocked",
+    "blocked_reason",
+    "wip_reason",
+    "labels",
+    "version",
+    "moved_at",
+    "idea",
+)
+
+
 class CardQuerySet(models.QuerySet["Card"]):
     def visible_to(self, user: User | AnonymousUser) -> CardQuerySet:
         """Cards of the boards the user may see (the policy's rule, as a filter)."""
@@ -145,9 +160,10 @@ class CardQuerySet(models.QuerySet["Card"]):
         return self.filter(pk__in=Card.objects.filter(policy.card_q(user)).values("pk"))
 
     def for_board(self) -> CardQuerySet:
-        """The rows a card tile shows beside the card's own; its owners are added by
-        :func:`kaizen.queries.attach_owners` once the cards are read."""
-        return self.select_related("idea", "column")
+        """Just the columns a card tile shows (:mod:`kaizen.tiles`), and of its idea only whether
+        its author hid their name. Its column (already read by the page) and its owners are
+        added by :mod:`kaizen.queries` once the cards are read."""
+        return self.select_related("idea").only(*TILE_FIELDS, "idea__hide_name", "idea__author")
 
 
 class Card(models.Model):

@@ -156,8 +156,10 @@ def _decorate(columns: list[Column], cards: list[Card], board: Board, now: datet
     attach_owners(cards)
     stale_before = now - timedelta(days=board.stale_after_days)
     by_column: dict[int, list[Card]] = {c.pk: [] for c in columns}
+    column_of = {c.pk: c for c in columns}
     card_url, move_url = url_maker("kaizen:card"), url_maker("kaizen:move-card")
     for card in cards:
+        card.column = column_of[card.column_id]
         card.is_stale = card.column.kind != Column.Kind.DONE and card.moved_at < stale_before
         card.days_in_column = (now - card.moved_at).days
         card.url, card.move_url = card_url(card.pk), move_url(card.pk)
