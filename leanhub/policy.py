@@ -93,8 +93,22 @@ def scope_of(user: User | AnonymousUser | None) -> Scope:
     if cached is not None:
         return cached
 
-    memberships = list(Membership.objects.filter(user=user).select_related("team__site", "site"))
-    roles = {m.role for m in memberships}
+    # Plain values, in the memberships' own order (the first team is the person's home team):
+    # no membership, team or site is built on every request.
+    memberships = list(
+        Membership.objects.filter(user=user).values_list(
+            "role",
+            "team_id",
+            "team__site__organisation_id",
+            "team__site__place_id",
+            "site_id",
+            "site__organisation_id",
+            "site__place_id",
+            "organisation_id",
+            "place_id",
+        )
+    )
+    roles = {m[0] for m in memberships}
     is_admin = user.is_superuser or Role.ADMIN in roles
     member_teams: set[int] = set()
     led: set[int] = set()
@@ -105,31 +119,32 @@ def scope_of(user: User | AnonymousUser | None) -> Scope:
     places: set[int] = set()
     p_places: set[int] = set()
     home_teams: list[int] = []
-    for m in memberships:
-        # Team and site come with the membership (select_related), so testing them is free.
-        if m.team is not None:
-            member_teams.add(m.team.pk)
-            home_teams.append(m.team.pk)
-            orgs.add(m.team.site.organisation_id)
-            places.add(m.team.site.place_id)
-            if m.role == Role.LEAD:
-                led.add(m.team.pk)
-            if m.role == Role.MANAGER:
-                m_teams.add(m.team.pk)
-        elif m.site is not None:
-            orgs.add(m.site.organisation_id)
-            places.add(m.site.place_id)
-            if m.role == Role.MANAGER:
-                m_sites.add(m.site.pk)
-        elif m.organisation_id:
-            orgs.add(m.organisation_id)
-            if m.role == Role.MANAGER:
-                m_orgs.add(m.organisation_id)
-        elif m.place_id:
-            places.add(m.place_id)
-            if m.role == Role.PARTNERSHIP:
-                p_places.add(m.place_id)
-    org_scoped = {m.organisation_id for m in memberships if m.organisation_id}
+    org_scoped: set[int] = set()
+    for role, team, team_org, team_place, site, site_org, site_place, org, place in memberships:
+        if team is not None:
+            member_teams.add(team)
+            home_teams.append(team)
+            orgs.add(team_org)
+            places.add(team_place)
+            if role == Role.LEAD:
+                led.add(team)
+            if role == Role.MANAGER:
+                m_teams.add(team)
+        elif site is not None:
+            orgs.add(site_org)
+            places.add(site_place)
+            if role == Role.MANAGER:
+                m_sites.add(site)
+        elif org:
+            orgs.add(org)
+            if role == Role.MANAGER:
+                m_orgs.add(org)
+        elif place:
+            places.add(place)
+            if role == Role.PARTNERSHIP:
+                p_places.add(place)
+        if org:
+            org_scoped.add(org)
     if org_scoped:
         # An organisation-wide member works in every place the organisation has a site in.
         places.update(
