@@ -208,10 +208,22 @@ def idea_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
         return NOTHING
     if s.is_admin:
         return Q()
-    own = Q(**{f"{prefix}team__site__organisation__in": s.org_ids}) if s.org_ids else NOTHING
+    # An idea's organisation and place are its team's site's: the rule names the teams (a
+    # subquery of a few hundred at most), so the database tests each idea's own team_id against
+    # them rather than joining every idea to its team and site first.
+    own = (
+        Q(**{f"{prefix}team__in": Team.objects.filter(site__organisation__in=s.org_ids)})
+        if s.org_ids
+        else NOTHING
+    )
     places = s.place_ids | s.partnership_place_ids
     shared = (
-        Q(**{f"{prefix}shared_with_partners": True, f"{prefix}team__site__place__in": places})
+        Q(
+            **{
+                f"{prefix}shared_with_partners": True,
+                f"{prefix}team__in": Team.objects.filter(site__place__in=places),
+            }
+        )
         if places
         else NOTHING
     )
