@@ -26,10 +26,11 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import CombinedExpression
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from ideas.models import (
     Idea,
@@ -98,7 +99,7 @@ def routed_burdens(user: User | AnonymousUser, *, owner: str = "") -> IdeaQueryS
 
 
 def list_queryset(user: User | AnonymousUser) -> IdeaQuerySet:
-    """The ideas ``user`` may see, joined and counted for the list and its export."""
+    """The ideas ``user`` may see, joined and counted for the export and the API."""
     return (
         Idea.objects.visible_to(user)
         .select_related("team__site__organisation", "author")
@@ -127,46 +128,118 @@ class ListedIdea:
     comments: SafeString
 
 
-def _counter(n: int) -> str:
-    """A count as ``{% blocktranslate count counter=n %}`` puts it in its sentence."""
-    return conditional_escape(localize(n))
+# The columns a listed idea is written from, read as one row each: no idea, team, site or
+# organisation is built as a model (and the author only once a page, for their name).
+_LISTED = (
+    "pk",
+    "title",
+    "status",
+    "kind",
+    "created_at",
+    "first_response_at",
+    "support_count",
+    "comment_count",
+    "team__name",
+    "team__site__name",
+    "team__site__organisation__first_response_days",
+    "hide_name",
+    "author_id",
+    "author__username",
+    "author__full_name",
+    "author__first_name",
+    "author__last_name",
+    "author__is_active",
+)
+
+# An idea number no idea has: the detail URL is reversed once a page with it, then written
+# with each idea's number (as ``Idea.get_absolute_url`` would write it).
+_NUMBER = 987654321
 
 
 def listed_ideas(
-    ideas: Iterable[Idea], user: User | AnonymousUser, now: datetime.datetime
+    ideas: IdeaQuerySet, user: User | AnonymousUser, now: datetime.datetime
 ) -> list[ListedIdea]:
-    """The list's rows for ``ideas`` (joined with their team, site, organisation and author,
-    and counted: :func:`list_queryset`), as ``user`` may read them at ``now``."""
+    """The list's rows for ``ideas`` (a page of the ideas ``user`` may see), as ``user`` may
+    read them at ``now``. One query; an idea is overdue as :meth:`Idea.is_overdue` says."""
     statuses = {value: str(label) for value, label in Idea.Status.choices}
     kinds = {value: str(label) for value, label in Idea.Kind.choices}
+    url_start, url_end = reverse("ideas:detail", args=[_NUMBER]).split(str(_NUMBER))
+    hidden_as = gettext("Name hidden")
+    # Each author's name (hidden or not) and each count's words are worked out once a page.
+    names: dict[tuple[int, bool], str] = {}
+    supports_in_words: dict[int, SafeString] = {}
+    comments_in_words: dict[int, SafeString] = {}
+    new = Idea.Status.NEW
     rows = []
-    for idea in ideas:
-        supports = idea.support_count
-        comments: int = idea.comment_count  # type: ignore[attr-defined]  # with_counts
+    for (
+        pk,
+        title,
+        status,
+        kind,
+        created_at,
+        first_response_at,
+        supports,
+        comments,
+        team_name,
+        site_name,
+        response_days,
+        hide_name,
+        author_id,
+        *author,
+    ) in ideas.with_counts().values_list(*_LISTED):
+        name = names.get((author_id, hide_name))
+        if name is None:
+            username, full_name, first_name, last_name, is_active = author
+            person = User(
+                pk=author_id,
+                username=username,
+                full_name=full_name,
+                first_name=first_name,
+                last_name=last_name,
+                is_active=is_active,
+            )
+            name = names[(author_id, hide_name)] = policy.shown_name(
+                user, person, hidden=hide_name, hidden_as=hidden_as
+            )
+        supports_text = supports_in_words.get(supports)
+        if supports_text is None:
+            # The translations are trusted, as {% blocktranslate %} trusts them.
+            supports_text = supports_in_words[supports] = mark_safe(  # noqa: S308 — escaped
+                ngettext("%(counter)s support", "%(counter)s supports", supports)
+                % {"counter": _counter(supports)}
+            )
+        comments_text = comments_in_words.get(comments)
+        if comments_text is None:
+            comments_text = comments_in_words[comments] = mark_safe(  # noqa: S308 — escaped
+                ngettext("%(counter)s comment", "%(counter)s comments", comments)
+                % {"counter": _counter(comments)}
+            )
         rows.append(
             ListedIdea(
-                url=idea.get_absolute_url(),
-                title=idea.title,
-                status=idea.status,
-                status_label=statuses.get(idea.status, idea.status),
-                kind_label=kinds.get(idea.kind, idea.kind),
-                overdue=idea.is_overdue(now),
-                team_name=idea.team.name,
-                site_name=idea.team.site.name,
-                author_label=idea.author_shown_to(user),
-                created_at=idea.created_at,
-                # The translations are trusted, as {% blocktranslate %} trusts them.
-                supports=mark_safe(  # noqa: S308 — the count is escaped
-                    ngettext("%(counter)s support", "%(counter)s supports", supports)
-                    % {"counter": _counter(supports)}
+                url=f"{url_start}{pk}{url_end}",
+                title=title,
+                status=status,
+                status_label=statuses.get(status, status),
+                kind_label=kinds.get(kind, kind),
+                overdue=(
+                    first_response_at is None
+                    and status == new
+                    and now - created_at > datetime.timedelta(days=response_days)
                 ),
-                comments=mark_safe(  # noqa: S308 — the count is escaped
-                    ngettext("%(counter)s comment", "%(counter)s comments", comments)
-                    % {"counter": _counter(comments)}
-                ),
+                team_name=team_name,
+                site_name=site_name,
+                author_label=name,
+                created_at=created_at,
+                supports=supports_text,
+                comments=comments_text,
             )
         )
     return rows
+
+
+def _counter(n: int) -> str:
+    """A count as ``{% blocktranslate count counter=n %}`` puts it in its sentence."""
+    return conditional_escape(localize(n))
 
 
 @dataclass(frozen=True)
