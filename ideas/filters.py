@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import django_filters
@@ -11,6 +12,7 @@ from django import forms
 from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,12 +57,40 @@ class _SiteChoiceField(django_filters.fields.ModelChoiceField):
         return f"{name} ({organisation_name})"
 
 
+class _ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """The field's choices from the rows its filterset already holds (``field.rows``: value and
+    label, in the queryset's order), read with no further query."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        for value, label in field.rows:
+            yield ModelChoiceIteratorValue(value, None), label
+
+
+class _OrganisationChoiceField(django_filters.fields.ModelChoiceField):
+    """Organisations named as ``Organisation.__str__`` names them, from the organisations the
+    filterset was given (read once for the overdue filter); its queryset only checks a choice.
+    Django's own choices would read them again, through a server-side cursor on PostgreSQL."""
+
+    iterator = _ListedChoiceIterator
+
+    def __init__(self, *args: Any, rows: list[tuple[int, str]], **kwargs: Any) -> None:
+        self.rows = rows
+        super().__init__(*args, **kwargs)
+
+
 class _TeamFilter(django_filters.ModelChoiceFilter):
     field_class = _TeamChoiceField
 
 
 class _SiteFilter(django_filters.ModelChoiceFilter):
     field_class = _SiteChoiceField
+
+
+class _OrganisationFilter(django_filters.ModelChoiceFilter):
+    field_class = _OrganisationChoiceField
 
 
 class IdeaFilter(django_filters.FilterSet):
@@ -84,7 +114,7 @@ class IdeaFilter(django_filters.FilterSet):
         queryset=Site.objects.none(),
         empty_label=_("Any site"),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = _OrganisationFilter(
         label=_("Organisation"),
         field_name="team__site__organisation",
         queryset=Organisation.objects.none(),
@@ -133,11 +163,14 @@ class IdeaFilter(django_filters.FilterSet):
         self.organisations = organisations
         teams = Team.objects.filter(policy.team_q(user, "view"))
         self.filters["team"].queryset = teams
-        # Each site is labelled with its organisation: read with it, not one query a site.
-        self.filters["site"].queryset = Site.objects.filter(teams__in=teams).distinct()
+        # The sites of those teams, each labelled with its organisation: read with it, not one
+        # query a site.
+        self.filters["site"].queryset = Site.objects.filter(pk__in=teams.values("site"))
         self.filters["organisation"].queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in organisations]
         )
+        # In the organisations' own order (by name), as the queryset would list them.
+        self.filters["organisation"].extra["rows"] = [(o.pk, o.name) for o in organisations]
 
     def filter_text(self, queryset: IdeaQuerySet, name: str, value: str) -> IdeaQuerySet:
         words = re.findall(r"\w+", value)[:8]

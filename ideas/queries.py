@@ -62,9 +62,10 @@ def get_idea_for_user(
 
 
 def organisations_for_overdue(user: User | AnonymousUser) -> list[Organisation]:
-    """Organisations whose response targets apply to what the user may see (a handful)."""
+    """Organisations whose response targets apply to what the user may see (a handful), by
+    name (the list offers them as a filter too)."""
     s = policy.scope_of(user)
-    orgs = Organisation.objects.only("pk", "first_response_days")
+    orgs = Organisation.objects.only("pk", "name", "first_response_days")
     if s.is_admin:
         return list(orgs)
     return list(
