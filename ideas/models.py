@@ -48,11 +48,15 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         The target differs per organisation, so the cut-off is worked out per organisation
         (a handful) rather than per row, which keeps it portable and index-friendly."""
         now = timezone.now()
-        q = Q(pk__in=[])
+        # Organisations with the same target share one cut-off (most keep the default).
+        by_days: dict[int, list[int]] = {}
         for org in organisations:
+            by_days.setdefault(org.first_response_days, []).append(org.pk)
+        q = Q(pk__in=[])
+        for days, org_ids in by_days.items():
             q |= Q(
-                team__site__organisation_id=org.pk,
-                created_at__lt=now - datetime.timedelta(days=org.first_response_days),
+                team__site__organisation_id__in=org_ids,
+                created_at__lt=now - datetime.timedelta(days=days),
             )
         return self.awaiting_response().filter(q)
 
@@ -241,6 +245,15 @@ class Idea(models.Model):
                 condition=models.Q(first_response_at__isnull=True)
                 & ~models.Q(status__in=("implemented", "declined", "duplicate")),
                 name="idea_unanswered_team_idx",
+            ),
+            # New ideas still waiting for a first response (``awaiting_response``): the ideas
+            # list's "overdue for a first response" count for the teams a person leads or
+            # manages, up to every team for an administrator. A fifth of the unanswered ideas
+            # above, so neither their rows nor the other statuses' are read to count them.
+            models.Index(
+                fields=["team", "created_at"],
+                condition=models.Q(first_response_at__isnull=True, status="new"),
+                name="idea_awaiting_team_idx",
             ),
         ]
 
