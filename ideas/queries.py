@@ -27,7 +27,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import CombinedExpression
 from django.urls import reverse
-from django.utils.formats import localize
+from django.utils import timezone
+from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
@@ -124,7 +125,8 @@ class ListedIdea:
     team_name: str
     site_name: str
     author_label: str
-    created_at: datetime.datetime
+    # The day it was raised, as ``{{ created_at|date:"DATE_FORMAT" }}`` writes it.
+    created_on: str
     supports: SafeString
     comments: SafeString
 
@@ -142,7 +144,7 @@ _LISTED = (
     "comment_count",
     "team__name",
     "team__site__name",
-    "team__site__organisation__first_response_days",
+    "team__site__organisation_id",
     "hide_name",
     "author_id",
     "author__username",
@@ -158,10 +160,16 @@ _NUMBER = 987654321
 
 
 def listed_ideas(
-    ideas: IdeaQuerySet, user: User | AnonymousUser, now: datetime.datetime
+    ideas: IdeaQuerySet,
+    user: User | AnonymousUser,
+    now: datetime.datetime,
+    organisations: Iterable[Organisation],
 ) -> list[ListedIdea]:
     """The list's rows for ``ideas`` (a page of the ideas ``user`` may see), as ``user`` may
-    read them at ``now``. One query; an idea is overdue as :meth:`Idea.is_overdue` says."""
+    read them at ``now``. One query; an idea is overdue as :meth:`Idea.is_overdue` says, by
+    the response target of its organisation, one of ``organisations``
+    (:func:`organisations_for_overdue` holds every organisation whose ideas ``user`` may see)."""
+    response_days = {o.pk: o.first_response_days for o in organisations}
     statuses = {value: str(label) for value, label in Idea.Status.choices}
     kinds = {value: str(label) for value, label in Idea.Kind.choices}
     url_start, url_end = reverse("ideas:detail", args=[_NUMBER]).split(str(_NUMBER))
@@ -170,6 +178,7 @@ def listed_ideas(
     names: dict[tuple[int, bool], str] = {}
     supports_in_words: dict[int, SafeString] = {}
     comments_in_words: dict[int, SafeString] = {}
+    days: dict[datetime.date, str] = {}
     new = Idea.Status.NEW
     rows = []
     for (
@@ -183,7 +192,7 @@ def listed_ideas(
         comments,
         team_name,
         site_name,
-        response_days,
+        organisation_id,
         hide_name,
         author_id,
         *author,
@@ -215,6 +224,10 @@ def listed_ideas(
                 ngettext("%(counter)s comment", "%(counter)s comments", comments)
                 % {"counter": _counter(comments)}
             )
+        local = timezone.localtime(created_at)
+        created_on = days.get(local.date())
+        if created_on is None:
+            created_on = days[local.date()] = date_format(local, "DATE_FORMAT")
         rows.append(
             ListedIdea(
                 url=f"{url_start}{pk}{url_end}",
@@ -225,17 +238,28 @@ def listed_ideas(
                 overdue=(
                     first_response_at is None
                     and status == new
-                    and now - created_at > datetime.timedelta(days=response_days)
+                    and now - created_at
+                    > datetime.timedelta(days=_response_days(response_days, organisation_id))
                 ),
                 team_name=team_name,
                 site_name=site_name,
                 author_label=name,
-                created_at=created_at,
+                created_on=created_on,
                 supports=supports_text,
                 comments=comments_text,
             )
         )
     return rows
+
+
+def _response_days(known: dict[int, int], organisation_id: int) -> int:
+    """The organisation's first-response target, from ``known`` (read once if missing)."""
+    days = known.get(organisation_id)
+    if days is None:
+        days = known[organisation_id] = Organisation.objects.values_list(
+            "first_response_days", flat=True
+        ).get(pk=organisation_id)
+    return days
 
 
 def _counter(n: int) -> str:

@@ -163,7 +163,7 @@ def idea_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "ideas": queries.listed_ideas(page.object_list, request.user, now),
+        "ideas": queries.listed_ideas(page.object_list, request.user, now, filterset.organisations),
         "query": query.urlencode(),
         "now": now,
         "led_overdue": queries.overdue_count_for_lead(request.user, filterset.organisations),

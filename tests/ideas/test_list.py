@@ -269,3 +269,34 @@ def test_each_idea_is_listed_with_its_labels_and_counts_in_words(
     for words in counted:
         assert words in line, words
     assert quiet in _line(body, "Quiet")
+
+
+def test_ideas_are_marked_overdue_by_their_own_organisations_target(client, cast, team_a, team_b):
+    """Each listed idea waits against the first-response target of its team's organisation:
+    a partner's shared idea by the partner's, not the viewer's."""
+    team_b.site.organisation.first_response_days = 30
+    team_b.site.organisation.save(update_fields=["first_response_days"])
+    now = timezone.now()
+    ages = {
+        ("Ours, ten days", team_a, False): 10,
+        ("Ours, answered", team_a, False): 10,
+        ("Ours, accepted", team_a, False): 10,
+        ("Ours, yesterday", team_a, False): 1,
+        ("Police, ten days", team_b, True): 10,
+        ("Police, forty days", team_b, True): 40,
+    }
+    for (title, team, shared), days in ages.items():
+        idea = Idea.objects.create(
+            team=team, author=cast["sam"], title=title, problem="p", shared_with_partners=shared
+        )
+        Idea.objects.filter(pk=idea.pk).update(
+            created_at=now - datetime.timedelta(days=days),
+            first_response_at=now if title == "Ours, answered" else None,
+            status=Idea.Status.ACCEPTED if title == "Ours, accepted" else Idea.Status.NEW,
+        )
+    client.force_login(cast["sam"])
+    body = client.get(reverse("ideas:list")).content.decode()
+    overdue = {
+        title for (title, _team, _shared) in ages if 'class="idea--overdue"' in _line(body, title)
+    }
+    assert overdue == {"Ours, ten days", "Police, forty days"}
