@@ -49,7 +49,8 @@ class _ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
             yield ("", field.empty_label)
         for value, label in field.rows():
             # No instance: only a widget reading ``value.instance`` would miss it.
-            yield ModelChoiceIteratorValue(value, None), label
+            instance: Any = None
+            yield ModelChoiceIteratorValue(value, instance), label
 
 
 class _ListedChoiceField(django_filters.fields.ModelChoiceField):

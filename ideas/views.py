@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -163,7 +163,13 @@ def idea_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "ideas": queries.listed_ideas(page.object_list, request.user, now, filterset.organisations),
+        "ideas": queries.listed_ideas(
+            # A slice of the filtered ideas (the stubs type a page's list more loosely).
+            cast("IdeaQuerySet", page.object_list),
+            request.user,
+            now,
+            filterset.organisations,
+        ),
         "query": query.urlencode(),
         "now": now,
         "led_overdue": queries.overdue_count_for_lead(request.user, filterset.organisations),
