@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -64,20 +65,24 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         """The comment count as a correlated subquery: computed only for the rows a page
         returns, with no GROUP BY over the whole list. (Supports are counted on the row,
         ``support_count``, so "most supported first" can use an index.)"""
+        return self.annotate(comment_count=_comment_count())
 
-        def count_of(model: type[IdeaComment]) -> models.Subquery:
-            return models.Subquery(
-                model.objects.filter(idea=models.OuterRef("pk"))
-                .order_by()
-                .values("idea")
-                .annotate(n=models.Count("pk"))
-                .values("n"),
-                output_field=models.IntegerField(),
-            )
 
-        return self.annotate(
-            comment_count=Coalesce(count_of(IdeaComment), 0),
-        )
+@functools.cache
+def _comment_count() -> Coalesce:
+    """The expression :meth:`IdeaQuerySet.with_counts` annotates, built once: each query that
+    uses it resolves its own copy, so one expression serves them all."""
+    return Coalesce(
+        models.Subquery(
+            IdeaComment.objects.filter(idea=models.OuterRef("pk"))
+            .order_by()
+            .values("idea")
+            .annotate(n=models.Count("pk"))
+            .values("n"),
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
 
 
 class Idea(models.Model):
