@@ -13,7 +13,6 @@ from django.db import connection
 from django.db.models import BooleanField, F, Q, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import DenseRank
-from django.forms.models import ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -41,20 +40,55 @@ def _start_of(day: datetime.date) -> datetime.datetime:
 class _ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
     """The field's choices from rows its filterset reads for it (``field.rows()``: each choice's
     value and label, in its queryset's order), not from its queryset, which only checks the
-    choice made. No model is built per option: an administrator is offered 500 teams."""
+    choice made. No model is built per option (an administrator is offered 500 teams), and each
+    value is the row's own: only a widget reading ``value.instance`` would miss the model."""
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         field = self.field
         if field.empty_label is not None:
             yield ("", field.empty_label)
-        for value, label in field.rows():
-            # No instance: only a widget reading ``value.instance`` would miss it.
-            instance: Any = None
-            yield ModelChoiceIteratorValue(value, instance), label
+        yield from field.rows()
+
+
+class _ListedSelect(forms.Select):
+    """The drop-down of a listed field: Django's own, with each option's dictionary made
+    directly (a flat list of choices, no option inheriting the select's attributes) rather than
+    through ``create_option`` for each of an administrator's 500 teams."""
+
+    def optgroups(
+        self, name: str, value: list[str], attrs: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
+        groups: list[tuple[str | None, list[dict[str, Any]], int | None]] = []
+        chosen = False
+        for index, (option_value, label) in enumerate(self.choices):
+            # As ChoiceWidget.optgroups: the first choice whose value was sent is selected.
+            selected = not chosen and str(option_value) in value
+            chosen |= selected
+            groups.append(
+                (
+                    None,
+                    [
+                        {
+                            "name": name,
+                            "value": option_value,
+                            "label": label,
+                            "selected": selected,
+                            "index": str(index),
+                            "attrs": {"selected": True} if selected else {},
+                            "type": self.input_type,
+                            "template_name": self.option_template_name,
+                            "wrap_label": True,
+                        }
+                    ],
+                    index,
+                )
+            )
+        return groups
 
 
 class _ListedChoiceField(django_filters.fields.ModelChoiceField):
     iterator = _ListedChoiceIterator
+    widget = _ListedSelect
 
     def __init__(
         self, *args: Any, rows: Callable[[], list[tuple[int, str]]], **kwargs: Any
