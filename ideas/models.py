@@ -53,12 +53,18 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         by_days: dict[int, list[int]] = {}
         for org in organisations:
             by_days.setdefault(org.first_response_days, []).append(org.pk)
-        q = Q(pk__in=[])
-        for days, org_ids in by_days.items():
-            q |= Q(
+        cut_offs = [
+            Q(
                 team__site__organisation_id__in=org_ids,
                 created_at__lt=now - datetime.timedelta(days=days),
             )
+            for days, org_ids in by_days.items()
+        ]
+        if not cut_offs:
+            return self.none()
+        q = cut_offs[0]
+        for cut_off in cut_offs[1:]:
+            q |= cut_off
         return self.awaiting_response().filter(q)
 
     def with_counts(self) -> IdeaQuerySet:
