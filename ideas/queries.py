@@ -130,6 +130,12 @@ class ListedIdea:
     supports: SafeString
     comments: SafeString
 
+    def __getitem__(self, name: str) -> object:
+        # The template engine looks ``idea.title`` up as ``idea["title"]`` before trying the
+        # attribute: answering it here spares a TypeError raised and caught for every value of
+        # every row.
+        return getattr(self, name)
+
 
 # The columns a listed idea is written from, read as one row each: no idea, team, site or
 # organisation is built as a model (and the author only once a page, for their name).
