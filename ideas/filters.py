@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, F, Q, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import DenseRank
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from ideas.models import Idea, IdeaFollow, IdeaQuerySet
 from leanhub import policy
-from leanhub.forms import DateInput, RowsChoiceIterator
+from leanhub.forms import DateInput
 from leanhub.models import Organisation, Site, Team, User
 
 # The same expression as the GIN index in migration 0003, so PostgreSQL uses the index.
@@ -26,41 +29,76 @@ FULL_TEXT = (
 )
 
 
+def _rank_of(site: tuple[int, tuple[int, str]]) -> int:
+    return site[1][0]
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class _RowsChoiceIterator(django_filters.fields.ModelChoiceIterator, RowsChoiceIterator):
-    """The filter's choices (with its "null" choice, if any) read as rows."""
+class _ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """The field's choices from rows its filterset reads for it (``field.rows()``: each choice's
+    value and label, in its queryset's order), not from its queryset, which only checks the
+    choice made. No model is built per option (an administrator is offered 500 teams), and each
+    value is the row's own: only a widget reading ``value.instance`` would miss the model."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        field = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        yield from field.rows()
 
 
-class _TeamChoiceField(django_filters.fields.ModelChoiceField):
-    """Teams named as ``Team.__str__`` names them, read as rows: an administrator is offered
-    every team, 500 at the benchmark's scale."""
+class _ListedSelect(forms.Select):
+    """The drop-down of a listed field: Django's own, with each option's dictionary made
+    directly (a flat list of choices, no option inheriting the select's attributes) rather than
+    through ``create_option`` for each of an administrator's 500 teams."""
 
-    iterator = _RowsChoiceIterator
-    label_fields = ("name", "site__name")
+    def optgroups(
+        self, name: str, value: list[str], attrs: dict[str, Any] | None = None
+    ) -> list[tuple[str | None, list[dict[str, Any]], int | None]]:
+        groups: list[tuple[str | None, list[dict[str, Any]], int | None]] = []
+        chosen = False
+        for index, (option_value, label) in enumerate(self.choices):
+            # As ChoiceWidget.optgroups: the first choice whose value was sent is selected.
+            selected = not chosen and str(option_value) in value
+            chosen |= selected
+            groups.append(
+                (
+                    None,
+                    [
+                        {
+                            "name": name,
+                            "value": option_value,
+                            "label": label,
+                            "selected": selected,
+                            "index": str(index),
+                            "attrs": {"selected": True} if selected else {},
+                            "type": self.input_type,
+                            "template_name": self.option_template_name,
+                            "wrap_label": True,
+                        }
+                    ],
+                    index,
+                )
+            )
+        return groups
 
-    def label_from_row(self, name: str, site_name: str) -> str:
-        return f"{name}, {site_name}"
+
+class _ListedChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _ListedChoiceIterator
+    widget = _ListedSelect
+
+    def __init__(
+        self, *args: Any, rows: Callable[[], list[tuple[int, str]]], **kwargs: Any
+    ) -> None:
+        self.rows = rows
+        super().__init__(*args, **kwargs)
 
 
-class _SiteChoiceField(django_filters.fields.ModelChoiceField):
-    """Sites named as ``Site.__str__`` names them, read as rows."""
-
-    iterator = _RowsChoiceIterator
-    label_fields = ("name", "organisation__name")
-
-    def label_from_row(self, name: str, organisation_name: str) -> str:
-        return f"{name} ({organisation_name})"
-
-
-class _TeamFilter(django_filters.ModelChoiceFilter):
-    field_class = _TeamChoiceField
-
-
-class _SiteFilter(django_filters.ModelChoiceFilter):
-    field_class = _SiteChoiceField
+class _ListedFilter(django_filters.ModelChoiceFilter):
+    field_class = _ListedChoiceField
 
 
 class IdeaFilter(django_filters.FilterSet):
@@ -77,14 +115,14 @@ class IdeaFilter(django_filters.FilterSet):
         empty_label=_("Any waste"),
         method="filter_waste",
     )
-    team = _TeamFilter(label=_("Team"), queryset=Team.objects.none(), empty_label=_("Any team"))
-    site = _SiteFilter(
+    team = _ListedFilter(label=_("Team"), queryset=Team.objects.none(), empty_label=_("Any team"))
+    site = _ListedFilter(
         label=_("Site"),
         field_name="team__site",
         queryset=Site.objects.none(),
         empty_label=_("Any site"),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = _ListedFilter(
         label=_("Organisation"),
         field_name="team__site__organisation",
         queryset=Organisation.objects.none(),
@@ -132,12 +170,41 @@ class IdeaFilter(django_filters.FilterSet):
         self.user = user
         self.organisations = organisations
         teams = Team.objects.filter(policy.team_q(user, "view"))
+        self.teams = teams
         self.filters["team"].queryset = teams
-        # Each site is labelled with its organisation: read with it, not one query a site.
-        self.filters["site"].queryset = Site.objects.filter(teams__in=teams).distinct()
+        self.filters["team"].extra["rows"] = self._team_choices
+        self.filters["site"].queryset = Site.objects.filter(pk__in=teams.values("site"))
+        self.filters["site"].extra["rows"] = self._site_choices
         self.filters["organisation"].queryset = Organisation.objects.filter(
             pk__in=[o.pk for o in organisations]
         )
+        # The organisations already read for the overdue filter, by name as the queryset would
+        # list them: Django would read them again (through a server-side cursor on PostgreSQL).
+        organisation_choices = [(o.pk, o.name) for o in organisations]
+        self.filters["organisation"].extra["rows"] = lambda: organisation_choices
+
+    @cached_property
+    def _teams_and_sites(self) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """The team filter's choices and the site filter's (the sites of those teams), from one
+        query of the teams: each labelled as ``Team.__str__`` and ``Site.__str__`` label them,
+        teams in the teams' order and sites in the sites' (by organisation, then name), which
+        the database works out as each site's rank among them so that both orders are its."""
+        teams: list[tuple[int, str]] = []
+        sites: dict[int, tuple[int, str]] = {}
+        for pk, name, site_id, site_name, organisation_name, site_rank in self.teams.annotate(
+            site_rank=Window(DenseRank(), order_by=[F("site__organisation__name"), F("site__name")])
+        ).values_list(
+            "pk", "name", "site_id", "site__name", "site__organisation__name", "site_rank"
+        ):
+            teams.append((pk, f"{name}, {site_name}"))
+            sites[site_id] = (site_rank, f"{site_name} ({organisation_name})")
+        return teams, [(pk, label) for pk, (_rank, label) in sorted(sites.items(), key=_rank_of)]
+
+    def _team_choices(self) -> list[tuple[int, str]]:
+        return self._teams_and_sites[0]
+
+    def _site_choices(self) -> list[tuple[int, str]]:
+        return self._teams_and_sites[1]
 
     def filter_text(self, queryset: IdeaQuerySet, name: str, value: str) -> IdeaQuerySet:
         words = re.findall(r"\w+", value)[:8]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -48,32 +49,46 @@ class IdeaQuerySet(models.QuerySet["Idea"]):
         The target differs per organisation, so the cut-off is worked out per organisation
         (a handful) rather than per row, which keeps it portable and index-friendly."""
         now = timezone.now()
-        q = Q(pk__in=[])
+        # Organisations with the same target share one cut-off (most keep the default).
+        by_days: dict[int, list[int]] = {}
         for org in organisations:
-            q |= Q(
-                team__site__organisation_id=org.pk,
-                created_at__lt=now - datetime.timedelta(days=org.first_response_days),
+            by_days.setdefault(org.first_response_days, []).append(org.pk)
+        cut_offs = [
+            Q(
+                team__site__organisation_id__in=org_ids,
+                created_at__lt=now - datetime.timedelta(days=days),
             )
+            for days, org_ids in by_days.items()
+        ]
+        if not cut_offs:
+            return self.none()
+        q = cut_offs[0]
+        for cut_off in cut_offs[1:]:
+            q |= cut_off
         return self.awaiting_response().filter(q)
 
     def with_counts(self) -> IdeaQuerySet:
         """The comment count as a correlated subquery: computed only for the rows a page
         returns, with no GROUP BY over the whole list. (Supports are counted on the row,
         ``support_count``, so "most supported first" can use an index.)"""
+        return self.annotate(comment_count=_comment_count())
 
-        def count_of(model: type[IdeaComment]) -> models.Subquery:
-            return models.Subquery(
-                model.objects.filter(idea=models.OuterRef("pk"))
-                .order_by()
-                .values("idea")
-                .annotate(n=models.Count("pk"))
-                .values("n"),
-                output_field=models.IntegerField(),
-            )
 
-        return self.annotate(
-            comment_count=Coalesce(count_of(IdeaComment), 0),
-        )
+@functools.cache
+def _comment_count() -> Coalesce:
+    """The expression :meth:`IdeaQuerySet.with_counts` annotates, built once: each query that
+    uses it resolves its own copy, so one expression serves them all."""
+    return Coalesce(
+        models.Subquery(
+            IdeaComment.objects.filter(idea=models.OuterRef("pk"))
+            .order_by()
+            .values("idea")
+            .annotate(n=models.Count("pk"))
+            .values("n"),
+            output_field=models.IntegerField(),
+        ),
+        0,
+    )
 
 
 class Idea(models.Model):
@@ -241,6 +256,15 @@ class Idea(models.Model):
                 condition=models.Q(first_response_at__isnull=True)
                 & ~models.Q(status__in=("implemented", "declined", "duplicate")),
                 name="idea_unanswered_team_idx",
+            ),
+            # New ideas still waiting for a first response (``awaiting_response``): the ideas
+            # list's "overdue for a first response" count for the teams a person leads or
+            # manages, up to every team for an administrator. A fifth of the unanswered ideas
+            # above, so neither their rows nor the other statuses' are read to count them.
+            models.Index(
+                fields=["team", "created_at"],
+                condition=models.Q(first_response_at__isnull=True, status="new"),
+                name="idea_awaiting_team_idx",
             ),
         ]
 

@@ -26,10 +26,12 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import CombinedExpression
-from django.utils.formats import localize
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
 from ideas.models import (
     Idea,
@@ -61,9 +63,10 @@ def get_idea_for_user(
 
 
 def organisations_for_overdue(user: User | AnonymousUser) -> list[Organisation]:
-    """Organisations whose response targets apply to what the user may see (a handful)."""
+    """Organisations whose response targets apply to what the user may see (a handful), by
+    name (the list offers them as a filter too)."""
     s = policy.scope_of(user)
-    orgs = Organisation.objects.only("pk", "first_response_days")
+    orgs = Organisation.objects.only("pk", "name", "first_response_days")
     if s.is_admin:
         return list(orgs)
     return list(
@@ -98,7 +101,7 @@ def routed_burdens(user: User | AnonymousUser, *, owner: str = "") -> IdeaQueryS
 
 
 def list_queryset(user: User | AnonymousUser) -> IdeaQuerySet:
-    """The ideas ``user`` may see, joined and counted for the list and its export."""
+    """The ideas ``user`` may see, joined and counted for the export and the API."""
     return (
         Idea.objects.visible_to(user)
         .select_related("team__site__organisation", "author")
@@ -122,51 +125,152 @@ class ListedIdea:
     team_name: str
     site_name: str
     author_label: str
-    created_at: datetime.datetime
+    # The day it was raised, as ``{{ created_at|date:"DATE_FORMAT" }}`` writes it.
+    created_on: str
     supports: SafeString
     comments: SafeString
+
+    def __getitem__(self, name: str) -> object:
+        # The template engine looks ``idea.title`` up as ``idea["title"]`` before trying the
+        # attribute: answering it here spares a TypeError raised and caught for every value of
+        # every row.
+        return getattr(self, name)
+
+
+# The columns a listed idea is written from, read as one row each: no idea, team, site or
+# organisation is built as a model (and the author only once a page, for their name).
+_LISTED = (
+    "pk",
+    "title",
+    "status",
+    "kind",
+    "created_at",
+    "first_response_at",
+    "support_count",
+    "comment_count",
+    "team__name",
+    "team__site__name",
+    "team__site__organisation_id",
+    "hide_name",
+    "author_id",
+    "author__username",
+    "author__full_name",
+    "author__first_name",
+    "author__last_name",
+    "author__is_active",
+)
+
+# An idea number no idea has: the detail URL is reversed once a page with it, then written
+# with each idea's number (as ``Idea.get_absolute_url`` would write it).
+_NUMBER = 987654321
+
+
+def listed_ideas(
+    ideas: IdeaQuerySet,
+    user: User | AnonymousUser,
+    now: datetime.datetime,
+    organisations: Iterable[Organisation],
+) -> list[ListedIdea]:
+    """The list's rows for ``ideas`` (a page of the ideas ``user`` may see), as ``user`` may
+    read them at ``now``. One query; an idea is overdue as :meth:`Idea.is_overdue` says, by
+    the response target of its organisation, one of ``organisations``
+    (:func:`organisations_for_overdue` holds every organisation whose ideas ``user`` may see)."""
+    response_days = {o.pk: o.first_response_days for o in organisations}
+    statuses = {value: str(label) for value, label in Idea.Status.choices}
+    kinds = {value: str(label) for value, label in Idea.Kind.choices}
+    url_start, url_end = reverse("ideas:detail", args=[_NUMBER]).split(str(_NUMBER))
+    hidden_as = gettext("Name hidden")
+    # Each author's name (hidden or not) and each count's words are worked out once a page.
+    names: dict[tuple[int, bool], str] = {}
+    supports_in_words: dict[int, SafeString] = {}
+    comments_in_words: dict[int, SafeString] = {}
+    days: dict[datetime.date, str] = {}
+    new = Idea.Status.NEW
+    rows = []
+    for (
+        pk,
+        title,
+        status,
+        kind,
+        created_at,
+        first_response_at,
+        supports,
+        comments,
+        team_name,
+        site_name,
+        organisation_id,
+        hide_name,
+        author_id,
+        *author,
+    ) in ideas.with_counts().values_list(*_LISTED):
+        name = names.get((author_id, hide_name))
+        if name is None:
+            username, full_name, first_name, last_name, is_active = author
+            person = User(
+                pk=author_id,
+                username=username,
+                full_name=full_name,
+                first_name=first_name,
+                last_name=last_name,
+                is_active=is_active,
+            )
+            name = names[(author_id, hide_name)] = policy.shown_name(
+                user, person, hidden=hide_name, hidden_as=hidden_as
+            )
+        supports_text = supports_in_words.get(supports)
+        if supports_text is None:
+            # The translations are trusted, as {% blocktranslate %} trusts them.
+            supports_text = supports_in_words[supports] = mark_safe(  # noqa: S308 — escaped
+                ngettext("%(counter)s support", "%(counter)s supports", supports)
+                % {"counter": _counter(supports)}
+            )
+        comments_text = comments_in_words.get(comments)
+        if comments_text is None:
+            comments_text = comments_in_words[comments] = mark_safe(  # noqa: S308 — escaped
+                ngettext("%(counter)s comment", "%(counter)s comments", comments)
+                % {"counter": _counter(comments)}
+            )
+        local = timezone.localtime(created_at)
+        created_on = days.get(local.date())
+        if created_on is None:
+            created_on = days[local.date()] = date_format(local, "DATE_FORMAT")
+        rows.append(
+            ListedIdea(
+                url=f"{url_start}{pk}{url_end}",
+                title=title,
+                status=status,
+                status_label=statuses.get(status, status),
+                kind_label=kinds.get(kind, kind),
+                overdue=(
+                    first_response_at is None
+                    and status == new
+                    and now - created_at
+                    > datetime.timedelta(days=_response_days(response_days, organisation_id))
+                ),
+                team_name=team_name,
+                site_name=site_name,
+                author_label=name,
+                created_on=created_on,
+                supports=supports_text,
+                comments=comments_text,
+            )
+        )
+    return rows
+
+
+def _response_days(known: dict[int, int], organisation_id: int) -> int:
+    """The organisation's first-response target, from ``known`` (read once if missing)."""
+    days = known.get(organisation_id)
+    if days is None:
+        days = known[organisation_id] = Organisation.objects.values_list(
+            "first_response_days", flat=True
+        ).get(pk=organisation_id)
+    return days
 
 
 def _counter(n: int) -> str:
     """A count as ``{% blocktranslate count counter=n %}`` puts it in its sentence."""
     return conditional_escape(localize(n))
-
-
-def listed_ideas(
-    ideas: Iterable[Idea], user: User | AnonymousUser, now: datetime.datetime
-) -> list[ListedIdea]:
-    """The list's rows for ``ideas`` (joined with their team, site, organisation and author,
-    and counted: :func:`list_queryset`), as ``user`` may read them at ``now``."""
-    statuses = {value: str(label) for value, label in Idea.Status.choices}
-    kinds = {value: str(label) for value, label in Idea.Kind.choices}
-    rows = []
-    for idea in ideas:
-        supports = idea.support_count
-        comments: int = idea.comment_count  # type: ignore[attr-defined]  # with_counts
-        rows.append(
-            ListedIdea(
-                url=idea.get_absolute_url(),
-                title=idea.title,
-                status=idea.status,
-                status_label=statuses.get(idea.status, idea.status),
-                kind_label=kinds.get(idea.kind, idea.kind),
-                overdue=idea.is_overdue(now),
-                team_name=idea.team.name,
-                site_name=idea.team.site.name,
-                author_label=idea.author_shown_to(user),
-                created_at=idea.created_at,
-                # The translations are trusted, as {% blocktranslate %} trusts them.
-                supports=mark_safe(  # noqa: S308 — the count is escaped
-                    ngettext("%(counter)s support", "%(counter)s supports", supports)
-                    % {"counter": _counter(supports)}
-                ),
-                comments=mark_safe(  # noqa: S308 — the count is escaped
-                    ngettext("%(counter)s comment", "%(counter)s comments", comments)
-                    % {"counter": _counter(comments)}
-                ),
-            )
-        )
-    return rows
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +29,14 @@ from ideas.forms import (
     RouteForm,
 )
 from ideas.http import htmx, signed_in_user
-from ideas.models import Idea, IdeaComment, IdeaPhoto, PendingPhoto, hours_a_year
+from ideas.models import (
+    Idea,
+    IdeaComment,
+    IdeaPhoto,
+    IdeaQuerySet,
+    PendingPhoto,
+    hours_a_year,
+)
 from ideas.pagination import paginate_capped
 from leanhub import policy
 from leanhub import spreadsheets as sheets
@@ -135,20 +142,20 @@ def idea_similar(request: HttpRequest) -> HttpResponse:
 # --- Find -------------------------------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest) -> IdeaFilter:
+def _filtered(request: HttpRequest, queryset: IdeaQuerySet) -> IdeaFilter:
+    """``queryset`` (of the ideas the person may see) narrowed by the list's filters."""
     organisations = queries.organisations_for_overdue(request.user)
     return IdeaFilter(
-        request.GET,
-        queryset=queries.list_queryset(request.user),
-        user=signed_in_user(request),
-        organisations=organisations,
+        request.GET, queryset=queryset, user=signed_in_user(request), organisations=organisations
     )
 
 
 @require_GET
 @login_required
 def idea_list(request: HttpRequest) -> HttpResponse:
-    filterset = _filtered(request)
+    # The page's rows are read as plain columns (queries.listed_ideas), so the ideas are neither
+    # joined nor counted until then.
+    filterset = _filtered(request, Idea.objects.visible_to(request.user))
     page = paginate_capped(request, filterset.qs if filterset.is_valid() else Idea.objects.none())
     query = request.GET.copy()
     query.pop("page", None)
@@ -156,7 +163,13 @@ def idea_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "ideas": queries.listed_ideas(page.object_list, request.user, now),
+        "ideas": queries.listed_ideas(
+            # A slice of the filtered ideas (the stubs type a page's list more loosely).
+            cast("IdeaQuerySet", page.object_list),
+            request.user,
+            now,
+            filterset.organisations,
+        ),
         "query": query.urlencode(),
         "now": now,
         "led_overdue": queries.overdue_count_for_lead(request.user, filterset.organisations),
@@ -204,7 +217,7 @@ def idea_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered list as CSV (or XLSX with ``?format=xlsx``), streamed a thousand rows at a
     time. Hidden names stay hidden
     (from all but administrators and the author: :func:`leanhub.policy.shown_name`)."""
-    filterset = _filtered(request)
+    filterset = _filtered(request, queries.list_queryset(request.user))
     if not filterset.is_valid():
         raise Http404("Invalid filter")
     viewer = signed_in_user(request)

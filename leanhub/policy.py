@@ -180,6 +180,18 @@ def forget(user: User | AnonymousUser) -> None:
 NOTHING = Q(pk__in=[])
 
 
+def _any(*terms: Q) -> Q:
+    """``terms`` OR-ed together, leaving out each that selects nothing: the same rows, and no
+    empty ``IN ()`` for Django to build and then drop from each query's SQL."""
+    kept = [term for term in terms if term is not NOTHING]
+    if not kept:
+        return NOTHING
+    either = kept[0]
+    for term in kept[1:]:
+        either = either | term
+    return either
+
+
 def team_q(user: User | AnonymousUser, capability: str, *, prefix: str = "") -> Q:
     """A filter selecting teams (or rows linked to a team through ``prefix``) for a capability.
 
@@ -197,21 +209,21 @@ def team_q(user: User | AnonymousUser, capability: str, *, prefix: str = "") -> 
     def f(lookup: str, values: frozenset[int]) -> Q:
         return Q(**{f"{prefix}{lookup}": values}) if values else NOTHING
 
-    managed = (
-        f("pk__in", s.managed_team_ids)
-        | f("site__in", s.managed_site_ids)
-        | f("site__organisation__in", s.managed_org_ids)
-    )
     if capability == "view":
-        return f("site__organisation__in", s.org_ids) | f(
-            "site__place__in", s.partnership_place_ids
+        return _any(
+            f("site__organisation__in", s.org_ids), f("site__place__in", s.partnership_place_ids)
         )
     if capability == "member":
         return f("pk__in", s.member_team_ids)
+    managed = (
+        f("pk__in", s.managed_team_ids),
+        f("site__in", s.managed_site_ids),
+        f("site__organisation__in", s.managed_org_ids),
+    )
     if capability == "lead":
-        return f("pk__in", s.led_team_ids) | managed
+        return _any(f("pk__in", s.led_team_ids), *managed)
     if capability == "manage":
-        return managed
+        return _any(*managed)
     raise ValueError(f"Unknown team capability {capability!r}")
 
 
@@ -223,14 +235,26 @@ def idea_q(user: User | AnonymousUser, *, prefix: str = "") -> Q:
         return NOTHING
     if s.is_admin:
         return Q()
-    own = Q(**{f"{prefix}team__site__organisation__in": s.org_ids}) if s.org_ids else NOTHING
+    # An idea's organisation and place are its team's site's: the rule names the teams (a
+    # subquery of a few hundred at most), so the database tests each idea's own team_id against
+    # them rather than joining every idea to its team and site first.
+    own = (
+        Q(**{f"{prefix}team__in": Team.objects.filter(site__organisation__in=s.org_ids)})
+        if s.org_ids
+        else NOTHING
+    )
     places = s.place_ids | s.partnership_place_ids
     shared = (
-        Q(**{f"{prefix}shared_with_partners": True, f"{prefix}team__site__place__in": places})
+        Q(
+            **{
+                f"{prefix}shared_with_partners": True,
+                f"{prefix}team__in": Team.objects.filter(site__place__in=places),
+            }
+        )
         if places
         else NOTHING
     )
-    return own | shared
+    return _any(own, shared)
 
 
 # --- Object rules -------------------------------------------------------------------------------

@@ -269,3 +269,81 @@ def test_each_idea_is_listed_with_its_labels_and_counts_in_words(
     for words in counted:
         assert words in line, words
     assert quiet in _line(body, "Quiet")
+
+
+def test_ideas_are_marked_overdue_by_their_own_organisations_target(client, cast, team_a, team_b):
+    """Each listed idea waits against the first-response target of its team's organisation:
+    a partner's shared idea by the partner's, not the viewer's."""
+    team_b.site.organisation.first_response_days = 30
+    team_b.site.organisation.save(update_fields=["first_response_days"])
+    now = timezone.now()
+    ages = {
+        ("Ours, ten days", team_a, False): 10,
+        ("Ours, answered", team_a, False): 10,
+        ("Ours, accepted", team_a, False): 10,
+        ("Ours, yesterday", team_a, False): 1,
+        ("Police, ten days", team_b, True): 10,
+        ("Police, forty days", team_b, True): 40,
+    }
+    for (title, team, shared), days in ages.items():
+        idea = Idea.objects.create(
+            team=team, author=cast["sam"], title=title, problem="p", shared_with_partners=shared
+        )
+        Idea.objects.filter(pk=idea.pk).update(
+            created_at=now - datetime.timedelta(days=days),
+            first_response_at=now if title == "Ours, answered" else None,
+            status=Idea.Status.ACCEPTED if title == "Ours, accepted" else Idea.Status.NEW,
+        )
+    client.force_login(cast["sam"])
+    body = client.get(reverse("ideas:list")).content.decode()
+    overdue = {
+        title for (title, _team, _shared) in ages if 'class="idea--overdue"' in _line(body, title)
+    }
+    assert overdue == {"Ours, ten days", "Police, forty days"}
+
+
+@pytest.mark.parametrize("who", ["sam", "pat", "ada"])
+def test_the_team_site_and_organisation_filters_offer_what_djangos_own_fields_would(
+    cast, team_a, team_a2, team_a_coaches, team_b, who
+):
+    """Their choices are read as rows (teams and sites from one query): the same options, in
+    the same order, with the same labels and the same one selected as Django's own model choice
+    fields of the same querysets write through Django's own templates."""
+    from django import forms
+    from django.forms.renderers import DjangoTemplates
+    from django.http import QueryDict
+
+    from ideas import queries
+    from ideas.filters import IdeaFilter
+
+    user = cast[who]
+    chosen = {
+        "team": team_a.pk,
+        "site": team_a2.site_id,
+        "organisation": team_b.site.organisation_id,
+    }
+    for data in ({}, chosen):
+        query = QueryDict(mutable=True)
+        query.update(data)
+        filterset = IdeaFilter(
+            query,
+            queryset=Idea.objects.visible_to(user),
+            user=user,
+            organisations=queries.organisations_for_overdue(user),
+        )
+        filterset.is_valid()
+        for name in ("team", "site", "organisation"):
+            ours = filterset.form[name]
+
+            class Theirs(forms.Form):
+                locals()[name] = forms.ModelChoiceField(
+                    filterset.filters[name].queryset,
+                    required=False,
+                    empty_label=ours.field.empty_label,
+                )
+
+            theirs = Theirs(query, renderer=DjangoTemplates())[name]
+            assert str(ours) == str(theirs), (name, data)
+            assert str(ours).count("<option") > 1, name
+            if data:
+                assert f'<option value="{data[name]}" selected>' in str(ours), name
