@@ -35,6 +35,7 @@ from django.db.models.lookups import In
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -250,6 +251,11 @@ class DashboardScope:
     def group(self) -> str:
         return dashboard_group(self.kind, self.pk)
 
+    @cached_property
+    def rows(self) -> RowLinks:
+        """The addresses of the rows behind this dashboard's figures: ``{{ scope.rows.ideas }}``."""
+        return RowLinks(self.kind, self.pk)
+
     def team_q(self, prefix: str = "") -> Q:
         """Rows of teams in this scope, reached through ``prefix`` (e.g. "team__").
 
@@ -271,6 +277,21 @@ class DashboardScope:
         if self.kind == "site":
             return Q(**{f"{prefix}pk": self.pk})
         return Q(**{f"{prefix}{self.kind}": self.pk})
+
+
+class RowLinks:
+    """The addresses of one dashboard's rows pages (:mod:`metrics.drills`), all made from one
+    reversed address: ``links["stop_doing"]`` is ``reverse("metrics:rows", args=[kind, pk,
+    "stop-doing"])``, with "_" for "-" as a template's lookups take no hyphens. A dashboard
+    links to some twenty of them, and reversing each took longer than the rest of its tag."""
+
+    def __init__(self, kind: str, pk: int) -> None:
+        # The rows' name is the address's last part, and names are plain words that reverse
+        # writes as they are.
+        self._head = reverse("metrics:rows", args=[kind, pk, "rows"]).removesuffix("rows/")
+
+    def __getitem__(self, name: str) -> str:
+        return f"{self._head}{name.replace('_', '-')}/"
 
 
 def dashboard_group(kind: str, pk: int) -> str:

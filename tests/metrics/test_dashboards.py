@@ -399,3 +399,13 @@ def test_each_organisation_keeps_its_own_first_response_promise(team_a, team_b, 
     )
     scope = queries.DashboardScope("place", team_a.site.place)
     assert list(Idea.objects.filter(queries.overdue_q(scope))) == [late]
+
+
+@pytest.mark.parametrize("kind", ["team", "site", "organisation", "place", "all"])
+def test_a_dashboards_row_links_are_the_addresses_of_its_rows(kind):
+    """Made from one reversed address, each is what reverse gives for that drill."""
+    from metrics import drills
+
+    links = queries.RowLinks(kind, 7)
+    for what in drills.DRILLS:
+        assert links[what.replace("-", "_")] == reverse("metrics:rows", args=[kind, 7, what])
