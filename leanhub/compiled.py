@@ -37,11 +37,13 @@ _LIMIT = 512
 
 class Param(Expression):
     """A value a :func:`compiled` query is given each time it runs, by name, prepared for the
-    database as ``output_field`` prepares a value compared with it."""
+    database as ``output_field`` prepares a value compared with it (``prepared``: given as the
+    driver takes it already, such as a list of ids read from the database)."""
 
-    def __init__(self, name: str, output_field: Field[Any, Any]) -> None:
+    def __init__(self, name: str, output_field: Field[Any, Any], *, prepared: bool = False) -> None:
         super().__init__(output_field=output_field)
         self.name = name
+        self.prepared = prepared
 
     def as_sql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
@@ -67,7 +69,11 @@ class Compiled:
         """The query's rows, run with these values for its marks, as the ORM reads them."""
         connection = self.compiler.connection
         params = [
-            p.output_field.get_db_prep_value(values[p.name], connection)
+            (
+                values[p.name]
+                if p.prepared
+                else p.output_field.get_db_prep_value(values[p.name], connection)
+            )
             if isinstance(p, Param)
             else p
             for p in self.params

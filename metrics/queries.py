@@ -480,10 +480,15 @@ def _promises(scope: DashboardScope) -> list[tuple[int, list[int]]]:
             org = org.organisation
         by_days[org.first_response_days].append(org.pk)
     else:
-        orgs = Organisation.objects.filter(
-            pk__in=Site.objects.filter(scope.site_q()).values("organisation")
+        marked = scope.with_marks()
+        orgs = compiled(
+            Organisation,
+            ("promises", scope.kind),
+            lambda: Organisation.objects.filter(
+                pk__in=Site.objects.filter(marked.site_q()).values("organisation")
+            ).values_list("pk", "first_response_days"),
         )
-        for pk, days in orgs.values_list("pk", "first_response_days"):
+        for pk, days in orgs.rows(**scope.marks_of_scope()):
             by_days[days].append(pk)
     return sorted((days, sorted(pks)) for days, pks in by_days.items())
 
@@ -937,7 +942,11 @@ def satisfaction(
             ("staff pulses",),
             lambda: aggregate_of(
                 Observation.objects.filter(
-                    AnyOf(F("measure_id"), Param("measures", ArrayField(IntegerField()))),
+                    # The ids as read from the database: preparing each took 3 ms at a place.
+                    AnyOf(
+                        F("measure_id"),
+                        Param("measures", ArrayField(IntegerField()), prepared=True),
+                    ),
                     date__gte=MARKED_PERIOD.start,
                     date__lte=MARKED_PERIOD.end,
                 ),
