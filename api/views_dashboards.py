@@ -203,12 +203,39 @@ class SavingFigures(serializers.Serializer[Any]):
     awaiting = serializers.IntegerField(help_text=_("Claims awaiting verification."))
 
 
+def _gain() -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True)
+
+
+class TeamGainList(serializers.ListSerializer[Any]):
+    """A place's or everything's hundreds of teams, each written as :class:`TeamGain` writes
+    it (the same keys, in order, and values) without a field's call for each value."""
+
+    gain = _gain()
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        gain = self.gain
+        return [
+            {
+                "team": int(row["team_id"]),
+                "team_name": str(row["team__name"]),
+                "outcomes": int(row["outcomes"]),
+                "gain": None if row["gain"] is None else gain.to_representation(row["gain"]),
+                "band": str(row["band"]),
+            }
+            for row in data
+        ]
+
+
 class TeamGain(serializers.Serializer[Any]):
     team = serializers.IntegerField(source="team_id")
     team_name = serializers.CharField(source="team__name")
     outcomes = serializers.IntegerField()
-    gain = serializers.DecimalField(max_digits=12, decimal_places=1, allow_null=True)
+    gain = _gain()
     band = serializers.CharField()
+
+    class Meta:
+        list_serializer_class = TeamGainList
 
 
 class GainFigures(serializers.Serializer[Any]):

@@ -6,7 +6,7 @@ behind it."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -15,15 +15,19 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Aggregate,
     Avg,
     Count,
+    DateField,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -35,6 +39,7 @@ from django.db.models.lookups import In
 from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +48,7 @@ from ideas.models import Idea
 from kaizen.models import Card, Cycle
 from kaizen.queries import card_teams
 from leanhub import policy
+from leanhub.compiled import Param, aggregate_of, compiled
 from leanhub.models import (
     Membership,
     Organisation,
@@ -237,6 +243,9 @@ TEAM_PATH = {
 class DashboardScope:
     kind: str
     obj: Team | Site | Organisation | Place | None  # None for "all"
+    # Its ids written as marks (SCOPE, and SITE for a team) rather than values: the same query
+    # for every scope of its kind, compiled once (leanhub.compiled). See with_marks().
+    marked: bool = False
 
     @property
     def pk(self) -> int:
@@ -250,6 +259,33 @@ class DashboardScope:
     def group(self) -> str:
         return dashboard_group(self.kind, self.pk)
 
+    @cached_property
+    def rows(self) -> RowLinks:
+        """The addresses of the rows behind this dashboard's figures: ``{{ scope.rows.ideas }}``."""
+        return RowLinks(self.kind, self.pk)
+
+    def with_marks(self) -> DashboardScope:
+        """This scope as a compiled query names it: its filters mark its ids, whose values
+        :meth:`marks` gives."""
+        return replace(self, marked=True)
+
+    def marks_of_scope(self) -> dict[str, Any]:
+        """The values of the marks :meth:`with_marks` writes: the scope's ids."""
+        if isinstance(self.obj, Team):
+            return {"scope": self.pk, "site": self.obj.site_id}
+        return {"scope": self.pk}
+
+    def marks(self, period: Period) -> dict[str, Any]:
+        """The values of the marks of a query compiled for this kind of scope and any period
+        (:meth:`with_marks`, :data:`MARKED_PERIOD`)."""
+        return {
+            **self.marks_of_scope(),
+            "start": period.start,
+            "end": period.end,
+            "start_dt": period.start_dt,
+            "end_dt": period.end_dt,
+        }
+
     def team_q(self, prefix: str = "") -> Q:
         """Rows of teams in this scope, reached through ``prefix`` (e.g. "team__").
 
@@ -258,19 +294,41 @@ class DashboardScope:
         if self.kind == "all":
             return Q()
         field = prefix[:-2] if prefix else "pk"
+        pk = SCOPE if self.marked else self.pk
         if self.kind == "team":
-            return Q(**{field: self.pk})
-        teams = Team.objects.filter(**{TEAM_PATH[self.kind]: self.pk}).values("pk")
+            return Q(**{field: pk})
+        teams = Team.objects.filter(**{TEAM_PATH[self.kind]: pk}).values("pk")
         return Q(**{f"{field}__in": teams})
 
     def site_q(self, prefix: str = "") -> Q:
         if self.kind == "all":
             return Q()
         if isinstance(self.obj, Team):
-            return Q(**{f"{prefix}pk": self.obj.site_id})
+            return Q(**{f"{prefix}pk": SITE if self.marked else self.obj.site_id})
+        pk = SCOPE if self.marked else self.pk
         if self.kind == "site":
-            return Q(**{f"{prefix}pk": self.pk})
-        return Q(**{f"{prefix}{self.kind}": self.pk})
+            return Q(**{f"{prefix}pk": pk})
+        return Q(**{f"{prefix}{self.kind}": pk})
+
+
+# The marks of a dashboard's compiled queries: the scope's id (a team's site's too).
+SCOPE = Param("scope", IntegerField())
+SITE = Param("site", IntegerField())
+
+
+class RowLinks:
+    """The addresses of one dashboard's rows pages (:mod:`metrics.drills`), all made from one
+    reversed address: ``links["stop_doing"]`` is ``reverse("metrics:rows", args=[kind, pk,
+    "stop-doing"])``, with "_" for "-" as a template's lookups take no hyphens. A dashboard
+    links to some twenty of them, and reversing each took longer than the rest of its tag."""
+
+    def __init__(self, kind: str, pk: int) -> None:
+        # The rows' name is the address's last part, and names are plain words that reverse
+        # writes as they are.
+        self._head = reverse("metrics:rows", args=[kind, pk, "rows"]).removesuffix("rows/")
+
+    def __getitem__(self, name: str) -> str:
+        return f"{self._head}{name.replace('_', '-')}/"
 
 
 def dashboard_group(kind: str, pk: int) -> str:
@@ -355,6 +413,19 @@ class Period:
         return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
 
 
+class MarkedPeriod:
+    """A period as a compiled query names it: its days and moments are marks, whose values
+    :meth:`DashboardScope.marks` gives. Read as a :class:`Period` is."""
+
+    start = Param("start", DateField())
+    end = Param("end", DateField())
+    start_dt = Param("start_dt", DateTimeField())
+    end_dt = Param("end_dt", DateTimeField())
+
+
+MARKED_PERIOD = MarkedPeriod()
+
+
 def default_period(today: date | None = None) -> Period:
     today = today or timezone.localdate()
     return Period(today - timedelta(days=364), today)
@@ -363,7 +434,7 @@ def default_period(today: date | None = None) -> Period:
 # --- Ideas ---------------------------------------------------------------------------------
 
 
-def ideas_in(scope: DashboardScope, period: Period) -> QuerySet[Idea]:
+def ideas_in(scope: DashboardScope, period: Period | MarkedPeriod) -> QuerySet[Idea]:
     return Idea.objects.filter(
         scope.team_q("team__"), created_at__gte=period.start_dt, created_at__lt=period.end_dt
     )
@@ -395,10 +466,9 @@ def _median(qs: QuerySet[Idea], expression: Combinable) -> timedelta | None:
     return sum(middle, timedelta()) / len(middle)
 
 
-def overdue_q(scope: DashboardScope, now: datetime | None = None) -> Q:
-    """Ideas still waiting for their first response beyond their organisation's promise.
-    Combine it with the scope's own team filter."""
-    now = now or timezone.now()
+def _promises(scope: DashboardScope) -> list[tuple[int, list[int]]]:
+    """Each first-response promise (in days) made in scope, with the organisations making it:
+    one, unless the scope spans organisations that promise differently."""
     by_days: dict[int, list[int]] = defaultdict(list)
     if isinstance(scope.obj, Team | Site | Organisation):
         # One organisation's promise, already in hand (get_scope_for_user joins a team's and a
@@ -410,31 +480,75 @@ def overdue_q(scope: DashboardScope, now: datetime | None = None) -> Q:
             org = org.organisation
         by_days[org.first_response_days].append(org.pk)
     else:
-        orgs = Organisation.objects.filter(
-            pk__in=Site.objects.filter(scope.site_q()).values("organisation")
+        marked = scope.with_marks()
+        orgs = compiled(
+            Organisation,
+            ("promises", scope.kind),
+            lambda: Organisation.objects.filter(
+                pk__in=Site.objects.filter(marked.site_q()).values("organisation")
+            ).values_list("pk", "first_response_days"),
         )
-        for pk, days in orgs.values_list("pk", "first_response_days"):
+        for pk, days in orgs.rows(**scope.marks_of_scope()):
             by_days[days].append(pk)
-    if len(by_days) == 1:
+    return sorted((days, sorted(pks)) for days, pks in by_days.items())
+
+
+def _overdue_q(promises: list[tuple[int, list[int]]], before: list[Any]) -> Q:
+    """Ideas created before ``before[i]`` in the organisations of ``promises[i]`` (anywhere in
+    scope when there is one promise) still waiting for their first response."""
+    if len(promises) == 1:
         # One promise across the scope (the usual case): no need to join to organisations.
-        q = Q(created_at__lt=now - timedelta(days=next(iter(by_days))))
+        q = Q(created_at__lt=before[0])
     else:
         q = Q(pk__in=[])
-        for days, pks in by_days.items():
-            q |= Q(team__site__organisation__in=pks, created_at__lt=now - timedelta(days=days))
+        for (_days, pks), moment in zip(promises, before, strict=True):
+            q |= Q(team__site__organisation__in=pks, created_at__lt=moment)
     return q & Q(first_response_at__isnull=True) & ~Q(status__in=Idea.CLOSED_STATUSES)
+
+
+def overdue_q(scope: DashboardScope, now: datetime | None = None) -> Q:
+    """Ideas still waiting for their first response beyond their organisation's promise.
+    Combine it with the scope's own team filter."""
+    now = now or timezone.now()
+    promises = _promises(scope)
+    return _overdue_q(promises, [now - timedelta(days=days) for days, _ in promises])
+
+
+def overdue_count(scope: DashboardScope, now: datetime | None = None) -> int:
+    """How many ideas in scope are overdue their first response (:func:`overdue_q`)."""
+    now = now or timezone.now()
+    promises = _promises(scope)
+    marks = [Param(f"before_{i}", DateTimeField()) for i in range(len(promises))]
+    # One promise is marked; several are written into the query (their organisations are).
+    shape = len(promises) if len(promises) < 2 else tuple((d, tuple(o)) for d, o in promises)
+    query = compiled(
+        Idea,
+        ("overdue", scope.kind, shape),
+        lambda: aggregate_of(
+            Idea.objects.filter(scope.with_marks().team_q("team__")).filter(
+                _overdue_q(promises, marks)
+            ),
+            n=Count("*"),
+        ),
+    )
+    before = {f"before_{i}": now - timedelta(days=days) for i, (days, _) in enumerate(promises)}
+    return int(query.row(**scope.marks_of_scope(), **before)["n"])
 
 
 class AnyOf(In):
     """``IN`` a long list of ids, as a lookup to filter by: ``AnyOf(F("measure_id"), ids)``.
     PostgreSQL gets the list as one array parameter (``= ANY(%s)``), which the driver sends as
     it is; a plain ``IN`` takes a parameter an id, each prepared and placed by Python (about
-    2 ms for a place's 500 pulses). Other databases get the plain ``IN``."""
+    2 ms for a place's 500 pulses). Other databases get the plain ``IN``. On PostgreSQL the
+    list may be a mark of a compiled query (:class:`leanhub.compiled.Param`)."""
 
     def as_postgresql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if isinstance(self.rhs, Param):
+            rhs, rhs_params = compiler.compile(self.rhs)
+            return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
         return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
 
 
@@ -446,47 +560,66 @@ class Median(Aggregate):
     allow_distinct = False
 
 
-def idea_figures(scope: DashboardScope, period: Period) -> dict[str, Any]:
-    ideas = ideas_in(scope, period)
+def _to_response() -> ExpressionWrapper:
+    return ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
+
+
+def _to_done() -> ExpressionWrapper:
+    return ExpressionWrapper(F("implemented_at") - F("created_at"), output_field=DurationField())
+
+
+def _idea_aggregates(on_postgres: bool) -> dict[str, Aggregate]:
     minutes = F("minutes_per_occurrence") * F("occurrences_per_year")
     stop = Q(kind=Idea.Kind.STOP_DOING)
     implemented = Q(status=Idea.Status.IMPLEMENTED)
-    to_response = ExpressionWrapper(
-        F("first_response_at") - F("created_at"), output_field=DurationField()
-    )
-    to_done = ExpressionWrapper(F("implemented_at") - F("created_at"), output_field=DurationField())
-    figures = {
+    figures: dict[str, Aggregate] = {
         "total": Count("pk"),
         "implemented": Count("pk", filter=implemented),
         "stop_doing": Count("pk", filter=stop),
         "proposed": Sum(minutes, filter=stop),
         "realised": Sum(minutes, filter=stop & implemented),
     }
-    on_postgres = connection.vendor == "postgresql"
     if on_postgres:
         # The distinct authors come back from the same scan (at most one id per person).
         figures["author_ids"] = ArrayAgg("author", distinct=True, default=[])
-        figures["first_response"] = Median(to_response, output_field=DurationField())
+        figures["first_response"] = Median(_to_response(), output_field=DurationField())
         figures["to_implemented"] = Median(
-            to_done, filter=implemented, output_field=DurationField()
+            _to_done(), filter=implemented, output_field=DurationField()
         )
-    counts = ideas.aggregate(**figures)
-    if not on_postgres:
-        counts["first_response"] = _median(ideas, to_response)
-        counts["to_implemented"] = _median(ideas.filter(implemented), to_done)
+    return figures
+
+
+def idea_figures(scope: DashboardScope, period: Period) -> dict[str, Any]:
+    """The ideas' figures, each query compiled once for the kind of scope (leanhub.compiled)."""
+    on_postgres = connection.vendor == "postgresql"
+    marked, marks = scope.with_marks(), scope.marks(period)
+    counts = compiled(
+        Idea,
+        ("idea figures", scope.kind, on_postgres),
+        lambda: aggregate_of(ideas_in(marked, MARKED_PERIOD), **_idea_aggregates(on_postgres)),
+    ).row(**marks)
     # Two DISTINCT lists, each no longer than the number of people in scope, intersected here:
     # cheaper at scale than probing every person's ideas or joining ideas to memberships (a
     # second DISTINCT count in the scan costs PostgreSQL a second sort). On PostgreSQL each
     # list comes back as one array.
-    members = people_in(scope).order_by()
     if on_postgres:
-        people = set(members.aggregate(ids=ArrayAgg("user", distinct=True, default=[]))["ids"])
-        authors = set(counts["author_ids"])
+        people = compiled(
+            Membership,
+            ("people", scope.kind),
+            lambda: aggregate_of(
+                people_in(marked), ids=ArrayAgg("user", distinct=True, default=[])
+            ),
+        ).row(**marks)["ids"]
+        authors = counts["author_ids"]
     else:
-        people = set(members.values_list("user", flat=True).distinct())
+        ideas = ideas_in(scope, period)
+        counts["first_response"] = _median(ideas, _to_response())
+        counts["to_implemented"] = _median(ideas.filter(status=Idea.Status.IMPLEMENTED), _to_done())
+        people = set(people_in(scope).order_by().values_list("user", flat=True).distinct())
         authors = set(ideas.order_by().values_list("author", flat=True).distinct())
+    people, authors = set(people), set(authors)
     headcount, participants = len(people), len(people & authors)
-    overdue = Idea.objects.filter(scope.team_q("team__")).filter(overdue_q(scope)).count()
+    overdue = overdue_count(scope)
     total = counts["total"]
     return {
         "total": total,
@@ -506,22 +639,19 @@ def idea_figures(scope: DashboardScope, period: Period) -> dict[str, Any]:
     }
 
 
-def stalled_cards(scope: DashboardScope, *, now: datetime | None = None) -> QuerySet[Card]:
-    """Open kaizen cards in scope that have not moved for their board's stale threshold."""
-    from kaizen.models import Board, Card, Column
-
-    now = now or timezone.now()
-    # Thresholds are per board but few distinct values exist, so one OR-term per value keeps
-    # this a single indexed query on every database.
-    thresholds = (
-        Board.objects.filter(scope.team_q("team__"))
-        .order_by()
-        .values_list("stale_after_days", flat=True)
-        .distinct()
-    )
+def _stale_q(thresholds: list[int], before: list[Any]) -> Q:
+    """Cards last moved before ``before[i]`` on boards whose threshold is ``thresholds[i]``:
+    one OR-term per threshold (few distinct values exist), a single indexed query on every
+    database."""
     stale = Q(pk__in=[])
-    for days in thresholds:
-        stale |= Q(board__stale_after_days=days, moved_at__lt=now - timedelta(days=days))
+    for days, moment in zip(thresholds, before, strict=True):
+        stale |= Q(board__stale_after_days=days, moved_at__lt=moment)
+    return stale
+
+
+def _open_cards(scope: DashboardScope, stale: Q) -> QuerySet[Card]:
+    from kaizen.models import Card, Column
+
     return (
         Card.objects.filter(scope.team_q("board__team__"))
         .exclude(column__kind=Column.Kind.DONE)
@@ -529,10 +659,51 @@ def stalled_cards(scope: DashboardScope, *, now: datetime | None = None) -> Quer
     )
 
 
+def _thresholds(scope: DashboardScope) -> QuerySet[Any]:
+    from kaizen.models import Board
+
+    return (
+        Board.objects.filter(scope.team_q("team__"))
+        .order_by()
+        .values_list("stale_after_days", flat=True)
+        .distinct()
+    )
+
+
+def stalled_cards(scope: DashboardScope, *, now: datetime | None = None) -> QuerySet[Card]:
+    """Open kaizen cards in scope that have not moved for their board's stale threshold."""
+    now = now or timezone.now()
+    # Thresholds are per board.
+    thresholds = sorted(_thresholds(scope))
+    return _open_cards(scope, _stale_q(thresholds, [now - timedelta(days=d) for d in thresholds]))
+
+
+def stalled_count(scope: DashboardScope, *, now: datetime | None = None) -> int:
+    """How many :func:`stalled_cards` there are, each query compiled once (leanhub.compiled)."""
+    from kaizen.models import Board, Card
+
+    now = now or timezone.now()
+    marked, marks = scope.with_marks(), scope.marks_of_scope()
+    thresholds = sorted(
+        days
+        for (days,) in compiled(
+            Board, ("stale thresholds", scope.kind), lambda: _thresholds(marked)
+        ).rows(**marks)
+    )
+    before = [Param(f"before_{i}", DateTimeField()) for i in range(len(thresholds))]
+    query = compiled(
+        Card,
+        ("stalled", scope.kind, tuple(thresholds)),
+        lambda: aggregate_of(_open_cards(marked, _stale_q(thresholds, before)), n=Count("*")),
+    )
+    moments = {f"before_{i}": now - timedelta(days=days) for i, days in enumerate(thresholds)}
+    return int(query.row(**marks, **moments)["n"])
+
+
 # --- Savings -------------------------------------------------------------------------------
 
 
-def savings_in(scope: DashboardScope, period: Period) -> QuerySet[Saving]:
+def savings_in(scope: DashboardScope, period: Period | MarkedPeriod) -> QuerySet[Saving]:
     return Saving.objects.filter(
         scope.team_q("team__"), start_date__gte=period.start, start_date__lte=period.end
     )
@@ -555,13 +726,17 @@ def saving_figures(scope: DashboardScope, period: Period) -> dict[str, Any]:
     for key in RECURRENCES:
         figures[key] = {name: Decimal("0") for name in SAVING_TOTALS}
     by_recurrence = {recurrence: key for key, recurrence in RECURRENCES.items()}
-    groups = (
-        savings_in(scope, period)
-        .exclude(status=Saving.Status.REJECTED)
-        .order_by()
-        .values_list("kind", "recurrence", "stage", "status")
-        .annotate(amount=Sum("amount"), n=Count("pk"))
-    )
+    groups = compiled(
+        Saving,
+        ("saving figures", scope.kind),
+        lambda: (
+            savings_in(scope.with_marks(), MARKED_PERIOD)
+            .exclude(status=Saving.Status.REJECTED)
+            .order_by()
+            .values_list("kind", "recurrence", "stage", "status")
+            .annotate(amount=Sum("amount"), n=Count("pk"))
+        ),
+    ).rows(**scope.marks(period))
     for kind, recurrence, stage, status, amount, n in groups:
         if status == Saving.Status.CLAIMED:
             figures["awaiting"] += n
@@ -622,18 +797,33 @@ def outcomes_in(scope: DashboardScope, period: Period) -> QuerySet[Outcome]:
 def team_gains(scope: DashboardScope, period: Period) -> list[dict[str, Any]]:
     """Each team's mean efficiency gain across its outcomes, against the 15–30 % band: one
     GROUP BY over the stored gains."""
-    rows = (
-        Outcome.objects.filter(
-            scope.team_q("team__"), after_end__gte=period.start, after_end__lte=period.end
-        )
-        .values("team_id", "team__name")
-        .annotate(outcomes=Count("pk"), gain=Avg("gain_percent"))
-        .order_by(F("gain").desc(nulls_last=True), "team__name")
-    )
+    rows = compiled(
+        Outcome,
+        ("team gains", scope.kind),
+        lambda: (
+            Outcome.objects.filter(
+                scope.with_marks().team_q("team__"),
+                after_end__gte=MARKED_PERIOD.start,
+                after_end__lte=MARKED_PERIOD.end,
+            )
+            .values_list("team_id", "team__name")
+            .annotate(outcomes=Count("pk"), gain=Avg("gain_percent"))
+            .order_by(F("gain").desc(nulls_last=True), "team__name")
+        ),
+    ).rows(**scope.marks(period))
     result = []
-    for row in rows:
-        gain = Decimal(row["gain"]).quantize(Decimal("0.1")) if row["gain"] is not None else None
-        result.append({**row, "gain": gain, "band": gains.band_of(gain)})
+    tenth = Decimal("0.1")
+    for team_id, name, outcomes, mean in rows:
+        gain = None if mean is None else Decimal(mean).quantize(tenth)
+        result.append(
+            {
+                "team_id": team_id,
+                "team__name": name,
+                "outcomes": outcomes,
+                "gain": gain,
+                "band": gains.band_of(gain),
+            }
+        )
     return result
 
 
@@ -648,7 +838,9 @@ def surveys_in(scope: DashboardScope) -> QuerySet[Survey]:
     """Surveys of the sites in scope; a team's dashboard has its own and its site's surveys."""
     surveys = Survey.objects.filter(scope.site_q("site__"))
     if scope.kind == "team":
-        surveys = surveys.filter(Q(team__isnull=True) | Q(team=scope.obj))
+        surveys = surveys.filter(
+            Q(team__isnull=True) | Q(team=SCOPE if scope.marked else scope.obj)
+        )
     return surveys
 
 
@@ -689,22 +881,34 @@ def _answers_by_survey(
     """(pk, kind, title, measure id) of every survey in scope (a few hundred rows at most), and
     each one's responses in the period (``n``) and their scores added up (``total``) by survey
     pk, added up from their days (:class:`SurveyDay`: the period runs from local midnight to
-    local midnight, so its days hold exactly its responses). Two queries."""
-    surveys = surveys_in(scope)
-    in_scope: list[tuple[int, str, str, int | None]] = list(
-        surveys.order_by().values_list("pk", "kind", "title", "measure_id")
-    )
+    local midnight, so its days hold exactly its responses). Two queries, each compiled once
+    for the kind of scope (leanhub.compiled)."""
+    marked, marks = scope.with_marks(), scope.marks(period)
+    in_scope: list[tuple[int, str, str, int | None]] = [
+        (pk, kind, title, measure_id)
+        for pk, kind, title, measure_id in compiled(
+            Survey,
+            ("surveys", scope.kind),
+            lambda: surveys_in(marked).order_by().values_list("pk", "kind", "title", "measure_id"),
+        ).rows(**marks)
+    ]
     if not in_scope:
         return [], {}
-    days = SurveyDay.objects.filter(date__gte=period.start, date__lte=period.end)
-    if scope.kind != "all":
-        # A semi-join on the scope's survey ids, not a join through survey and site: at scale
-        # PostgreSQL then aggregates the days alone.
-        days = days.filter(survey__in=surveys.values("pk"))
-    grouped = (
-        days.order_by().values("survey_id").annotate(n=Sum("responses"), total=Sum("score_total"))
-    )
-    return in_scope, {row["survey_id"]: row for row in grouped}
+
+    def days() -> QuerySet[Any]:
+        days = SurveyDay.objects.filter(date__gte=MARKED_PERIOD.start, date__lte=MARKED_PERIOD.end)
+        if scope.kind != "all":
+            # A semi-join on the scope's survey ids, not a join through survey and site: at
+            # scale PostgreSQL then aggregates the days alone.
+            days = days.filter(survey__in=surveys_in(marked).values("pk"))
+        return (
+            days.order_by()
+            .values_list("survey_id")
+            .annotate(n=Sum("responses"), total=Sum("score_total"))
+        )
+
+    grouped = compiled(SurveyDay, ("survey days", scope.kind), days).rows(**marks)
+    return in_scope, {pk: {"survey_id": pk, "n": n, "total": total} for pk, n, total in grouped}
 
 
 def satisfaction(
@@ -730,13 +934,30 @@ def satisfaction(
     # A list of ids, not a subquery: with a subquery PostgreSQL reads every observation of
     # the period (a million rows at scale) rather than each pulse's by its index.
     staff_measures = [m for _, k, _, m in in_scope if k == Survey.Kind.STAFF and m]
-    weekly = (
-        Observation.objects.filter(
+    weekly: dict[str, Any] = {"mean": None, "weeks": 0}
+    if staff_measures and connection.vendor == "postgresql":
+        # The list is one mark (an array) on PostgreSQL, so the query is compiled once.
+        weekly = compiled(
+            Observation,
+            ("staff pulses",),
+            lambda: aggregate_of(
+                Observation.objects.filter(
+                    # The ids as read from the database: preparing each took 3 ms at a place.
+                    AnyOf(
+                        F("measure_id"),
+                        Param("measures", ArrayField(IntegerField()), prepared=True),
+                    ),
+                    date__gte=MARKED_PERIOD.start,
+                    date__lte=MARKED_PERIOD.end,
+                ),
+                mean=Avg("value"),
+                weeks=Count("pk"),
+            ),
+        ).row(start=period.start, end=period.end, measures=staff_measures)
+    elif staff_measures:
+        weekly = Observation.objects.filter(
             AnyOf(F("measure_id"), staff_measures), date__gte=period.start, date__lte=period.end
         ).aggregate(mean=Avg("value"), weeks=Count("pk"))
-        if staff_measures
-        else {"mean": None, "weeks": 0}
-    )
     figures["staff_mean"], figures["staff_weeks"] = weekly["mean"], weekly["weeks"]
     figures.update(_charted(in_scope, per_survey, period, charts=charts))
     return figures
@@ -813,19 +1034,34 @@ def place_figures(
     one-off realised savings, both of savings starting in the period."""
     lines = list(PlaceSpendLine.objects.filter(place=place).select_related("organisation"))
     scope = DashboardScope("place", place)
-    money = ~Q(status=Saving.Status.REJECTED) & ~Q(kind=Saving.Kind.TIME)
-    savings = savings_in(scope, period).filter(money)
     if totals is None:
         totals = saving_figures(scope, period)
-    a_year = Sum("amount", filter=Q(recurrence=Saving.Recurrence.RECURRING), default=0)
-    one_off = Sum("amount", filter=Q(recurrence=Saving.Recurrence.ONE_OFF), default=0)
-    flows = list(
-        savings.values("invested_by__name", "benefits__name")
-        .annotate(a_year=a_year, one_off=one_off, count=Count("pk"))
-        .order_by("-a_year", "-one_off", "invested_by__name", "benefits__name")
-    )
-    for flow in flows:  # pence on every database (SQLite does not scale summed decimals)
-        flow["a_year"], flow["one_off"] = _pence(flow["a_year"]), _pence(flow["one_off"])
+
+    def flows_query() -> QuerySet[Any]:
+        money = ~Q(status=Saving.Status.REJECTED) & ~Q(kind=Saving.Kind.TIME)
+        a_year = Sum("amount", filter=Q(recurrence=Saving.Recurrence.RECURRING), default=0)
+        one_off = Sum("amount", filter=Q(recurrence=Saving.Recurrence.ONE_OFF), default=0)
+        return (
+            savings_in(scope.with_marks(), MARKED_PERIOD)
+            .filter(money)
+            .values_list("invested_by__name", "benefits__name")
+            .annotate(a_year=a_year, one_off=one_off, count=Count("pk"))
+            .order_by("-a_year", "-one_off", "invested_by__name", "benefits__name")
+        )
+
+    # Pence on every database (SQLite does not scale summed decimals).
+    flows = [
+        {
+            "invested_by__name": invested_by,
+            "benefits__name": benefits,
+            "a_year": _pence(a_year),
+            "one_off": _pence(one_off),
+            "count": count,
+        }
+        for invested_by, benefits, a_year, one_off, count in compiled(
+            Saving, ("place flows",), flows_query
+        ).rows(**scope.marks(period))
+    ]
     spend = place.annual_public_spend
     realised = totals["a_year"]["realised"] + totals["one_off"]["realised"]
     return {
@@ -844,7 +1080,7 @@ def place_figures(
 # --- Everything on one dashboard -----------------------------------------------------------
 
 
-def adoptions_in(scope: DashboardScope, period: Period) -> QuerySet[Idea]:
+def adoptions_in(scope: DashboardScope, period: Period | MarkedPeriod) -> QuerySet[Idea]:
     """Copies other teams made, in the period, of ideas that came from this scope: how good
     ideas spread. (Copies made inside the same team do not count.)"""
     return Idea.objects.filter(
@@ -865,21 +1101,43 @@ def spread_figures(
     """How many times this scope's ideas were adopted elsewhere in the period, by how many
     teams, and the ideas adopted most: two queries. The counts count every copy (they name no
     one); the ideas adopted most, which are named and linked, are only those ``viewer`` may
-    open (every one when no viewer is given)."""
-    adoptions = adoptions_in(scope, period)
-    counts = adoptions.aggregate(
-        copies=Count("pk"),
-        teams=Count("team", distinct=True),
-        ideas=Count("adopted_from", distinct=True),
-    )
-    named = adoptions
-    if viewer is not None:
-        named = adoptions.filter(policy.idea_q(viewer, prefix="adopted_from__"))
-    most = list(
-        named.values("adopted_from", "adopted_from__title", "adopted_from__team__name")
-        .annotate(copies=Count("pk"))
-        .order_by("-copies", "adopted_from__title")[:top]
-    )
+    open (every one when no viewer is given). Each query is compiled once for the kind of
+    scope (leanhub.compiled); the viewer's filter is written into the second, so it is
+    compiled once for each filter."""
+    marked, marks = scope.with_marks(), scope.marks(period)
+    counts = compiled(
+        Idea,
+        ("spread", scope.kind),
+        lambda: aggregate_of(
+            adoptions_in(marked, MARKED_PERIOD),
+            copies=Count("pk"),
+            teams=Count("team", distinct=True),
+            ideas=Count("adopted_from", distinct=True),
+        ),
+    ).row(**marks)
+    seen = None if viewer is None else policy.idea_q(viewer, prefix="adopted_from__")
+
+    def most_query() -> QuerySet[Any]:
+        named = adoptions_in(marked, MARKED_PERIOD)
+        if seen is not None:
+            named = named.filter(seen)
+        return (
+            named.values_list("adopted_from", "adopted_from__title", "adopted_from__team__name")
+            .annotate(copies=Count("pk"))
+            .order_by("-copies", "adopted_from__title")[:top]
+        )
+
+    most = [
+        {
+            "adopted_from": idea,
+            "adopted_from__title": title,
+            "adopted_from__team__name": team_name,
+            "copies": copies,
+        }
+        for idea, title, team_name, copies in compiled(
+            Idea, ("spread most", scope.kind, top, seen), most_query
+        ).rows(**marks)
+    ]
     return {**counts, "most": most}
 
 
@@ -906,7 +1164,7 @@ def dashboard(
         },
         "satisfaction": satisfaction(scope, period, charts=charts),
         "band": (gains.BAND_LOW, gains.BAND_HIGH),
-        "stalled_cards": stalled_cards(scope).count(),
+        "stalled_cards": stalled_count(scope),
     }
     if isinstance(scope.obj, Place):
         context["place"] = place_figures(scope.obj, period, savings)

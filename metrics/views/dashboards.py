@@ -3,9 +3,13 @@ dashboard refetches; the rows behind each figure, as a page or a CSV file."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from leanhub import policy
@@ -24,6 +28,34 @@ def _period(request: HttpRequest) -> tuple[forms.PeriodForm, queries.Period]:
             form.cleaned_data.get("end") or period.end,
         )
     return form, period
+
+
+def _id_links(viewname: str) -> Callable[[int], str]:
+    """``reverse(viewname, args=[pk])`` for any pk, reversed once: the id is the address's one
+    argument, which an int converter writes as its digits."""
+    marker = 2_147_483_647
+    head, tail = reverse(viewname, args=[marker]).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+@dataclass(frozen=True)
+class AwaitingIdea:
+    """An implemented idea awaiting its outcome, as a team's dashboard lists it."""
+
+    pk: int
+    title: str
+    url: str
+    outcome_url: str  # where its outcome is recorded
+
+
+def _awaiting(team: Team) -> list[AwaitingIdea]:
+    """The team's ideas awaiting their outcome (:func:`queries.awaiting_outcome`) with their
+    two links, each address reversed once for the list."""
+    idea_url, outcome_url = _id_links("ideas:detail"), _id_links("metrics:outcome-new")
+    return [
+        AwaitingIdea(pk, title, idea_url(pk), outcome_url(pk))
+        for pk, title in queries.awaiting_outcome(team).values_list("pk", "title")
+    ]
 
 
 @require_GET
@@ -53,7 +85,7 @@ def dashboard_scope(request: AuthenticatedHttpRequest, kind: str, pk: int) -> Ht
         "query": request.GET.urlencode(),
     }
     if isinstance(scope.obj, Team) and policy.can(request.user, "claim_saving", scope.obj):
-        context["awaiting_outcome"] = queries.awaiting_outcome(scope.obj)
+        context["awaiting_outcome"] = _awaiting(scope.obj)
     template = "metrics/dashboard.html"
     if printing:
         template = "metrics/report.html"

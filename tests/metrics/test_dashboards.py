@@ -399,3 +399,44 @@ def test_each_organisation_keeps_its_own_first_response_promise(team_a, team_b, 
     )
     scope = queries.DashboardScope("place", team_a.site.place)
     assert list(Idea.objects.filter(queries.overdue_q(scope))) == [late]
+
+
+def test_the_overdue_figure_counts_the_ideas_its_rows_list(team_a, team_b, sam, priya):
+    """The dashboards' figure (compiled once for each kind of scope and set of promises)
+    counts exactly the ideas :func:`queries.overdue_q` selects, with one promise in scope or
+    several."""
+    ten_days = timezone.now() - timedelta(days=10)
+    Idea.objects.bulk_create(
+        [
+            Idea(team=team_a, author=sam, title="Jobcentre", problem="p", created_at=ten_days),
+            Idea(team=team_b, author=priya, title="Police", problem="p", created_at=ten_days),
+        ]
+    )
+    place = team_a.site.place
+    scopes = [
+        queries.DashboardScope("team", team_a),
+        queries.DashboardScope("site", team_b.site),
+        queries.DashboardScope("organisation", team_a.site.organisation),
+        queries.DashboardScope("place", place),
+        queries.DashboardScope("all", None),
+    ]
+
+    def listed(scope: queries.DashboardScope) -> int:
+        return Idea.objects.filter(scope.team_q("team__")).filter(queries.overdue_q(scope)).count()
+
+    assert [queries.overdue_count(scope) for scope in scopes] == [1, 1, 1, 2, 2]
+    team_b.site.organisation.first_response_days = 14
+    team_b.site.organisation.save()
+    scopes[1] = queries.DashboardScope("site", team_b.site)  # its organisation read again
+    counts = [queries.overdue_count(scope) for scope in scopes]
+    assert counts == [listed(scope) for scope in scopes] == [1, 0, 1, 1, 1]
+
+
+@pytest.mark.parametrize("kind", ["team", "site", "organisation", "place", "all"])
+def test_a_dashboards_row_links_are_the_addresses_of_its_rows(kind):
+    """Made from one reversed address, each is what reverse gives for that drill."""
+    from metrics import drills
+
+    links = queries.RowLinks(kind, 7)
+    for what in drills.DRILLS:
+        assert links[what.replace("-", "_")] == reverse("metrics:rows", args=[kind, 7, what])
